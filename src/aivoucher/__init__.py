@@ -1,0 +1,96 @@
+"""aivoucher: Chinese AI compute-subsidy programs as rule files, and what each would pay.
+
+>>> import aivoucher
+>>> est = aivoucher.estimate(
+...     {
+...         "applicant": {"kind": "enterprise", "city": "深圳", "startup": True},
+...         "purchases": [
+...             {"item": "compute", "use": "training", "amount": "800万", "signed": "2025-03-01"}
+...         ],
+...     },
+...     as_of="2025-06-30",
+... )
+>>> est.award("shenzhen.training-compute").high
+Decimal('4800000.00')
+
+Importing the package reads no rule files: the bundled rules are loaded, validated and compiled
+on first use, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    AivoucherError,
+    AmountError,
+    InputError,
+    ProfileError,
+    RuleFileError,
+    UnknownCityError,
+    UnknownProgramError,
+)
+from .money import format_money, parse_amount, parse_rate
+from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
+from .result import Award, Estimate
+
+if TYPE_CHECKING:
+    from .registry import RuleSet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AivoucherError",
+    "AmountError",
+    "Applicant",
+    "Award",
+    "Estimate",
+    "InputError",
+    "Profile",
+    "ProfileError",
+    "Purchase",
+    "RuleFileError",
+    "UnknownCityError",
+    "UnknownProgramError",
+    "__version__",
+    "bundled_rules",
+    "estimate",
+    "format_money",
+    "load_profile",
+    "load_rules",
+    "parse_amount",
+    "parse_profile",
+    "parse_rate",
+]
+
+
+def estimate(
+    profile: Profile | Mapping[str, Any],
+    *,
+    programs: Iterable[str] | None = None,
+    as_of: dt.date | str | None = None,
+    include_all: bool = False,
+    rules: RuleSet | None = None,
+) -> Estimate:
+    """What every program in force on ``as_of`` (default: today) would pay ``profile``.
+
+    ``profile`` is a :class:`Profile` or a mapping in the profile contract. ``programs``
+    restricts the estimate to some program ids; ``include_all`` also reports programs that are
+    not in force (drafts, superseded versions); ``rules`` evaluates another :class:`RuleSet`
+    (see :func:`load_rules`) instead of the bundled one.
+    """
+    from .registry import bundled_rules
+
+    ruleset = rules if rules is not None else bundled_rules()
+    return ruleset.estimate(profile, programs=programs, as_of=as_of, include_all=include_all)
+
+
+def __getattr__(name: str) -> Any:
+    # Registry helpers are imported lazily so that `import aivoucher` stays cheap.
+    if name in ("bundled_rules", "load_rules", "load_program", "RuleSet"):
+        from . import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module 'aivoucher' has no attribute {name!r}")

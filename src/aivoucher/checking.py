@@ -1,0 +1,107 @@
+"""Validating rule files and running their examples (``aivoucher check``, and the test suite).
+
+An example passes when the engine's award matches its ``expect``: eligibility, ``low``/``high``
+to the fen, the failed fact named among the reasons, the missing fields named. A failing example
+says what it expected and what it got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import InputError
+from .registry import Entry, RuleSet, example_profile, load_program
+from .result import Award, ReasonCode
+from .schema import Example
+
+__all__ = ["CheckReport", "ExampleOutcome", "check_directory", "run_example"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleOutcome:
+    program: str
+    path: Path
+    name: str
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    files: int
+    errors: tuple[InputError, ...]
+    outcomes: tuple[ExampleOutcome, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(o.passed for o in self.outcomes)
+
+
+def _compare(example: Example, award: Award) -> list[str]:
+    exp = example.expect
+    problems: list[str] = []
+    if award.eligible is not exp.eligible:
+        problems.append(f"eligible: expected {exp.eligible}, got {award.eligible}")
+    low = exp.amount if exp.amount is not None else exp.low
+    high = exp.amount if exp.amount is not None else exp.high
+    if exp.eligible is False:
+        low = high = Decimal(0)
+    for name, want, got in (("low", low, award.low), ("high", high, award.high)):
+        if want is not None and got != want:
+            problems.append(f"{name}: expected {want}, got {got}")
+    if exp.reason is not None:
+        facts = {
+            r.fact
+            for r in award.reasons
+            if r.code in (ReasonCode.CONDITION_FAILED, ReasonCode.CONDITION_UNKNOWN)
+        }
+        if exp.reason not in facts:
+            problems.append(f"reason: expected {exp.reason} among {sorted(f for f in facts if f)}")
+    for field in exp.missing:
+        if field not in award.missing:
+            problems.append(f"missing: expected {field} among {list(award.missing)}")
+    return problems
+
+
+def run_example(entry: Entry, index: int) -> ExampleOutcome:
+    """Evaluate one example of a loaded rule file against its expectation."""
+    program = entry.program
+    example = program.examples[index]
+    problems: list[str] = []
+    if program.status == "in_force" and not program.in_force(example.as_of):
+        problems.append(f"as_of {example.as_of} is outside the program's effective period")
+    try:
+        profile = example_profile(program, index, entry.path)
+    except InputError as exc:
+        return ExampleOutcome(program.key, entry.path, example.name, (str(exc),))
+    problems += _compare(example, entry.plan.evaluate(profile))
+    return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
+
+
+def check_directory(directory: str | Path) -> CheckReport:
+    """Validate every rule file under ``directory`` and run every example; collect all failures
+    instead of stopping at the first."""
+    from .engine import compile_program
+
+    root = Path(directory)
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    errors: list[InputError] = []
+    entries: list[Entry] = []
+    for path in files:
+        try:
+            program = load_program(path)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        entries.append(Entry(path, program, compile_program(program)))
+    try:
+        RuleSet(entries, root)
+    except InputError as exc:
+        errors.append(exc)
+    outcomes = [run_example(e, i) for e in entries for i in range(len(e.program.examples))]
+    return CheckReport(len(files), tuple(errors), tuple(outcomes))

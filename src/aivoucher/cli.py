@@ -1,0 +1,181 @@
+"""The ``aivoucher`` command.
+
+Exit codes: 0 success; 2 bad input (one line naming the file, line or field, no traceback);
+1 an internal error (a bug: the traceback is printed so that it can be reported).
+``aivoucher check`` exits 1 when an example fails or a rule file is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError
+
+__all__ = ["main"]
+
+
+class _ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _ArgumentError(f"{self.prog}: {message}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a valid date (YYYY-MM-DD): {text!r}") from None
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="aivoucher",
+        description="What Chinese AI compute-subsidy programs would pay an applicant, and why.",
+    )
+    parser.add_argument("--version", action="version", version=f"aivoucher {__version__}")
+    parser.add_argument(
+        "--rules", metavar="DIR", help="use the rule files in DIR instead of the bundled ones"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    est = sub.add_parser("estimate", help="estimate every program for a profile (YAML or JSON)")
+    est.add_argument("profile", help="profile file (YAML or JSON; - for standard input)")
+    est.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: today)")
+    est.add_argument("--locale", choices=["zh", "en"], default="en")
+    est.add_argument("--format", choices=["text", "json"], default="text")
+    est.add_argument(
+        "--all", action="store_true", help="also report programs not in force (drafts, superseded)"
+    )
+    est.add_argument(
+        "--program", action="append", metavar="ID", help="only this program (repeatable)"
+    )
+
+    progs = sub.add_parser("programs", help="list the programs")
+    progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
+    progs.add_argument("--locale", choices=["zh", "en"], default="en")
+    progs.add_argument("--format", choices=["text", "json"], default="text")
+
+    show = sub.add_parser("show", help="describe one program with its sources and open points")
+    show.add_argument("id")
+    show.add_argument("--locale", choices=["zh", "en"], default="en")
+
+    check = sub.add_parser("check", help="validate rule files and run their examples")
+    check.add_argument("directory", nargs="?", help="rule directory (default: the bundled rules)")
+
+    sub.add_parser("schema", help="print the JSON Schema of rule files")
+    return parser
+
+
+def _rules(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .registry import bundled_rules, load_rules
+
+    return load_rules(args.rules) if args.rules else bundled_rules()
+
+
+def _estimate(args: argparse.Namespace) -> int:
+    from .profile import load_profile, parse_profile
+    from .render import render_json, render_text
+
+    if args.profile == "-":
+        from .documents import parse_yaml
+
+        profile = parse_profile(parse_yaml(sys.stdin.read(), source="<stdin>"), source="<stdin>")
+    else:
+        profile = load_profile(args.profile)
+    result = _rules(args).estimate(
+        profile, programs=args.program, as_of=args.as_of, include_all=args.all
+    )
+    if args.format == "json":
+        sys.stdout.write(render_json(result, args.locale) + "\n")
+    else:
+        sys.stdout.write(render_text(result, args.locale))
+    return 0
+
+
+def _programs(args: argparse.Namespace) -> int:
+    from .render.catalog import program_rows, render_rows
+
+    rows = program_rows(_rules(args), city=args.city, locale=args.locale)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_rows(rows))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from .render import render_program
+
+    rules = _rules(args)
+    for entry in rules.versions(args.id):
+        sys.stdout.write(render_program(entry.program, args.locale) + "\n")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .checking import check_directory
+    from .registry import bundled_rules_dir
+
+    directory = Path(args.directory or args.rules or bundled_rules_dir())
+    if not directory.is_dir():
+        raise InputError("not a directory of rule files", file=str(directory))
+    report = check_directory(directory)
+    for error in report.errors:
+        print(f"error: {error}")
+    failed = [o for o in report.outcomes if not o.passed]
+    for outcome in failed:
+        print(f"FAIL {outcome.path}: {outcome.program}: {outcome.name}")
+        for problem in outcome.problems:
+            print(f"     {problem}")
+    passed = len(report.outcomes) - len(failed)
+    print(
+        f"{report.files} rule files, {len(report.errors)} invalid; "
+        f"{passed} passed, {len(failed)} failed"
+    )
+    return 0 if report.ok else 1
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema_export import rule_file_schema
+
+    sys.stdout.write(json.dumps(rule_file_schema(), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+_COMMANDS = {
+    "estimate": _estimate,
+    "programs": _programs,
+    "show": _show,
+    "check": _check,
+    "schema": _schema,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except _ArgumentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

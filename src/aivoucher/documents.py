@@ -1,0 +1,283 @@
+"""Reading YAML and JSON documents safely, with line numbers for error messages.
+
+Rule files and profiles come from other people, so the reader is deliberately narrow:
+
+* YAML is read event by event (libyaml's parser when available) and built into plain ``dict``,
+  ``list``, ``str``, ``int``, ``bool``, ``None`` and ``Decimal`` values by an iterative loop, never
+  by PyYAML's object constructors: no tag can construct a Python object, and deep nesting cannot
+  exhaust the interpreter's stack.
+* Anchors and aliases are refused (they are what "billion laughs" bombs are made of, and no rule
+  file needs them); so are duplicate keys, merge keys, custom tags and multi-document streams.
+* Floats become ``Decimal`` from their written text; timestamps stay strings so that dates are
+  validated by the schema, with a message naming the field, rather than by the YAML library.
+* Size, depth and node-count limits bound time and memory.
+
+When a later validation step fails on a field path, :func:`line_of` re-reads the text to find the
+line of that field; the fast path records no positions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+from .errors import YamlError
+
+__all__ = ["Limits", "line_of", "load_document", "parse_json", "parse_yaml", "read_text"]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALARS = SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_ALLOWED_TAGS = {None, "!", _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ}
+
+PathPart = str | int
+
+
+class Limits:
+    """Bounds on what a document may contain."""
+
+    __slots__ = ("max_bytes", "max_depth", "max_nodes")
+
+    def __init__(self, *, max_bytes: int, max_depth: int = 32, max_nodes: int) -> None:
+        self.max_bytes = max_bytes
+        self.max_depth = max_depth
+        self.max_nodes = max_nodes
+
+
+#: Rule files are small, hand-written documents.
+RULE_LIMITS = Limits(max_bytes=1 << 20, max_nodes=100_000)
+#: Profiles may list very many purchases (a batch of 100,000 contracts is about 20 MB of YAML).
+PROFILE_LIMITS = Limits(max_bytes=256 << 20, max_nodes=20_000_000)
+
+
+def read_text(path: str | Path, limits: Limits) -> str:
+    """Read a file as UTF-8 (a BOM is allowed), refusing files above the size limit."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > limits.max_bytes:
+            raise YamlError(
+                f"file is too large ({size:,} bytes; the limit is {limits.max_bytes:,})",
+                file=str(path),
+            )
+        data = p.read_bytes()
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise YamlError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file=str(path),
+            line=line,
+        ) from None
+
+
+def load_document(path: str | Path, limits: Limits) -> Any:
+    """Read and parse a ``.json`` file as JSON and anything else as YAML."""
+    text = read_text(path, limits)
+    if str(path).lower().endswith(".json"):
+        return parse_json(text, source=str(path))
+    return parse_yaml(text, source=str(path), limits=limits)
+
+
+def _scalar(event: Any, resolver: Any, source: str) -> Any:
+    tag = event.tag
+    if tag == "!" or (tag is None and not event.implicit[0]):
+        return event.value  # quoted or explicitly non-specific: a string
+    if tag is None:
+        tag = resolver.resolve(ScalarNode, event.value, event.implicit)
+    value = event.value
+    if tag in (_STR, _TIMESTAMP):
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _SCALARS.construct_yaml_bool(ScalarNode(tag, value))
+    if tag == _INT:
+        return _SCALARS.construct_yaml_int(ScalarNode(tag, value))
+    if tag == _FLOAT:
+        text = value.replace("_", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return value  # .inf / .nan: left as text for the field's own validation to refuse
+        return number if number.is_finite() else value
+    what = "YAML merge keys (<<) are" if tag.endswith(":merge") else f"YAML tag {tag!r} is"
+    raise YamlError(f"{what} not allowed", file=source, line=event.start_mark.line + 1)
+
+
+def _walk(
+    text: str, source: str, limits: Limits, want: Sequence[PathPart] | None = None
+) -> tuple[Any, int | None]:
+    """Build the single document in ``text``. With ``want``, also return the line of that path."""
+    loader = _Loader(text)
+    stack: list[Any] = []  # open containers
+    keys: list[Any] = []  # for each open mapping: the pending key (or _NO_KEY)
+    paths: list[PathPart] = []
+    result: Any = None
+    documents = 0
+    nodes = 0
+    found: int | None = None
+    best: int | None = None  # line of the deepest ancestor of ``want`` seen so far
+    no_key = object()
+
+    def fail(message: str, event: Any) -> YamlError:
+        return YamlError(message, file=source, line=event.start_mark.line + 1)
+
+    try:
+        while True:
+            event = loader.get_event()
+            if isinstance(event, (StreamStartEvent, DocumentEndEvent)):
+                continue
+            if isinstance(event, StreamEndEvent):
+                break
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise fail("only one YAML document is allowed per file", event)
+                continue
+            if isinstance(event, AliasEvent):
+                raise fail("YAML aliases (*name) are not allowed", event)
+            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                value = stack.pop()
+                if isinstance(event, MappingEndEvent):
+                    keys.pop()
+                is_value = True
+            else:
+                if getattr(event, "anchor", None) is not None:
+                    raise fail("YAML anchors (&name) are not allowed", event)
+                nodes += 1
+                if nodes > limits.max_nodes:
+                    raise fail(f"document has more than {limits.max_nodes:,} values", event)
+                if want is not None and stack:
+                    here = (*paths[: len(stack) - 1], _position(stack[-1], keys, no_key))
+                    if isinstance(stack[-1], list) or keys[-1] is not no_key:
+                        n = len(here)
+                        if list(here) == list(want[:n]):
+                            best = event.start_mark.line + 1
+                            if n == len(want):
+                                found = best
+                if isinstance(event, ScalarEvent):
+                    value = _scalar(event, loader, source)
+                    is_value = True
+                else:
+                    tag = getattr(event, "tag", None)
+                    if tag not in _ALLOWED_TAGS:
+                        raise fail(f"YAML tag {tag!r} is not allowed", event)
+                    if len(stack) >= limits.max_depth:
+                        raise fail(
+                            f"document is nested deeper than {limits.max_depth} levels", event
+                        )
+                    if want is not None and stack:
+                        del paths[len(stack) - 1 :]
+                        paths.append(_position(stack[-1], keys, no_key))
+                    if isinstance(event, MappingStartEvent):
+                        stack.append({})
+                        keys.append(no_key)
+                    else:
+                        stack.append([])
+                    continue
+            if not is_value:  # pragma: no cover - every branch above sets it
+                continue
+            if not stack:
+                result = value
+                continue
+            parent = stack[-1]
+            if isinstance(parent, list):
+                parent.append(value)
+            elif keys[-1] is no_key:
+                if isinstance(value, (dict, list)):
+                    raise fail("a mapping key must be a plain value", event)
+                if value in parent:
+                    raise fail(f"duplicate key {value!r}", event)
+                keys[-1] = value
+            else:
+                parent[keys[-1]] = value
+                keys[-1] = no_key
+    except yaml.MarkedYAMLError as exc:
+        mark: Any = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise YamlError(f"malformed YAML: {problem}", file=source, line=line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"malformed YAML: {exc}", file=source) from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return result, (found if found is not None else best)
+
+
+def _position(container: Any, keys: list[Any], no_key: object) -> PathPart:
+    if isinstance(container, list):
+        return len(container)
+    key = keys[-1]
+    return key if key is not no_key else ""
+
+
+def parse_yaml(text: str, *, source: str = "<string>", limits: Limits = PROFILE_LIMITS) -> Any:
+    """Parse one YAML document into plain data (see the module docstring for what is refused)."""
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise YamlError(
+            f"document is too large (the limit is {limits.max_bytes:,} bytes)", file=source
+        )
+    return _walk(text, source, limits)[0]
+
+
+def line_of(text: str, path: Sequence[PathPart], *, limits: Limits = PROFILE_LIMITS) -> int | None:
+    """The 1-based line where the value at ``path`` starts (or its nearest ancestor), if found."""
+    try:
+        return _walk(text, "<string>", limits, want=path)[1]
+    except YamlError:
+        return None
+
+
+def parse_json(text: str, *, source: str = "<string>") -> Any:
+    """Parse JSON with ``Decimal`` numbers, refusing NaN/Infinity and duplicate keys."""
+
+    def no_constants(name: str) -> Any:
+        raise YamlError(f"{name} is not a number this library accepts", file=source)
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise YamlError(f"duplicate key {key!r}", file=source)
+            out[key] = value
+        return out
+
+    try:
+        return json.loads(
+            text, parse_float=Decimal, parse_constant=no_constants, object_pairs_hook=pairs
+        )
+    except json.JSONDecodeError as exc:
+        raise YamlError(f"malformed JSON: {exc.msg}", file=source, line=exc.lineno) from None
+    except RecursionError:
+        raise YamlError("JSON document is nested too deeply", file=source) from None

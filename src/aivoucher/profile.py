@@ -1,0 +1,136 @@
+"""The applicant profile: who applies and what they buy (public input contract, v1).
+
+A profile is a YAML/JSON file, a ``dict`` or a :class:`Profile`. Optional facts left out are
+*unknown*, not false: a rule that needs one reports the range over both answers and names the
+missing field instead of guessing. Only ``good_standing`` (true) and ``related_party`` (false)
+have defaults, as the contract states.
+
+Example::
+
+    applicant:
+      kind: enterprise
+      city: shenzhen
+      startup: true
+    purchases:
+      - id: gpu-2025
+        item: compute
+        use: training
+        amount: 800万
+        signed: 2025-03-01
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .documents import PROFILE_LIMITS, line_of, load_document, read_text
+from .errors import ProfileError
+from .types import Amount, CityId, Date, error_path, first_error, parse_path
+
+__all__ = [
+    "Applicant",
+    "ApplicantKind",
+    "Item",
+    "Profile",
+    "Purchase",
+    "load_profile",
+    "parse_profile",
+]
+
+ApplicantKind = Literal["enterprise", "university", "research_institute"]
+Sector = Literal["software", "manufacturing", "other"]
+Item = Literal["compute", "model", "corpus", "scenario", "rnd"]
+Use = Literal["training", "inference", "other"]
+ChipOrigin = Literal["domestic", "foreign"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Applicant(_Model):
+    """The entity that applies."""
+
+    name: str | None = Field(default=None, max_length=200, description="Optional display name.")
+    kind: ApplicantKind = Field(description="enterprise | university | research_institute")
+    city: CityId = Field(description="Registered city: pinyin id; Chinese name accepted.")
+    sector: Sector | None = Field(default=None, description="software | manufacturing | other")
+    sme: bool | None = Field(default=None, description="Small or medium-sized enterprise.")
+    startup: bool | None = Field(default=None, description="Start-up (初创企业).")
+    opc: bool | None = Field(default=None, description="One-person AI company (OPC).")
+    good_standing: bool = Field(default=True, description="No dishonesty or major-penalty record.")
+
+
+class Purchase(_Model):
+    """One contract: compute, a model, a corpus, a scenario build or R&D spending."""
+
+    id: str | None = Field(default=None, max_length=100, description="Label echoed in the trace.")
+    item: Item
+    use: Use | None = None
+    amount: Amount = Field(description="Contract amount (CNY).")
+    settled: Amount | None = Field(default=None, description="Actually delivered/settled amount.")
+    signed: Date = Field(description="Contract date.")
+    start: Date | None = None
+    end: Date | None = None
+    chip_origin: ChipOrigin | None = None
+    provider_city: CityId | None = None
+    via_platform: bool | None = Field(
+        default=None,
+        description="Bought through the program's designated platform or listed supplier.",
+    )
+    related_party: bool = False
+    other_subsidy: bool | None = Field(
+        default=None, description="Already subsidised by another fund of the same government."
+    )
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> Purchase:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def year(self) -> int:
+        """The calendar year whose caps this purchase counts against (the year it was signed)."""
+        return self.signed.year
+
+    def label(self, index: int) -> str:
+        """The purchase's ``id``, or ``#n`` (1-based) when it has none."""
+        return self.id if self.id else f"#{index + 1}"
+
+
+class Profile(_Model):
+    """An applicant and its purchases."""
+
+    applicant: Applicant
+    purchases: tuple[Purchase, ...] = ()
+
+
+def parse_profile(data: Profile | Mapping[str, Any], *, source: str | None = None) -> Profile:
+    """Validate a profile given as data; :class:`~aivoucher.errors.ProfileError` names the field."""
+    if isinstance(data, Profile):
+        return data
+    if not isinstance(data, Mapping):
+        raise ProfileError(
+            "a profile must be a mapping with 'applicant' and 'purchases'", file=source
+        )
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        loc, message = first_error(exc)
+        raise ProfileError(message, file=source, field=error_path(loc) or None) from None
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read a profile from a YAML or JSON file; errors carry the file, line and field."""
+    data = load_document(path, PROFILE_LIMITS)
+    try:
+        return parse_profile(data, source=str(path))
+    except ProfileError as exc:
+        if exc.field and not str(path).lower().endswith(".json"):
+            exc.line = line_of(read_text(path, PROFILE_LIMITS), parse_path(exc.field))
+        raise

@@ -1,0 +1,101 @@
+"""The JSON contract of an estimate (documented in docs/json.md).
+
+Amounts are decimal strings (``"4800000"``, ``"12.5"``): exact, and free of binary floats in any
+consumer. ``reasons`` and ``assumptions`` are sentences in the requested locale; ``steps`` keep the
+structure (kind, subject, amounts before/after, rate, parameters, citations) for tools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from ..money import CURRENCY, canonical
+from ..result import Award, Bounds, Estimate, Step
+from .messages import messages
+
+__all__ = ["SCHEMA_VERSION", "award_to_dict", "estimate_to_dict", "render_json"]
+
+SCHEMA_VERSION = 1
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else canonical(value)
+
+
+def _bounds(value: Bounds | None) -> dict[str, str] | None:
+    return None if value is None else {"low": canonical(value[0]), "high": canonical(value[1])}
+
+
+def _plain(value: Any) -> Any:
+    """Step parameters as JSON values: decimals as strings, dates ISO, pairs as low/high."""
+    if isinstance(value, Decimal):
+        return canonical(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, Decimal) for v in value):
+        return _bounds(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _step(step: Step, award: Award) -> dict[str, Any]:
+    program = award.program
+    return {
+        "kind": step.kind.value,
+        "subject": step.subject,
+        "before": _bounds(step.before),
+        "after": _bounds(step.after),
+        "rate": _bounds(step.rate),
+        "detail": _plain(step.detail),
+        "sources": [
+            {
+                "id": sid,
+                "title": program.source(sid).title,
+                "url": program.source(sid).url,
+                "seed": program.source(sid).seed,
+                "confidence": program.source(sid).confidence,
+                "quote": quote,
+            }
+            for sid, quote in step.cites
+        ],
+        "assumption": step.assumption,
+    }
+
+
+def award_to_dict(award: Award, locale: str = "en") -> dict[str, Any]:
+    m = messages(locale)
+    p = award.program
+    return {
+        "program": p.id,
+        "version": p.version,
+        "name": {"zh": p.name.zh, "en": p.name.en},
+        "jurisdiction": p.jurisdiction,
+        "eligible": award.eligible,
+        "low": _amount(award.low),
+        "high": _amount(award.high),
+        "reasons": [m.reason(r) for r in award.reasons],
+        "assumptions": [m.assumption(a, award) for a in award.assumptions],
+        "missing": list(award.missing),
+        "steps": [_step(s, award) for s in award.steps],
+    }
+
+
+def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "as_of": estimate.as_of.isoformat(),
+        "currency": CURRENCY,
+        "total_low": canonical(estimate.total_low),
+        "total_high": canonical(estimate.total_high),
+        "awards": [award_to_dict(a, locale) for a in estimate.awards],
+    }
+
+
+def render_json(estimate: Estimate, locale: str = "en", *, indent: int | None = 2) -> str:
+    return json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)

@@ -1,0 +1,411 @@
+"""Localised wording (zh, en) for results: labels of facts and values, reasons, assumptions,
+steps. Formatting of numbers and money is babel's (:mod:`aivoucher.money`); this module only
+chooses words. It does no arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from .. import jurisdictions
+from ..errors import InputError
+from ..money import format_money, format_rate
+from ..result import Assumption, AssumptionCode, Award, Bounds, Reason, ReasonCode, Step, StepKind
+from ..schema import Program
+
+__all__ = ["LOCALES", "Messages", "messages"]
+
+LOCALES = ("zh", "en")
+
+_FACTS = {
+    "applicant.kind": ("申请主体类型", "applicant kind"),
+    "applicant.city": ("注册地", "registered city"),
+    "applicant.province": ("注册地所在省份", "registered province"),
+    "applicant.sector": ("所属行业", "sector"),
+    "applicant.sme": ("中小企业", "SME"),
+    "applicant.startup": ("初创企业", "start-up"),
+    "applicant.opc": ("一人公司（OPC）", "one-person company (OPC)"),
+    "applicant.good_standing": ("无失信及重大处罚记录", "good standing"),
+    "purchase.item": ("采购内容", "item"),
+    "purchase.use": ("用途", "use"),
+    "purchase.chip_origin": ("算力芯片来源", "chip origin"),
+    "purchase.provider_city": ("服务商所在城市", "provider city"),
+    "purchase.via_platform": (
+        "通过指定平台或名单内服务商采购",
+        "bought via the designated platform",
+    ),
+    "purchase.related_party": ("关联方交易", "related-party purchase"),
+    "purchase.other_subsidy": ("已获同级财政其他资助", "already subsidised by the same government"),
+    "purchase.signed": ("合同签订日期", "contract date"),
+}
+
+_VALUES = {
+    "enterprise": ("企业", "enterprise"),
+    "university": ("高等院校", "university"),
+    "research_institute": ("科研机构", "research institute"),
+    "software": ("软件和信息服务业", "software & IT services"),
+    "manufacturing": ("制造业", "manufacturing"),
+    "other": ("其他", "other"),
+    "compute": ("算力", "compute"),
+    "model": ("模型", "model"),
+    "corpus": ("语料", "corpus"),
+    "scenario": ("应用场景", "scenario"),
+    "rnd": ("研发投入", "R&D"),
+    "training": ("训练", "training"),
+    "inference": ("推理", "inference"),
+    "domestic": ("国产", "domestic"),
+    "foreign": ("非国产", "foreign"),
+}
+
+_CAP_PER = {
+    "purchase": ("单个合同上限", "cap per purchase"),
+    "applicant_year": ("每个主体每自然年度上限", "cap per applicant per calendar year"),
+    "applicant_total": ("每个主体累计上限", "cap per applicant over the program's life"),
+}
+_POOL = {
+    "year": ("年度资金总额", "annual pool"),
+    "program": ("资金总额（全周期）", "pool over the program's life"),
+}
+_STATUS = {
+    "in_force": ("有效", "in force"),
+    "draft": ("征求意见稿", "draft"),
+    "superseded": ("已被取代", "superseded"),
+    "expired": ("已失效", "expired"),
+}
+_CONFIDENCE = {
+    "official": ("政府网站原文", "official site"),
+    "copy": ("官方全文转载", "copy of the official text"),
+    "report": ("新闻报道/二手摘要", "news report"),
+    "seed": ("仅见于种子报道", "seed article only"),
+}
+
+_TEXT = {
+    "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
+    "total": ("合计（假设各项可叠加）：{amount}", "Total, if every award stacks: {amount}"),
+    "maxima": (
+        "说明：金额为规则允许的最高额——“不超过X%”“最高Y元”按获批申请人最多可得的比例与上限计算。",
+        'Note: amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the '
+        "rate and cap a successful applicant gets at most.",
+    ),
+    "eligible": ("符合条件", "eligible"),
+    "ineligible": ("不符合条件", "not eligible"),
+    "no_amount": ("无法计算金额", "no amount"),
+    "reasons": ("原因", "Reasons"),
+    "assumptions": ("假设", "Assumptions"),
+    "missing": ("缺少的信息", "Missing facts"),
+    "steps": ("计算过程", "Steps"),
+    "not_eligible_heading": ("不符合条件的项目（{n}）", "Programs not eligible ({n})"),
+    "no_amount_heading": ("未公布金额规则的项目（{n}）", "Programs with no published amount ({n})"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "unknown": ("未知", "unknown"),
+    "one_of": ("{values}之一", "one of {values}"),
+    "on_or_after": ("{date}及以后", "on or after {date}"),
+    "on_or_before": ("{date}及以前", "on or before {date}"),
+    "between": ("{start}至{end}", "between {start} and {end}"),
+    "open_end": ("至今", "open-ended"),
+    # reasons
+    ReasonCode.CONDITION_FAILED: (
+        "{fact}为{actual}，本项目要求{expected}",
+        "{fact} is {actual}; the program requires {expected}",
+    ),
+    ReasonCode.CONDITION_UNKNOWN: (
+        "未提供{fact}，本项目要求{expected}（金额区间涵盖两种情况）",
+        "{fact} is not given; the program requires {expected} (the range covers both answers)",
+    ),
+    ReasonCode.NOT_IN_FORCE: (
+        "{as_of}不在有效期内（状态：{status}；有效期{window}）",
+        "not in force on {as_of} (status: {status}; effective {window})",
+    ),
+    ReasonCode.NO_PURCHASES: ("未列出任何采购", "the profile lists no purchases"),
+    ReasonCode.NO_QUALIFYING_PURCHASE: ("没有符合条件的采购", "no purchase qualifies"),
+    ReasonCode.NO_RATE_TIER: ("没有适用的补贴比例档次", "no rate tier applies"),
+    ReasonCode.RATE_UNPUBLISHED: ("补贴比例未公布：{text}", "rate not published: {text}"),
+    # assumptions
+    AssumptionCode.MISSING_FACT: (
+        "未提供{field}：金额区间涵盖两种情况",
+        "{field} is not given: the range covers both answers",
+    ),
+    AssumptionCode.SETTLED_FROM_CONTRACT: (
+        "未提供实际结算金额，按合同金额计算",
+        "no settled amount given: the contract amount is used",
+    ),
+    AssumptionCode.SETTLED_UNKNOWN: (
+        "未提供实际结算金额，区间下限按0计算",
+        "no settled amount given: the range runs from 0 to the contract amount",
+    ),
+    # steps
+    "step.condition": (
+        "条件 {fact}：{actual}（要求{expected}）",
+        "condition {fact}: {actual} (required: {expected})",
+    ),
+    "step.base.contract": ("计算基数：合同金额 {amount}", "base: contract amount {amount}"),
+    "step.base.settled": ("计算基数：实际结算金额 {amount}", "base: settled amount {amount}"),
+    "step.rate": ("补贴比例 {rate}", "rate {rate}"),
+    "step.rate.ceiling": ("（不超过比例上限 {rate}）", " (ceiling {rate})"),
+    "step.amount": ("{base} × {rate} = {amount}", "{base} × {rate} = {amount}"),
+    "step.cap.binding": ("{label} {cap}：{before} → {after}", "{label} {cap}: {before} → {after}"),
+    "step.cap.free": ("{label} {cap}：未触及", "{label} {cap}: not reached"),
+    "step.year": ("{year}年度合计（{n}笔采购）：{amount}", "{year}: {n} purchase(s), {amount}"),
+    "step.support_years": (
+        "资助期限不超过{count}年（{years}）：{before} → {after}",
+        "support for at most {count} years ({years}): {before} → {after}",
+    ),
+    "step.total": ("合计：{amount}", "total: {amount}"),
+    "step.uncertain": (
+        "资格取决于未提供的信息：下限 {before} → {after}",
+        "eligibility turns on a missing fact: {before} → {after}",
+    ),
+    "step.rounding": (
+        "取整（{unit}，{mode}）：{before} → {after}",
+        "rounding ({unit}, {mode}): {before} → {after}",
+    ),
+    "unit.fen": ("到分", "to the fen"),
+    "unit.yuan": ("到元", "to the yuan"),
+    "unit.wan": ("万元保留{places}位小数", "万元 to {places} decimals"),
+    "mode.half_up": ("四舍五入", "half-up"),
+    "mode.truncate": ("直接舍去", "truncated"),
+}
+
+
+class Messages:
+    """Wording for one locale (``zh`` or ``en``)."""
+
+    def __init__(self, locale: str) -> None:
+        if locale not in LOCALES:
+            raise InputError(f"unsupported locale {locale!r} (use zh or en)", field="locale")
+        self.locale = locale
+        self._i = 0 if locale == "zh" else 1
+        self._sep = "、" if locale == "zh" else ", "
+
+    def text(self, key: Any, **values: Any) -> str:
+        return str(_TEXT[key][self._i]).format(**values)
+
+    # -- values ------------------------------------------------------------------------------
+
+    def money(self, amount: Decimal) -> str:
+        """``480万（¥4,800,000.00）`` in zh; ``CN¥4,800,000.00 (480万)`` in en."""
+        full = format_money(amount, self.locale)
+        wan = format_money(amount, "zh", compact=True)
+        return f"{wan}（{full}）" if self._i == 0 else f"{full} ({wan})"
+
+    def short_money(self, amount: Decimal) -> str:
+        return format_money(amount, self.locale)
+
+    def bounds(self, value: Bounds, *, short: bool = True) -> str:
+        fmt = self.short_money if short else self.money
+        low, high = value
+        return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
+
+    def amount_range(self, low: Decimal | None, high: Decimal | None) -> str:
+        if low is None or high is None:
+            return self.text("no_amount")
+        if low == high:
+            return self.money(low)
+        compact = (
+            format_money(low, "zh", compact=True) + "–" + format_money(high, "zh", compact=True)
+        )
+        full = self.short_money(low) + "–" + self.short_money(high)
+        return f"{compact}（{full}）" if self._i == 0 else f"{full} ({compact})"
+
+    def rate(self, value: Decimal) -> str:
+        return format_rate(value, self.locale)
+
+    def rates(self, value: Bounds) -> str:
+        low, high = value
+        return self.rate(low) if low == high else f"{self.rate(low)}–{self.rate(high)}"
+
+    def value(self, value: Any) -> str:
+        if value is None:
+            return self.text("unknown")
+        if isinstance(value, bool):
+            return self.text("yes" if value else "no")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            if value in _VALUES:
+                return _VALUES[value][self._i]
+            place = jurisdictions.CITIES.get(value) or jurisdictions.PROVINCES.get(value)
+            if place is not None:
+                return place.zh if self._i == 0 else place.en
+        return str(value)
+
+    def fact(self, fact: str | None) -> str:
+        if fact is None:
+            return ""
+        return _FACTS[fact][self._i] if fact in _FACTS else fact
+
+    def field(self, path: str) -> str:
+        """``purchases[0].chip_origin`` → ``purchases[0].chip_origin（算力芯片来源）``."""
+        scope = "applicant." if path.startswith("applicant.") else "purchase."
+        label = _FACTS.get(scope + path.rsplit(".", 1)[-1])
+        if label is None:
+            return path
+        return f"{path}（{label[0]}）" if self._i == 0 else f"{path} ({label[1]})"
+
+    def expected(self, fact: str | None, expected: Sequence[Any]) -> str:
+        if fact == "purchase.signed":
+            start, end = expected
+            if start is not None and end is not None:
+                return self.text("between", start=start, end=end)
+            if start is not None:
+                return self.text("on_or_after", date=start)
+            return self.text("on_or_before", date=end)
+        if len(expected) == 1:
+            return self.value(expected[0])
+        return self.text("one_of", values=self._sep.join(self.value(v) for v in expected))
+
+    def status(self, status: str) -> str:
+        return _STATUS[status][self._i]
+
+    def confidence(self, confidence: str) -> str:
+        return _CONFIDENCE[confidence][self._i]
+
+    def cap_per(self, per: str) -> str:
+        return _CAP_PER[per][self._i]
+
+    def pool_period(self, period: str) -> str:
+        return _POOL[period][self._i]
+
+    def name(self, program: Program) -> str:
+        return program.name.zh if self._i == 0 else program.name.en
+
+    def place(self, jurisdiction: str) -> str:
+        return self.value(jurisdiction)
+
+    def window(self, start: dt.date, end: dt.date | None) -> str:
+        return self.text("between", start=start, end=end if end else self.text("open_end"))
+
+    # -- results -----------------------------------------------------------------------------
+
+    def reason(self, reason: Reason) -> str:
+        prefix = f"[{reason.subject}] " if reason.subject else ""
+        code = reason.code
+        if code in (ReasonCode.CONDITION_FAILED, ReasonCode.CONDITION_UNKNOWN):
+            body = self.text(
+                code,
+                fact=self.fact(reason.fact),
+                actual=self.value(reason.actual),
+                expected=self.expected(reason.fact, reason.expected),
+            )
+        elif code is ReasonCode.NOT_IN_FORCE:
+            start, end = reason.expected
+            body = self.text(
+                code,
+                as_of=reason.actual,
+                status=self.status(reason.text or "in_force"),
+                window=self.window(start, end),
+            )
+        else:
+            body = self.text(code, text=reason.text or "")
+        return prefix + body
+
+    def assumption(self, assumption: Assumption, award: Award) -> str:
+        prefix = f"[{assumption.subject}] " if assumption.subject else ""
+        if assumption.code is AssumptionCode.RULE:
+            assert assumption.ambiguity is not None
+            amb = award.program.ambiguity(assumption.ambiguity)
+            return f"{amb.question} → {amb.choice}"
+        if assumption.code is AssumptionCode.MISSING_FACT:
+            return prefix + self.text(assumption.code, field=self.field(assumption.field or ""))
+        return prefix + self.text(assumption.code)
+
+    def step(self, step: Step) -> str:
+        """One trace step as a line (without its citation)."""
+        d = step.detail
+        kind = step.kind
+        subject = f"[{step.subject}] " if step.subject and kind is not StepKind.YEAR else ""
+        if kind is StepKind.CONDITION:
+            body = self.text(
+                "step.condition",
+                fact=self.fact(d["fact"]),
+                actual=self.value(d["actual"]),
+                expected=self.expected(d["fact"], d["expected"]),
+            )
+            mark = {True: "✓ ", False: "✗ ", None: "? "}[d["ok"]]
+            return mark + subject + body
+        if kind is StepKind.BASE:
+            assert step.after is not None
+            key = (
+                "step.base.contract"
+                if d["of"] == "contract" or d.get("from_contract")
+                else "step.base.settled"
+            )
+            return subject + self.text(key, amount=self.bounds(step.after))
+        if kind is StepKind.RATE:
+            assert step.rate is not None
+            body = self.text("step.rate", rate=self.rates(step.rate))
+            if "ceiling" in d:
+                body += self.text("step.rate.ceiling", rate=self.rate(d["ceiling"]))
+            return subject + body
+        if kind is StepKind.AMOUNT:
+            assert step.before is not None and step.after is not None and step.rate is not None
+            return subject + self.text(
+                "step.amount",
+                base=self.bounds(step.before),
+                rate=self.rates(step.rate),
+                amount=self.bounds(step.after),
+            )
+        if kind in (StepKind.CAP, StepKind.POOL):
+            assert step.before is not None and step.after is not None
+            if kind is StepKind.CAP:
+                label, cap = self.cap_per(d["per"]), self.bounds(d["cap"])
+            else:
+                label, cap = self.pool_period(d["period"]), self.short_money(d["pool"])
+            key = "step.cap.binding" if d["binding"] else "step.cap.free"
+            where = f"[{step.subject}] " if step.subject else ""
+            return where + self.text(
+                key,
+                label=label,
+                cap=cap,
+                before=self.bounds(step.before),
+                after=self.bounds(step.after),
+            )
+        if kind is StepKind.YEAR:
+            assert step.after is not None
+            return self.text(
+                "step.year", year=step.subject, n=d["purchases"], amount=self.bounds(step.after)
+            )
+        if kind is StepKind.SUPPORT_YEARS:
+            assert step.before is not None and step.after is not None
+            return self.text(
+                "step.support_years",
+                count=d["count"],
+                years=self._sep.join(str(y) for y in d["years"]),
+                before=self.bounds(step.before),
+                after=self.bounds(step.after),
+            )
+        if kind is StepKind.TOTAL:
+            assert step.after is not None
+            return self.text("step.total", amount=self.bounds(step.after))
+        assert step.before is not None and step.after is not None
+        if kind is StepKind.UNCERTAIN:
+            return self.text(
+                "step.uncertain", before=self.bounds(step.before), after=self.bounds(step.after)
+            )
+        unit = self.text(f"unit.{d['unit']}", places=d["places"])
+        return self.text(
+            "step.rounding",
+            unit=unit,
+            mode=self.text(f"mode.{d['mode']}"),
+            before=self.bounds(step.before),
+            after=self.bounds(step.after),
+        )
+
+    def citation(self, program: Program, source_id: str, quote: str) -> str:
+        title = program.source(source_id).title
+        return f"《{title}》：“{quote}”" if self._i == 0 else f"{title}: “{quote}”"
+
+
+_CACHE: dict[str, Messages] = {}
+
+
+def messages(locale: str) -> Messages:
+    """The (cached) :class:`Messages` of a locale."""
+    found = _CACHE.get(locale)
+    if found is None:
+        found = _CACHE[locale] = Messages(locale)
+    return found

@@ -1,0 +1,183 @@
+"""What an estimate returns: awards with their reasons, assumptions and a structured trace.
+
+These are plain frozen dataclasses, built by the engine without formatting; the renderers in
+:mod:`aivoucher.render` turn them into text, JSON or HTML. Amounts are ``Decimal`` yuan; a
+``Bounds`` pair is ``(low, high)`` and the two are equal unless the text gives a range or a fact
+the rule needs is unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .profile import Profile
+    from .schema import Program
+
+__all__ = [
+    "Assumption",
+    "AssumptionCode",
+    "Award",
+    "Bounds",
+    "Estimate",
+    "Reason",
+    "ReasonCode",
+    "Step",
+    "StepKind",
+]
+
+Bounds = tuple[Decimal, Decimal]
+
+
+class StepKind(StrEnum):
+    """The kinds of trace step, in the order the engine takes them."""
+
+    CONDITION = "condition"  # an eligibility condition on the applicant, or a purchase filter
+    BASE = "base"  # the amount the rate applies to
+    RATE = "rate"  # the rate, and the tier that chose it
+    AMOUNT = "amount"  # base × rate for one purchase
+    CAP = "cap"  # a cap (per purchase, per year, over the program's life)
+    POOL = "pool"  # the program's budget bounding the award
+    YEAR = "year"  # a calendar year's purchases summed
+    SUPPORT_YEARS = "support_years"  # support limited to the first N years
+    TOTAL = "total"  # the years summed
+    UNCERTAIN = "uncertain"  # eligibility turns on an unknown fact: the low end becomes 0
+    ROUNDING = "rounding"
+
+
+class ReasonCode(StrEnum):
+    NOT_IN_FORCE = "not_in_force"
+    CONDITION_FAILED = "condition_failed"
+    CONDITION_UNKNOWN = "condition_unknown"
+    NO_PURCHASES = "no_purchases"
+    NO_QUALIFYING_PURCHASE = "no_qualifying_purchase"
+    NO_RATE_TIER = "no_rate_tier"
+    RATE_UNPUBLISHED = "rate_unpublished"
+
+
+class AssumptionCode(StrEnum):
+    RULE = "rule"  # an interpretation the rule file declares in `ambiguities`
+    MISSING_FACT = "missing_fact"  # a profile fact is unknown: the range covers both answers
+    SETTLED_FROM_CONTRACT = "settled_from_contract"  # no settled amount: the contract amount used
+    SETTLED_UNKNOWN = "settled_unknown"  # no settled amount: range from 0 to the contract amount
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the computation.
+
+    ``subject`` is the purchase label (``gpu-2025`` or ``#1``), the calendar year (``"2025"``)
+    or ``None`` for the program as a whole. ``before``/``after`` are the amounts the step took
+    and gave; ``rate`` the rate it applied. ``detail`` holds the step's parameters (the fact and
+    values of a condition, the cap's kind and amount). ``cites`` pairs the id of each program
+    source the step relies on with the quoted wording; ``assumption`` is the id of the
+    ambiguity the step relies on.
+    """
+
+    kind: StepKind
+    subject: str | None = None
+    before: Bounds | None = None
+    after: Bounds | None = None
+    rate: Bounds | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    cites: tuple[tuple[str, str], ...] = ()
+    assumption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a program pays nothing (or may pay nothing): a failed or undetermined condition."""
+
+    code: ReasonCode
+    fact: str | None = None
+    expected: tuple[Any, ...] = ()
+    actual: Any = None
+    subject: str | None = None
+    source: str | None = None
+    text: str | None = None  # free text from the rule file (what is unpublished, a status)
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """A choice the estimate rests on: a rule file's declared reading, or a missing fact."""
+
+    code: AssumptionCode
+    ambiguity: str | None = None
+    field: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """One program's result for one profile.
+
+    ``eligible`` is ``True`` (possibly with ``low`` 0 where eligibility turns on a missing
+    fact), ``False`` (``low`` = ``high`` = 0, with ``reasons``) or ``None``: the published text
+    allows no amount (``low`` = ``high`` = ``None``), e.g. because the rate is unpublished.
+    Amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the rate and the
+    cap a successful applicant gets at most.
+    """
+
+    program: Program
+    eligible: bool | None
+    low: Decimal | None
+    high: Decimal | None
+    reasons: tuple[Reason, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
+    steps: tuple[Step, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.program.id
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.low != self.high
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_award_html
+
+        return render_award_html(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Every evaluated program for one profile on one date, and the totals.
+
+    The totals add the awards of all programs; whether two programs may be combined is not yet
+    modelled, so read the total as "if every award stacks".
+    """
+
+    as_of: dt.date
+    profile: Profile
+    awards: tuple[Award, ...]
+    total_low: Decimal
+    total_high: Decimal
+
+    def award(self, program_id: str) -> Award:
+        """The award of one program (by id, or ``id@version``)."""
+        for a in self.awards:
+            if program_id in (a.program.id, a.program.key):
+                return a
+        raise KeyError(program_id)
+
+    def to_json(self, *, locale: str = "en") -> str:
+        """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``."""
+        from .render.json import render_json
+
+        return render_json(self, locale=locale)
+
+    def to_text(self, *, locale: str = "en") -> str:
+        from .render.text import render_text
+
+        return render_text(self, locale=locale)
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_estimate_html
+
+        return render_estimate_html(self)

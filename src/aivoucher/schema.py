@@ -1,0 +1,493 @@
+"""The rule-file schema: one program, as data, with a source for every number.
+
+A rule file is validated once by these pydantic models (``extra="forbid"`` everywhere) and then
+compiled into an evaluation plan (:mod:`aivoucher.plan`). The vocabulary is closed: conditions on
+named facts, rate tiers, caps of named kinds, a pool and a rounding rule. There is no expression
+language, so a rule file can describe a program but never run code.
+
+Citations: every rate, cap, pool, date window and eligibility condition names a ``source`` (the
+``id`` of an entry in ``sources``) and quotes the original Chinese wording, or names the
+``assumption`` (the ``id`` of an entry in ``ambiguities``) under which it was encoded.
+
+``rules/schema.json`` is generated from these models (``aivoucher schema``), so editors can check
+rule files while they are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
+
+from . import jurisdictions
+from .money import parse_amount, parse_rate
+from .profile import ApplicantKind, ChipOrigin, Item, Sector, Use
+from .types import Date
+
+__all__ = [
+    "FACTS",
+    "Ambiguity",
+    "Base",
+    "Cap",
+    "Condition",
+    "Example",
+    "Expect",
+    "Fact",
+    "Pool",
+    "Program",
+    "RateSpec",
+    "RoundingSpec",
+    "Source",
+    "Tier",
+]
+
+Fact = Literal[
+    "applicant.kind",
+    "applicant.city",
+    "applicant.province",
+    "applicant.sector",
+    "applicant.sme",
+    "applicant.startup",
+    "applicant.opc",
+    "applicant.good_standing",
+    "purchase.item",
+    "purchase.use",
+    "purchase.chip_origin",
+    "purchase.provider_city",
+    "purchase.via_platform",
+    "purchase.related_party",
+    "purchase.other_subsidy",
+    "purchase.signed",
+]
+
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "applicant.kind": get_args(ApplicantKind),
+    "applicant.sector": get_args(Sector),
+    "purchase.item": get_args(Item),
+    "purchase.use": get_args(Use),
+    "purchase.chip_origin": get_args(ChipOrigin),
+}
+_CITY_FACTS = ("applicant.city", "purchase.provider_city")
+_BOOL_FACTS = (
+    "applicant.sme",
+    "applicant.startup",
+    "applicant.opc",
+    "applicant.good_standing",
+    "purchase.via_platform",
+    "purchase.related_party",
+    "purchase.other_subsidy",
+)
+#: Each fact and the operator it takes: ``in`` (a list of values), ``is`` (a boolean) or
+#: ``from``/``to`` (an inclusive date window).
+FACTS: dict[str, str] = {
+    **{f: "in" for f in (*_ENUMS, *_CITY_FACTS, "applicant.province")},
+    **{f: "is" for f in _BOOL_FACTS},
+    "purchase.signed": "from/to",
+}
+
+#: The closed set of values each enumerated or boolean fact can take (used to cover every
+#: answer when a profile leaves a fact unknown).
+DOMAINS: dict[str, tuple[object, ...]] = {
+    **_ENUMS,
+    **{f: (True, False) for f in _BOOL_FACTS},
+}
+
+Confidence = Literal["official", "copy", "report", "seed"]
+Status = Literal["in_force", "draft", "superseded", "expired"]
+
+
+def _bounds(parse: Any, what: str) -> Any:
+    def parse_bounds(value: object) -> tuple[Decimal, Decimal]:
+        if isinstance(value, (list, tuple)):
+            if len(value) != 2:
+                raise ValueError(f"a {what} range is written [low, high]")
+            low, high = parse(value[0]), parse(value[1])
+            if low > high:
+                raise ValueError(f"{what} range [low, high] has low above high")
+            return low, high
+        single = parse(value)
+        return single, single
+
+    return parse_bounds
+
+
+RateBounds = Annotated[
+    tuple[Decimal, Decimal],
+    PlainValidator(_bounds(parse_rate, "rate"), json_schema_input_type=str | list[str]),
+]
+AmountBounds = Annotated[
+    tuple[Decimal, Decimal],
+    PlainValidator(_bounds(parse_amount, "amount"), json_schema_input_type=str | int | list[str]),
+]
+AmountValue = Annotated[Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Cited(_Strict):
+    """Something the policy text states: which source, in its own words."""
+
+    source: Ident | None = Field(default=None, description="id of an entry in `sources`.")
+    quote: Text | None = Field(default=None, description="Verbatim Chinese wording.")
+    assumption: Ident | None = Field(
+        default=None, description="id of the entry in `ambiguities` this encoding relies on."
+    )
+
+    @model_validator(mode="after")
+    def _justified(self) -> Cited:
+        if self.source is None and self.assumption is None:
+            raise ValueError("cite a `source` (with its `quote`) or name an `assumption`")
+        if self.source is not None and self.quote is None:
+            raise ValueError("a `source` needs the `quote` of the original wording")
+        return self
+
+
+class Source(_Strict):
+    """A document the rule file relies on."""
+
+    id: Ident
+    title: Text
+    url: Text | None = None
+    seed: Text | None = Field(default=None, description="File name under shared/seeds.")
+    date: Date | None = None
+    confidence: Confidence = Field(
+        description="official: read on a government site; copy: full official text reproduced "
+        "elsewhere; report: news or secondary summary; seed: only in the seed articles."
+    )
+    quote: Text = Field(description="The passage relied on, verbatim.")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if self.url is None and self.seed is None:
+            raise ValueError("a source needs a `url` or a `seed` file name")
+        return self
+
+
+class Condition(_Strict):
+    """A test on one fact of the applicant or of a purchase."""
+
+    fact: Fact
+    in_: list[str] | None = Field(default=None, alias="in")
+    is_: bool | None = Field(default=None, alias="is")
+    from_: Date | None = Field(default=None, alias="from")
+    to: Date | None = None
+    source: Ident | None = None
+    quote: Text | None = None
+    assumption: Ident | None = None
+
+    @model_validator(mode="after")
+    def _operator_fits(self) -> Condition:
+        op = FACTS[self.fact]
+        given = [
+            name
+            for name, value in (
+                ("in", self.in_),
+                ("is", self.is_),
+                ("from", self.from_),
+                ("to", self.to),
+            )
+            if value is not None
+        ]
+        allowed = {"in": ["in"], "is": ["is"], "from/to": ["from", "to"]}[op]
+        if not given or any(g not in allowed for g in given):
+            raise ValueError(f"`{self.fact}` takes `{op}`")
+        if self.in_ is not None:
+            if not self.in_:
+                raise ValueError("`in` needs at least one value")
+            if self.fact in _ENUMS:
+                bad = [v for v in self.in_ if v not in _ENUMS[self.fact]]
+                if bad:
+                    raise ValueError(
+                        f"{bad[0]!r} is not a value of {self.fact} "
+                        f"(one of: {', '.join(_ENUMS[self.fact])})"
+                    )
+            elif self.fact == "applicant.province":
+                object.__setattr__(self, "in_", [jurisdictions.province(v) for v in self.in_])
+            else:
+                object.__setattr__(self, "in_", [jurisdictions.city(v) for v in self.in_])
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError("`to` is before `from`")
+        if self.source is not None and self.quote is None:
+            raise ValueError("a `source` needs the `quote` of the original wording")
+        return self
+
+
+class EligibilityCondition(Condition):
+    """A condition of eligibility, with the text (or the assumption) that sets it."""
+
+    @model_validator(mode="after")
+    def _justified(self) -> EligibilityCondition:
+        if self.source is None and self.assumption is None:
+            raise ValueError("cite a `source` (with its `quote`) or name an `assumption`")
+        return self
+
+
+class Tier(Cited):
+    """A rate that applies when all ``when`` conditions hold (an empty ``when`` always holds)."""
+
+    when: list[Condition] = Field(default_factory=list)
+    rate: RateBounds = Field(description="`60%`, or a range `[50%, 60%]` where the text gives one.")
+
+
+class CitedRate(Cited):
+    rate: RateBounds
+
+
+class RateSpec(_Strict):
+    """The rate: the first tier whose conditions hold wins; an optional ceiling bounds them all.
+
+    Where the text publishes no rate, write ``unpublished`` (what is missing) instead of tiers:
+    the program is then reported with no amount.
+    """
+
+    tiers: list[Tier] = Field(default_factory=list)
+    ceiling: CitedRate | None = None
+    unpublished: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> RateSpec:
+        if bool(self.tiers) == bool(self.unpublished):
+            raise ValueError("give either `tiers` or `unpublished`")
+        return self
+
+
+class Base(Cited):
+    """What the rate applies to: the contract amount or the settled (delivered) amount."""
+
+    of: Literal["contract", "settled"]
+    if_unknown: Literal["contract", "range"] | None = Field(
+        default=None,
+        description="settled only: when a purchase gives no `settled`, use the contract amount "
+        "(reported as an assumption) or report the range 0 to the contract amount.",
+    )
+
+    @model_validator(mode="after")
+    def _fallback(self) -> Base:
+        if self.of == "settled" and self.if_unknown is None:
+            raise ValueError("a settled base needs `if_unknown: contract` or `if_unknown: range`")
+        if self.of == "contract" and self.if_unknown is not None:
+            raise ValueError("`if_unknown` applies to a settled base only")
+        return self
+
+
+class Cap(Cited):
+    """A ceiling on the award: per purchase, per applicant per calendar year, or over the
+    program's life. A range ``[100万, 200万]`` encodes "原则上100万, 最高200万"."""
+
+    per: Literal["purchase", "applicant_year", "applicant_total"]
+    amount: AmountBounds
+
+
+class Pool(Cited):
+    """The program's budget; it also bounds any single applicant's award."""
+
+    amount: AmountValue
+    period: Literal["year", "program"]
+
+
+class SupportYears(Cited):
+    """Support for at most ``count`` calendar years (the earliest years with purchases)."""
+
+    count: int = Field(ge=1, le=50)
+
+
+class RoundingSpec(_Strict):
+    """Rounding of amounts: to the fen, the yuan or 万元 with ``places`` decimals; half-up or
+    truncated; at the end only or after every step."""
+
+    unit: Literal["fen", "yuan", "wan"] = "fen"
+    places: int = Field(default=0, ge=0, le=6)
+    mode: Literal["half_up", "truncate"] = "half_up"
+    at: Literal["end", "each_step"] = "end"
+    source: Ident | None = None
+    quote: Text | None = None
+
+    @model_validator(mode="after")
+    def _places(self) -> RoundingSpec:
+        if self.places and self.unit != "wan":
+            raise ValueError("`places` applies to unit `wan` only")
+        return self
+
+    @property
+    def quantum(self) -> Decimal:
+        if self.unit == "fen":
+            return Decimal("0.01")
+        if self.unit == "yuan":
+            return Decimal(1)
+        return Decimal(10) ** (4 - self.places)
+
+
+class Effective(Cited):
+    from_: Date = Field(alias="from")
+    to: Date | None = Field(default=None, description="Last day in force; null if open-ended.")
+
+    @model_validator(mode="after")
+    def _order(self) -> Effective:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError("`to` is before `from`")
+        return self
+
+
+class Names(_Strict):
+    zh: Text
+    en: Text
+
+
+class Document(_Strict):
+    title: Text
+    number: Text | None = None
+
+
+class Ambiguity(_Strict):
+    """A point the text leaves open, and how this file reads it."""
+
+    id: Ident
+    question: Text
+    choice: Text = Field(description="The interpretation this file encodes.")
+    why: Text
+
+
+class HistoryEntry(_Strict):
+    """An earlier or draft version of the program, kept for the record."""
+
+    version: Text
+    status: Status
+    date: Date
+    summary: Text
+    source: Ident
+
+
+class Expect(_Strict):
+    """What an example must produce. ``amount`` is shorthand for ``low`` = ``high``."""
+
+    eligible: bool | None = True
+    amount: AmountValue | None = None
+    low: AmountValue | None = None
+    high: AmountValue | None = None
+    reason: Fact | None = Field(
+        default=None, description="A fact that must appear among the failed conditions."
+    )
+    missing: list[str] = Field(default_factory=list, description="Profile fields named missing.")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Expect:
+        if self.amount is not None and (self.low is not None or self.high is not None):
+            raise ValueError("give `amount` or `low`/`high`, not both")
+        if (
+            self.eligible is True
+            and self.amount is None
+            and (self.low is None or self.high is None)
+        ):
+            raise ValueError("an eligible example needs `amount` or both `low` and `high`")
+        if self.eligible is not True and (self.amount or self.low or self.high):
+            raise ValueError("an ineligible example has no amount")
+        return self
+
+
+class Example(_Strict):
+    """A named case that documents the program and runs as a test."""
+
+    name: Text
+    as_of: Date
+    profile: dict[str, Any]
+    expect: Expect
+
+
+class Program(_Strict):
+    """One program (one version of it), as a rule file states it."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z-]*\.[a-z0-9][a-z0-9-]*$", max_length=80)]
+    version: Ident | None = Field(default=None, description="Set where several files share an id.")
+    jurisdiction: str
+    name: Names
+    status: Status
+    effective: Effective
+    issuer: Text
+    document: Document
+    responsible: Text | None = None
+    summary: Text | None = None
+    sources: list[Source] = Field(min_length=1)
+    eligibility: list[EligibilityCondition] = Field(default_factory=list)
+    base: Base
+    rate: RateSpec
+    caps: list[Cap] = Field(default_factory=list)
+    pool: Pool | None = None
+    support_years: SupportYears | None = None
+    rounding: RoundingSpec = Field(default_factory=RoundingSpec)
+    ambiguities: list[Ambiguity] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
+    examples: list[Example] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Program:
+        try:
+            jurisdictions.jurisdiction(self.jurisdiction)
+        except ValueError as exc:
+            raise ValueError(f"jurisdiction: {exc}") from None
+        if self.id.split(".", 1)[0] != self.jurisdiction:
+            raise ValueError(
+                f"id: {self.id!r} must start with the jurisdiction {self.jurisdiction!r}"
+            )
+        sources = _unique([s.id for s in self.sources], "source")
+        ambiguities = _unique([a.id for a in self.ambiguities], "ambiguity")
+        for where, cited in self._cited():
+            if cited.source is not None and cited.source not in sources:
+                raise ValueError(f"{where}: unknown source {cited.source!r}")
+            if cited.assumption is not None and cited.assumption not in ambiguities:
+                raise ValueError(f"{where}: unknown assumption {cited.assumption!r}")
+        for i, entry in enumerate(self.history):
+            if entry.source not in sources:
+                raise ValueError(f"history[{i}]: unknown source {entry.source!r}")
+        if self.rounding.source is not None and self.rounding.source not in sources:
+            raise ValueError(f"rounding: unknown source {self.rounding.source!r}")
+        return self
+
+    def _cited(self) -> list[tuple[str, Cited | Condition]]:
+        out: list[tuple[str, Cited | Condition]] = [
+            ("effective", self.effective),
+            ("base", self.base),
+        ]
+        out += [(f"eligibility[{i}]", c) for i, c in enumerate(self.eligibility)]
+        out += [(f"rate.tiers[{i}]", t) for i, t in enumerate(self.rate.tiers)]
+        if self.rate.ceiling is not None:
+            out.append(("rate.ceiling", self.rate.ceiling))
+        out += [(f"caps[{i}]", c) for i, c in enumerate(self.caps)]
+        if self.pool is not None:
+            out.append(("pool", self.pool))
+        if self.support_years is not None:
+            out.append(("support_years", self.support_years))
+        return out
+
+    @property
+    def key(self) -> str:
+        """``id`` or ``id@version``: unique among loaded rule files."""
+        return self.id if self.version is None else f"{self.id}@{self.version}"
+
+    def in_force(self, as_of: dt.date) -> bool:
+        """In force on ``as_of``: status ``in_force`` and the date inside the effective window."""
+        eff = self.effective
+        return (
+            self.status == "in_force" and eff.from_ <= as_of and (eff.to is None or as_of <= eff.to)
+        )
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def ambiguity(self, ambiguity_id: str) -> Ambiguity:
+        return next(a for a in self.ambiguities if a.id == ambiguity_id)
+
+
+def _unique(ids: list[str], what: str) -> set[str]:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate {what} id {i!r}")
+        seen.add(i)
+    return seen

@@ -1,0 +1,27 @@
+"""JSON Schema of rule files and of profiles (pydantic's export), for editors and other tools.
+
+``rules/schema.json`` is this module's output; a test keeps it current.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .profile import Profile
+from .schema import Program
+
+__all__ = ["profile_schema", "rule_file_schema"]
+
+
+def rule_file_schema() -> dict[str, Any]:
+    schema = Program.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "aivoucher rule file"
+    return schema
+
+
+def profile_schema() -> dict[str, Any]:
+    schema = Profile.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "aivoucher applicant profile"
+    return schema

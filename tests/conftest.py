@@ -1,0 +1,95 @@
+"""Shared helpers: minimal valid rule files and profiles to vary in tests."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, settings
+
+from aivoucher.engine import Plan, compile_program
+from aivoucher.schema import Program
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("deep", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+SOURCE = {
+    "id": "text",
+    "title": "测试文件",
+    "url": "https://example.gov.cn/notice",
+    "confidence": "official",
+    "quote": "按不超过合同金额的50%给予最高100万元资助",
+}
+
+
+def rule(**overrides: Any) -> dict[str, Any]:
+    """A minimal valid rule file as data: 50% of compute contracts, 100万 per applicant-year."""
+    data: dict[str, Any] = {
+        "id": "shenzhen.test-voucher",
+        "jurisdiction": "shenzhen",
+        "name": {"zh": "测试券", "en": "Test voucher"},
+        "status": "in_force",
+        "effective": {"from": "2025-01-01", "source": "text", "quote": "自2025年1月1日起施行"},
+        "issuer": "测试局",
+        "document": {"title": "测试文件"},
+        "sources": [copy.deepcopy(SOURCE)],
+        "eligibility": [
+            {"fact": "applicant.city", "in": ["shenzhen"], "source": "text", "quote": "在深注册"},
+            {"fact": "purchase.item", "in": ["compute"], "source": "text", "quote": "算力"},
+        ],
+        "base": {"of": "contract", "source": "text", "quote": "合同金额"},
+        "rate": {"tiers": [{"rate": "50%", "source": "text", "quote": "不超过合同金额的50%"}]},
+        "caps": [
+            {"per": "applicant_year", "amount": "100万", "source": "text", "quote": "最高100万元"}
+        ],
+        "examples": [
+            {
+                "name": "a 100万 contract gets 50万",
+                "as_of": "2025-06-30",
+                "profile": profile(amount="100万"),
+                "expect": {"amount": "50万"},
+            }
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def profile(
+    *purchases: dict[str, Any], amount: str | None = None, **applicant: Any
+) -> dict[str, Any]:
+    """A Shenzhen enterprise's profile; ``amount`` adds one compute purchase signed in 2025."""
+    app = {"kind": "enterprise", "city": "shenzhen", **applicant}
+    items = list(purchases)
+    if amount is not None:
+        items.append({"item": "compute", "amount": amount, "signed": "2025-03-01"})
+    return {"applicant": app, "purchases": items}
+
+
+def plan(**overrides: Any) -> Plan:
+    return compile_program(Program.model_validate(rule(**overrides)))
+
+
+def write_rule(directory: Path, data: dict[str, Any], name: str | None = None) -> Path:
+    city, program = data["id"].split(".", 1)
+    target = directory / city / (name or f"{program}.yaml")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "rules"
+    write_rule(directory, rule())
+    return directory

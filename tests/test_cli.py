@@ -1,0 +1,257 @@
+"""The command line: success paths, the JSON contract, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT, rule, write_rule
+
+from aivoucher.cli import main
+
+SHENZHEN = """
+applicant: {kind: enterprise, city: shenzhen, startup: true}
+purchases:
+  - {id: gpu-2025, item: compute, use: training, amount: 800万, signed: 2025-03-01}
+"""
+CHENGDU = """
+applicant: {kind: enterprise, city: chengdu}
+purchases:
+  - {id: domestic, item: compute, amount: 600万, signed: 2025-09-15, chip_origin: domestic}
+  - {id: foreign, item: compute, amount: 400万, signed: 2025-10-01, chip_origin: foreign}
+"""
+
+PURCHASE = (
+    "applicant: {{kind: enterprise, city: shenzhen}}\npurchases:\n"
+    "  - {{item: compute, amount: {amount}, signed: {signed}}}\n"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, text: str, name: str = "p.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_shenzhen_startup_gets_480wan_with_steps_and_sources(capsys: Any, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "estimate", write(tmp_path, SHENZHEN), "--as-of", "2025-06-30")
+    assert code == 0
+    assert "480万" in out
+    assert "shenzhen.training-compute" in out
+    assert "对初创企业提高资助比例至60%" in out  # the rate's source wording
+    assert "深圳市打造人工智能先锋城市的若干措施" in out
+    code, out, _ = run(
+        capsys, "estimate", write(tmp_path, SHENZHEN), "--as-of", "2025-06-30", "--locale", "zh"
+    )
+    assert "480万（¥4,800,000.00）" in out
+
+
+def test_chengdu_range_names_the_cap(capsys: Any, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "estimate", write(tmp_path, CHENGDU), "--as-of", "2025-12-31")
+    assert code == 0
+    assert "420万–500万" in out
+    assert "cap per applicant per calendar year" in out
+    assert "每家算力需求方每年累計可領取最高500萬元算力券" in out
+
+
+def test_json_contract(capsys: Any, tmp_path: Path) -> None:
+    code, out, _ = run(
+        capsys, "estimate", write(tmp_path, CHENGDU), "--as-of", "2025-12-31", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of"] == "2025-12-31"
+    assert data["currency"] == "CNY"
+    award = next(a for a in data["awards"] if a["program"] == "chengdu.compute-voucher")
+    assert award["eligible"] is True
+    assert (Decimal(award["low"]), Decimal(award["high"])) == (
+        Decimal(4_200_000),
+        Decimal(5_000_000),
+    )
+    assert (award["low"], award["high"]) == ("4200000", "5000000")
+    assert isinstance(award["reasons"], list) and isinstance(award["assumptions"], list)
+    caps = [s for s in award["steps"] if s["kind"] == "cap"]
+    assert caps[0]["detail"]["binding"] is True
+    assert caps[0]["sources"][0]["quote"].startswith("每家算力需求方")
+    assert data["total_low"] == "4200000"  # Chengdu pays; no other city's programs apply
+    for other in data["awards"]:
+        if other["program"].startswith("chengdu.") or other["eligible"] is not False:
+            continue
+        assert other["low"] == other["high"] == "0"
+        assert other["reasons"]
+
+
+def test_json_unpublished_and_all(capsys: Any, tmp_path: Path) -> None:
+    code, out, _ = run(
+        capsys,
+        "estimate",
+        write(tmp_path, CHENGDU),
+        "--as-of",
+        "2025-12-31",
+        "--format",
+        "json",
+        "--all",
+    )
+    assert code == 0
+    data = json.loads(out)
+    draft = next(a for a in data["awards"] if a["version"] == "2025-04-draft")
+    assert draft["eligible"] is False and draft["low"] == "0"
+    assert "not in force" in draft["reasons"][0]
+
+
+def test_programs_show_and_check(capsys: Any) -> None:
+    code, out, _ = run(capsys, "programs")
+    assert code == 0 and "dongguan.compute-voucher" in out
+    code, out, _ = run(capsys, "programs", "--city", "成都", "--format", "json")
+    rows = json.loads(out)
+    assert rows and all(r["jurisdiction"] == "chengdu" for r in rows)
+    code, out, _ = run(capsys, "show", "shenzhen.model-voucher")
+    assert code == 0 and "原则上不超过100万元" in out and "cap-range" in out
+    code, out, _ = run(capsys, "show", "chengdu.scenario-award", "--locale", "zh")
+    assert "征求意见稿" in out
+    code, out, _ = run(capsys, "check")
+    assert code == 0 and "0 failed" in out
+
+
+def test_check_a_users_directory(capsys: Any, tmp_path: Path) -> None:
+    data = rule()
+    data["examples"][0]["expect"] = {"amount": "49万"}  # wrong on purpose
+    write_rule(tmp_path, data)
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == 1
+    assert "FAIL" in out and "expected 490000, got 500000" in out
+    bad = tmp_path / "shenzhen" / "broken.yaml"
+    bad.write_text("id: [\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == 1 and f"error: {bad}:" in out
+
+
+def test_estimate_with_a_users_rules(capsys: Any, tmp_path: Path, rules_dir: Path) -> None:
+    profile = write(
+        tmp_path,
+        yaml.safe_dump(
+            {
+                "applicant": {"kind": "enterprise", "city": "shenzhen"},
+                "purchases": [{"item": "compute", "amount": "10万", "signed": "2025-01-01"}],
+            }
+        ),
+    )
+    code, out, _ = run(
+        capsys,
+        "--rules",
+        str(rules_dir),
+        "estimate",
+        profile,
+        "--as-of",
+        "2025-06-30",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert [a["program"] for a in json.loads(out)["awards"]] == ["shenzhen.test-voucher"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("applicant: {kind: enterprise, city: gotham}\n", "applicant.city: unknown city 'gotham'"),
+        (
+            PURCHASE.format(amount="12 bananas", signed="2025-01-01"),
+            ":3: purchases[0].amount: not an amount",
+        ),
+        (
+            PURCHASE.format(amount="1e400", signed="2025-01-01"),
+            "not an amount",
+        ),
+        (
+            PURCHASE.format(amount="10万", signed="2025-02-30"),
+            "not a valid date",
+        ),
+        ("applicant: [\n", "malformed YAML"),
+        ("a: &x 1\nb: *x\n", "anchors"),
+        ("applicant: !!python/object/apply:os.system ['true']\n", "not allowed"),
+        ("", "a profile must be a mapping"),
+    ],
+)
+def test_bad_profiles_give_one_line_and_exit_2(
+    capsys: Any, tmp_path: Path, text: str, needle: str
+) -> None:
+    code, out, err = run(capsys, "estimate", write(tmp_path, text))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert needle in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["estimate", "missing.yaml"],
+        ["estimate", "x.yaml", "--as-of", "2025-13-01"],
+        ["estimate", "x.yaml", "--locale", "fr"],
+        ["show", "atlantis.voucher"],
+        ["programs", "--city", "gotham"],
+        ["check", "no/such/dir"],
+        ["--rules", "no/such/dir", "programs"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(capsys: Any, args: list[str]) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_non_utf8_profile(capsys: Any, tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("applicant: {kind: enterprise, city: caf\xe9}\n".encode("latin-1"))
+    code, _, err = run(capsys, "estimate", str(path))
+    assert code == 2 and "not valid UTF-8" in err
+
+
+def test_stdin_profile(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aivoucher.cli",
+            "estimate",
+            "-",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "json",
+        ],
+        input=SHENZHEN,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    award = next(
+        a for a in json.loads(proc.stdout)["awards"] if a["program"] == "shenzhen.training-compute"
+    )
+    assert award["high"] == "4800000"
+
+
+def test_schema_command_matches_the_file(capsys: Any) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    assert json.loads(out) == json.loads(
+        (ROOT / "rules" / "schema.json").read_text(encoding="utf-8")
+    )

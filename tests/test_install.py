@@ -1,0 +1,48 @@
+"""A non-editable install into a fresh virtual environment finds every bundled program.
+
+Builds the wheel, installs it into a new venv and runs the installed command from a directory
+outside the checkout, so nothing can be found by accident through the source tree.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+from conftest import ROOT
+
+from aivoucher.registry import bundled_rules
+
+
+def _run(*args: str | Path, cwd: Path) -> str:
+    proc = subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, ROOT, cwd=tmp_path)
+    wheel = next(dist.glob("aivoucher-*.whl"))
+    env = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env)
+    bin_dir = env / ("Scripts" if sys.platform == "win32" else "bin")
+    _run(bin_dir / "python", "-m", "pip", "install", "-q", wheel, cwd=tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    rows = json.loads(_run(bin_dir / "aivoucher", "programs", "--format", "json", cwd=elsewhere))
+    assert len(rows) == len(bundled_rules())
+    where = _run(
+        bin_dir / "python",
+        "-c",
+        "import aivoucher.registry as r; print(r.bundled_rules_dir())",
+        cwd=elsewhere,
+    )
+    assert str(env) in where and "site-packages" in where
+    out = _run(bin_dir / "aivoucher", "check", cwd=elsewhere)
+    assert " 0 failed" in out

@@ -1,0 +1,36 @@
+"""The house standard: ruff and mypy --strict clean."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+def _tool(name: str) -> list[str]:
+    exe = shutil.which(name, path=str(ROOT / ".venv" / "bin")) or shutil.which(name)
+    if exe is None:
+        pytest.fail(f"{name} is not installed (it is part of the `test` extra)")
+    return [exe]
+
+
+def test_ruff_clean() -> None:
+    proc = subprocess.run(
+        [*_tool("ruff"), "check", "src", "tests"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = subprocess.run(
+        [*_tool("ruff"), "format", "--check", "src"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_strict_clean() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "src/aivoucher"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

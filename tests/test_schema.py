@@ -1,0 +1,215 @@
+"""Rule files: what the schema refuses, and the messages that point into the file."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RULES, rule, write_rule
+
+from aivoucher.errors import RuleFileError, UnknownProgramError
+from aivoucher.registry import bundled_rules, bundled_rules_dir, load_program, load_rules
+from aivoucher.schema_export import rule_file_schema
+
+
+def test_minimal_rule_loads(rules_dir: Path) -> None:
+    rules = load_rules(rules_dir)
+    assert [p.id for p in rules.programs] == ["shenzhen.test-voucher"]
+
+
+def _error(tmp_path: Path, data: dict[str, Any]) -> RuleFileError:
+    path = write_rule(tmp_path, data)
+    with pytest.raises(RuleFileError) as info:
+        load_program(path)
+    assert info.value.file == str(path)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"colour": "red"}, "colour", "unknown field"),
+        ({"caps": [{"per": "applicant_year", "amount": "100万"}]}, "caps[0]", "cite a `source`"),
+        (
+            {"caps": [{"per": "applicant_year", "amount": "100万", "source": "text"}]},
+            "caps[0]",
+            "quote",
+        ),
+        (
+            {"caps": [{"per": "month", "amount": "1", "source": "text", "quote": "q"}]},
+            "caps[0].per",
+            "applicant_year",
+        ),
+        (
+            {"caps": [{"per": "purchase", "amount": "lots", "source": "text", "quote": "q"}]},
+            "caps[0].amount",
+            "not an amount",
+        ),
+        (
+            {
+                "caps": [
+                    {
+                        "per": "purchase",
+                        "amount": ["200万", "100万"],
+                        "source": "text",
+                        "quote": "q",
+                    }
+                ]
+            },
+            "caps[0].amount",
+            "low above high",
+        ),
+        (
+            {"caps": [{"per": "purchase", "amount": "1", "source": "nowhere", "quote": "q"}]},
+            None,
+            "unknown source 'nowhere'",
+        ),
+        (
+            {"rate": {"tiers": [{"rate": "150%", "source": "text", "quote": "q"}]}},
+            "rate.tiers[0].rate",
+            "between 0 and 1",
+        ),
+        ({"rate": {}}, "rate", "either `tiers` or `unpublished`"),
+        (
+            {
+                "eligibility": [
+                    {"fact": "applicant.colour", "in": ["red"], "source": "text", "quote": "q"}
+                ]
+            },
+            "eligibility[0].fact",
+            "applicant.kind",
+        ),
+        (
+            {
+                "eligibility": [
+                    {"fact": "applicant.sme", "in": ["yes"], "source": "text", "quote": "q"}
+                ]
+            },
+            "eligibility[0]",
+            "takes `is`",
+        ),
+        (
+            {
+                "eligibility": [
+                    {"fact": "purchase.item", "in": ["gpu"], "source": "text", "quote": "q"}
+                ]
+            },
+            "eligibility[0]",
+            "not a value of purchase.item",
+        ),
+        (
+            {
+                "eligibility": [
+                    {"fact": "applicant.city", "in": ["atlantis"], "source": "text", "quote": "q"}
+                ]
+            },
+            "eligibility[0]",
+            "unknown city",
+        ),
+        (
+            {"eligibility": [{"fact": "applicant.city", "in": ["shenzhen"]}]},
+            "eligibility[0]",
+            "cite a `source`",
+        ),
+        (
+            {"eligibility": [{"fact": "applicant.city", "in": ["shenzhen"], "assumption": "nope"}]},
+            None,
+            "unknown assumption 'nope'",
+        ),
+        (
+            {"effective": {"from": "2025-02-30", "source": "text", "quote": "q"}},
+            "effective.from",
+            "not a valid date",
+        ),
+        ({"jurisdiction": "wuhan"}, None, "must start with the jurisdiction"),
+        ({"jurisdiction": "gotham", "id": "gotham.x"}, None, "unknown jurisdiction"),
+        ({"examples": []}, "examples", "at least 1"),
+        ({"base": {"of": "settled", "source": "text", "quote": "q"}}, "base", "if_unknown"),
+        (
+            {"sources": [{"id": "text", "title": "t", "confidence": "official", "quote": "q"}]},
+            "sources[0]",
+            "`url` or a `seed`",
+        ),
+        (
+            {
+                "sources": [
+                    {"id": "text", "title": "t", "url": "u", "confidence": "rumour", "quote": "q"}
+                ]
+            },
+            "sources[0].confidence",
+            "official",
+        ),
+    ],
+)
+def test_schema_refusals(
+    tmp_path: Path, overrides: dict[str, Any], field: str | None, message: str
+) -> None:
+    err = _error(tmp_path, rule(**overrides))
+    assert message in err.message
+    if field is not None:
+        assert err.field == field
+    assert err.line is not None
+
+
+def test_error_points_at_the_line(tmp_path: Path) -> None:
+    path = write_rule(tmp_path, rule())
+    text = path.read_text(encoding="utf-8").replace("amount: 100万", "amount: 100 bananas")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleFileError) as info:
+        load_program(path)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "100 bananas" in t)
+    assert info.value.line == line
+    assert str(info.value).startswith(f"{path}:{line}: caps[0].amount: ")
+
+
+def test_file_name_must_match_id(tmp_path: Path) -> None:
+    path = write_rule(tmp_path, rule(), name="other.yaml")
+    with pytest.raises(RuleFileError, match=r"file name must be test-voucher\.yaml"):
+        load_program(path)
+
+
+def test_duplicate_program_is_refused(tmp_path: Path) -> None:
+    write_rule(tmp_path, rule())
+    copy = write_rule(tmp_path / "copy", rule())
+    copy.rename(copy.with_suffix(".yml"))
+    with pytest.raises(RuleFileError, match="defined twice"):
+        load_rules(tmp_path)
+
+
+def test_rule_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "shenzhen" / "x.yaml"
+    path.parent.mkdir()
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match="mapping"):
+        load_program(path)
+
+
+def test_unknown_program_id() -> None:
+    with pytest.raises(UnknownProgramError, match=r"unknown program 'atlantis\.voucher'"):
+        bundled_rules().versions("atlantis.voucher")
+
+
+def test_schema_json_is_current() -> None:
+    on_disk = json.loads((RULES / "schema.json").read_text(encoding="utf-8"))
+    assert on_disk == rule_file_schema(), "run: aivoucher schema > rules/schema.json"
+
+
+def test_bundled_rules_dir_is_the_checkout_rules() -> None:
+    assert bundled_rules_dir().resolve() == RULES.resolve()
+
+
+def test_every_number_cites_a_source_with_chinese_wording() -> None:
+    for program in bundled_rules().programs:
+        cited = [c for _, c in program._cited()]
+        for c in cited:
+            if c.source is not None:
+                assert c.quote and any("\u4e00" <= ch <= "\u9fff" for ch in c.quote), (
+                    program.key,
+                    c,
+                )
+        for s in program.sources:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in s.quote), (program.key, s.id)
+        for cap in program.caps:
+            assert cap.source is not None, (program.key, "caps need a text")
+        for tier in program.rate.tiers:
+            assert tier.source is not None, (program.key, "rates need a text")
