@@ -82,18 +82,16 @@ class _Test:
         self.assumption = cond.assumption
         self.index = index
         self.get: Callable[[Any], Any] = _getter(self.field)
+        self.expected: tuple[Any, ...] = cond.expected
         self.test: Callable[[Any], bool]
         if cond.in_ is not None:
             allowed = frozenset(cond.in_)
-            self.expected: tuple[Any, ...] = tuple(cond.in_)
             self.test = lambda v: v in allowed
         elif cond.is_ is not None:
             want = cond.is_
-            self.expected = (want,)
             self.test = lambda v: v is want
         else:
             low, high = cond.from_, cond.to
-            self.expected = (low, high)
             self.test = lambda v: (low is None or v >= low) and (high is None or v <= high)
 
     def check(self, subject: Any) -> tuple[bool | None, Any]:

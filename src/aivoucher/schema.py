@@ -182,6 +182,16 @@ class Condition(_Strict):
     quote: Text | None = None
     assumption: Ident | None = None
 
+    @property
+    def expected(self) -> tuple[Any, ...]:
+        """The values the condition accepts: the ``in`` list, the ``is`` value, or the
+        ``(from, to)`` window."""
+        if self.in_ is not None:
+            return tuple(self.in_)
+        if self.is_ is not None:
+            return (self.is_,)
+        return (self.from_, self.to)
+
     @model_validator(mode="after")
     def _operator_fits(self) -> Condition:
         op = FACTS[self.fact]

@@ -16,7 +16,7 @@ __all__ = ["program_row", "program_rows", "render_rows"]
 def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
     m = messages(locale)
     rate = program.rate
-    rates = [m.text("no_amount")] if rate.unpublished else [m.rates(t.rate) for t in rate.tiers]
+    rates = [m.text("no_amount")] if rate.unpublished else [m.tier(t) for t in rate.tiers]
     return {
         "id": program.id,
         "version": program.version,

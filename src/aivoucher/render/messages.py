@@ -14,7 +14,7 @@ from .. import jurisdictions
 from ..errors import InputError
 from ..money import format_money, format_rate
 from ..result import Assumption, AssumptionCode, Award, Bounds, Reason, ReasonCode, Step, StepKind
-from ..schema import Program
+from ..schema import Program, Tier
 
 __all__ = ["LOCALES", "Messages", "messages"]
 
@@ -217,6 +217,13 @@ class Messages:
     def rates(self, value: Bounds) -> str:
         low, high = value
         return self.rate(low) if low == high else f"{self.rate(low)}–{self.rate(high)}"
+
+    def tier(self, tier: Tier) -> str:
+        """``60% (start-up: yes)``: a rate tier with the conditions that choose it."""
+        when = "; ".join(
+            f"{self.fact(c.fact)}: {self.expected(c.fact, c.expected)}" for c in tier.when
+        )
+        return self.rates(tier.rate) + (f" ({when})" if when else "")
 
     def value(self, value: Any) -> str:
         if value is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..result import Award, Estimate, ReasonCode
-from ..schema import Condition, Program
+from ..schema import Program
 from .messages import messages
 
 __all__ = ["render_award", "render_program", "render_text"]
@@ -89,7 +89,7 @@ def render_program(program: Program, locale: str = "en") -> str:
         lines.append(f"  {program.summary}")
     lines.append(f"  {'申请条件' if zh else 'Eligibility'}:")
     for cond in program.eligibility:
-        text = f"    - {m.fact(cond.fact)}: {m.expected(cond.fact, _expected(cond))}"
+        text = f"    - {m.fact(cond.fact)}: {m.expected(cond.fact, cond.expected)}"
         if cond.source and cond.quote:
             text += f"  ↳ {m.citation(program, cond.source, cond.quote)}"
         if cond.assumption:
@@ -102,10 +102,7 @@ def render_program(program: Program, locale: str = "en") -> str:
         unpublished = m.text(ReasonCode.RATE_UNPUBLISHED, text=program.rate.unpublished)
         lines.append(f"  {'补贴比例' if zh else 'Rate'}: {unpublished}")
     for tier in program.rate.tiers:
-        when = " & ".join(f"{m.fact(c.fact)}={m.expected(c.fact, _expected(c))}" for c in tier.when)
-        text = f"  {'补贴比例' if zh else 'Rate'}: {m.rates(tier.rate)}" + (
-            f" ({when})" if when else ""
-        )
+        text = f"  {'补贴比例' if zh else 'Rate'}: {m.tier(tier)}"
         if tier.source and tier.quote:
             text += f"  ↳ {m.citation(program, tier.source, tier.quote)}"
         lines.append(text)
@@ -138,11 +135,3 @@ def render_program(program: Program, locale: str = "en") -> str:
         for h in program.history:
             lines.append(f"    {h.date} {h.version} ({m.status(h.status)}): {h.summary}")
     return "\n".join(lines) + "\n"
-
-
-def _expected(cond: Condition) -> list[object]:
-    if cond.in_ is not None:
-        return list(cond.in_)
-    if cond.is_ is not None:
-        return [cond.is_]
-    return [cond.from_, cond.to]
