@@ -69,7 +69,7 @@ def _error(tmp_path: Path, data: dict[str, Any]) -> RuleFileError:
             "rate.tiers[0].rate",
             "between 0 and 1",
         ),
-        ({"rate": {}}, "rate", "either `tiers` or `unpublished`"),
+        ({"rate": {}}, "rate", "give one of `tiers`, `lump_sum` or `unpublished`"),
         (
             {
                 "eligibility": [

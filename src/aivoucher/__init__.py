@@ -72,6 +72,7 @@ def estimate(
     programs: Iterable[str] | None = None,
     as_of: dt.date | str | None = None,
     include_all: bool = False,
+    assume: Iterable[str] = (),
     rules: RuleSet | None = None,
 ) -> Estimate:
     """What every program in force on ``as_of`` (default: today) would pay ``profile``.
@@ -79,12 +80,15 @@ def estimate(
     ``profile`` is a :class:`Profile` or a mapping in the profile contract. ``programs``
     restricts the estimate to some program ids; ``include_all`` also reports programs that are
     not in force (drafts, superseded versions); ``rules`` evaluates another :class:`RuleSet`
-    (see :func:`load_rules`) instead of the bundled one.
+    (see :func:`load_rules`) instead of the bundled one; ``assume`` switches on readings the
+    rule files offer as options.
     """
     from .registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
-    return ruleset.estimate(profile, programs=programs, as_of=as_of, include_all=include_all)
+    return ruleset.estimate(
+        profile, programs=programs, as_of=as_of, include_all=include_all, assume=assume
+    )
 
 
 def __getattr__(name: str) -> Any:

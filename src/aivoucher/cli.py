@@ -58,6 +58,14 @@ def _parser() -> _Parser:
     est.add_argument(
         "--program", action="append", metavar="ID", help="only this program (repeatable)"
     )
+    est.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a reading a rule file offers as an option (repeatable; "
+        "`aivoucher programs` lists them)",
+    )
 
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
@@ -92,7 +100,7 @@ def _estimate(args: argparse.Namespace) -> int:
     else:
         profile = load_profile(args.profile)
     result = _rules(args).estimate(
-        profile, programs=args.program, as_of=args.as_of, include_all=args.all
+        profile, programs=args.program, as_of=args.as_of, include_all=args.all, assume=args.assume
     )
     if args.format == "json":
         sys.stdout.write(render_json(result, args.locale) + "\n")

@@ -13,10 +13,16 @@ numbers, sums and minimums), so carrying both ends through each step gives exact
   choice, uncertain: the low end takes the unfavourable answer, the high end the favourable one,
   and the missing field is named.
 
-Order of operations (documented in docs/engine.md): per purchase, base × rate, then per-purchase
-caps; purchases summed per calendar year of signing, then per-year caps and a yearly pool; the
-first N years where support is time-limited; years summed, then lifetime caps and a lifetime
-pool; finally rounding (or after every step, where the program says so).
+The one exception to monotonicity is a rate tier conditioned on the year's contracts in total
+(Hangzhou's SME rate for "年申报智算合同累计金额50万元(含)以下"); :attr:`Plan.monotone` says
+whether a program has one.
+
+Order of operations (documented in docs/engine.md): per purchase, conditions and base
+(prorated to a base period where the text says so); per purchase, rate, base × rate,
+per-purchase caps and the minimum; purchases summed per calendar year of signing, then per-year
+caps and a yearly pool; the first N years where support is time-limited; years summed, then
+lifetime caps and a lifetime pool; finally rounding (or after every step, where the program
+says so).
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ from decimal import Decimal
 from typing import Any
 
 from .jurisdictions import province_of
-from .money import ZERO, Rounding
-from .profile import Applicant, Profile, Purchase
+from .money import FEN, ZERO, Rounding
+from .profile import Profile, Purchase
 from .result import (
     Assumption,
     AssumptionCode,
@@ -46,6 +52,10 @@ __all__ = ["Plan", "compile_program", "not_in_force"]
 
 _NOTHING: Bounds = (ZERO, ZERO)
 Cites = tuple[tuple[str, str], ...]
+# Where a condition's fact lives: the applicant, the purchase, the purchase's calendar year,
+# or the set of assumptions the user switched on.
+APPLICANT, PURCHASE, YEAR, SWITCHES = range(4)
+_SCOPES = {"applicant": APPLICANT, "purchase": PURCHASE, "year": YEAR, "switch": SWITCHES}
 
 
 def _cite(element: Any) -> Cites:
@@ -53,6 +63,28 @@ def _cite(element: Any) -> Cites:
     source = getattr(element, "source", None)
     quote = getattr(element, "quote", None)
     return ((source, quote),) if source and quote else ()
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class _YearContext:
+    """What a year-level condition reads: the year's contracts in total, as far as known."""
+
+    __slots__ = ("contracts_total",)
+
+    def __init__(self, total: Bounds, threshold: Decimal | None) -> None:
+        low, high = total
+        value: Decimal | None = high
+        if threshold is not None and low <= threshold < high:
+            value = None  # the answer depends on purchases whose inclusion is unknown
+        elif threshold is not None and low > threshold:
+            value = low
+        self.contracts_total = value
 
 
 class _Test:
@@ -66,45 +98,70 @@ class _Test:
         "fact",
         "field",
         "get",
-        "index",
+        "if_unknown",
         "scope",
         "source",
         "test",
     )
 
-    def __init__(self, cond: Condition, index: int) -> None:
+    def __init__(self, cond: Condition) -> None:
         self.fact = cond.fact
-        self.field = cond.fact.split(".", 1)[1]
-        self.scope = 0 if cond.fact.startswith("applicant.") else 1
-        self.domain: tuple[Any, ...] | None = DOMAINS.get(cond.fact)
+        head, _, tail = cond.fact.partition(".")
+        self.scope = _SCOPES[head]
+        self.field = tail
         self.source = cond.source
         self.cites = _cite(cond)
         self.assumption = cond.assumption
-        self.index = index
-        self.get: Callable[[Any], Any] = _getter(self.field)
+        self.if_unknown = cond.if_unknown
         self.expected: tuple[Any, ...] = cond.expected
-        self.test: Callable[[Any], bool]
-        if cond.in_ is not None:
-            allowed = frozenset(cond.in_)
-            self.test = lambda v: v in allowed
-        elif cond.is_ is not None:
-            want = cond.is_
-            self.test = lambda v: v is want
-        else:
-            low, high = cond.from_, cond.to
-            self.test = lambda v: (low is None or v >= low) and (high is None or v <= high)
+        self.domain: tuple[Any, ...] | None = DOMAINS.get(cond.fact)
+        self.get: Callable[[Any], Any] = _getter(cond)
+        self.test: Callable[[Any], bool] = _tester(cond)
+        if cond.has is not None:
+            self.field = f"qualifications.{cond.has}"
+            self.domain = (True, False)
+        elif cond.max is not None:
+            self.domain = (cond.max, cond.max + FEN)
 
-    def check(self, subject: Any) -> tuple[bool | None, Any]:
-        value = self.get(subject)
+    def check(self, subjects: Sequence[Any]) -> tuple[bool | None, Any]:
+        value = self.get(subjects[self.scope])
         if value is None:
             return None, None
         return self.test(value), value
 
 
-def _getter(field: str) -> Callable[[Any], Any]:
-    if field == "province":
+def _getter(cond: Condition) -> Callable[[Any], Any]:
+    if cond.fact == "applicant.province":
         return lambda applicant: province_of(applicant.city)
+    if cond.has is not None:
+        qualification = cond.has
+        return lambda applicant: applicant.qualifications.get(qualification)
+    if cond.fact == "purchase.term":
+        return lambda p: None if p.start is None or p.end is None else (p.start, p.end)
+    if cond.on is not None:
+        name = cond.on
+        return lambda switches: name in switches
+    field = cond.fact.partition(".")[2]
     return lambda subject: getattr(subject, field)
+
+
+def _tester(cond: Condition) -> Callable[[Any], bool]:
+    if cond.in_ is not None:
+        allowed = frozenset(cond.in_)
+        return lambda v: v in allowed
+    if cond.is_ is not None:
+        want = cond.is_
+        return lambda v: v is want
+    if cond.has is not None or cond.on is not None:
+        return lambda v: v is True
+    if cond.max_years is not None:
+        years = cond.max_years
+        return lambda v: v[1] <= _add_years(v[0], years)
+    if cond.max is not None:
+        limit = cond.max
+        return lambda v: v <= limit
+    low, high = cond.from_, cond.to
+    return lambda v: (low is None or v >= low) and (high is None or v <= high)
 
 
 _OTHER = object()  # stands for "any value no condition names" of an open-ended fact
@@ -131,14 +188,16 @@ class _Tier:
         self.assumption = assumption
 
 
-class _Cap:
+class _Limit:
+    """A cap, pool, minimum or lump sum: an amount pair, its kind, citations and assumption."""
+
     __slots__ = ("amount", "assumption", "cites", "per")
 
-    def __init__(self, per: str, amount: Bounds, cites: Cites, assumption: str | None) -> None:
+    def __init__(self, per: str, amount: Bounds, element: Any) -> None:
         self.per = per
         self.amount = amount
-        self.cites = cites
-        self.assumption = assumption
+        self.cites = _cite(element)
+        self.assumption: str | None = element.assumption
 
 
 class _Trace:
@@ -169,7 +228,25 @@ class _Trace:
 
 
 def _field_path(test: _Test, index: int | None) -> str:
-    return f"applicant.{test.field}" if index is None else f"purchases[{index}].{test.field}"
+    if test.scope == APPLICANT:
+        return f"applicant.{test.field}"
+    if test.scope == PURCHASE:
+        field = "start/end" if test.field == "term" else test.field
+        return f"purchases[{index}].{field}"
+    return test.fact
+
+
+class _Candidate:
+    """A purchase that may qualify, between the base and the rate steps."""
+
+    __slots__ = ("base", "certain", "index", "label", "purchase")
+
+    def __init__(self, purchase: Purchase, index: int, base: Bounds, certain: bool) -> None:
+        self.purchase = purchase
+        self.index = index
+        self.label = purchase.label(index)
+        self.base = base
+        self.certain = certain
 
 
 class Plan:
@@ -177,56 +254,63 @@ class Plan:
 
     __slots__ = (
         "applicant_tests",
-        "base_assumption",
-        "base_cites",
-        "base_if_unknown",
-        "base_of",
+        "base",
         "caps_program",
         "caps_purchase",
         "caps_year",
         "ceiling",
         "effective_assumption",
+        "lump_sum",
+        "minimum",
+        "monotone",
         "pool",
         "program",
+        "prorate",
         "purchase_tests",
         "rounding",
         "support_years",
+        "switches",
+        "threshold",
         "tiers",
         "unpublished",
     )
 
     def __init__(self, program: Program) -> None:
         self.program = program
-        tests = [_Test(c, i) for i, c in enumerate(program.eligibility)]
-        self.applicant_tests = [t for t in tests if t.fact.startswith("applicant.")]
-        self.purchase_tests = [t for t in tests if t.fact.startswith("purchase.")]
+        tests = [_Test(c) for c in program.eligibility]
+        self.applicant_tests = [t for t in tests if t.scope != PURCHASE]
+        self.purchase_tests = [t for t in tests if t.scope == PURCHASE]
         self.effective_assumption = program.effective.assumption
-        base = program.base
-        self.base_of = base.of
-        self.base_if_unknown = base.if_unknown
-        self.base_cites = _cite(base)
-        self.base_assumption = base.assumption
+        self.base = program.base
+        prorate = program.base.prorate
+        self.prorate = None if prorate is None else (prorate.from_, prorate.to, _cite(prorate))
         rate = program.rate
         self.unpublished = rate.unpublished
+        self.lump_sum = (
+            None if rate.lump_sum is None else _Limit("lump", rate.lump_sum.amount, rate.lump_sum)
+        )
         self.tiers = [
-            _Tier(
-                [_Test(c, i) for i, c in enumerate(t.when)],
-                t.rate,
-                _cite(t),
-                t.assumption,
-            )
-            for t in rate.tiers
+            _Tier([_Test(c) for c in t.when], t.rate, _cite(t), t.assumption) for t in rate.tiers
         ]
-        self.ceiling: tuple[Decimal, Cites, str | None] | None = None
+        self.threshold: Decimal | None = next(
+            (c.max for t in rate.tiers for c in t.when if c.max is not None), None
+        )
+        self.monotone = self.threshold is None
+        self.switches = {w.id for w in program.switches}
+        self.ceiling = None
         if rate.ceiling is not None:
-            self.ceiling = (rate.ceiling.rate[1], _cite(rate.ceiling), rate.ceiling.assumption)
-        caps = [_Cap(c.per, c.amount, _cite(c), c.assumption) for c in program.caps]
+            self.ceiling = _Limit("ceiling", rate.ceiling.rate, rate.ceiling)
+        caps = [_Limit(c.per, c.amount, c) for c in program.caps]
         self.caps_purchase = [c for c in caps if c.per == "purchase"]
         self.caps_year = [c for c in caps if c.per == "applicant_year"]
         self.caps_program = [c for c in caps if c.per == "applicant_total"]
         pool = program.pool
-        self.pool = (
-            None if pool is None else (pool.amount, pool.period, _cite(pool), pool.assumption)
+        self.pool = None if pool is None else _Limit(pool.period, (pool.amount, pool.amount), pool)
+        minimum = program.minimum
+        self.minimum = (
+            None
+            if minimum is None
+            else _Limit("minimum", (minimum.amount, minimum.amount), minimum)
         )
         sy = program.support_years
         self.support_years = None if sy is None else (sy.count, _cite(sy), sy.assumption)
@@ -235,31 +319,49 @@ class Plan:
 
     # -- the steps -------------------------------------------------------------------------
 
-    def evaluate(self, profile: Profile) -> Award:
-        """Evaluate this program for ``profile``; the program is assumed to be in force."""
+    def evaluate(
+        self,
+        profile: Profile,
+        switches: Iterable[str] = (),
+        *,
+        window: tuple[dt.date, dt.date | None] | None = None,
+    ) -> Award:
+        """Evaluate this program for ``profile``; the program is assumed to be in force.
+
+        ``switches`` are the names of user-switchable assumptions that are on (``--assume``).
+        ``window`` limits the purchases to those signed inside it (for programs whose version
+        is chosen by signing date).
+        """
         trace = _Trace()
         trace.rule(self.effective_assumption)
-        applicant_ok = self._applicant_eligibility(profile.applicant, trace)
+        on = frozenset(switches)
+        for name in sorted(on & self.switches):
+            trace.assume(Assumption(AssumptionCode.SWITCH, field=name))
+        subjects: list[Any] = [profile.applicant, None, None, on]
+        applicant_ok = self._conditions(
+            self.applicant_tests, subjects, None, None, trace, passes=True
+        )
         if applicant_ok is False:
-            return self._award(False, _NOTHING, trace)
+            return self._award(False, _NOTHING, trace, ())
         if self.unpublished is not None:
             trace.reasons.append(Reason(ReasonCode.RATE_UNPUBLISHED, text=self.unpublished))
-            return self._award(None, None, trace)
-        if not profile.purchases:
-            trace.reasons.append(Reason(ReasonCode.NO_PURCHASES))
-            return self._award(False, _NOTHING, trace)
-        years: dict[int, list[Bounds]] = {}
-        for index, purchase in enumerate(profile.purchases):
-            amount = self._purchase(profile.applicant, purchase, index, trace)
-            if amount is not None:
-                years.setdefault(purchase.year, []).append(amount)
-        if not years:
-            trace.reasons.append(Reason(ReasonCode.NO_QUALIFYING_PURCHASE))
-            return self._award(False, _NOTHING, trace)
-        total = self._years(years, trace)
+            return self._award(None, None, trace, ())
+        if self.lump_sum is not None:
+            total = self._lump_sum(trace)
+            used: tuple[int, ...] = ()
+        else:
+            if not profile.purchases:
+                trace.reasons.append(Reason(ReasonCode.NO_PURCHASES))
+                return self._award(False, _NOTHING, trace, ())
+            years = self._purchases(profile.purchases, subjects, trace, window)
+            if not years:
+                trace.reasons.append(Reason(ReasonCode.NO_QUALIFYING_PURCHASE))
+                return self._award(False, _NOTHING, trace, ())
+            used = tuple(sorted(c.index for cands in years.values() for c, _ in cands))
+            total = self._years(years, trace)
         total = self._caps(self.caps_program, total, None, trace)
-        if self.pool is not None and self.pool[1] == "program":
-            total = self._pool(total, None, trace)
+        if self.pool is not None and self.pool.per == "program":
+            total = self._cap(self.pool, StepKind.POOL, total, None, trace)
         if applicant_ok is None:
             after = (ZERO, total[1])
             trace.steps.append(Step(StepKind.UNCERTAIN, before=total, after=after))
@@ -269,9 +371,11 @@ class Plan:
             trace.steps.append(
                 Step(StepKind.ROUNDING, before=total, after=rounded, detail=self._rounding_detail())
             )
-        return self._award(True, rounded, trace)
+        return self._award(True, rounded, trace, used)
 
-    def _award(self, eligible: bool | None, amount: Bounds | None, trace: _Trace) -> Award:
+    def _award(
+        self, eligible: bool | None, amount: Bounds | None, trace: _Trace, used: tuple[int, ...]
+    ) -> Award:
         return Award(
             program=self.program,
             eligible=eligible,
@@ -281,16 +385,13 @@ class Plan:
             assumptions=tuple(trace.assumptions),
             steps=tuple(trace.steps),
             missing=tuple(trace.missing),
+            purchases=used,
         )
-
-    def _applicant_eligibility(self, applicant: Applicant, trace: _Trace) -> bool | None:
-        """Every applicant condition, so that all failures are reported, not just the first."""
-        return self._conditions(self.applicant_tests, applicant, None, None, trace, passes=True)
 
     def _conditions(
         self,
         tests: Sequence[_Test],
-        subject: Any,
+        subjects: Sequence[Any],
         label: str | None,
         index: int | None,
         trace: _Trace,
@@ -302,15 +403,25 @@ class Plan:
         Failures are always traced; unknowns only when nothing failed (a purchase that fails on
         one fact cannot be rescued by another, so its unknown facts are moot); passes only where
         ``passes`` asks for them (the applicant's conditions, shown as the program's checklist).
+        An unknown fact on a condition marked ``if_unknown: pass`` counts as met, and the
+        estimate says so.
         """
-        results = [(test, *test.check(subject)) for test in tests]
+        results = [(test, *test.check(subjects)) for test in tests]
         failed = any(ok is False for _, ok, _ in results)
+        unknown = False
         for test, ok, value in results:
+            if ok is None and test.if_unknown == "pass":
+                if not failed:
+                    field = _field_path(test, index)
+                    trace.assume(Assumption(AssumptionCode.ASSUMED_MET, field=field, subject=label))
+                    self._condition(test, True, None, label, index, trace)
+                continue
             if ok is False or (ok is None and not failed) or (ok is True and passes):
                 self._condition(test, ok, value, label, index, trace)
+            unknown = unknown or ok is None
         if failed:
             return False
-        return None if any(ok is None for _, ok, _ in results) else True
+        return None if unknown else True
 
     def _condition(
         self,
@@ -334,43 +445,88 @@ class Plan:
         if ok is True:
             return
         code = ReasonCode.CONDITION_FAILED if ok is False else ReasonCode.CONDITION_UNKNOWN
-        trace.reasons.append(Reason(code, test.fact, test.expected, value, subject, test.source))
+        actual = value[1] - value[0] if test.fact == "purchase.term" and value else value
+        trace.reasons.append(Reason(code, test.fact, test.expected, actual, subject, test.source))
         if ok is None:
             trace.unknown(_field_path(test, index), subject)
 
-    def _purchase(
-        self, applicant: Applicant, purchase: Purchase, index: int, trace: _Trace
-    ) -> Bounds | None:
-        """One purchase's award before per-year caps, or None when it cannot qualify."""
-        label = purchase.label(index)
-        included = self._conditions(
-            self.purchase_tests, purchase, label, index, trace, passes=False
-        )
-        if included is False:
-            return None
-        base = self._base(purchase, label, trace)
-        rate = self._rate(applicant, purchase, label, index, trace)
+    def _purchases(
+        self,
+        purchases: Sequence[Purchase],
+        subjects: list[Any],
+        trace: _Trace,
+        window: tuple[dt.date, dt.date | None] | None,
+    ) -> dict[int, list[tuple[_Candidate, Bounds]]]:
+        """Every purchase's award before per-year caps, grouped by the year it was signed."""
+        candidates: list[_Candidate] = []
+        for index, purchase in enumerate(purchases):
+            subjects[PURCHASE] = purchase
+            label = purchase.label(index)
+            if window is not None and not (
+                window[0] <= purchase.signed and (window[1] is None or purchase.signed <= window[1])
+            ):
+                trace.reasons.append(
+                    Reason(
+                        ReasonCode.OTHER_VERSION,
+                        "purchase.signed",
+                        window,
+                        purchase.signed,
+                        label,
+                    )
+                )
+                continue
+            ok = self._conditions(self.purchase_tests, subjects, label, index, trace, passes=False)
+            if ok is False:
+                continue
+            base = self._base(purchase, label, index, trace)
+            if ok is None:
+                base = (ZERO, base[1])
+            candidates.append(_Candidate(purchase, index, base, ok is True))
+        contexts: dict[int, _YearContext] = {}
+        if self.threshold is not None:
+            for year in {c.purchase.year for c in candidates}:
+                same = [c for c in candidates if c.purchase.year == year]
+                low = sum((c.purchase.amount for c in same if c.certain), ZERO)
+                high = sum((c.purchase.amount for c in same), ZERO)
+                contexts[year] = _YearContext((low, high), self.threshold)
+        years: dict[int, list[tuple[_Candidate, Bounds]]] = {}
+        for cand in candidates:
+            subjects[PURCHASE] = cand.purchase
+            subjects[YEAR] = contexts.get(cand.purchase.year)
+            amount = self._amount(cand, subjects, trace)
+            if amount is not None:
+                years.setdefault(cand.purchase.year, []).append((cand, amount))
+        return years
+
+    def _amount(self, cand: _Candidate, subjects: list[Any], trace: _Trace) -> Bounds | None:
+        """Rate × base, per-purchase caps and the minimum, for one purchase."""
+        rate = self._rate(subjects, cand.label, cand.index, trace)
         if rate is None:
             return None
-        if included is None:
-            base = (ZERO, base[1])
-        step_round = self.rounding.apply if self.rounding.each_step else None
-        amount = (base[0] * rate[0], base[1] * rate[1])
-        if step_round is not None:
-            amount = (step_round(amount[0]), step_round(amount[1]))
+        base = cand.base
+        amount = self._round_step((base[0] * rate[0], base[1] * rate[1]))
         trace.steps.append(
-            Step(StepKind.AMOUNT, subject=label, before=base, after=amount, rate=rate)
+            Step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
         )
-        return self._caps(self.caps_purchase, amount, label, trace)
+        amount = self._caps(self.caps_purchase, amount, cand.label, trace)
+        if self.minimum is not None:
+            amount = self._minimum(amount, cand.label, trace)
+        return amount
 
-    def _base(self, purchase: Purchase, label: str, trace: _Trace) -> Bounds:
-        trace.rule(self.base_assumption)
-        detail: dict[str, Any] = {"of": self.base_of}
-        if self.base_of == "contract" or purchase.settled is not None:
-            value = purchase.amount if self.base_of == "contract" else purchase.settled
+    def _round_step(self, amount: Bounds) -> Bounds:
+        if not self.rounding.each_step:
+            return amount
+        return self.rounding.apply(amount[0]), self.rounding.apply(amount[1])
+
+    def _base(self, purchase: Purchase, label: str, index: int, trace: _Trace) -> Bounds:
+        base_rule = self.base
+        trace.rule(base_rule.assumption)
+        detail: dict[str, Any] = {"of": base_rule.of}
+        if base_rule.of == "contract" or purchase.settled is not None:
+            value = purchase.amount if base_rule.of == "contract" else purchase.settled
             assert value is not None
             base = (value, value)
-        elif self.base_if_unknown == "contract":
+        elif base_rule.if_unknown == "contract":
             base = (purchase.amount, purchase.amount)
             detail["from_contract"] = True
             trace.assume(Assumption(AssumptionCode.SETTLED_FROM_CONTRACT, subject=label))
@@ -384,40 +540,66 @@ class Plan:
                 subject=label,
                 after=base,
                 detail=detail,
-                cites=self.base_cites,
-                assumption=self.base_assumption,
+                cites=_cite(base_rule),
+                assumption=base_rule.assumption,
             )
         )
+        if self.prorate is not None:
+            base = self._prorate(purchase, base, label, index, trace)
         return base
 
-    def _rate(
-        self, applicant: Applicant, purchase: Purchase, label: str, index: int, trace: _Trace
-    ) -> Bounds | None:
+    def _prorate(
+        self, purchase: Purchase, base: Bounds, label: str, index: int, trace: _Trace
+    ) -> Bounds:
+        """The share of the contract's days inside the base period (date differences)."""
+        assert self.prorate is not None
+        first, last, cites = self.prorate
+        detail: dict[str, Any] = {"from": first, "to": last}
+        start, end = purchase.start, purchase.end
+        if start is None or end is None or end <= start:
+            if start is None or end is None:
+                trace.unknown(f"purchases[{index}].start/end", label)
+            after = (ZERO, base[1])
+        else:
+            days = (end - start).days
+            inside = max(0, (min(end, last) - max(start, first)).days)
+            detail.update(days=days, inside=inside)
+            after = self._round_step((base[0] * inside / days, base[1] * inside / days))
+        trace.steps.append(
+            Step(
+                StepKind.PRORATION,
+                subject=label,
+                before=base,
+                after=after,
+                detail=detail,
+                cites=cites,
+            )
+        )
+        return after
+
+    def _rate(self, subjects: list[Any], label: str, index: int, trace: _Trace) -> Bounds | None:
         """The first tier whose conditions hold wins.
 
         Where a tier condition reads a fact the profile leaves unknown, every value of that fact
-        is tried (facts have small closed domains), so the rate pair is exactly the lowest and
-        highest rate any answer would give; an answer under which no tier applies counts as 0.
+        is tried (facts have small domains), so the rate pair is exactly the lowest and highest
+        rate any answer would give; an answer under which no tier applies counts as 0.
         """
-        subjects = (applicant, purchase)
         unknown: dict[str, list[_Test]] = {}
         for tier in self.tiers:
             for t in tier.tests:
                 if t.get(subjects[t.scope]) is None:
-                    unknown.setdefault(t.fact, []).append(t)
+                    unknown.setdefault(t.fact + t.field, []).append(t)
         outcomes: list[_Tier | None]
         if not unknown:
             outcomes = [self._first_tier(subjects, {})]
         else:
-            facts = list(unknown)
+            keys = list(unknown)
             for tests in unknown.values():
                 t = tests[0]
-                trace.unknown(
-                    _field_path(t, None if t.scope == 0 else index), None if t.scope == 0 else label
-                )
-            domains = [_domain(unknown[f]) for f in facts]
+                trace.unknown(_field_path(t, index), label if t.scope == PURCHASE else None)
+            domains = [_domain(unknown[k]) for k in keys]
             outcomes = [
-                self._first_tier(subjects, dict(zip(facts, values, strict=True)))
+                self._first_tier(subjects, dict(zip(keys, values, strict=True)))
                 for values in itertools.product(*domains)
             ]
         chosen = [t for t in self.tiers if t in outcomes]
@@ -431,81 +613,119 @@ class Plan:
             trace.rule(tier.assumption)
         detail: dict[str, Any] = {"tiers": tuple(self.tiers.index(tier) for tier in chosen)}
         if self.ceiling is not None:
-            ceiling, ceiling_cites, assumption = self.ceiling
+            ceiling = self.ceiling.amount[1]
             detail["ceiling"] = ceiling
             if high > ceiling:
                 low, high = min(low, ceiling), ceiling
-                cites += ceiling_cites
-            trace.rule(assumption)
+                cites += self.ceiling.cites
+            trace.rule(self.ceiling.assumption)
         trace.steps.append(
             Step(StepKind.RATE, subject=label, rate=(low, high), detail=detail, cites=cites)
         )
         return low, high
 
-    def _first_tier(self, subjects: tuple[Any, Any], fixed: dict[str, Any]) -> _Tier | None:
+    def _first_tier(self, subjects: Sequence[Any], fixed: dict[str, Any]) -> _Tier | None:
         for tier in self.tiers:
             for t in tier.tests:
-                value = fixed[t.fact] if t.fact in fixed else t.get(subjects[t.scope])
+                key = t.fact + t.field
+                value = fixed[key] if key in fixed else t.get(subjects[t.scope])
                 if not t.test(value):
                     break
             else:
                 return tier
         return None
 
-    def _caps(
-        self, caps: Iterable[_Cap], amount: Bounds, subject: str | None, trace: _Trace
+    def _cap(
+        self, limit: _Limit, kind: StepKind, amount: Bounds, subject: str | None, trace: _Trace
     ) -> Bounds:
-        for cap in caps:
-            after = (min(amount[0], cap.amount[0]), min(amount[1], cap.amount[1]))
-            trace.steps.append(
-                Step(
-                    StepKind.CAP,
-                    subject=subject,
-                    before=amount,
-                    after=after,
-                    detail={"per": cap.per, "cap": cap.amount, "binding": after != amount},
-                    cites=cap.cites,
-                    assumption=cap.assumption,
-                )
-            )
-            trace.rule(cap.assumption)
-            amount = after
-        return amount
-
-    def _pool(self, amount: Bounds, subject: str | None, trace: _Trace) -> Bounds:
-        assert self.pool is not None
-        pool, period, cites, assumption = self.pool
-        after = (min(amount[0], pool), min(amount[1], pool))
+        after = (min(amount[0], limit.amount[0]), min(amount[1], limit.amount[1]))
+        detail: dict[str, Any]
+        if kind is StepKind.CAP:
+            detail = {"per": limit.per, "cap": limit.amount}
+        else:
+            detail = {"period": limit.per, "pool": limit.amount[0]}
+        detail["binding"] = after != amount
         trace.steps.append(
             Step(
-                StepKind.POOL,
+                kind,
                 subject=subject,
                 before=amount,
                 after=after,
-                detail={"pool": pool, "period": period, "binding": after != amount},
-                cites=cites,
-                assumption=assumption,
+                detail=detail,
+                cites=limit.cites,
+                assumption=limit.assumption,
             )
         )
-        trace.rule(assumption)
+        trace.rule(limit.assumption)
         return after
 
-    def _years(self, years: dict[int, list[Bounds]], trace: _Trace) -> Bounds:
+    def _caps(
+        self, caps: Iterable[_Limit], amount: Bounds, subject: str | None, trace: _Trace
+    ) -> Bounds:
+        for cap in caps:
+            amount = self._cap(cap, StepKind.CAP, amount, subject, trace)
+        return amount
+
+    def _minimum(self, amount: Bounds, subject: str, trace: _Trace) -> Bounds:
+        """An award below the minimum is not paid."""
+        assert self.minimum is not None
+        floor = self.minimum.amount[0]
+        after = (
+            amount[0] if amount[0] >= floor else ZERO,
+            amount[1] if amount[1] >= floor else ZERO,
+        )
+        trace.steps.append(
+            Step(
+                StepKind.MINIMUM,
+                subject=subject,
+                before=amount,
+                after=after,
+                detail={"minimum": floor, "binding": after != amount},
+                cites=self.minimum.cites,
+                assumption=self.minimum.assumption,
+            )
+        )
+        trace.rule(self.minimum.assumption)
+        if after[1] == 0 and amount[1] > 0:
+            trace.reasons.append(
+                Reason(
+                    ReasonCode.BELOW_MINIMUM, expected=(floor,), actual=amount[1], subject=subject
+                )
+            )
+        return after
+
+    def _lump_sum(self, trace: _Trace) -> Bounds:
+        assert self.lump_sum is not None
+        amount = self.lump_sum.amount
+        trace.steps.append(
+            Step(
+                StepKind.LUMP_SUM,
+                after=amount,
+                cites=self.lump_sum.cites,
+                assumption=self.lump_sum.assumption,
+            )
+        )
+        trace.rule(self.lump_sum.assumption)
+        return amount
+
+    def _years(self, years: dict[int, list[tuple[_Candidate, Bounds]]], trace: _Trace) -> Bounds:
         """Per calendar year: sum, per-year caps, yearly pool; then the support-years limit."""
         per_year: list[tuple[int, Bounds]] = []
         for year in sorted(years):
-            amounts = years[year]
+            entries = years[year]
             subject = str(year)
-            total = (sum((a[0] for a in amounts), ZERO), sum((a[1] for a in amounts), ZERO))
+            total = (sum((a[0] for _, a in entries), ZERO), sum((a[1] for _, a in entries), ZERO))
             trace.steps.append(
                 Step(
-                    StepKind.YEAR, subject=subject, after=total, detail={"purchases": len(amounts)}
+                    StepKind.YEAR, subject=subject, after=total, detail={"purchases": len(entries)}
                 )
             )
-            total = self._caps(self.caps_year, total, subject, trace)
-            if self.pool is not None and self.pool[1] == "year":
-                total = self._pool(total, subject, trace)
-            per_year.append((year, total))
+            capped = self._caps(self.caps_year, total, subject, trace)
+            if self.pool is not None and self.pool.per == "year":
+                capped = self._cap(self.pool, StepKind.POOL, capped, subject, trace)
+            if capped != total and len(entries) > 1:
+                self._allocate(entries, capped, subject, trace)
+            per_year.append((year, capped))
         result = (sum((t[0] for _, t in per_year), ZERO), sum((t[1] for _, t in per_year), ZERO))
         if self.support_years is not None:
             result = self._support_years(per_year, result, trace)
@@ -513,6 +733,22 @@ class Plan:
             Step(StepKind.TOTAL, after=result, detail={"years": [y for y, _ in per_year]})
         )
         return result
+
+    def _allocate(
+        self, entries: list[tuple[_Candidate, Bounds]], capped: Bounds, subject: str, trace: _Trace
+    ) -> None:
+        """Show how a binding yearly limit falls on the purchases: in signing order, each takes
+        what the limit leaves (caps are counted as applications are made)."""
+        ordered = sorted(entries, key=lambda e: (e[0].purchase.signed, e[0].index))
+        left = list(capped)
+        shares = []
+        for cand, amount in ordered:
+            share = (min(amount[0], left[0]), min(amount[1], left[1]))
+            left = [left[0] - share[0], left[1] - share[1]]
+            shares.append({"purchase": cand.label, "amount": amount, "share": share})
+        trace.steps.append(
+            Step(StepKind.ALLOCATION, subject=subject, after=capped, detail={"shares": shares})
+        )
 
     def _support_years(
         self, per_year: list[tuple[int, Bounds]], total: Bounds, trace: _Trace

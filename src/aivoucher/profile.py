@@ -25,7 +25,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .documents import PROFILE_LIMITS, line_of, load_document, read_text
 from .errors import ProfileError
@@ -43,7 +50,7 @@ __all__ = [
 
 ApplicantKind = Literal["enterprise", "university", "research_institute"]
 Sector = Literal["software", "manufacturing", "other"]
-Item = Literal["compute", "model", "corpus", "scenario", "rnd"]
+Item = Literal["compute", "model", "corpus", "scenario", "rnd", "labeling"]
 Use = Literal["training", "inference", "other"]
 ChipOrigin = Literal["domestic", "foreign"]
 
@@ -63,6 +70,20 @@ class Applicant(_Model):
     startup: bool | None = Field(default=None, description="Start-up (初创企业).")
     opc: bool | None = Field(default=None, description="One-person AI company (OPC).")
     good_standing: bool = Field(default=True, description="No dishonesty or major-penalty record.")
+    qualifications: dict[str, bool] = Field(
+        default_factory=dict,
+        description="Statuses the rule files define (a national list, a model's size): a list "
+        "of the ids the applicant holds, or a mapping id → true/false. An id left out is unknown.",
+    )
+
+    @field_validator("qualifications", mode="before")
+    @classmethod
+    def _list_or_mapping(cls, value: object) -> object:
+        if isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError("qualifications are ids (text)")
+            return dict.fromkeys(value, True)
+        return value
 
 
 class Purchase(_Model):

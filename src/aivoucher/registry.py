@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,10 @@ from pydantic import ValidationError
 from .documents import RULE_LIMITS, line_of, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
 from .errors import InputError, RuleFileError, UnknownProgramError
-from .money import ZERO
 from .profile import Profile, parse_profile
 from .result import Award, Estimate
 from .schema import Program
+from .stacking import combine
 from .types import error_path, first_error, parse_path
 
 __all__ = ["Entry", "RuleSet", "bundled_rules", "bundled_rules_dir", "load_program", "load_rules"]
@@ -148,6 +147,16 @@ class RuleSet:
         in_force_status = [e for e in versions if e.program.status == "in_force"]
         return (in_force_status or versions)[-1]
 
+    @property
+    def switches(self) -> dict[str, str]:
+        """Every user-switchable assumption the rule files declare: name → description."""
+        return {w.id: w.description for p in self.programs for w in p.switches}
+
+    @property
+    def qualifications(self) -> set[str]:
+        """Every qualification id the rule files declare."""
+        return {q.id for p in self.programs for q in p.qualifications}
+
     def estimate(
         self,
         profile: Profile | Mapping[str, Any],
@@ -155,15 +164,19 @@ class RuleSet:
         programs: Iterable[str] | None = None,
         as_of: dt.date | str | None = None,
         include_all: bool = False,
+        assume: Iterable[str] = (),
     ) -> Estimate:
         """Evaluate ``profile`` against the programs in force on ``as_of`` (default: today).
 
         ``programs`` restricts the estimate to those ids (a named program not in force is
         reported as such, not dropped). ``include_all`` also reports programs not in force
-        (drafts, superseded versions, expired programs) with the reason.
+        (drafts, superseded versions, expired programs) with the reason. ``assume`` switches on
+        readings the rule files offer as options (``aivoucher programs`` lists them).
         """
         prof = parse_profile(profile)
         day = _as_of(as_of)
+        switches = self._check_switches(assume)
+        self._check_qualifications(prof)
         if programs is not None:
             wanted = list(dict.fromkeys(programs))
             chosen = [self.get(pid, day) for pid in wanted]
@@ -176,21 +189,57 @@ class RuleSet:
             chosen = [e for e in self if include_all or e.program.in_force(day)]
         awards: list[Award] = []
         for entry in chosen:
-            if entry.program.in_force(day):
-                awards.append(entry.plan.evaluate(prof))
-            else:
+            if not entry.program.in_force(day):
                 awards.append(not_in_force(entry.program, day))
+            elif entry.program.version_by == "signed":
+                awards += self._by_signing_date(entry, prof, switches)
+            else:
+                awards.append(entry.plan.evaluate(prof, switches))
+        total_low, total_high, notes = combine(awards, prof)
         return Estimate(
             as_of=day,
             profile=prof,
             awards=tuple(awards),
-            total_low=_sum(a.low for a in awards),
-            total_high=_sum(a.high for a in awards),
+            total_low=total_low,
+            total_high=total_high,
+            stacking=notes,
         )
 
+    def _by_signing_date(
+        self, entry: Entry, profile: Profile, switches: frozenset[str]
+    ) -> list[Award]:
+        """Each purchase under the version in force on the day it was signed: one award per
+        version that covers some purchase (the current version always)."""
+        versions = [e for e in self.versions(entry.program.id) if e.program.status != "draft"]
+        awards = []
+        for version in versions:
+            eff = version.program.effective
+            covers = any(version.program.in_force(p.signed) for p in profile.purchases)
+            if version is entry or covers:
+                window = (eff.from_, eff.to)
+                awards.append(version.plan.evaluate(profile, switches, window=window))
+        return awards
 
-def _sum(values: Iterable[Decimal | None]) -> Decimal:
-    return sum((v for v in values if v is not None), ZERO)
+    def _check_switches(self, names: Iterable[str]) -> frozenset[str]:
+        known = self.switches
+        chosen = frozenset(names)
+        for name in sorted(chosen):
+            if name not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                raise InputError(
+                    f"unknown assumption {name!r}; the rule files offer: {listed}", field="assume"
+                )
+        return chosen
+
+    def _check_qualifications(self, profile: Profile) -> None:
+        known = self.qualifications
+        for name in profile.applicant.qualifications:
+            if name not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                raise InputError(
+                    f"unknown qualification {name!r}; the rule files define: {listed}",
+                    field="applicant.qualifications",
+                )
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:

@@ -26,6 +26,7 @@ __all__ = [
     "Estimate",
     "Reason",
     "ReasonCode",
+    "StackingNote",
     "Step",
     "StepKind",
 ]
@@ -38,11 +39,15 @@ class StepKind(StrEnum):
 
     CONDITION = "condition"  # an eligibility condition on the applicant, or a purchase filter
     BASE = "base"  # the amount the rate applies to
+    PRORATION = "proration"  # the share of a contract's days inside the base period
     RATE = "rate"  # the rate, and the tier that chose it
     AMOUNT = "amount"  # base × rate for one purchase
     CAP = "cap"  # a cap (per purchase, per year, over the program's life)
+    MINIMUM = "minimum"  # an award below the program's minimum is not paid
+    LUMP_SUM = "lump_sum"  # a fixed award
     POOL = "pool"  # the program's budget bounding the award
     YEAR = "year"  # a calendar year's purchases summed
+    ALLOCATION = "allocation"  # how a binding yearly limit falls on the purchases, in signing order
     SUPPORT_YEARS = "support_years"  # support limited to the first N years
     TOTAL = "total"  # the years summed
     UNCERTAIN = "uncertain"  # eligibility turns on an unknown fact: the low end becomes 0
@@ -57,6 +62,8 @@ class ReasonCode(StrEnum):
     NO_QUALIFYING_PURCHASE = "no_qualifying_purchase"
     NO_RATE_TIER = "no_rate_tier"
     RATE_UNPUBLISHED = "rate_unpublished"
+    BELOW_MINIMUM = "below_minimum"
+    OTHER_VERSION = "other_version"  # signed outside this version's window: another version applies
 
 
 class AssumptionCode(StrEnum):
@@ -64,6 +71,8 @@ class AssumptionCode(StrEnum):
     MISSING_FACT = "missing_fact"  # a profile fact is unknown: the range covers both answers
     SETTLED_FROM_CONTRACT = "settled_from_contract"  # no settled amount: the contract amount used
     SETTLED_UNKNOWN = "settled_unknown"  # no settled amount: range from 0 to the contract amount
+    ASSUMED_MET = "assumed_met"  # an unknown fact taken as meeting the condition, as the rule says
+    SWITCH = "switch"  # a user-switchable assumption that is on
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +121,20 @@ class Assumption:
 
 
 @dataclass(frozen=True, slots=True)
+class StackingNote:
+    """Two programs that draw on the same purchases, and how the totals treat them.
+
+    ``relation`` is ``stackable``, ``exclusive`` or ``unknown`` (no rule file says);
+    ``ceiling`` is the combined rate limit a stackable pair declares, if any.
+    """
+
+    programs: tuple[str, str]
+    relation: str
+    purchases: tuple[str, ...]
+    ceiling: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Award:
     """One program's result for one profile.
 
@@ -130,6 +153,7 @@ class Award:
     assumptions: tuple[Assumption, ...] = ()
     steps: tuple[Step, ...] = ()
     missing: tuple[str, ...] = ()
+    purchases: tuple[int, ...] = ()  # indices of the purchases that may count towards the award
 
     @property
     def id(self) -> str:
@@ -149,8 +173,10 @@ class Award:
 class Estimate:
     """Every evaluated program for one profile on one date, and the totals.
 
-    The totals add the awards of all programs; whether two programs may be combined is not yet
-    modelled, so read the total as "if every award stacks".
+    The totals add the awards, except where two programs draw on the same purchase: then the
+    rule files' stacking relation decides (stackable: both count, within any combined ceiling;
+    exclusive: the better one), and where no relation is declared the total runs from the
+    better award alone to both together. ``stacking`` says which pairs were affected.
     """
 
     as_of: dt.date
@@ -158,6 +184,7 @@ class Estimate:
     awards: tuple[Award, ...]
     total_low: Decimal
     total_high: Decimal
+    stacking: tuple[StackingNote, ...] = ()
 
     def award(self, program_id: str) -> Award:
         """The award of one program (by id, or ``id@version``)."""

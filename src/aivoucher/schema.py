@@ -60,6 +60,10 @@ Fact = Literal[
     "purchase.related_party",
     "purchase.other_subsidy",
     "purchase.signed",
+    "purchase.term",
+    "applicant.qualifications",
+    "year.contracts_total",
+    "switch",
 ]
 
 _ENUMS: dict[str, tuple[str, ...]] = {
@@ -85,6 +89,10 @@ FACTS: dict[str, str] = {
     **{f: "in" for f in (*_ENUMS, *_CITY_FACTS, "applicant.province")},
     **{f: "is" for f in _BOOL_FACTS},
     "purchase.signed": "from/to",
+    "purchase.term": "max_years",
+    "applicant.qualifications": "has",
+    "year.contracts_total": "max",
+    "switch": "on",
 }
 
 #: The closed set of values each enumerated or boolean fact can take (used to cover every
@@ -178,6 +186,17 @@ class Condition(_Strict):
     is_: bool | None = Field(default=None, alias="is")
     from_: Date | None = Field(default=None, alias="from")
     to: Date | None = None
+    has: Ident | None = Field(default=None, description="applicant.qualifications: an id")
+    max_years: int | None = Field(default=None, ge=1, le=50, description="purchase.term")
+    max: AmountValue | None = Field(default=None, description="year.contracts_total")
+    on: Ident | None = Field(
+        default=None, description="switch: the name of a user-switchable assumption (--assume)"
+    )
+    if_unknown: Literal["range", "pass"] = Field(
+        default="range",
+        description="range: an unknown fact widens the estimate to both answers; pass: it is "
+        "taken as satisfied, and the estimate says so (needs an `assumption`)",
+    )
     source: Ident | None = None
     quote: Text | None = None
     assumption: Ident | None = None
@@ -190,6 +209,9 @@ class Condition(_Strict):
             return tuple(self.in_)
         if self.is_ is not None:
             return (self.is_,)
+        for single in (self.has, self.max_years, self.max, self.on):
+            if single is not None:
+                return (single,)
         return (self.from_, self.to)
 
     @model_validator(mode="after")
@@ -202,10 +224,14 @@ class Condition(_Strict):
                 ("is", self.is_),
                 ("from", self.from_),
                 ("to", self.to),
+                ("has", self.has),
+                ("max_years", self.max_years),
+                ("max", self.max),
+                ("on", self.on),
             )
             if value is not None
         ]
-        allowed = {"in": ["in"], "is": ["is"], "from/to": ["from", "to"]}[op]
+        allowed = op.split("/")
         if not given or any(g not in allowed for g in given):
             raise ValueError(f"`{self.fact}` takes `{op}`")
         if self.in_ is not None:
@@ -226,6 +252,8 @@ class Condition(_Strict):
             raise ValueError("`to` is before `from`")
         if self.source is not None and self.quote is None:
             raise ValueError("a `source` needs the `quote` of the original wording")
+        if self.if_unknown == "pass" and self.assumption is None:
+            raise ValueError("`if_unknown: pass` needs the `assumption` that justifies it")
         return self
 
 
@@ -250,21 +278,49 @@ class CitedRate(Cited):
     rate: RateBounds
 
 
+class LumpSum(Cited):
+    """A fixed award ("奖励100万元", or "最高2000万元" read as its maximum), paid once to an
+    applicant that meets the conditions, whatever it buys."""
+
+    amount: AmountBounds
+
+
 class RateSpec(_Strict):
     """The rate: the first tier whose conditions hold wins; an optional ceiling bounds them all.
 
     Where the text publishes no rate, write ``unpublished`` (what is missing) instead of tiers:
-    the program is then reported with no amount.
+    the program is then reported with no amount. A fixed award is a ``lump_sum``.
     """
 
     tiers: list[Tier] = Field(default_factory=list)
     ceiling: CitedRate | None = None
     unpublished: Text | None = None
+    lump_sum: LumpSum | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> RateSpec:
-        if bool(self.tiers) == bool(self.unpublished):
-            raise ValueError("give either `tiers` or `unpublished`")
+        if sum(map(bool, (self.tiers, self.unpublished, self.lump_sum))) != 1:
+            raise ValueError("give one of `tiers`, `lump_sum` or `unpublished`")
+        if self.ceiling is not None and not self.tiers:
+            raise ValueError("a `ceiling` bounds `tiers`")
+        return self
+
+
+class Proration(Cited):
+    """The base period: a contract counts by the share of its days inside [from, to].
+
+    Days are counted as date differences (end − start), both for the contract and for its part
+    inside the period; a purchase without start and end dates is counted in full at the high
+    end and not at all at the low end.
+    """
+
+    from_: Date = Field(alias="from")
+    to: Date
+
+    @model_validator(mode="after")
+    def _order(self) -> Proration:
+        if self.to <= self.from_:
+            raise ValueError("`to` must be after `from`")
         return self
 
 
@@ -272,6 +328,10 @@ class Base(Cited):
     """What the rate applies to: the contract amount or the settled (delivered) amount."""
 
     of: Literal["contract", "settled"]
+    prorate: Proration | None = Field(
+        default=None,
+        description="Count only the share of each contract's days inside a base period.",
+    )
     if_unknown: Literal["contract", "range"] | None = Field(
         default=None,
         description="settled only: when a purchase gives no `settled`, use the contract amount "
@@ -300,6 +360,42 @@ class Pool(Cited):
 
     amount: AmountValue
     period: Literal["year", "program"]
+
+
+class Minimum(Cited):
+    """The smallest award per purchase (application); a smaller one is not paid."""
+
+    amount: AmountValue
+
+
+class Stacking(Cited):
+    """How this program combines with another on the same purchase.
+
+    ``stackable``: both pay (``ceiling``, if given, bounds their combined rate on the shared
+    purchases); ``exclusive``: the applicant gets one of them. Pairs with no declared relation
+    are reported as unknown, never silently summed.
+    """
+
+    program: Annotated[str, Field(pattern=r"^[a-z][a-z-]*\.[a-z0-9][a-z0-9-]*$")]
+    relation: Literal["stackable", "exclusive"]
+    ceiling: RateBounds | None = None
+
+
+class Switch(_Strict):
+    """A reading the user may switch on with ``--assume NAME`` (off by default)."""
+
+    id: Ident
+    description: Text
+
+
+class Qualification(_Strict):
+    """A status no arithmetic decides (a national list, a model's size) that the profile
+    declares under ``applicant.qualifications``."""
+
+    id: Ident
+    zh: Text
+    en: Text
+    description: Text
 
 
 class SupportYears(Cited):
@@ -430,6 +526,15 @@ class Program(_Strict):
     caps: list[Cap] = Field(default_factory=list)
     pool: Pool | None = None
     support_years: SupportYears | None = None
+    minimum: Minimum | None = None
+    stacking: list[Stacking] = Field(default_factory=list)
+    switches: list[Switch] = Field(default_factory=list)
+    qualifications: list[Qualification] = Field(default_factory=list)
+    version_by: Literal["as_of", "signed"] = Field(
+        default="as_of",
+        description="Which version applies: the one in force on the estimate's date (as_of), or "
+        "for each purchase the one in force on its signing date (signed).",
+    )
     rounding: RoundingSpec = Field(default_factory=RoundingSpec)
     ambiguities: list[Ambiguity] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
@@ -452,12 +557,31 @@ class Program(_Strict):
                 raise ValueError(f"{where}: unknown source {cited.source!r}")
             if cited.assumption is not None and cited.assumption not in ambiguities:
                 raise ValueError(f"{where}: unknown assumption {cited.assumption!r}")
+        switches = _unique([w.id for w in self.switches], "switch")
+        quals = _unique([q.id for q in self.qualifications], "qualification")
+        for where, cond in self._conditions():
+            if cond.on is not None and cond.on not in switches:
+                raise ValueError(f"{where}: unknown switch {cond.on!r} (declare it in `switches`)")
+            if cond.has is not None and cond.has not in quals:
+                raise ValueError(
+                    f"{where}: unknown qualification {cond.has!r} (declare it in `qualifications`)"
+                )
+            if cond.fact == "year.contracts_total" and where.startswith("eligibility"):
+                raise ValueError(f"{where}: year.contracts_total is a rate-tier condition")
         for i, entry in enumerate(self.history):
             if entry.source not in sources:
                 raise ValueError(f"history[{i}]: unknown source {entry.source!r}")
         if self.rounding.source is not None and self.rounding.source not in sources:
             raise ValueError(f"rounding: unknown source {self.rounding.source!r}")
         return self
+
+    def _conditions(self) -> list[tuple[str, Condition]]:
+        out: list[tuple[str, Condition]] = [
+            (f"eligibility[{i}]", c) for i, c in enumerate(self.eligibility)
+        ]
+        for i, tier in enumerate(self.rate.tiers):
+            out += [(f"rate.tiers[{i}].when[{j}]", c) for j, c in enumerate(tier.when)]
+        return out
 
     def _cited(self) -> list[tuple[str, Cited | Condition]]:
         out: list[tuple[str, Cited | Condition]] = [
@@ -473,6 +597,13 @@ class Program(_Strict):
             out.append(("pool", self.pool))
         if self.support_years is not None:
             out.append(("support_years", self.support_years))
+        if self.base.prorate is not None:
+            out.append(("base.prorate", self.base.prorate))
+        if self.rate.lump_sum is not None:
+            out.append(("rate.lump_sum", self.rate.lump_sum))
+        if self.minimum is not None:
+            out.append(("minimum", self.minimum))
+        out += [(f"stacking[{i}]", c) for i, c in enumerate(self.stacking)]
         return out
 
     @property
@@ -481,11 +612,10 @@ class Program(_Strict):
         return self.id if self.version is None else f"{self.id}@{self.version}"
 
     def in_force(self, as_of: dt.date) -> bool:
-        """In force on ``as_of``: status ``in_force`` and the date inside the effective window."""
+        """In force on ``as_of``: not a draft, and the date inside the effective window (a
+        superseded or expired version was in force during its window)."""
         eff = self.effective
-        return (
-            self.status == "in_force" and eff.from_ <= as_of and (eff.to is None or as_of <= eff.to)
-        )
+        return self.status != "draft" and eff.from_ <= as_of and (eff.to is None or as_of <= eff.to)
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)

@@ -34,6 +34,8 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
             else None
         ),
         "confidence": sorted({s.confidence for s in program.sources}),
+        "switches": [w.id for w in program.switches],
+        "qualifications": [q.id for q in program.qualifications],
     }
 
 
@@ -64,4 +66,8 @@ def render_rows(rows: list[dict[str, Any]]) -> str:
         if r["pool"]:
             detail += "; " + r["pool"]
         lines.append(f"    {detail}")
+        if r["switches"]:
+            lines.append(f"    --assume: {', '.join(r['switches'])}")
+        if r["qualifications"]:
+            lines.append(f"    qualifications: {', '.join(r['qualifications'])}")
     return "\n".join(lines) + "\n"

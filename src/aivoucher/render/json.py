@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -68,7 +69,8 @@ def _step(step: Step, award: Award) -> dict[str, Any]:
     }
 
 
-def award_to_dict(award: Award, locale: str = "en") -> dict[str, Any]:
+def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) -> dict[str, Any]:
+    """One award; ``labels`` are the profile's purchase labels (``id`` or ``#n``)."""
     m = messages(locale)
     p = award.program
     return {
@@ -82,18 +84,30 @@ def award_to_dict(award: Award, locale: str = "en") -> dict[str, Any]:
         "reasons": [m.reason(r) for r in award.reasons],
         "assumptions": [m.assumption(a, award) for a in award.assumptions],
         "missing": list(award.missing),
+        "purchases": [labels[i] if labels else f"#{i + 1}" for i in award.purchases],
         "steps": [_step(s, award) for s in award.steps],
     }
 
 
 def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
+    labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
     return {
         "schema_version": SCHEMA_VERSION,
         "as_of": estimate.as_of.isoformat(),
         "currency": CURRENCY,
         "total_low": canonical(estimate.total_low),
         "total_high": canonical(estimate.total_high),
-        "awards": [award_to_dict(a, locale) for a in estimate.awards],
+        "awards": [award_to_dict(a, locale, labels) for a in estimate.awards],
+        "stacking": [
+            {
+                "programs": list(note.programs),
+                "relation": note.relation,
+                "purchases": list(note.purchases),
+                "ceiling": None if note.ceiling is None else canonical(note.ceiling),
+                "note": messages(locale).stacking(note),
+            }
+            for note in estimate.stacking
+        ],
     }
 
 

@@ -13,7 +13,17 @@ from typing import Any
 from .. import jurisdictions
 from ..errors import InputError
 from ..money import format_money, format_rate
-from ..result import Assumption, AssumptionCode, Award, Bounds, Reason, ReasonCode, Step, StepKind
+from ..result import (
+    Assumption,
+    AssumptionCode,
+    Award,
+    Bounds,
+    Reason,
+    ReasonCode,
+    StackingNote,
+    Step,
+    StepKind,
+)
 from ..schema import Program, Tier
 
 __all__ = ["LOCALES", "Messages", "messages"]
@@ -40,6 +50,10 @@ _FACTS = {
     "purchase.related_party": ("关联方交易", "related-party purchase"),
     "purchase.other_subsidy": ("已获同级财政其他资助", "already subsidised by the same government"),
     "purchase.signed": ("合同签订日期", "contract date"),
+    "purchase.term": ("合同期限（年）", "contract term (years)"),
+    "applicant.qualifications": ("资质", "qualification"),
+    "year.contracts_total": ("年度合同累计金额", "the year's contracts in total"),
+    "switch": ("可选假设", "switchable assumption"),
 }
 
 _VALUES = {
@@ -54,6 +68,7 @@ _VALUES = {
     "corpus": ("语料", "corpus"),
     "scenario": ("应用场景", "scenario"),
     "rnd": ("研发投入", "R&D"),
+    "labeling": ("数据标注", "data labeling"),
     "training": ("训练", "training"),
     "inference": ("推理", "inference"),
     "domestic": ("国产", "domestic"),
@@ -124,6 +139,22 @@ _TEXT = {
     ReasonCode.NO_QUALIFYING_PURCHASE: ("没有符合条件的采购", "no purchase qualifies"),
     ReasonCode.NO_RATE_TIER: ("没有适用的补贴比例档次", "no rate tier applies"),
     ReasonCode.RATE_UNPUBLISHED: ("补贴比例未公布：{text}", "rate not published: {text}"),
+    ReasonCode.OTHER_VERSION: (
+        "合同签订于{actual}，不在本版本有效期{window}内，适用其他版本",
+        "signed {actual}, outside this version's period {window}: another version applies",
+    ),
+    ReasonCode.BELOW_MINIMUM: (
+        "金额{actual}低于最低申领额{expected}，不予支持",
+        "{actual} is below the minimum award of {expected}, so nothing is paid",
+    ),
+    AssumptionCode.ASSUMED_MET: (
+        "未提供{field}：按规则文件的假设视为符合条件",
+        "{field} is not given: taken as meeting the condition, as the rule file assumes",
+    ),
+    AssumptionCode.SWITCH: (
+        "已启用可选假设 {name}：{text}",
+        "assumption {name} switched on: {text}",
+    ),
     # assumptions
     AssumptionCode.MISSING_FACT: (
         "未提供{field}：金额区间涵盖两种情况",
@@ -155,6 +186,37 @@ _TEXT = {
         "support for at most {count} years ({years}): {before} → {after}",
     ),
     "step.total": ("合计：{amount}", "total: {amount}"),
+    "stacking.unknown": (
+        "{a} 与 {b} 均计入采购 {purchases}，叠加规则未明确：合计下限只计较高一项，上限两项全计",
+        "{a} and {b} both count purchase {purchases} and no text says whether they stack: the "
+        "total counts the larger award at the low end and both at the high end",
+    ),
+    "stacking.exclusive": (
+        "{a} 与 {b} 不可叠加（采购 {purchases}）：合计只计较高一项",
+        "{a} and {b} are exclusive for purchase {purchases}: the total counts the larger award",
+    ),
+    "stacking.stackable": (
+        "{a} 与 {b} 可叠加（采购 {purchases}）{ceiling}",
+        "{a} and {b} stack on purchase {purchases}{ceiling}",
+    ),
+    "stacking.ceiling": ("，合计比例不超过{rate}", ", up to {rate} combined"),
+    "stacking": ("叠加", "Stacking"),
+    "step.proration": (
+        "按基准期{start}至{end}折算：合同{days}天中{inside}天在期内，{before} → {after}",
+        "prorated to the base period {start} – {end}: {inside} of the contract's {days} days, "
+        "{before} → {after}",
+    ),
+    "step.proration.unknown": (
+        "按基准期{start}至{end}折算：合同起止日期未提供，{before} → {after}",
+        "prorated to the base period {start} – {end}: contract dates not given, {before} → {after}",
+    ),
+    "step.minimum": (
+        "最低申领额 {minimum}：{before} → {after}",
+        "minimum award {minimum}: {before} → {after}",
+    ),
+    "step.minimum.free": ("最低申领额 {minimum}：已达到", "minimum award {minimum}: met"),
+    "step.lump_sum": ("定额奖励 {amount}", "fixed award {amount}"),
+    "step.allocation": ("按签订顺序分配：{shares}", "shared out in signing order: {shares}"),
     "step.uncertain": (
         "资格取决于未提供的信息：下限 {before} → {after}",
         "eligibility turns on a missing fact: {before} → {after}",
@@ -248,7 +310,12 @@ class Messages:
     def field(self, path: str) -> str:
         """``purchases[0].chip_origin`` → ``purchases[0].chip_origin（算力芯片来源）``."""
         scope = "applicant." if path.startswith("applicant.") else "purchase."
-        label = _FACTS.get(scope + path.rsplit(".", 1)[-1])
+        name = path.rsplit(".", 1)[-1]
+        if ".qualifications." in path:
+            name = "qualifications"
+        elif name == "start/end":
+            name = "term"
+        label = _FACTS.get(scope + name)
         if label is None:
             return path
         return f"{path}（{label[0]}）" if self._i == 0 else f"{path} ({label[1]})"
@@ -298,6 +365,9 @@ class Messages:
                 actual=self.value(reason.actual),
                 expected=self.expected(reason.fact, reason.expected),
             )
+        elif code is ReasonCode.OTHER_VERSION:
+            start, end = reason.expected
+            body = self.text(code, actual=reason.actual, window=self.window(start, end))
         elif code is ReasonCode.NOT_IN_FORCE:
             start, end = reason.expected
             body = self.text(
@@ -305,6 +375,12 @@ class Messages:
                 as_of=reason.actual,
                 status=self.status(reason.text or "in_force"),
                 window=self.window(start, end),
+            )
+        elif code is ReasonCode.BELOW_MINIMUM:
+            body = self.text(
+                code,
+                actual=self.short_money(reason.actual),
+                expected=self.short_money(reason.expected[0]),
             )
         else:
             body = self.text(code, text=reason.text or "")
@@ -316,8 +392,12 @@ class Messages:
             assert assumption.ambiguity is not None
             amb = award.program.ambiguity(assumption.ambiguity)
             return f"{amb.question} → {amb.choice}"
-        if assumption.code is AssumptionCode.MISSING_FACT:
+        if assumption.code in (AssumptionCode.MISSING_FACT, AssumptionCode.ASSUMED_MET):
             return prefix + self.text(assumption.code, field=self.field(assumption.field or ""))
+        if assumption.code is AssumptionCode.SWITCH:
+            name = assumption.field or ""
+            switch = next(w for w in award.program.switches if w.id == name)
+            return self.text(assumption.code, name=name, text=switch.description)
         return prefix + self.text(assumption.code)
 
     def step(self, step: Step) -> str:
@@ -385,6 +465,38 @@ class Messages:
                 before=self.bounds(step.before),
                 after=self.bounds(step.after),
             )
+        if kind is StepKind.PRORATION:
+            assert step.before is not None and step.after is not None
+            values = {
+                "start": d["from"],
+                "end": d["to"],
+                "before": self.bounds(step.before),
+                "after": self.bounds(step.after),
+            }
+            if "days" in d:
+                return subject + self.text(
+                    "step.proration", days=d["days"], inside=d["inside"], **values
+                )
+            return subject + self.text("step.proration.unknown", **values)
+        if kind is StepKind.MINIMUM:
+            assert step.before is not None and step.after is not None
+            minimum = self.short_money(d["minimum"])
+            if not d["binding"]:
+                return subject + self.text("step.minimum.free", minimum=minimum)
+            return subject + self.text(
+                "step.minimum",
+                minimum=minimum,
+                before=self.bounds(step.before),
+                after=self.bounds(step.after),
+            )
+        if kind is StepKind.LUMP_SUM:
+            assert step.after is not None
+            return self.text("step.lump_sum", amount=self.bounds(step.after))
+        if kind is StepKind.ALLOCATION:
+            shares = self._sep.join(
+                f"{share['purchase']} {self.bounds(share['share'])}" for share in d["shares"]
+            )
+            return f"[{step.subject}] " + self.text("step.allocation", shares=shares)
         if kind is StepKind.TOTAL:
             assert step.after is not None
             return self.text("step.total", amount=self.bounds(step.after))
@@ -400,6 +512,21 @@ class Messages:
             mode=self.text(f"mode.{d['mode']}"),
             before=self.bounds(step.before),
             after=self.bounds(step.after),
+        )
+
+    def stacking(self, note: StackingNote) -> str:
+        a, b = note.programs
+        ceiling = (
+            ""
+            if note.ceiling is None
+            else self.text("stacking.ceiling", rate=self.rate(note.ceiling))
+        )
+        return self.text(
+            f"stacking.{note.relation}",
+            a=a,
+            b=b,
+            purchases=self._sep.join(note.purchases),
+            ceiling=ceiling,
         )
 
     def citation(self, program: Program, source_id: str, quote: str) -> str:

@@ -50,8 +50,9 @@ def render_text(estimate: Estimate, locale: str = "en") -> str:
         m.text("header", date=estimate.as_of.isoformat()),
         m.text("total", amount=m.amount_range(estimate.total_low, estimate.total_high)),
         m.text("maxima"),
-        "",
     ]
+    out += [f"{m.text('stacking')}: {m.stacking(note)}" for note in estimate.stacking]
+    out.append("")
     eligible = [a for a in estimate.awards if a.eligible]
     unpublished = [a for a in estimate.awards if a.eligible is None]
     ineligible = [a for a in estimate.awards if a.eligible is False]

@@ -1,0 +1,372 @@
+"""The mechanisms national coverage needs: proration, minimum, lump sums, qualifications,
+assumed-met conditions, contract terms, yearly-total tiers, switches, allocation, versions by
+signing date, stacking."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import plan, profile, rule, write_rule
+
+from aivoucher.errors import InputError
+from aivoucher.profile import parse_profile
+from aivoucher.registry import load_rules
+from aivoucher.result import AssumptionCode, ReasonCode, StepKind
+
+W = Decimal(10_000)
+
+
+def run(p: Any, data: dict[str, Any], **kw: Any) -> Any:
+    return p.evaluate(parse_profile(data), **kw)
+
+
+def cite(quote: str) -> dict[str, str]:
+    return {"source": "text", "quote": quote}
+
+
+def test_proration_by_days_inside_the_base_period() -> None:
+    base = {
+        "of": "contract",
+        "prorate": {"from": "2025-03-01", "to": "2025-12-31", **cite("基准期")},
+        **cite("合同"),
+    }
+    p = plan(base=base, caps=[])
+    inside = profile(
+        {
+            "item": "compute",
+            "amount": "100万",
+            "signed": "2025-01-01",
+            "start": "2025-01-01",
+            "end": "2026-01-01",
+        }
+    )
+    award = run(p, inside)
+    # 365 contract days, 305 of them between 2025-03-01 and 2025-12-31 (date differences)
+    assert award.high == (Decimal(1_000_000) * 305 / 365 * Decimal("0.5")).quantize(Decimal("0.01"))
+    step = next(s for s in award.steps if s.kind is StepKind.PRORATION)
+    assert step.detail["days"] == 365 and step.detail["inside"] == 305
+    outside = profile(
+        {
+            "item": "compute",
+            "amount": "100万",
+            "signed": "2024-01-01",
+            "start": "2024-01-01",
+            "end": "2025-01-01",
+        }
+    )
+    assert run(p, outside).high == 0
+    undated = run(p, profile(amount="100万"))
+    assert (undated.low, undated.high) == (0, 50 * W)
+    assert undated.missing == ("purchases[0].start/end",)
+
+
+def test_truncation_in_wan_at_each_step() -> None:
+    base = {
+        "of": "contract",
+        "prorate": {"from": "2025-03-01", "to": "2025-12-31", **cite("基准期")},
+        **cite("合同"),
+    }
+    rounding = {"unit": "wan", "places": 4, "mode": "truncate", "at": "each_step"}
+    p = plan(
+        base=base, caps=[], rounding=rounding, rate={"tiers": [{"rate": "30%", **cite("30%")}]}
+    )
+    data = profile(
+        {
+            "item": "compute",
+            "amount": "100万",
+            "signed": "2025-01-01",
+            "start": "2025-01-01",
+            "end": "2026-01-01",
+        }
+    )
+    # 1,000,000 × 305/365 = 835,616.43… → 835,616 (万元 to 4 decimals = whole yuan, truncated)
+    # × 30% = 250,684.8 → 250,684
+    assert run(p, data).high == Decimal("250684")
+
+
+def test_minimum_award() -> None:
+    p = plan(minimum={"amount": "5000", **cite("最低不少于5000元")}, caps=[])
+    assert run(p, profile(amount="1万")).high == 5000
+    small = run(p, profile(amount="9999"))
+    assert small.high == 0
+    assert any(r.code is ReasonCode.BELOW_MINIMUM for r in small.reasons)
+
+
+QUAL = [
+    {"id": "top100", "zh": "百强", "en": "Top 100", "description": "on the national top-100 list"}
+]
+
+
+def test_lump_sum_gated_by_a_qualification() -> None:
+    overrides = {
+        "qualifications": QUAL,
+        "eligibility": [{"fact": "applicant.qualifications", "has": "top100", **cite("入选百强")}],
+        "rate": {"lump_sum": {"amount": ["0", "200万"], **cite("最高奖励200万元")}},
+        "caps": [],
+    }
+    p = plan(**overrides)
+    assert run(p, profile(qualifications=["top100"])).high == 200 * W
+    unknown = run(p, profile())
+    assert (unknown.low, unknown.high) == (0, 200 * W)
+    assert unknown.missing == ("applicant.qualifications.top100",)
+    declined = run(p, profile(qualifications={"top100": False}))
+    assert declined.eligible is False
+
+
+def test_unknown_fact_assumed_met_is_reported() -> None:
+    eligibility = [
+        {
+            "fact": "purchase.other_subsidy",
+            "is": False,
+            "if_unknown": "pass",
+            "assumption": "no-other",
+            **cite("未获得其他市级补贴"),
+        }
+    ]
+    ambiguities = [{"id": "no-other", "question": "q", "choice": "c", "why": "w"}]
+    p = plan(eligibility=eligibility, ambiguities=ambiguities, caps=[])
+    award = run(p, profile(amount="10万"))
+    assert (award.low, award.high) == (5 * W, 5 * W)
+    assert any(a.code is AssumptionCode.ASSUMED_MET for a in award.assumptions)
+    subsidised = profile(
+        {"item": "compute", "amount": "10万", "signed": "2025-01-01", "other_subsidy": True}
+    )
+    assert run(p, subsidised).eligible is False
+
+
+def test_contract_term() -> None:
+    eligibility = [{"fact": "purchase.term", "max_years": 1, **cite("合同周期为一年及以内")}]
+    p = plan(eligibility=eligibility, caps=[])
+    one_year = profile(
+        {
+            "item": "compute",
+            "amount": "10万",
+            "signed": "2024-01-01",
+            "start": "2024-01-01",
+            "end": "2025-01-01",
+        }
+    )
+    longer = profile(
+        {
+            "item": "compute",
+            "amount": "10万",
+            "signed": "2024-01-01",
+            "start": "2024-01-01",
+            "end": "2025-01-02",
+        }
+    )
+    assert run(p, one_year).high == 5 * W
+    assert run(p, longer).eligible is False
+    assert run(p, profile(amount="10万")).missing == ("purchases[0].start/end",)
+
+
+def test_yearly_total_tier_is_exact_and_not_monotone() -> None:
+    tiers = {
+        "tiers": [
+            {
+                "when": [
+                    {"fact": "applicant.sme", "is": True},
+                    {"fact": "year.contracts_total", "max": "50万"},
+                ],
+                "rate": "50%",
+                **cite("年申报智算合同累计金额50万元(含)以下的中小企业"),
+            },
+            {"rate": "30%", **cite("一般30%")},
+        ]
+    }
+    p = plan(rate=tiers, caps=[])
+    assert not p.monotone
+    assert run(p, profile(amount="50万", sme=True)).high == 25 * W
+    assert run(p, profile(amount="51万", sme=True)).high == Decimal("153000")
+    two = profile(
+        {"item": "compute", "amount": "30万", "signed": "2025-01-01"},
+        {"item": "compute", "amount": "30万", "signed": "2025-06-01"},
+        sme=True,
+    )
+    assert run(p, two).high == 18 * W  # 60万 in the year: 30% on both
+    uncertain = profile(
+        {"item": "compute", "amount": "30万", "signed": "2025-01-01"},
+        {"item": "compute", "amount": "30万", "signed": "2025-06-01", "chip_origin": "domestic"},
+        sme=True,
+    )
+    p2 = plan(
+        rate=tiers,
+        caps=[],
+        eligibility=[{"fact": "purchase.chip_origin", "in": ["domestic"], **cite("国产")}],
+    )
+    award = run(p2, uncertain)  # the first purchase may not count, so the year may stay ≤ 50万
+    assert (award.low, award.high) == (9 * W, 15 * W + 15 * W)
+
+
+def test_switch() -> None:
+    overrides = {
+        "switches": [
+            {"id": "early-small", "description": "the applicant counts as early or small"}
+        ],
+        "rate": {
+            "tiers": [
+                {
+                    "when": [{"fact": "switch", "on": "early-small"}],
+                    "rate": "100%",
+                    **cite("最高100%"),
+                },
+                {"rate": "30%", **cite("最高30%")},
+            ]
+        },
+        "caps": [],
+    }
+    p = plan(**overrides)
+    assert run(p, profile(amount="10万")).high == 3 * W
+    award = run(p, profile(amount="10万"), switches={"early-small"})
+    assert award.high == 10 * W
+    assert any(a.code is AssumptionCode.SWITCH for a in award.assumptions)
+
+
+def test_allocation_in_signing_order() -> None:
+    caps = [{"per": "applicant_year", "amount": "200万", **cite("每年200万")}]
+    p = plan(caps=caps, rate={"tiers": [{"rate": "20%", **cite("20%")}]})
+    data = profile(
+        {"id": "second", "item": "compute", "amount": "800万", "signed": "2024-09-01"},
+        {"id": "first", "item": "compute", "amount": "1500万", "signed": "2024-05-01"},
+    )
+    award = run(p, data)
+    assert award.high == 200 * W
+    alloc = next(s for s in award.steps if s.kind is StepKind.ALLOCATION)
+    shares = {s["purchase"]: s["share"][1] for s in alloc.detail["shares"]}
+    assert shares == {"first": 200 * W, "second": 0}
+
+
+def _versions(tmp_path: Path, version_by: str) -> Path:
+    old = rule(
+        version="2024",
+        status="superseded",
+        effective={"from": "2024-01-01", "to": "2024-12-31", **cite("2024年版")},
+        rate={"tiers": [{"rate": "20%", **cite("20%")}]},
+        version_by=version_by,
+        caps=[],
+    )
+    old["examples"][0]["as_of"] = "2024-06-30"
+    old["examples"][0]["profile"]["purchases"][0]["signed"] = "2024-03-01"
+    old["examples"][0]["expect"] = {"amount": "20万"}
+    new = rule(version_by=version_by, caps=[])
+    write_rule(tmp_path, old, name="test-voucher.2024.yaml")
+    write_rule(tmp_path, new)
+    return tmp_path
+
+
+def test_versions_by_as_of(tmp_path: Path) -> None:
+    rules = load_rules(_versions(tmp_path, "as_of"))
+    data = profile(amount="100万")
+    assert rules.estimate(data, as_of="2024-06-30").total_high == 20 * W
+    assert rules.estimate(data, as_of="2025-06-30").total_high == 50 * W
+
+
+def test_versions_by_signing_date(tmp_path: Path) -> None:
+    rules = load_rules(_versions(tmp_path, "signed"))
+    data = profile(
+        {"id": "old", "item": "compute", "amount": "100万", "signed": "2024-06-01"},
+        {"id": "new", "item": "compute", "amount": "100万", "signed": "2025-02-01"},
+    )
+    est = rules.estimate(data, as_of="2025-06-30")
+    assert {a.program.key: a.high for a in est.awards} == {
+        "shenzhen.test-voucher@2024": 20 * W,
+        "shenzhen.test-voucher": 50 * W,
+    }
+    assert est.total_high == 70 * W
+    current = est.award("shenzhen.test-voucher")
+    assert any(r.code is ReasonCode.OTHER_VERSION for r in current.reasons)
+
+
+def _two_programs(tmp_path: Path, stacking: list[dict[str, Any]] | None) -> Path:
+    a = rule(caps=[])
+    b = rule(id="shenzhen.other-voucher", caps=[], rate={"tiers": [{"rate": "30%", **cite("30%")}]})
+    if stacking is not None:
+        b["stacking"] = stacking
+    write_rule(tmp_path, a)
+    write_rule(tmp_path, b)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("stacking", "low", "high", "relation"),
+    [
+        (None, 50, 80, "unknown"),
+        (
+            [{"program": "shenzhen.test-voucher", "relation": "exclusive", **cite("不重复支持")}],
+            50,
+            50,
+            "exclusive",
+        ),
+        (
+            [{"program": "shenzhen.test-voucher", "relation": "stackable", **cite("可叠加")}],
+            80,
+            80,
+            "stackable",
+        ),
+        (
+            [
+                {
+                    "program": "shenzhen.test-voucher",
+                    "relation": "stackable",
+                    "ceiling": "60%",
+                    **cite("叠加至60%"),
+                }
+            ],
+            60,
+            60,
+            "stackable",
+        ),
+    ],
+)
+def test_stacking(tmp_path: Path, stacking: Any, low: int, high: int, relation: str) -> None:
+    rules = load_rules(_two_programs(tmp_path, stacking))
+    est = rules.estimate(profile(amount="100万"), as_of="2025-06-30")
+    assert (est.total_low, est.total_high) == (low * W, high * W)
+    assert [n.relation for n in est.stacking] == [relation]
+    assert est.stacking[0].purchases == ("#1",)
+    assert "stack" in est.to_text() or "exclusive" in est.to_text()
+
+
+def test_different_purchases_simply_add(tmp_path: Path) -> None:
+    rules = load_rules(_two_programs(tmp_path, None))
+    data = profile(
+        {"item": "compute", "amount": "100万", "signed": "2025-01-01"},
+    )
+    est = rules.estimate(data, programs=["shenzhen.test-voucher"], as_of="2025-06-30")
+    assert est.stacking == ()
+
+
+def test_unknown_switch_and_qualification_are_errors(rules_dir: Path) -> None:
+    rules = load_rules(rules_dir)
+    with pytest.raises(InputError, match="unknown assumption 'nope'"):
+        rules.estimate(profile(amount="1万"), assume=["nope"])
+    with pytest.raises(InputError, match="unknown qualification 'nope'"):
+        rules.estimate(profile(amount="1万", qualifications=["nope"]))
+
+
+def test_schema_refuses_undeclared_switches_and_qualifications() -> None:
+    from pydantic import ValidationError
+
+    from aivoucher.schema import Program
+
+    bad = rule(eligibility=[{"fact": "applicant.qualifications", "has": "ghost", **cite("x")}])
+    with pytest.raises(ValidationError, match="unknown qualification 'ghost'"):
+        Program.model_validate(bad)
+    bad = rule(
+        rate={"tiers": [{"when": [{"fact": "switch", "on": "ghost"}], "rate": "1%", **cite("x")}]}
+    )
+    with pytest.raises(ValidationError, match="unknown switch 'ghost'"):
+        Program.model_validate(bad)
+    bad = rule(eligibility=[{"fact": "year.contracts_total", "max": "1万", **cite("x")}])
+    with pytest.raises(ValidationError, match="rate-tier condition"):
+        Program.model_validate(bad)
+    bad = rule(
+        eligibility=[
+            {"fact": "purchase.other_subsidy", "is": False, "if_unknown": "pass", **cite("x")}
+        ]
+    )
+    with pytest.raises(ValidationError, match="needs the `assumption`"):
+        Program.model_validate(bad)
