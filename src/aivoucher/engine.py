@@ -46,7 +46,7 @@ from .result import (
     Step,
     StepKind,
 )
-from .schema import DOMAINS, Condition, Program
+from .schema import DOMAINS, Condition, Program, Tier
 
 __all__ = ["Plan", "compile_program", "not_in_force"]
 
@@ -133,6 +133,8 @@ class _Test:
 def _getter(cond: Condition) -> Callable[[Any], Any]:
     if cond.fact == "applicant.province":
         return lambda applicant: province_of(applicant.city)
+    if cond.fact == "purchase.provider_province":
+        return lambda p: None if p.provider_city is None else province_of(p.provider_city)
     if cond.has is not None:
         qualification = cond.has
         return lambda applicant: applicant.qualifications.get(qualification)
@@ -177,15 +179,14 @@ def _domain(tests: Sequence[_Test]) -> tuple[Any, ...]:
 
 
 class _Tier:
-    __slots__ = ("assumption", "cites", "rate", "tests")
+    __slots__ = ("assumption", "cap", "cites", "rate", "tests")
 
-    def __init__(
-        self, tests: list[_Test], rate: Bounds, cites: Cites, assumption: str | None
-    ) -> None:
-        self.tests = tests
-        self.rate = rate
-        self.cites = cites
-        self.assumption = assumption
+    def __init__(self, tier: Tier) -> None:
+        self.tests = [_Test(c) for c in tier.when]
+        self.rate: Bounds = tier.rate
+        self.cap: Bounds | None = tier.cap
+        self.cites = _cite(tier)
+        self.assumption = tier.assumption
 
 
 class _Limit:
@@ -289,9 +290,7 @@ class Plan:
         self.lump_sum = (
             None if rate.lump_sum is None else _Limit("lump", rate.lump_sum.amount, rate.lump_sum)
         )
-        self.tiers = [
-            _Tier([_Test(c) for c in t.when], t.rate, _cite(t), t.assumption) for t in rate.tiers
-        ]
+        self.tiers = [_Tier(t) for t in rate.tiers]
         self.threshold: Decimal | None = next(
             (c.max for t in rate.tiers for c in t.when if c.max is not None), None
         )
@@ -500,14 +499,17 @@ class Plan:
 
     def _amount(self, cand: _Candidate, subjects: list[Any], trace: _Trace) -> Bounds | None:
         """Rate × base, per-purchase caps and the minimum, for one purchase."""
-        rate = self._rate(subjects, cand.label, cand.index, trace)
-        if rate is None:
+        chosen = self._rate(subjects, cand.label, cand.index, trace)
+        if chosen is None:
             return None
+        rate, tiers, no_tier_possible = chosen
         base = cand.base
         amount = self._round_step((base[0] * rate[0], base[1] * rate[1]))
         trace.steps.append(
             Step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
         )
+        if any(t.cap is not None for t in tiers):
+            amount = self._tier_caps(tiers, no_tier_possible, base, amount, cand.label, trace)
         amount = self._caps(self.caps_purchase, amount, cand.label, trace)
         if self.minimum is not None:
             amount = self._minimum(amount, cand.label, trace)
@@ -577,7 +579,45 @@ class Plan:
         )
         return after
 
-    def _rate(self, subjects: list[Any], label: str, index: int, trace: _Trace) -> Bounds | None:
+    def _tier_caps(
+        self,
+        tiers: list[_Tier],
+        no_tier_possible: bool,
+        base: Bounds,
+        amount: Bounds,
+        label: str,
+        trace: _Trace,
+    ) -> Bounds:
+        """Caps that belong to tiers: each possible tier's own amount, then the extremes."""
+        ceiling = self.ceiling.amount[1] if self.ceiling is not None else None
+        lows, highs = [], []
+        for tier in tiers:
+            r0, r1 = tier.rate
+            if ceiling is not None:
+                r0, r1 = min(r0, ceiling), min(r1, ceiling)
+            lo, hi = self._round_step((base[0] * r0, base[1] * r1))
+            if tier.cap is not None:
+                lo, hi = min(lo, tier.cap[0]), min(hi, tier.cap[1])
+            lows.append(lo)
+            highs.append(hi)
+        after = (ZERO if no_tier_possible else min(lows), max(highs))
+        caps = [t.cap for t in tiers if t.cap is not None]
+        cap = (min(c[0] for c in caps), max(c[1] for c in caps))
+        trace.steps.append(
+            Step(
+                StepKind.CAP,
+                subject=label,
+                before=amount,
+                after=after,
+                detail={"per": "tier", "cap": cap, "binding": after != amount},
+                cites=tuple(dict.fromkeys(c for t in tiers if t.cap is not None for c in t.cites)),
+            )
+        )
+        return after
+
+    def _rate(
+        self, subjects: list[Any], label: str, index: int, trace: _Trace
+    ) -> tuple[Bounds, list[_Tier], bool] | None:
         """The first tier whose conditions hold wins.
 
         Where a tier condition reads a fact the profile leaves unknown, every value of that fact
@@ -622,7 +662,7 @@ class Plan:
         trace.steps.append(
             Step(StepKind.RATE, subject=label, rate=(low, high), detail=detail, cites=cites)
         )
-        return low, high
+        return (low, high), chosen, None in outcomes
 
     def _first_tier(self, subjects: Sequence[Any], fixed: dict[str, Any]) -> _Tier | None:
         for tier in self.tiers:

@@ -60,6 +60,7 @@ Fact = Literal[
     "purchase.related_party",
     "purchase.other_subsidy",
     "purchase.signed",
+    "purchase.provider_province",
     "purchase.term",
     "applicant.qualifications",
     "year.contracts_total",
@@ -86,7 +87,9 @@ _BOOL_FACTS = (
 #: Each fact and the operator it takes: ``in`` (a list of values), ``is`` (a boolean) or
 #: ``from``/``to`` (an inclusive date window).
 FACTS: dict[str, str] = {
-    **{f: "in" for f in (*_ENUMS, *_CITY_FACTS, "applicant.province")},
+    **{
+        f: "in" for f in (*_ENUMS, *_CITY_FACTS, "applicant.province", "purchase.provider_province")
+    },
     **{f: "is" for f in _BOOL_FACTS},
     "purchase.signed": "from/to",
     "purchase.term": "max_years",
@@ -244,7 +247,7 @@ class Condition(_Strict):
                         f"{bad[0]!r} is not a value of {self.fact} "
                         f"(one of: {', '.join(_ENUMS[self.fact])})"
                     )
-            elif self.fact == "applicant.province":
+            elif self.fact in ("applicant.province", "purchase.provider_province"):
                 object.__setattr__(self, "in_", [jurisdictions.province(v) for v in self.in_])
             else:
                 object.__setattr__(self, "in_", [jurisdictions.city(v) for v in self.in_])
@@ -272,6 +275,11 @@ class Tier(Cited):
 
     when: list[Condition] = Field(default_factory=list)
     rate: RateBounds = Field(description="`60%`, or a range `[50%, 60%]` where the text gives one.")
+    cap: AmountBounds | None = Field(
+        default=None,
+        description='A per-purchase ceiling that belongs to this tier ("20%, 最高5000万" for one '
+        'class of project, "15%, 最高1000万" for another); cited by the tier\'s quote.',
+    )
 
 
 class CitedRate(Cited):

@@ -43,6 +43,7 @@ _FACTS = {
     "purchase.use": ("用途", "use"),
     "purchase.chip_origin": ("算力芯片来源", "chip origin"),
     "purchase.provider_city": ("服务商所在城市", "provider city"),
+    "purchase.provider_province": ("服务商所在省份", "provider province"),
     "purchase.via_platform": (
         "通过指定平台或名单内服务商采购",
         "bought via the designated platform",
@@ -77,6 +78,7 @@ _VALUES = {
 
 _CAP_PER = {
     "purchase": ("单个合同上限", "cap per purchase"),
+    "tier": ("该档次上限", "cap of the rate tier"),
     "applicant_year": ("每个主体每自然年度上限", "cap per applicant per calendar year"),
     "applicant_total": ("每个主体累计上限", "cap per applicant over the program's life"),
 }
@@ -217,6 +219,10 @@ _TEXT = {
     "step.minimum.free": ("最低申领额 {minimum}：已达到", "minimum award {minimum}: met"),
     "step.lump_sum": ("定额奖励 {amount}", "fixed award {amount}"),
     "step.allocation": ("按签订顺序分配：{shares}", "shared out in signing order: {shares}"),
+    "allocation.exhausted": (
+        "（上限已被先签订的合同用尽）",
+        " (the limit was used up by earlier contracts)",
+    ),
     "step.uncertain": (
         "资格取决于未提供的信息：下限 {before} → {after}",
         "eligibility turns on a missing fact: {before} → {after}",
@@ -494,7 +500,13 @@ class Messages:
             return self.text("step.lump_sum", amount=self.bounds(step.after))
         if kind is StepKind.ALLOCATION:
             shares = self._sep.join(
-                f"{share['purchase']} {self.bounds(share['share'])}" for share in d["shares"]
+                f"{share['purchase']} {self.bounds(share['share'])}"
+                + (
+                    self.text("allocation.exhausted")
+                    if share["share"][1] < share["amount"][1]
+                    else ""
+                )
+                for share in d["shares"]
             )
             return f"[{step.subject}] " + self.text("step.allocation", shares=shares)
         if kind is StepKind.TOTAL:
