@@ -209,7 +209,7 @@ def test_switch() -> None:
         "rate": {
             "tiers": [
                 {
-                    "when": [{"fact": "switch", "on": "early-small"}],
+                    "when": [{"fact": "switch", "id": "early-small"}],
                     "rate": "100%",
                     **cite("最高100%"),
                 },
@@ -356,7 +356,7 @@ def test_schema_refuses_undeclared_switches_and_qualifications() -> None:
     with pytest.raises(ValidationError, match="unknown qualification 'ghost'"):
         Program.model_validate(bad)
     bad = rule(
-        rate={"tiers": [{"when": [{"fact": "switch", "on": "ghost"}], "rate": "1%", **cite("x")}]}
+        rate={"tiers": [{"when": [{"fact": "switch", "id": "ghost"}], "rate": "1%", **cite("x")}]}
     )
     with pytest.raises(ValidationError, match="unknown switch 'ghost'"):
         Program.model_validate(bad)

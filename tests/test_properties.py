@@ -10,11 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aivoucher import jurisdictions
 from aivoucher.profile import Profile
 from aivoucher.registry import Entry, bundled_rules
 
 ENTRIES = [pytest.param(e, id=e.program.key) for e in bundled_rules()]
-CITIES = sorted({e.program.jurisdiction for e in bundled_rules()})
+CITIES = sorted(
+    {
+        next(c.id for c in jurisdictions.CITIES.values() if c.id == j or c.province == j)
+        for j in {e.program.jurisdiction for e in bundled_rules()}
+    }
+)
 
 maybe_bool = st.one_of(st.none(), st.booleans())
 amounts = st.decimals(min_value=0, max_value=Decimal(5 * 10**8), places=2)
@@ -74,6 +80,9 @@ def test_bounds_caps_and_eligibility(entry: Entry, profile: Profile) -> None:
         assert award.low == award.high == 0
         assert award.reasons
     program = entry.program
+    if program.rate.lump_sum is not None:
+        assert award.high <= program.rate.lump_sum.amount[1]
+        return
     base = sum((max(p.amount, p.settled or 0) for p in profile.purchases), Decimal(0))
     quantum = program.rounding.quantum
     assert award.high <= _max_rate(entry) * base + quantum

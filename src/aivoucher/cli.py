@@ -70,7 +70,7 @@ def _parser() -> _Parser:
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
     progs.add_argument("--locale", choices=["zh", "en"], default="en")
-    progs.add_argument("--format", choices=["text", "json"], default="text")
+    progs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
 
     show = sub.add_parser("show", help="describe one program with its sources and open points")
     show.add_argument("id")
@@ -110,8 +110,11 @@ def _estimate(args: argparse.Namespace) -> int:
 
 
 def _programs(args: argparse.Namespace) -> int:
-    from .render.catalog import program_rows, render_rows
+    from .render.catalog import catalogue_markdown, program_rows, render_rows
 
+    if args.format == "markdown":
+        sys.stdout.write(catalogue_markdown(_rules(args)))
+        return 0
     rows = program_rows(_rules(args), city=args.city, locale=args.locale)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

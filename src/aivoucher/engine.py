@@ -140,8 +140,8 @@ def _getter(cond: Condition) -> Callable[[Any], Any]:
         return lambda applicant: applicant.qualifications.get(qualification)
     if cond.fact == "purchase.term":
         return lambda p: None if p.start is None or p.end is None else (p.start, p.end)
-    if cond.on is not None:
-        name = cond.on
+    if cond.id is not None:
+        name = cond.id
         return lambda switches: name in switches
     field = cond.fact.partition(".")[2]
     return lambda subject: getattr(subject, field)
@@ -154,7 +154,7 @@ def _tester(cond: Condition) -> Callable[[Any], bool]:
     if cond.is_ is not None:
         want = cond.is_
         return lambda v: v is want
-    if cond.has is not None or cond.on is not None:
+    if cond.has is not None or cond.id is not None:
         return lambda v: v is True
     if cond.max_years is not None:
         years = cond.max_years
@@ -343,8 +343,7 @@ class Plan:
         if applicant_ok is False:
             return self._award(False, _NOTHING, trace, ())
         if self.unpublished is not None:
-            trace.reasons.append(Reason(ReasonCode.RATE_UNPUBLISHED, text=self.unpublished))
-            return self._award(None, None, trace, ())
+            return self._unpublished(profile.purchases, subjects, trace)
         if self.lump_sum is not None:
             total = self._lump_sum(trace)
             used: tuple[int, ...] = ()
@@ -371,6 +370,29 @@ class Plan:
                 Step(StepKind.ROUNDING, before=total, after=rounded, detail=self._rounding_detail())
             )
         return self._award(True, rounded, trace, used)
+
+    def _unpublished(
+        self, purchases: Sequence[Purchase], subjects: list[Any], trace: _Trace
+    ) -> Award:
+        """No amount can be computed; still say whether any purchase would qualify."""
+        qualifying = []
+        for index, purchase in enumerate(purchases):
+            subjects[PURCHASE] = purchase
+            label = purchase.label(index)
+            if (
+                self._conditions(self.purchase_tests, subjects, label, index, trace, passes=False)
+                is not False
+            ):
+                qualifying.append(index)
+        if not qualifying:
+            trace.reasons.append(
+                Reason(
+                    ReasonCode.NO_PURCHASES if not purchases else ReasonCode.NO_QUALIFYING_PURCHASE
+                )
+            )
+            return self._award(False, _NOTHING, trace, ())
+        trace.reasons.append(Reason(ReasonCode.RATE_UNPUBLISHED, text=self.unpublished))
+        return self._award(None, None, trace, tuple(qualifying))
 
     def _award(
         self, eligible: bool | None, amount: Bounds | None, trace: _Trace, used: tuple[int, ...]
@@ -405,16 +427,18 @@ class Plan:
         An unknown fact on a condition marked ``if_unknown: pass`` counts as met, and the
         estimate says so.
         """
-        results = [(test, *test.check(subjects)) for test in tests]
+        results = []
+        for test in tests:
+            ok, value = test.check(subjects)
+            if ok is None and test.if_unknown != "range":
+                # the rule file decides this unknown fact; the estimate says so
+                ok = test.if_unknown == "pass"
+                code = AssumptionCode.ASSUMED_MET if ok else AssumptionCode.ASSUMED_NOT_MET
+                trace.assume(Assumption(code, field=_field_path(test, index), subject=label))
+            results.append((test, ok, value))
         failed = any(ok is False for _, ok, _ in results)
         unknown = False
         for test, ok, value in results:
-            if ok is None and test.if_unknown == "pass":
-                if not failed:
-                    field = _field_path(test, index)
-                    trace.assume(Assumption(AssumptionCode.ASSUMED_MET, field=field, subject=label))
-                    self._condition(test, True, None, label, index, trace)
-                continue
             if ok is False or (ok is None and not failed) or (ok is True and passes):
                 self._condition(test, ok, value, label, index, trace)
             unknown = unknown or ok is None

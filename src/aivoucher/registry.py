@@ -24,7 +24,7 @@ from .errors import InputError, RuleFileError, UnknownProgramError
 from .profile import Profile, parse_profile
 from .result import Award, Estimate
 from .schema import Program
-from .stacking import combine
+from .stacking import combine, counted
 from .types import error_path, first_error, parse_path
 
 __all__ = ["Entry", "RuleSet", "bundled_rules", "bundled_rules_dir", "load_program", "load_rules"]
@@ -196,6 +196,7 @@ class RuleSet:
             else:
                 awards.append(entry.plan.evaluate(prof, switches))
         total_low, total_high, notes = combine(awards, prof)
+        uncounted = tuple(a.program.key for a in awards if a.eligible and not counted(a))
         return Estimate(
             as_of=day,
             profile=prof,
@@ -203,6 +204,7 @@ class RuleSet:
             total_low=total_low,
             total_high=total_high,
             stacking=notes,
+            uncounted=uncounted,
         )
 
     def _by_signing_date(

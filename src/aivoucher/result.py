@@ -72,6 +72,7 @@ class AssumptionCode(StrEnum):
     SETTLED_FROM_CONTRACT = "settled_from_contract"  # no settled amount: the contract amount used
     SETTLED_UNKNOWN = "settled_unknown"  # no settled amount: range from 0 to the contract amount
     ASSUMED_MET = "assumed_met"  # an unknown fact taken as meeting the condition, as the rule says
+    ASSUMED_NOT_MET = "assumed_not_met"  # an unknown fact taken as not meeting it, as the rule says
     SWITCH = "switch"  # a user-switchable assumption that is on
 
 
@@ -177,6 +178,8 @@ class Estimate:
     rule files' stacking relation decides (stackable: both count, within any combined ceiling;
     exclusive: the better one), and where no relation is declared the total runs from the
     better award alone to both together. ``stacking`` says which pairs were affected.
+    ``uncounted`` lists the programs left out of the totals because they turn on a
+    qualification the profile does not declare (declare it, true or false, to count them).
     """
 
     as_of: dt.date
@@ -185,6 +188,7 @@ class Estimate:
     total_low: Decimal
     total_high: Decimal
     stacking: tuple[StackingNote, ...] = ()
+    uncounted: tuple[str, ...] = ()
 
     def award(self, program_id: str) -> Award:
         """The award of one program (by id, or ``id@version``)."""

@@ -95,7 +95,7 @@ FACTS: dict[str, str] = {
     "purchase.term": "max_years",
     "applicant.qualifications": "has",
     "year.contracts_total": "max",
-    "switch": "on",
+    "switch": "id",
 }
 
 #: The closed set of values each enumerated or boolean fact can take (used to cover every
@@ -192,13 +192,14 @@ class Condition(_Strict):
     has: Ident | None = Field(default=None, description="applicant.qualifications: an id")
     max_years: int | None = Field(default=None, ge=1, le=50, description="purchase.term")
     max: AmountValue | None = Field(default=None, description="year.contracts_total")
-    on: Ident | None = Field(
+    id: Ident | None = Field(
         default=None, description="switch: the name of a user-switchable assumption (--assume)"
     )
-    if_unknown: Literal["range", "pass"] = Field(
+    if_unknown: Literal["range", "pass", "fail"] = Field(
         default="range",
-        description="range: an unknown fact widens the estimate to both answers; pass: it is "
-        "taken as satisfied, and the estimate says so (needs an `assumption`)",
+        description="range: an unknown fact widens the estimate to both answers; pass / fail: "
+        "it is taken as meeting / not meeting the condition, and the estimate says so (needs an "
+        "`assumption`)",
     )
     source: Ident | None = None
     quote: Text | None = None
@@ -212,7 +213,7 @@ class Condition(_Strict):
             return tuple(self.in_)
         if self.is_ is not None:
             return (self.is_,)
-        for single in (self.has, self.max_years, self.max, self.on):
+        for single in (self.has, self.max_years, self.max, self.id):
             if single is not None:
                 return (single,)
         return (self.from_, self.to)
@@ -230,7 +231,7 @@ class Condition(_Strict):
                 ("has", self.has),
                 ("max_years", self.max_years),
                 ("max", self.max),
-                ("on", self.on),
+                ("id", self.id),
             )
             if value is not None
         ]
@@ -255,8 +256,10 @@ class Condition(_Strict):
             raise ValueError("`to` is before `from`")
         if self.source is not None and self.quote is None:
             raise ValueError("a `source` needs the `quote` of the original wording")
-        if self.if_unknown == "pass" and self.assumption is None:
-            raise ValueError("`if_unknown: pass` needs the `assumption` that justifies it")
+        if self.if_unknown != "range" and self.assumption is None:
+            raise ValueError(
+                f"`if_unknown: {self.if_unknown}` needs the `assumption` that justifies it"
+            )
         return self
 
 
@@ -568,8 +571,8 @@ class Program(_Strict):
         switches = _unique([w.id for w in self.switches], "switch")
         quals = _unique([q.id for q in self.qualifications], "qualification")
         for where, cond in self._conditions():
-            if cond.on is not None and cond.on not in switches:
-                raise ValueError(f"{where}: unknown switch {cond.on!r} (declare it in `switches`)")
+            if cond.id is not None and cond.id not in switches:
+                raise ValueError(f"{where}: unknown switch {cond.id!r} (declare it in `switches`)")
             if cond.has is not None and cond.has not in quals:
                 raise ValueError(
                     f"{where}: unknown qualification {cond.has!r} (declare it in `qualifications`)"

@@ -22,7 +22,7 @@ from .profile import Profile
 from .result import Award, StackingNote
 from .schema import Stacking
 
-__all__ = ["combine", "relation"]
+__all__ = ["combine", "counted", "relation"]
 
 
 def relation(a: Award, b: Award) -> Stacking | None:
@@ -34,11 +34,17 @@ def relation(a: Award, b: Award) -> Stacking | None:
     return None
 
 
+def counted(award: Award) -> bool:
+    """Whether an award counts towards the totals: it may pay, and does not turn on a
+    qualification the profile leaves undeclared (a status only the applicant can state)."""
+    return bool(award.eligible) and not any(".qualifications." in m for m in award.missing)
+
+
 def combine(
     awards: Sequence[Award], profile: Profile
 ) -> tuple[Decimal, Decimal, tuple[StackingNote, ...]]:
     """``(total_low, total_high, notes)`` for the awards of one estimate."""
-    paying = [a for a in awards if a.eligible and a.high is not None and a.high > 0]
+    paying = [a for a in awards if counted(a) and a.high is not None and a.high > 0]
     parent = list(range(len(paying)))
 
     def root(i: int) -> int:

@@ -16,7 +16,12 @@ __all__ = ["program_row", "program_rows", "render_rows"]
 def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
     m = messages(locale)
     rate = program.rate
-    rates = [m.text("no_amount")] if rate.unpublished else [m.tier(t) for t in rate.tiers]
+    if rate.lump_sum is not None:
+        rates = [m.text("fixed", amount=m.bounds(rate.lump_sum.amount))]
+    elif rate.unpublished:
+        rates = [m.text("no_amount")]
+    else:
+        rates = [m.tier(t) for t in rate.tiers]
     return {
         "id": program.id,
         "version": program.version,
@@ -71,3 +76,71 @@ def render_rows(rows: list[dict[str, Any]]) -> str:
         if r["qualifications"]:
             lines.append(f"    qualifications: {', '.join(r['qualifications'])}")
     return "\n".join(lines) + "\n"
+
+
+_CONFIDENCE_LABEL = {
+    "official": "official site",
+    "copy": "copy of the official text",
+    "report": "news report",
+    "seed": "seed article only",
+}
+
+
+def catalogue_markdown(rules: RuleSet) -> str:
+    """docs/programs.md: every program with its rates, caps, pool, dates, confidence, open
+    points and sources, generated from the rule files (``aivoucher programs --format markdown``)."""
+    m = messages("en")
+    programs = sorted(rules.programs, key=lambda p: (p.jurisdiction, p.id, p.effective.from_))
+    out = [
+        "# Programs",
+        "",
+        "Generated from `rules/` by `aivoucher programs --format markdown > docs/programs.md`;"
+        ' a test fails when this file is stale. Amounts are maxima ("不超过", "最高").',
+        "",
+        "| program | place | status | in force | rates | caps | pool | confidence |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in programs:
+        row = program_row(p, "en")
+        window = f"{row['from']} – {row['to'] or '…'}"
+        caps = "; ".join(row["caps"]) or "—"
+        out.append(
+            f"| [`{p.key}`](#{_anchor(p.key)}) | {row['place']} | {row['status']} | {window} "
+            f"| {' / '.join(row['rates'])} | {caps} | {row['pool'] or '—'} "
+            f"| {', '.join(row['confidence'])} |"
+        )
+    for p in programs:
+        out += [
+            "",
+            f"## {p.key}",
+            "",
+            f"**{p.name.zh}** — {p.name.en}. {p.summary or ''}".rstrip(),
+            "",
+        ]
+        out.append(
+            f"- Document: {p.document.title}"
+            + (f" ({p.document.number})" if p.document.number else "")
+            + f"; issuer {p.issuer}"
+        )
+        eff = p.effective
+        out.append(f"- In force: {m.window(eff.from_, eff.to)} ({m.status(p.status)})")
+        for q in p.qualifications:
+            out.append(f"- Qualification `{q.id}`: {q.en} ({q.zh}) — {q.description}")
+        for w in p.switches:
+            out.append(f"- `--assume {w.id}`: {w.description}")
+        for st in p.stacking:
+            ceiling = f", combined at most {m.rates(st.ceiling)}" if st.ceiling else ""
+            out.append(f"- Stacking with `{st.program}`: {st.relation}{ceiling}")
+        out.append("- Sources:")
+        for s in p.sources:
+            link = f"[{s.title}]({s.url})" if s.url else f"{s.title} (seed `{s.seed}`)"
+            out.append(f"  - {link} — {_CONFIDENCE_LABEL[s.confidence]}: “{s.quote}”")
+        if p.ambiguities:
+            out.append("- Open points:")
+            for a in p.ambiguities:
+                out.append(f"  - `{a.id}`: {a.question} → {a.choice}")
+    return "\n".join(out) + "\n"
+
+
+def _anchor(key: str) -> str:
+    return "".join(ch for ch in key.lower() if ch.isalnum() or ch in "-_")

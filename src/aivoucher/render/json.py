@@ -98,6 +98,7 @@ def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
         "total_low": canonical(estimate.total_low),
         "total_high": canonical(estimate.total_high),
         "awards": [award_to_dict(a, locale, labels) for a in estimate.awards],
+        "uncounted": list(estimate.uncounted),
         "stacking": [
             {
                 "programs": list(note.programs),

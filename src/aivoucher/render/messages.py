@@ -110,6 +110,9 @@ _TEXT = {
     "eligible": ("符合条件", "eligible"),
     "ineligible": ("不符合条件", "not eligible"),
     "no_amount": ("无法计算金额", "no amount"),
+    "fixed": ("定额 {amount}", "fixed award {amount}"),
+    "at_most": ("不超过{value}", "at most {value}"),
+    "years": ("{n}年", "{n} year(s)"),
     "reasons": ("原因", "Reasons"),
     "assumptions": ("假设", "Assumptions"),
     "missing": ("缺少的信息", "Missing facts"),
@@ -152,6 +155,10 @@ _TEXT = {
     AssumptionCode.ASSUMED_MET: (
         "未提供{field}：按规则文件的假设视为符合条件",
         "{field} is not given: taken as meeting the condition, as the rule file assumes",
+    ),
+    AssumptionCode.ASSUMED_NOT_MET: (
+        "未提供{field}：按规则文件的假设视为不符合条件",
+        "{field} is not given: taken as not meeting the condition, as the rule file assumes",
     ),
     AssumptionCode.SWITCH: (
         "已启用可选假设 {name}：{text}",
@@ -203,6 +210,10 @@ _TEXT = {
     ),
     "stacking.ceiling": ("，合计比例不超过{rate}", ", up to {rate} combined"),
     "stacking": ("叠加", "Stacking"),
+    "uncounted": (
+        "未计入合计（取决于未声明的资质）：{programs}",
+        "Not in the total (they turn on a qualification the profile does not declare): {programs}",
+    ),
     "step.proration": (
         "按基准期{start}至{end}折算：合同{days}天中{inside}天在期内，{before} → {after}",
         "prorated to the base period {start} – {end}: {inside} of the contract's {days} days, "
@@ -291,7 +302,8 @@ class Messages:
         when = "; ".join(
             f"{self.fact(c.fact)}: {self.expected(c.fact, c.expected)}" for c in tier.when
         )
-        return self.rates(tier.rate) + (f" ({when})" if when else "")
+        cap = f", {self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
+        return self.rates(tier.rate) + (f" ({when}{cap})" if when or cap else "")
 
     def value(self, value: Any) -> str:
         if value is None:
@@ -327,6 +339,10 @@ class Messages:
         return f"{path}（{label[0]}）" if self._i == 0 else f"{path} ({label[1]})"
 
     def expected(self, fact: str | None, expected: Sequence[Any]) -> str:
+        if fact == "year.contracts_total":
+            return self.text("at_most", value=self.short_money(expected[0]))
+        if fact == "purchase.term":
+            return self.text("at_most", value=self.text("years", n=expected[0]))
         if fact == "purchase.signed":
             start, end = expected
             if start is not None and end is not None:
@@ -398,7 +414,11 @@ class Messages:
             assert assumption.ambiguity is not None
             amb = award.program.ambiguity(assumption.ambiguity)
             return f"{amb.question} → {amb.choice}"
-        if assumption.code in (AssumptionCode.MISSING_FACT, AssumptionCode.ASSUMED_MET):
+        if assumption.code in (
+            AssumptionCode.MISSING_FACT,
+            AssumptionCode.ASSUMED_MET,
+            AssumptionCode.ASSUMED_NOT_MET,
+        ):
             return prefix + self.text(assumption.code, field=self.field(assumption.field or ""))
         if assumption.code is AssumptionCode.SWITCH:
             name = assumption.field or ""

@@ -52,6 +52,8 @@ def render_text(estimate: Estimate, locale: str = "en") -> str:
         m.text("maxima"),
     ]
     out += [f"{m.text('stacking')}: {m.stacking(note)}" for note in estimate.stacking]
+    if estimate.uncounted:
+        out.append(m.text("uncounted", programs=", ".join(estimate.uncounted)))
     out.append("")
     eligible = [a for a in estimate.awards if a.eligible]
     unpublished = [a for a in estimate.awards if a.eligible is None]
