@@ -255,3 +255,72 @@ def test_schema_command_matches_the_file(capsys: Any) -> None:
     assert json.loads(out) == json.loads(
         (ROOT / "rules" / "schema.json").read_text(encoding="utf-8")
     )
+
+
+BEIJING = """
+applicant: {kind: enterprise, city: beijing, sector: software}
+purchases:
+  - {id: first, item: compute, amount: 1500万, signed: 2024-05-01}
+"""
+
+
+def _award(out: str, program: str) -> dict[str, Any]:
+    return next(a for a in json.loads(out)["awards"] if a["program"] == program)
+
+
+def test_beijing_cases(capsys: Any, tmp_path: Path) -> None:
+    args = ["--as-of", "2024-12-31", "--format", "json", "--program", "beijing.compute-voucher"]
+    _, out, _ = run(capsys, "estimate", write(tmp_path, BEIJING), *args)
+    assert _award(out, "beijing.compute-voucher")["high"] == "2000000"
+    two = BEIJING + "  - {id: second, item: compute, amount: 800万, signed: 2024-09-01}\n"
+    _, out, _ = run(capsys, "estimate", write(tmp_path, two), *args)
+    award = _award(out, "beijing.compute-voucher")
+    assert award["high"] == "2000000"
+    alloc = next(s for s in award["steps"] if s["kind"] == "allocation")
+    shares = {s["purchase"]: s["share"]["high"] for s in alloc["detail"]["shares"]}
+    assert shares == {"first": "2000000", "second": "0"}
+    _, text, _ = run(capsys, "estimate", write(tmp_path, two), "--as-of", "2024-12-31")
+    assert "second CN¥0.00 (the limit was used up by earlier contracts)" in text
+    early = BEIJING.replace("2024-05-01", "2023-08-31")
+    _, out, _ = run(capsys, "estimate", write(tmp_path, early), *args)
+    award = _award(out, "beijing.compute-voucher")
+    assert award["eligible"] is False
+    assert any("2023-08-31" in r and "2023-09-01" in r for r in award["reasons"])
+
+
+def test_hangzhou_versions_differ_by_date(capsys: Any, tmp_path: Path) -> None:
+    profile = write(
+        tmp_path,
+        "applicant: {kind: enterprise, city: hangzhou, sme: true}\npurchases:\n"
+        "  - {item: compute, amount: 40万, signed: 2024-10-01, chip_origin: foreign, via_platform: true}\n",
+    )
+    args = ["--format", "json", "--program", "hangzhou.compute-voucher"]
+    _, before, _ = run(capsys, "estimate", profile, "--as-of", "2024-12-31", *args)
+    _, after, _ = run(capsys, "estimate", profile, "--as-of", "2025-07-01", *args)
+    old, new = _award(before, "hangzhou.compute-voucher"), _award(after, "hangzhou.compute-voucher")
+    assert (old["version"], old["high"]) == ("2024", "80000")  # 20% for other compute
+    assert (new["version"], new["high"]) == (None, "200000")  # 50% for an SME under 50万
+
+
+def test_assume_switch(capsys: Any, tmp_path: Path) -> None:
+    profile = write(
+        tmp_path,
+        "applicant: {kind: enterprise, city: shanghai}\npurchases:\n"
+        "  - {item: compute, amount: 100万, signed: 2025-09-01}\n",
+    )
+    args = ["--as-of", "2025-12-31", "--format", "json", "--program", "shanghai.compute-voucher"]
+    _, out, _ = run(capsys, "estimate", profile, *args)
+    assert _award(out, "shanghai.compute-voucher")["high"] == "300000"
+    _, out, _ = run(capsys, "estimate", profile, *args, "--assume", "shanghai-early-small")
+    award = _award(out, "shanghai.compute-voucher")
+    assert award["high"] == "1000000"
+    assert any("shanghai-early-small" in a for a in award["assumptions"])
+    code, _, err = run(capsys, "estimate", profile, "--assume", "nope")
+    assert code == 2 and "unknown assumption 'nope'" in err
+
+
+def test_programs_lists_every_rule_file(capsys: Any) -> None:
+    from aivoucher.registry import bundled_rules
+
+    _, out, _ = run(capsys, "programs", "--format", "json")
+    assert len(json.loads(out)) == len(bundled_rules())
