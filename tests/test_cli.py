@@ -292,7 +292,8 @@ def test_hangzhou_versions_differ_by_date(capsys: Any, tmp_path: Path) -> None:
     profile = write(
         tmp_path,
         "applicant: {kind: enterprise, city: hangzhou, sme: true}\npurchases:\n"
-        "  - {item: compute, amount: 40万, signed: 2024-10-01, chip_origin: foreign, via_platform: true}\n",
+        "  - {item: compute, amount: 40万, signed: 2024-10-01, chip_origin: foreign,"
+        " via_platform: true}\n",
     )
     args = ["--format", "json", "--program", "hangzhou.compute-voucher"]
     _, before, _ = run(capsys, "estimate", profile, "--as-of", "2024-12-31", *args)
