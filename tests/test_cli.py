@@ -85,6 +85,7 @@ def test_json_contract(capsys: Any, tmp_path: Path) -> None:
     caps = [s for s in award["steps"] if s["kind"] == "cap"]
     assert caps[0]["detail"]["binding"] is True
     assert caps[0]["sources"][0]["quote"].startswith("每家算力需求方")
+    assert award["sources"][caps[0]["sources"][0]["id"]]["url"].startswith("http")
     assert data["total_low"] == "4200000"  # Chengdu pays; no other city's programs apply
     for other in data["awards"]:
         if other["program"].startswith("chengdu.") or other["eligible"] is not False:

@@ -51,6 +51,8 @@ from .schema import DOMAINS, Condition, Program, Tier
 __all__ = ["Plan", "compile_program", "not_in_force"]
 
 _NOTHING: Bounds = (ZERO, ZERO)
+#: How many excluded purchases an award explains one by one; the rest are counted.
+EXCLUDED_SHOWN = 20
 Cites = tuple[tuple[str, str], ...]
 # Where a condition's fact lives: the applicant, the purchase, the purchase's calendar year,
 # or the set of assumptions the user switched on.
@@ -219,8 +221,9 @@ class _Trace:
             self.assumptions.append(assumption)
 
     def rule(self, ambiguity: str | None) -> None:
-        if ambiguity is not None:
-            self.assume(Assumption(AssumptionCode.RULE, ambiguity=ambiguity))
+        if ambiguity is not None and ambiguity not in self.seen:
+            self.seen.add(ambiguity)
+            self.assumptions.append(Assumption(AssumptionCode.RULE, ambiguity=ambiguity))
 
     def unknown(self, field: str, subject: str | None = None) -> None:
         if field not in self.missing:
@@ -418,30 +421,40 @@ class Plan:
         trace: _Trace,
         *,
         passes: bool,
+        record: bool = True,
     ) -> bool | None:
         """Check ``tests`` in three-valued logic and trace them.
 
         Failures are always traced; unknowns only when nothing failed (a purchase that fails on
         one fact cannot be rescued by another, so its unknown facts are moot); passes only where
         ``passes`` asks for them (the applicant's conditions, shown as the program's checklist).
-        An unknown fact on a condition marked ``if_unknown: pass`` counts as met, and the
-        estimate says so.
+        An unknown fact on a condition marked ``if_unknown: pass``/``fail`` counts as met/not
+        met, and the estimate says so. With ``record`` false a failure is not traced at all
+        (past the first :data:`EXCLUDED_SHOWN` excluded purchases, only their count is kept).
         """
         results = []
+        assumed = []
+        failed = unknown = False
         for test in tests:
             ok, value = test.check(subjects)
             if ok is None and test.if_unknown != "range":
                 # the rule file decides this unknown fact; the estimate says so
                 ok = test.if_unknown == "pass"
                 code = AssumptionCode.ASSUMED_MET if ok else AssumptionCode.ASSUMED_NOT_MET
-                trace.assume(Assumption(code, field=_field_path(test, index), subject=label))
-            results.append((test, ok, value))
-        failed = any(ok is False for _, ok, _ in results)
-        unknown = False
+                assumed.append(Assumption(code, field=_field_path(test, index), subject=label))
+            if ok is False:
+                failed = True
+            elif ok is None:
+                unknown = True
+            if ok is not True or passes:
+                results.append((test, ok, value))
+        if failed and not record:
+            return False
+        for assumption in assumed:
+            trace.assume(assumption)
         for test, ok, value in results:
-            if ok is False or (ok is None and not failed) or (ok is True and passes):
+            if ok is False or (ok is None and not failed) or ok is True:
                 self._condition(test, ok, value, label, index, trace)
-            unknown = unknown or ok is None
         if failed:
             return False
         return None if unknown else True
@@ -482,6 +495,7 @@ class Plan:
     ) -> dict[int, list[tuple[_Candidate, Bounds]]]:
         """Every purchase's award before per-year caps, grouped by the year it was signed."""
         candidates: list[_Candidate] = []
+        excluded = 0
         for index, purchase in enumerate(purchases):
             subjects[PURCHASE] = purchase
             label = purchase.label(index)
@@ -498,13 +512,19 @@ class Plan:
                     )
                 )
                 continue
-            ok = self._conditions(self.purchase_tests, subjects, label, index, trace, passes=False)
+            record = excluded < EXCLUDED_SHOWN
+            ok = self._conditions(
+                self.purchase_tests, subjects, label, index, trace, passes=False, record=record
+            )
             if ok is False:
+                excluded += 1
                 continue
             base = self._base(purchase, label, index, trace)
             if ok is None:
                 base = (ZERO, base[1])
             candidates.append(_Candidate(purchase, index, base, ok is True))
+        if excluded > EXCLUDED_SHOWN:
+            trace.reasons.append(Reason(ReasonCode.MORE_EXCLUDED, actual=excluded - EXCLUDED_SHOWN))
         contexts: dict[int, _YearContext] = {}
         if self.threshold is not None:
             for year in {c.purchase.year for c in candidates}:

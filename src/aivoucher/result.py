@@ -63,6 +63,7 @@ class ReasonCode(StrEnum):
     NO_RATE_TIER = "no_rate_tier"
     RATE_UNPUBLISHED = "rate_unpublished"
     BELOW_MINIMUM = "below_minimum"
+    MORE_EXCLUDED = "more_excluded"  # further purchases excluded, counted but not itemised
     OTHER_VERSION = "other_version"  # signed outside this version's window: another version applies
 
 

@@ -45,8 +45,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _step(step: Step, award: Award) -> dict[str, Any]:
-    program = award.program
+def _step(step: Step) -> dict[str, Any]:
     return {
         "kind": step.kind.value,
         "subject": step.subject,
@@ -54,17 +53,7 @@ def _step(step: Step, award: Award) -> dict[str, Any]:
         "after": _bounds(step.after),
         "rate": _bounds(step.rate),
         "detail": _plain(step.detail),
-        "sources": [
-            {
-                "id": sid,
-                "title": program.source(sid).title,
-                "url": program.source(sid).url,
-                "seed": program.source(sid).seed,
-                "confidence": program.source(sid).confidence,
-                "quote": quote,
-            }
-            for sid, quote in step.cites
-        ],
+        "sources": [{"id": sid, "quote": quote} for sid, quote in step.cites],
         "assumption": step.assumption,
     }
 
@@ -85,7 +74,11 @@ def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) 
         "assumptions": [m.assumption(a, award) for a in award.assumptions],
         "missing": list(award.missing),
         "purchases": [labels[i] if labels else f"#{i + 1}" for i in award.purchases],
-        "steps": [_step(s, award) for s in award.steps],
+        "steps": [_step(s) for s in award.steps],
+        "sources": {
+            s.id: {"title": s.title, "url": s.url, "seed": s.seed, "confidence": s.confidence}
+            for s in p.sources
+        },
     }
 
 
@@ -112,5 +105,13 @@ def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
     }
 
 
+#: Above this many trace steps the JSON is written on one line: the indenting encoder is pure
+#: Python and some twenty times slower than the compact one.
+INDENT_LIMIT = 10_000
+
+
 def render_json(estimate: Estimate, locale: str = "en", *, indent: int | None = 2) -> str:
+    """The JSON text; indented unless the trace is very long (see :data:`INDENT_LIMIT`)."""
+    if sum(len(a.steps) for a in estimate.awards) > INDENT_LIMIT:
+        indent = None
     return json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)

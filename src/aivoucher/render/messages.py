@@ -144,6 +144,10 @@ _TEXT = {
     ReasonCode.NO_QUALIFYING_PURCHASE: ("没有符合条件的采购", "no purchase qualifies"),
     ReasonCode.NO_RATE_TIER: ("没有适用的补贴比例档次", "no rate tier applies"),
     ReasonCode.RATE_UNPUBLISHED: ("补贴比例未公布：{text}", "rate not published: {text}"),
+    ReasonCode.MORE_EXCLUDED: (
+        "另有{count}笔采购不符合条件（不逐一列出）",
+        "{count} more purchases do not qualify (not itemised)",
+    ),
     ReasonCode.OTHER_VERSION: (
         "合同签订于{actual}，不在本版本有效期{window}内，适用其他版本",
         "signed {actual}, outside this version's period {window}: another version applies",
@@ -398,6 +402,8 @@ class Messages:
                 status=self.status(reason.text or "in_force"),
                 window=self.window(start, end),
             )
+        elif code is ReasonCode.MORE_EXCLUDED:
+            body = self.text(code, count=reason.actual)
         elif code is ReasonCode.BELOW_MINIMUM:
             body = self.text(
                 code,
