@@ -16,7 +16,7 @@ from .registry import Entry, RuleSet, example_profile, load_program
 from .result import Award, ReasonCode
 from .schema import Example
 
-__all__ = ["CheckReport", "ExampleOutcome", "check_directory", "run_example"]
+__all__ = ["CheckReport", "ExampleOutcome", "check_directory", "compare", "run_example"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,8 @@ class CheckReport:
         return not self.errors and all(o.passed for o in self.outcomes)
 
 
-def _compare(example: Example, award: Award) -> list[str]:
+def compare(example: Example, award: Award) -> list[str]:
+    """How an award differs from an example's expectation (an empty list when it matches)."""
     exp = example.expect
     problems: list[str] = []
     if award.eligible is not exp.eligible:
@@ -73,13 +74,13 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
     program = entry.program
     example = program.examples[index]
     problems: list[str] = []
-    if program.status == "in_force" and not program.in_force(example.as_of):
+    if program.status != "draft" and not program.in_force(example.as_of):
         problems.append(f"as_of {example.as_of} is outside the program's effective period")
     try:
         profile = example_profile(program, index, entry.path)
     except InputError as exc:
         return ExampleOutcome(program.key, entry.path, example.name, (str(exc),))
-    problems += _compare(example, entry.plan.evaluate(profile))
+    problems += compare(example, entry.plan.evaluate(profile))
     return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
 
 

@@ -297,7 +297,9 @@ class Plan:
         self.threshold: Decimal | None = next(
             (c.max for t in rate.tiers for c in t.when if c.max is not None), None
         )
-        self.monotone = self.threshold is None
+        # A yearly-total tier, and support limited to the first N paying years, can make a
+        # larger purchase lower the award (a new paying year displaces a later, larger one).
+        self.monotone = self.threshold is None and program.support_years is None
         self.switches = {w.id for w in program.switches}
         self.ceiling = None
         if rate.ceiling is not None:
