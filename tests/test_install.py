@@ -32,7 +32,7 @@ def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
     env = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env)
     bin_dir = env / ("Scripts" if sys.platform == "win32" else "bin")
-    _run(bin_dir / "python", "-m", "pip", "install", "-q", wheel, cwd=tmp_path)
+    _run(bin_dir / "python", "-m", "pip", "install", "-q", f"{wheel}[testing]", cwd=tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     rows = json.loads(_run(bin_dir / "aivoucher", "programs", "--format", "json", cwd=elsewhere))
@@ -46,3 +46,10 @@ def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
     assert str(env) in where and "site-packages" in where
     out = _run(bin_dir / "aivoucher", "check", cwd=elsewhere)
     assert " 0 failed" in out
+    kit = (
+        "from aivoucher.testing import profiles_for, check_invariants\n"
+        "from aivoucher.registry import bundled_rules\n"
+        "check_invariants(bundled_rules().get('chengdu.compute-voucher').program, max_examples=20)\n"
+        "print('invariants hold')"
+    )
+    assert "invariants hold" in _run(bin_dir / "python", "-c", kit, cwd=elsewhere)

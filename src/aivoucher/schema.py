@@ -19,12 +19,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, model_validator
 
 from . import jurisdictions
-from .money import parse_amount, parse_rate
+from .money import canonical, parse_amount, parse_rate
 from .profile import ApplicantKind, ChipOrigin, Item, Sector, Use
-from .types import Date
+from .types import Amount, Date
 
 __all__ = [
     "FACTS",
@@ -124,15 +124,20 @@ def _bounds(parse: Any, what: str) -> Any:
     return parse_bounds
 
 
+_BOUNDS_OUT = PlainSerializer(
+    lambda b: [canonical(b[0]), canonical(b[1])], return_type=list[str], when_used="json"
+)
 RateBounds = Annotated[
     tuple[Decimal, Decimal],
     PlainValidator(_bounds(parse_rate, "rate"), json_schema_input_type=str | list[str]),
+    _BOUNDS_OUT,
 ]
 AmountBounds = Annotated[
     tuple[Decimal, Decimal],
     PlainValidator(_bounds(parse_amount, "amount"), json_schema_input_type=str | int | list[str]),
+    _BOUNDS_OUT,
 ]
-AmountValue = Annotated[Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int)]
+AmountValue = Amount
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import PlainValidator, ValidationError
+from pydantic import PlainSerializer, PlainValidator, ValidationError
 
 from . import jurisdictions
 from .errors import InputError
-from .money import parse_amount, parse_rate
+from .money import canonical, parse_amount, parse_rate
 
 __all__ = ["Amount", "CityId", "Date", "Rate", "error_path", "first_error", "parse_path"]
 
@@ -34,9 +34,18 @@ def _date(value: object) -> dt.date:
     raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
 
 
-Amount = Annotated[Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int)]
-Rate = Annotated[Decimal, PlainValidator(parse_rate, json_schema_input_type=str | int)]
-Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date)]
+# Each type parses with one of the library's parsers and serialises back to a form it accepts
+# (amounts and rates as exact decimal strings, dates as ISO text).
+_DECIMAL_OUT = PlainSerializer(canonical, return_type=str, when_used="json")
+_DATE_OUT = PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json")
+
+Amount = Annotated[
+    Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int), _DECIMAL_OUT
+]
+Rate = Annotated[
+    Decimal, PlainValidator(parse_rate, json_schema_input_type=str | int), _DECIMAL_OUT
+]
+Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
 CityId = Annotated[str, PlainValidator(jurisdictions.city, json_schema_input_type=str)]
 
 
