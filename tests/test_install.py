@@ -49,7 +49,8 @@ def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
     kit = (
         "from aivoucher.testing import profiles_for, check_invariants\n"
         "from aivoucher.registry import bundled_rules\n"
-        "check_invariants(bundled_rules().get('chengdu.compute-voucher').program, max_examples=20)\n"
+        "program = bundled_rules().get('chengdu.compute-voucher').program\n"
+        "check_invariants(program, max_examples=20)\n"
         "print('invariants hold')"
     )
     assert "invariants hold" in _run(bin_dir / "python", "-c", kit, cwd=elsewhere)
