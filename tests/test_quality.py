@@ -34,3 +34,15 @@ def test_mypy_strict_clean() -> None:
         text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_no_eval_or_exec_in_the_package() -> None:
+    import re
+
+    pattern = re.compile(r"\b(eval|exec)\s*\(")
+    offenders = [
+        str(path)
+        for path in (ROOT / "src" / "aivoucher").rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
