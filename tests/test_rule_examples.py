@@ -29,25 +29,3 @@ def test_check_directory_reports_all_bundled_rules_ok() -> None:
     assert report.ok
     assert report.files == len(bundled_rules())
     assert len(report.outcomes) == len(CASES)
-
-
-@pytest.mark.parametrize(
-    "program_id",
-    [
-        "shenzhen.training-compute",
-        "shenzhen.corpus-voucher",
-        "shenzhen.model-voucher",
-        "chengdu.compute-voucher",
-        "chengdu.model-usage",
-        "chengdu.scenario-award",
-        "wuhan.compute-voucher",
-        "wuhan.opc-compute",
-        "wuhan.llm-rd",
-        "dongguan.compute-voucher",
-        "suzhou.scenario-award",
-        "suzhou.corpus-purchase",
-    ],
-)
-def test_required_programs_are_bundled(program_id: str) -> None:
-    entry = bundled_rules().get(program_id)
-    assert entry.program.status == "in_force"
