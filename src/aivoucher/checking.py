@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .engine import compile_program
 from .errors import InputError
-from .registry import Entry, RuleSet, example_profile, load_program
+from .registry import Entry, RuleSet, example_profile, load_program, rule_files
 from .result import Award, ReasonCode
 from .schema import Example
 
@@ -87,10 +88,8 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
 def check_directory(directory: str | Path) -> CheckReport:
     """Validate every rule file under ``directory`` and run every example; collect all failures
     instead of stopping at the first."""
-    from .engine import compile_program
-
     root = Path(directory)
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = rule_files(root)
     errors: list[InputError] = []
     entries: list[Entry] = []
     for path in files:

@@ -13,9 +13,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .registry import RuleSet
 
 __all__ = ["main"]
 
@@ -83,7 +87,7 @@ def _parser() -> _Parser:
     return parser
 
 
-def _rules(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _rules(args: argparse.Namespace) -> RuleSet:
     from .registry import bundled_rules, load_rules
 
     return load_rules(args.rules) if args.rules else bundled_rules()

@@ -27,7 +27,15 @@ from .schema import Program
 from .stacking import combine, counted
 from .types import error_path, first_error, parse_path
 
-__all__ = ["Entry", "RuleSet", "bundled_rules", "bundled_rules_dir", "load_program", "load_rules"]
+__all__ = [
+    "Entry",
+    "RuleSet",
+    "bundled_rules",
+    "bundled_rules_dir",
+    "load_program",
+    "load_rules",
+    "rule_files",
+]
 
 
 def bundled_rules_dir() -> Path:
@@ -87,7 +95,8 @@ def _check_file_name(path: Path, program: Program) -> None:
         )
 
 
-def _rule_files(directory: Path) -> list[Path]:
+def rule_files(directory: Path) -> list[Path]:
+    """Every ``.yaml``/``.yml`` file under ``directory``, in a stable order."""
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
@@ -263,7 +272,7 @@ def load_rules(directory: str | Path) -> RuleSet:
     root = Path(directory)
     if not root.is_dir():
         raise RuleFileError("not a directory of rule files", file=str(directory))
-    files = _rule_files(root)
+    files = rule_files(root)
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
     return _load(root.resolve(), stamp)
 
