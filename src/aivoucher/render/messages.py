@@ -101,7 +101,11 @@ _CONFIDENCE = {
 
 _TEXT = {
     "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
-    "total": ("合计（假设各项可叠加）：{amount}", "Total, if every award stacks: {amount}"),
+    "total": ("合计：{amount}", "Total: {amount}"),
+    "conditional_heading": (
+        "取决于资质声明、未计入合计的项目（{n}）",
+        "Programs that turn on an undeclared qualification, not in the total ({n})",
+    ),
     "maxima": (
         "说明：金额为规则允许的最高额——“不超过X%”“最高Y元”按获批申请人最多可得的比例与上限计算。",
         'Note: amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the '

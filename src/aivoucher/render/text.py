@@ -55,11 +55,21 @@ def render_text(estimate: Estimate, locale: str = "en") -> str:
     if estimate.uncounted:
         out.append(m.text("uncounted", programs=", ".join(estimate.uncounted)))
     out.append("")
-    eligible = [a for a in estimate.awards if a.eligible]
+    uncounted = set(estimate.uncounted)
+    # Ordering is presentation: the awards that count, largest first, then the conditional ones.
+    eligible = sorted(
+        (a for a in estimate.awards if a.eligible and a.program.key not in uncounted),
+        key=lambda a: (-(a.high or 0), a.program.key),
+    )
+    conditional = [a for a in estimate.awards if a.eligible and a.program.key in uncounted]
     unpublished = [a for a in estimate.awards if a.eligible is None]
     ineligible = [a for a in estimate.awards if a.eligible is False]
     for award in eligible:
         out += [render_award(award, locale), ""]
+    if conditional:
+        out.append(m.text("conditional_heading", n=len(conditional)))
+        out += ["  " + render_award(a, locale).replace("\n", "\n  ") for a in conditional]
+        out.append("")
     if unpublished:
         out.append(m.text("no_amount_heading", n=len(unpublished)))
         out += [
