@@ -130,7 +130,7 @@ _TEXT = {
     "on_or_after": ("{date}及以后", "on or after {date}"),
     "on_or_before": ("{date}及以前", "on or before {date}"),
     "between": ("{start}至{end}", "between {start} and {end}"),
-    "open_end": ("至今", "open-ended"),
+    "open_window": ("{start}起（未定截止日期）", "from {start}, open-ended"),
     # reasons
     ReasonCode.CONDITION_FAILED: (
         "{fact}为{actual}，本项目要求{expected}",
@@ -381,7 +381,9 @@ class Messages:
         return self.value(jurisdiction)
 
     def window(self, start: dt.date, end: dt.date | None) -> str:
-        return self.text("between", start=start, end=end if end else self.text("open_end"))
+        if end is None:
+            return self.text("open_window", start=start)
+        return self.text("between", start=start, end=end)
 
     # -- results -----------------------------------------------------------------------------
 

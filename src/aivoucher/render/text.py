@@ -111,6 +111,12 @@ def render_program(program: Program, locale: str = "en") -> str:
     base = program.base
     base_zh = "合同金额" if base.of == "contract" else "实际结算金额"
     lines.append(f"  {'计算基数' if zh else 'Base'}: {base_zh if zh else base.of + ' amount'}")
+    if base.prorate is not None:
+        period = m.window(base.prorate.from_, base.prorate.to)
+        lines.append(f"  {'按基准期折算' if zh else 'Prorated to the base period'}: {period}")
+    if program.rate.lump_sum is not None:
+        lump = m.text("fixed", amount=m.bounds(program.rate.lump_sum.amount))
+        lines.append(f"  {'奖励' if zh else 'Award'}: {lump}")
     if program.rate.unpublished:
         unpublished = m.text(ReasonCode.RATE_UNPUBLISHED, text=program.rate.unpublished)
         lines.append(f"  {'补贴比例' if zh else 'Rate'}: {unpublished}")
@@ -133,6 +139,24 @@ def render_program(program: Program, locale: str = "en") -> str:
         )
     if program.support_years:
         lines.append(f"  {'资助年限' if zh else 'Support years'}: {program.support_years.count}")
+    if program.minimum:
+        lines.append(
+            f"  {'最低申领额' if zh else 'Minimum award'}: {m.short_money(program.minimum.amount)}"
+        )
+    r = program.rounding
+    unit = m.text(f"unit.{r.unit}", places=r.places)
+    each = (
+        ("每步" if zh else "each step") if r.at == "each_step" else ("最终" if zh else "at the end")
+    )
+    lines.append(f"  {'取整' if zh else 'Rounding'}: {unit}, {m.text(f'mode.{r.mode}')}, {each}")
+    for q in program.qualifications:
+        label = q.zh if zh else q.en
+        lines.append(f"  {'资质' if zh else 'Qualification'} `{q.id}`: {label} — {q.description}")
+    for w in program.switches:
+        lines.append(f"  --assume {w.id}: {w.description}")
+    for st in program.stacking:
+        ceiling = f" ({m.rates(st.ceiling)})" if st.ceiling else ""
+        lines.append(f"  {'叠加' if zh else 'Stacking'} {st.program}: {st.relation}{ceiling}")
     lines.append(f"  {'来源' if zh else 'Sources'}:")
     for s in program.sources:
         where = s.url or f"seed {s.seed}"
