@@ -27,12 +27,15 @@ def cite(quote: str) -> dict[str, str]:
     return {"source": "text", "quote": quote}
 
 
+PRORATED = {
+    "of": "contract",
+    "prorate": {"from": "2025-03-01", "to": "2025-12-31", **cite("基准期")},
+    **cite("合同"),
+}
+
+
 def test_proration_by_days_inside_the_base_period() -> None:
-    base = {
-        "of": "contract",
-        "prorate": {"from": "2025-03-01", "to": "2025-12-31", **cite("基准期")},
-        **cite("合同"),
-    }
+    base = PRORATED
     p = plan(base=base, caps=[])
     inside = profile(
         {
@@ -64,11 +67,7 @@ def test_proration_by_days_inside_the_base_period() -> None:
 
 
 def test_truncation_in_wan_at_each_step() -> None:
-    base = {
-        "of": "contract",
-        "prorate": {"from": "2025-03-01", "to": "2025-12-31", **cite("基准期")},
-        **cite("合同"),
-    }
+    base = PRORATED
     rounding = {"unit": "wan", "places": 4, "mode": "truncate", "at": "each_step"}
     p = plan(
         base=base, caps=[], rounding=rounding, rate={"tiers": [{"rate": "30%", **cite("30%")}]}

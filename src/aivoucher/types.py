@@ -15,9 +15,9 @@ from pydantic import PlainSerializer, PlainValidator, ValidationError
 
 from . import jurisdictions
 from .errors import InputError
-from .money import canonical, parse_amount, parse_rate
+from .money import canonical, parse_amount
 
-__all__ = ["Amount", "CityId", "Date", "Rate", "error_path", "first_error", "parse_path"]
+__all__ = ["Amount", "CityId", "Date", "error_path", "first_error", "parse_path"]
 
 
 def _date(value: object) -> dt.date:
@@ -41,9 +41,6 @@ _DATE_OUT = PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used=
 
 Amount = Annotated[
     Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int), _DECIMAL_OUT
-]
-Rate = Annotated[
-    Decimal, PlainValidator(parse_rate, json_schema_input_type=str | int), _DECIMAL_OUT
 ]
 Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
 CityId = Annotated[str, PlainValidator(jurisdictions.city, json_schema_input_type=str)]

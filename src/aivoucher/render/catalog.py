@@ -124,13 +124,7 @@ def catalogue_markdown(rules: RuleSet) -> str:
         )
         eff = p.effective
         out.append(f"- In force: {m.window(eff.from_, eff.to)} ({m.status(p.status)})")
-        for q in p.qualifications:
-            out.append(f"- Qualification `{q.id}`: {q.en} ({q.zh}) — {q.description}")
-        for w in p.switches:
-            out.append(f"- `--assume {w.id}`: {w.description}")
-        for st in p.stacking:
-            ceiling = f", combined at most {m.rates(st.ceiling)}" if st.ceiling else ""
-            out.append(f"- Stacking with `{st.program}`: {st.relation}{ceiling}")
+        out += [f"- {note}" for note in m.program_notes(p)]
         out.append("- Sources:")
         for s in p.sources:
             link = f"[{s.title}]({s.url})" if s.url else f"{s.title} (seed `{s.seed}`)"

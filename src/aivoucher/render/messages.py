@@ -573,6 +573,26 @@ class Messages:
             ceiling=ceiling,
         )
 
+    def program_notes(self, program: Program) -> list[str]:
+        """Qualifications, switches and stacking relations of a program, one line each."""
+        zh = self._i == 0
+        lines = []
+        for q in program.qualifications:
+            label = q.zh if zh else f"{q.en} ({q.zh})"
+            lines.append(f"{'资质' if zh else 'Qualification'} `{q.id}`: {label} — {q.description}")
+        for w in program.switches:
+            lines.append(f"`--assume {w.id}`: {w.description}")
+        for st in program.stacking:
+            ceiling = (
+                ""
+                if st.ceiling is None
+                else self.text("stacking.ceiling", rate=self.rates(st.ceiling))
+            )
+            lines.append(
+                f"{'叠加' if zh else 'Stacking with'} `{st.program}`: {st.relation}{ceiling}"
+            )
+        return lines
+
     def citation(self, program: Program, source_id: str, quote: str) -> str:
         title = program.source(source_id).title
         return f"《{title}》：“{quote}”" if self._i == 0 else f"{title}: “{quote}”"

@@ -149,14 +149,7 @@ def render_program(program: Program, locale: str = "en") -> str:
         ("每步" if zh else "each step") if r.at == "each_step" else ("最终" if zh else "at the end")
     )
     lines.append(f"  {'取整' if zh else 'Rounding'}: {unit}, {m.text(f'mode.{r.mode}')}, {each}")
-    for q in program.qualifications:
-        label = q.zh if zh else q.en
-        lines.append(f"  {'资质' if zh else 'Qualification'} `{q.id}`: {label} — {q.description}")
-    for w in program.switches:
-        lines.append(f"  --assume {w.id}: {w.description}")
-    for st in program.stacking:
-        ceiling = f" ({m.rates(st.ceiling)})" if st.ceiling else ""
-        lines.append(f"  {'叠加' if zh else 'Stacking'} {st.program}: {st.relation}{ceiling}")
+    lines += [f"  {note}" for note in m.program_notes(program)]
     lines.append(f"  {'来源' if zh else 'Sources'}:")
     for s in program.sources:
         where = s.url or f"seed {s.seed}"
