@@ -19,6 +19,7 @@ line of that field; the fast path records no positions.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -107,6 +108,32 @@ def load_document(path: str | Path, limits: Limits) -> Any:
     return parse_yaml(text, source=str(path), limits=limits)
 
 
+#: Flow brackets (``[`` ``{``) open at once beyond which a document is refused before the YAML
+#: library sees it. libyaml stops at 1,000 with a message of its own; counting here (naively:
+#: brackets inside quoted text count too, which only a document far past any real one reaches)
+#: keeps our message, naming our depth limit, the one users see.
+_FLOW_GUARD = 256
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_depth(text: str, source: str, limits: Limits) -> None:
+    if text.count("[") + text.count("{") <= _FLOW_GUARD:
+        return
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > _FLOW_GUARD:
+                line = text.count("\n", 0, match.start()) + 1
+                raise YamlError(
+                    f"document is nested deeper than {limits.max_depth} levels",
+                    file=source,
+                    line=line,
+                )
+        elif depth:
+            depth -= 1
+
+
 def _scalar(event: Any, resolver: Any, source: str) -> Any:
     tag = event.tag
     if tag == "!" or (tag is None and not event.implicit[0]):
@@ -137,6 +164,7 @@ def _walk(
     text: str, source: str, limits: Limits, want: Sequence[PathPart] | None = None
 ) -> tuple[Any, int | None]:
     """Build the single document in ``text``. With ``want``, also return the line of that path."""
+    _check_flow_depth(text, source, limits)
     loader = _Loader(text)
     stack: list[Any] = []  # open containers
     keys: list[Any] = []  # for each open mapping: the pending key (or _NO_KEY)

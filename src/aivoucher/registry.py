@@ -23,7 +23,7 @@ from .engine import Plan, compile_program, not_in_force
 from .errors import InputError, RuleFileError, UnknownProgramError
 from .profile import Profile, parse_profile
 from .result import Award, Estimate
-from .schema import Program
+from .schema import Program, Prose
 from .stacking import combine, counted
 from .types import error_path, first_error, parse_path
 
@@ -157,7 +157,7 @@ class RuleSet:
         return (in_force_status or versions)[-1]
 
     @property
-    def switches(self) -> dict[str, str]:
+    def switches(self) -> dict[str, Prose]:
         """Every user-switchable assumption the rule files declare: name → description."""
         return {w.id: w.description for p in self.programs for w in p.switches}
 

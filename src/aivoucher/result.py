@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .profile import Profile
-    from .schema import Program
+    from .schema import Program, Prose
 
 __all__ = [
     "Assumption",
@@ -109,7 +109,7 @@ class Reason:
     actual: Any = None
     subject: str | None = None
     source: str | None = None
-    text: str | None = None  # free text from the rule file (what is unpublished, a status)
+    text: str | Prose | None = None  # the rule file's text (what is unpublished), or a status
 
 
 @dataclass(frozen=True, slots=True)

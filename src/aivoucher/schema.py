@@ -37,6 +37,7 @@ __all__ = [
     "Fact",
     "Pool",
     "Program",
+    "Prose",
     "RateSpec",
     "RoundingSpec",
     "Source",
@@ -146,6 +147,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class Prose(_Strict):
+    """Text a reader sees, in Chinese and English: ``{zh: …, en: …}``.
+
+    A plain string is still read as English only (rule files written before both languages were
+    required); :meth:`text` then falls back to it in Chinese output, and ``aivoucher check``
+    and the test suite list such fields so that they get translated.
+    """
+
+    zh: Text | None = None
+    en: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_string(cls, value: object) -> object:
+        return {"en": value} if isinstance(value, str) else value
+
+    def text(self, locale: str) -> str:
+        """The text in ``locale`` (``zh`` or ``en``)."""
+        return self.zh if locale == "zh" and self.zh is not None else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
 class Cited(_Strict):
     """Something the policy text states: which source, in its own words."""
 
@@ -177,7 +202,7 @@ class Source(_Strict):
         "elsewhere; report: news or secondary summary; seed: only in the seed articles."
     )
     quote: Text = Field(description="The passage relied on, verbatim.")
-    note: Text | None = None
+    note: Prose | None = None
 
     @model_validator(mode="after")
     def _locatable(self) -> Source:
@@ -310,7 +335,7 @@ class RateSpec(_Strict):
 
     tiers: list[Tier] = Field(default_factory=list)
     ceiling: CitedRate | None = None
-    unpublished: Text | None = None
+    unpublished: Prose | None = None
     lump_sum: LumpSum | None = None
 
     @model_validator(mode="after")
@@ -401,7 +426,7 @@ class Switch(_Strict):
     """A reading the user may switch on with ``--assume NAME`` (off by default)."""
 
     id: Ident
-    description: Text
+    description: Prose
 
 
 class Qualification(_Strict):
@@ -411,7 +436,7 @@ class Qualification(_Strict):
     id: Ident
     zh: Text
     en: Text
-    description: Text
+    description: Prose
 
 
 class SupportYears(Cited):
@@ -471,9 +496,9 @@ class Ambiguity(_Strict):
     """A point the text leaves open, and how this file reads it."""
 
     id: Ident
-    question: Text
-    choice: Text = Field(description="The interpretation this file encodes.")
-    why: Text
+    question: Prose
+    choice: Prose = Field(description="The interpretation this file encodes.")
+    why: Prose
 
 
 class HistoryEntry(_Strict):
@@ -482,7 +507,7 @@ class HistoryEntry(_Strict):
     version: Text
     status: Status
     date: Date
-    summary: Text
+    summary: Prose
     source: Ident
 
 
@@ -534,7 +559,7 @@ class Program(_Strict):
     issuer: Text
     document: Document
     responsible: Text | None = None
-    summary: Text | None = None
+    summary: Prose | None = None
     sources: list[Source] = Field(min_length=1)
     eligibility: list[EligibilityCondition] = Field(default_factory=list)
     base: Base

@@ -24,7 +24,7 @@ from ..result import (
     Step,
     StepKind,
 )
-from ..schema import Program, Tier
+from ..schema import Program, Prose, Tier
 
 __all__ = ["LOCALES", "Messages", "messages"]
 
@@ -271,6 +271,12 @@ class Messages:
     def text(self, key: Any, **values: Any) -> str:
         return str(_TEXT[key][self._i]).format(**values)
 
+    def prose(self, value: Prose | str | None) -> str:
+        """A rule file's bilingual text in this locale (plain strings are English only)."""
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else value.text(self.locale)
+
     # -- values ------------------------------------------------------------------------------
 
     def money(self, amount: Decimal) -> str:
@@ -405,7 +411,7 @@ class Messages:
             body = self.text(
                 code,
                 as_of=reason.actual,
-                status=self.status(reason.text or "in_force"),
+                status=self.status(str(reason.text or "in_force")),
                 window=self.window(start, end),
             )
         elif code is ReasonCode.MORE_EXCLUDED:
@@ -417,7 +423,7 @@ class Messages:
                 expected=self.short_money(reason.expected[0]),
             )
         else:
-            body = self.text(code, text=reason.text or "")
+            body = self.text(code, text=self.prose(reason.text))
         return prefix + body
 
     def assumption(self, assumption: Assumption, award: Award) -> str:
@@ -425,7 +431,7 @@ class Messages:
         if assumption.code is AssumptionCode.RULE:
             assert assumption.ambiguity is not None
             amb = award.program.ambiguity(assumption.ambiguity)
-            return f"{amb.question} → {amb.choice}"
+            return f"{self.prose(amb.question)} → {self.prose(amb.choice)}"
         if assumption.code in (
             AssumptionCode.MISSING_FACT,
             AssumptionCode.ASSUMED_MET,
@@ -435,7 +441,7 @@ class Messages:
         if assumption.code is AssumptionCode.SWITCH:
             name = assumption.field or ""
             switch = next(w for w in award.program.switches if w.id == name)
-            return self.text(assumption.code, name=name, text=switch.description)
+            return self.text(assumption.code, name=name, text=self.prose(switch.description))
         return prefix + self.text(assumption.code)
 
     def step(self, step: Step) -> str:
@@ -579,9 +585,10 @@ class Messages:
         lines = []
         for q in program.qualifications:
             label = q.zh if zh else f"{q.en} ({q.zh})"
-            lines.append(f"{'资质' if zh else 'Qualification'} `{q.id}`: {label} — {q.description}")
+            what = self.prose(q.description)
+            lines.append(f"{'资质' if zh else 'Qualification'} `{q.id}`: {label} — {what}")
         for w in program.switches:
-            lines.append(f"`--assume {w.id}`: {w.description}")
+            lines.append(f"`--assume {w.id}`: {self.prose(w.description)}")
         for st in program.stacking:
             ceiling = (
                 ""

@@ -99,7 +99,7 @@ def render_program(program: Program, locale: str = "en") -> str:
         f"  {'发布机关' if zh else 'Issuer'}: {program.issuer}",
     ]
     if program.summary:
-        lines.append(f"  {program.summary}")
+        lines.append(f"  {m.prose(program.summary)}")
     lines.append(f"  {'申请条件' if zh else 'Eligibility'}:")
     for cond in program.eligibility:
         text = f"    - {m.fact(cond.fact)}: {m.expected(cond.fact, cond.expected)}"
@@ -118,7 +118,7 @@ def render_program(program: Program, locale: str = "en") -> str:
         lump = m.text("fixed", amount=m.bounds(program.rate.lump_sum.amount))
         lines.append(f"  {'奖励' if zh else 'Award'}: {lump}")
     if program.rate.unpublished:
-        unpublished = m.text(ReasonCode.RATE_UNPUBLISHED, text=program.rate.unpublished)
+        unpublished = m.text(ReasonCode.RATE_UNPUBLISHED, text=m.prose(program.rate.unpublished))
         lines.append(f"  {'补贴比例' if zh else 'Rate'}: {unpublished}")
     for tier in program.rate.tiers:
         text = f"  {'补贴比例' if zh else 'Rate'}: {m.tier(tier)}"
@@ -158,10 +158,10 @@ def render_program(program: Program, locale: str = "en") -> str:
     if program.ambiguities:
         lines.append(f"  {'待明确事项' if zh else 'Open points'}:")
         for a in program.ambiguities:
-            lines.append(f"    [{a.id}] {a.question}")
-            lines.append(f"        → {a.choice} ({a.why})")
+            lines.append(f"    [{a.id}] {m.prose(a.question)}")
+            lines.append(f"        → {m.prose(a.choice)} ({m.prose(a.why)})")
     if program.history:
         lines.append(f"  {'历史版本' if zh else 'History'}:")
         for h in program.history:
-            lines.append(f"    {h.date} {h.version} ({m.status(h.status)}): {h.summary}")
+            lines.append(f"    {h.date} {h.version} ({m.status(h.status)}): {m.prose(h.summary)}")
     return "\n".join(lines) + "\n"
