@@ -67,6 +67,12 @@ def _parser() -> _Parser:
         "--program", action="append", metavar="ID", help="only this program (repeatable)"
     )
     est.add_argument(
+        "--assume-renewal",
+        action="store_true",
+        help="count purchases signed after a program's last known version ends, as if it were "
+        "renewed on the same terms (listed as an assumption)",
+    )
+    est.add_argument(
         "--assume",
         action="append",
         default=[],
@@ -109,7 +115,12 @@ def _estimate(args: argparse.Namespace) -> int:
     else:
         profile = load_profile(args.profile)
     result = _rules(args).estimate(
-        profile, programs=args.program, as_of=args.as_of, include_all=args.all, assume=args.assume
+        profile,
+        programs=args.program,
+        as_of=args.as_of,
+        include_all=args.all,
+        assume=args.assume,
+        assume_renewal=args.assume_renewal,
     )
     if args.format == "json":
         sys.stdout.write(render_json(result, args.locale) + "\n")
