@@ -49,10 +49,6 @@ NOT_YET_TRANSLATED = {
     "shanghai/llm-rent.yaml",  # pending here
     "shanghai/model-voucher.yaml",  # pending here
     "shenzhen/corpus-voucher.yaml",  # pending here
-    "suzhou/core-tech.yaml",  # pending here
-    "suzhou/corpus-purchase.yaml",  # pending here
-    "suzhou/first-set-equipment.yaml",  # pending here
-    "suzhou/general-llm-award.yaml",  # pending here
     "wuhan/llm-rd.yaml",  # pending here
 }
 
