@@ -45,9 +45,6 @@ NOT_YET_TRANSLATED = {
     "beijing/compute-voucher.yaml",  # pending here
     "dongguan/compute-voucher.yaml",  # pending here
     "nanning/compute-voucher.yaml",  # pending here
-    "shanghai/corpus-voucher.yaml",  # pending here
-    "shanghai/llm-rent.yaml",  # pending here
-    "shanghai/model-voucher.yaml",  # pending here
     "shenzhen/corpus-voucher.yaml",  # pending here
     "wuhan/llm-rd.yaml",  # pending here
 }
