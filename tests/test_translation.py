@@ -42,11 +42,6 @@ NOT_YET_TRANSLATED = {
     "zhangzhou/compute-voucher.yaml",
     "zhangzhou/labeling-voucher.yaml",
     "zhangzhou/model-voucher.yaml",
-    "beijing/compute-voucher.yaml",  # pending here
-    "dongguan/compute-voucher.yaml",  # pending here
-    "nanning/compute-voucher.yaml",  # pending here
-    "shenzhen/corpus-voucher.yaml",  # pending here
-    "wuhan/llm-rd.yaml",  # pending here
 }
 
 # CJK unified ideographs (with extension A and the compatibility block).
