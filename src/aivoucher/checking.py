@@ -81,7 +81,7 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
         profile = example_profile(program, index, entry.path)
     except InputError as exc:
         return ExampleOutcome(program.key, entry.path, example.name, (str(exc),))
-    problems += compare(example, entry.plan.evaluate(profile))
+    problems += compare(example, entry.plan.evaluate(profile, example.assume))
     return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
 
 

@@ -36,8 +36,12 @@ def relation(a: Award, b: Award) -> Stacking | None:
 
 def counted(award: Award) -> bool:
     """Whether an award counts towards the totals: it may pay, and does not turn on a
-    qualification the profile leaves undeclared (a status only the applicant can state)."""
-    return bool(award.eligible) and not any(".qualifications." in m for m in award.missing)
+    qualification the profile leaves undeclared (a status only the applicant can state) or on
+    where a purchase's compute comes from, where the profile does not say (programs that pay
+    buyers anywhere for one place's compute would otherwise add to every estimate in China)."""
+    return bool(award.eligible) and not any(
+        ".qualifications." in m or m.endswith(".provider_city") for m in award.missing
+    )
 
 
 def combine(

@@ -203,6 +203,18 @@ _TEXT = {
         "support for at most {count} years ({years}): {before} → {after}",
     ),
     "step.total": ("合计：{amount}", "total: {amount}"),
+    "step.first_years": (
+        "{rate}仅适用于服务期的前{years}年（合同{days}天中的{inside}天），"
+        "其余部分按{rest}：{before} → {after}",
+        "{rate} for the first {years} year(s) of the service period only ({inside} of the "
+        "contract's {days} days), the rest at {rest}: {before} → {after}",
+    ),
+    "step.first_years.unknown": (
+        "{rate}仅适用于服务期的前{years}年；未提供服务起止日期，"
+        "区间从全部按{rest}到全部按{rate}：{before} → {after}",
+        "{rate} for the first {years} year(s) of the service period only; service dates not "
+        "given, so the range runs from {rest} to {rate} on the whole contract: {before} → {after}",
+    ),
     "stacking.unknown": (
         "{a} 与 {b} 均计入采购 {purchases}，叠加规则未明确：合计下限只计较高一项，上限两项全计",
         "{a} and {b} both count purchase {purchases} and no text says whether they stack: the "
@@ -219,8 +231,9 @@ _TEXT = {
     "stacking.ceiling": ("，合计比例不超过{rate}", ", up to {rate} combined"),
     "stacking": ("叠加", "Stacking"),
     "uncounted": (
-        "未计入合计（取决于未声明的资质）：{programs}",
-        "Not in the total (they turn on a qualification the profile does not declare): {programs}",
+        "未计入合计（取决于未声明的资质或未说明的算力来源地）：{programs}",
+        "Not in the total (they turn on a qualification the profile does not declare or on "
+        "where compute comes from, which it does not say): {programs}",
     ),
     "step.proration": (
         "按基准期{start}至{end}折算：合同{days}天中{inside}天在期内，{before} → {after}",
@@ -500,6 +513,20 @@ class Messages:
             return self.text(
                 "step.year", year=step.subject, n=d["purchases"], amount=self.bounds(step.after)
             )
+        if kind is StepKind.FIRST_YEARS:
+            assert step.before is not None and step.after is not None
+            values = {
+                "years": d["years"],
+                "rate": self.rates(d["rate"]),
+                "rest": self.rates(d["rest"]),
+                "before": self.bounds(step.before),
+                "after": self.bounds(step.after),
+            }
+            if "days" in d:
+                return subject + self.text(
+                    "step.first_years", days=d["days"], inside=d["inside"], **values
+                )
+            return subject + self.text("step.first_years.unknown", **values)
         if kind is StepKind.SUPPORT_YEARS:
             assert step.before is not None and step.after is not None
             return self.text(
