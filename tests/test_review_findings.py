@@ -104,3 +104,21 @@ def test_wuhan_opc_support_is_a_three_year_period() -> None:
         one("wuhan", *years, opc=True), programs=["wuhan.opc-compute"], as_of="2026-06-30"
     )
     assert est.awards[0].high == 40 * W  # 2026 and 2028; 2029 is past 2026–2028
+
+
+def test_hangzhou_stacking_ceiling_is_60_or_30_percent() -> None:
+    # domestic compute: 算力券 30% (30万) + 智能券 10%–30% (10万–30万) on 100万; the combined
+    # ceiling is 60% or 30% by a pairing the text does not state: 30万 to 60万
+    buy = {"item": "compute", "amount": "100万", "signed": "2025-07-01", "chip_origin": "domestic"}
+    est = aivoucher.estimate(
+        one("hangzhou", buy, sme=False),
+        programs=["hangzhou.compute-voucher", "hangzhou.smart-voucher"],
+        as_of="2025-12-31",
+    )
+    assert (est.total_low, est.total_high) == (30 * W, 60 * W)
+
+
+def test_shenzhen_basic_research_ends_with_its_measures() -> None:
+    kw: dict[str, Any] = {"programs": ["shenzhen.basic-research"]}
+    assert aivoucher.estimate(one("shenzhen"), as_of="2026-12-17", **kw).awards[0].eligible
+    assert not aivoucher.estimate(one("shenzhen"), as_of="2026-12-18", **kw).awards[0].eligible

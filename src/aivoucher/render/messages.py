@@ -203,6 +203,10 @@ _TEXT = {
         "support for at most {count} years ({years}): {before} → {after}",
     ),
     "step.total": ("合计：{amount}", "total: {amount}"),
+    "tier.first_years": (
+        "仅限服务期的前{years}年，其余按下一档",
+        "first {years} year(s) of the service period only, the rest at the next tier",
+    ),
     "step.first_years": (
         "{rate}仅适用于服务期的前{years}年（合同{days}天中的{inside}天），"
         "其余部分按{rest}：{before} → {after}",
@@ -330,6 +334,8 @@ class Messages:
             f"{self.fact(c.fact)}: {self.expected(c.fact, c.expected)}" for c in tier.when
         )
         cap = f", {self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
+        if tier.first_years is not None:
+            cap += ", " + self.text("tier.first_years", years=tier.first_years)
         return self.rates(tier.rate) + (f" ({when}{cap})" if when or cap else "")
 
     def value(self, value: Any) -> str:
