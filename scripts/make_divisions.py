@@ -77,12 +77,27 @@ ETHNIC = re.compile(
     r"黎|仡佬|水|毛南|仫佬|京|达斡尔|鄂温克|鄂伦春|锡伯|塔吉克|撒拉|保安|东乡|裕固|土|各|纳西|"
     r"普米|拉祜|佤|布朗|独龙|怒|阿昌|德昂|基诺|维吾尔)族?$"
 )
-SUFFIXES = ("自治州", "自治县", "自治旗", "特别行政区", "自治区", "地区", "新区", "林区", "特区",
-            "省", "市", "区", "县", "盟", "旗")
+SUFFIXES = (
+    "自治州",
+    "自治县",
+    "自治旗",
+    "特别行政区",
+    "自治区",
+    "地区",
+    "新区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+)
 
 
 def stem(name: str) -> str:
-    """The name without its administrative suffix and ethnic qualifiers (延边朝鲜族自治州 → 延边)."""
+    """The name without its suffix and ethnic qualifiers (延边朝鲜族自治州 → 延边)."""
     for suffix in SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             short = name[: -len(suffix)]
