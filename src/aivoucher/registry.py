@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .application import with_application
 from .documents import RULE_LIMITS, line_of, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
 from .errors import InputError, RuleFileError, UnknownProgramError
@@ -204,6 +205,7 @@ class RuleSet:
                 awards += self._by_signing_date(entry, prof, switches)
             else:
                 awards.append(entry.plan.evaluate(prof, switches))
+        awards = [with_application(a, day, prof) for a in awards]
         total_low, total_high, notes = combine(awards, prof)
         uncounted = tuple(a.program.key for a in awards if a.eligible and not counted(a))
         return Estimate(

@@ -41,6 +41,7 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
         "confidence": sorted({s.confidence for s in program.sources}),
         "switches": [w.id for w in program.switches],
         "qualifications": [q.id for q in program.qualifications],
+        "application": m.application_details(program),
     }
 
 
@@ -75,6 +76,7 @@ def render_rows(rows: list[dict[str, Any]]) -> str:
             lines.append(f"    --assume: {', '.join(r['switches'])}")
         if r["qualifications"]:
             lines.append(f"    qualifications: {', '.join(r['qualifications'])}")
+        lines.append(f"    application: {'; '.join(r['application'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -125,6 +127,7 @@ def catalogue_markdown(rules: RuleSet) -> str:
         eff = p.effective
         out.append(f"- In force: {m.window(eff.from_, eff.to)} ({m.status(p.status)})")
         out += [f"- {note}" for note in m.program_notes(p)]
+        out.append("- Application: " + "; ".join(m.application_details(p)))
         out.append("- Sources:")
         for s in p.sources:
             link = f"[{s.title}]({s.url})" if s.url else f"{s.title} (seed `{s.seed}`)"

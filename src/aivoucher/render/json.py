@@ -74,11 +74,37 @@ def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) 
         "assumptions": [m.assumption(a, award) for a in award.assumptions],
         "missing": list(award.missing),
         "purchases": [labels[i] if labels else f"#{i + 1}" for i in award.purchases],
+        "application": _application(award, locale),
         "steps": [_step(s) for s in award.steps],
         "sources": {
             s.id: {"title": s.title, "url": s.url, "seed": s.seed, "confidence": s.confidence}
             for s in p.sources
         },
+    }
+
+
+def _application(award: Award, locale: str) -> dict[str, Any] | None:
+    """The award's application calendar on the as-of date, and the rule file's facts."""
+    status = award.application
+    if status is None:
+        return None
+    m = messages(locale)
+    app = award.program.application
+    return {
+        "state": status.state,
+        "opens": None if status.opens is None else status.opens.isoformat(),
+        "closes": None if status.closes is None else status.closes.isoformat(),
+        "covers": status.covers,
+        "closed_for": list(status.closed_for),
+        "text": m.application_status(status),
+        "frequency": None if app is None or app.frequency is None else app.frequency.every,
+        "office": (
+            None
+            if app is None or app.office is None
+            else {"name": m.prose(app.office.name), "url": app.office.url}
+        ),
+        "materials": [] if app is None else [m.prose(x.item) for x in app.materials],
+        "payment": None if app is None or app.payment is None else m.prose(app.payment.text),
     }
 
 

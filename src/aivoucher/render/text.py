@@ -28,6 +28,9 @@ def render_award(award: Award, locale: str = "en", *, steps: bool = True) -> str
     """One program's result: heading, steps with their citations, reasons, assumptions."""
     m = messages(locale)
     lines = [_heading(award, locale)]
+    application = m.application(award)
+    if application is not None:
+        lines.append(f"  {m.text('application')}: {application}")
     if steps and award.eligible:
         lines.append(f"  {m.text('steps')}:")
         for n, step in enumerate(award.steps, 1):
@@ -150,6 +153,7 @@ def render_program(program: Program, locale: str = "en") -> str:
     )
     lines.append(f"  {'取整' if zh else 'Rounding'}: {unit}, {m.text(f'mode.{r.mode}')}, {each}")
     lines += [f"  {note}" for note in m.program_notes(program)]
+    lines.append(f"  {m.text('application')}: " + "; ".join(m.application_details(program)))
     lines.append(f"  {'来源' if zh else 'Sources'}:")
     for s in program.sources:
         where = s.url or f"seed {s.seed}"
