@@ -52,7 +52,7 @@ __all__ = [
 
 ApplicantKind = Literal["enterprise", "university", "research_institute"]
 Sector = Literal["software", "manufacturing", "other"]
-Item = Literal["compute", "model", "corpus", "scenario", "rnd", "labeling"]
+Item = Literal["compute", "model", "corpus", "data", "scenario", "rnd", "labeling"]
 Use = Literal["training", "inference", "other"]
 ChipOrigin = Literal["domestic", "foreign"]
 Role = Literal["buyer", "producer"]

@@ -246,13 +246,19 @@ class RuleSet:
 
     def _check_qualifications(self, profile: Profile) -> None:
         known = self.qualifications
-        for name in profile.applicant.qualifications:
-            if name not in known:
-                listed = ", ".join(sorted(known)) or "none"
-                raise InputError(
-                    f"unknown qualification {name!r}; the rule files define: {listed}",
-                    field="applicant.qualifications",
-                )
+        declared = [("applicant.qualifications", profile.applicant.qualifications)]
+        declared += [
+            (f"purchases[{i}].qualifications", p.qualifications)
+            for i, p in enumerate(profile.purchases)
+        ]
+        for where, names in declared:
+            for name in names:
+                if name not in known:
+                    listed = ", ".join(sorted(known)) or "none"
+                    raise InputError(
+                        f"unknown qualification {name!r}; the rule files define: {listed}",
+                        field=where,
+                    )
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:

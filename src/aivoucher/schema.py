@@ -214,6 +214,11 @@ class Source(_Strict):
         "elsewhere; report: news or secondary summary; seed: only in the seed articles."
     )
     quote: Text = Field(description="The passage relied on, verbatim.")
+    language: Literal["zh", "en"] = Field(
+        default="zh",
+        description="The language of the source's wording: zh, or en for a text read only in "
+        "English (a government's English pages, an English report); its quotes are English.",
+    )
     note: Prose | None = None
 
     @model_validator(mode="after")

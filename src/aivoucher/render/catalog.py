@@ -111,6 +111,21 @@ def catalogue_markdown(rules: RuleSet) -> str:
             f"| {' / '.join(row['rates'])} | {caps} | {row['pool'] or '—'} "
             f"| {', '.join(row['confidence'])} |"
         )
+    windows = [p.key for p in programs if p.application is not None and p.application.windows]
+    other = [p.key for p in programs if p.application is not None and not p.application.windows]
+    silent = [p.key for p in programs if p.application is None]
+    out += [
+        "",
+        "## Application windows",
+        "",
+        "Where a text gives them, a program's entry below lists its application windows, office,"
+        " materials and payment; estimates say for each award whether a window is open on their"
+        " date.",
+        "",
+        f"- With a published window: {_keys(windows)}",
+        f"- With application facts but no window: {_keys(other)}",
+        f"- Publishing nothing on how or when to apply (in the texts read): {_keys(silent)}",
+    ]
     for p in programs:
         out += [
             "",
@@ -137,6 +152,10 @@ def catalogue_markdown(rules: RuleSet) -> str:
             for a in p.ambiguities:
                 out.append(f"  - `{a.id}`: {a.question} → {a.choice}")
     return "\n".join(out) + "\n"
+
+
+def _keys(keys: list[str]) -> str:
+    return ", ".join(f"[`{k}`](#{_anchor(k)})" for k in keys) or "none"
 
 
 def _anchor(key: str) -> str:

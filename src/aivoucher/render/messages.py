@@ -72,6 +72,7 @@ _VALUES = {
     "compute": ("算力", "compute"),
     "model": ("模型", "model"),
     "corpus": ("语料", "corpus"),
+    "data": ("数据产品及服务", "data products and services"),
     "scenario": ("应用场景", "scenario"),
     "rnd": ("研发投入", "R&D"),
     "labeling": ("数据标注", "data labeling"),
