@@ -4,6 +4,7 @@ signing date, stacking."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -562,8 +563,6 @@ def test_application_status_yearly_window() -> None:
 
 
 def test_application_status_dated_and_unknown() -> None:
-    import datetime as dt
-
     from aivoucher.application import application_status
 
     dated = _app_program({"windows": [{"from": "2025-09-01", "to": "2025-09-30", **cite("9月")}]})
@@ -608,3 +607,25 @@ def test_application_schema_refuses_both_kinds_of_window() -> None:
         )
     with pytest.raises(ValueError):
         _app_program({"windows": [{"every_year": {"from": "02-30", "to": "03-01"}, **cite("x")}]})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2200, 12, 31)),
+    start=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2023, 12, 31)),
+    length=st.integers(min_value=0, max_value=200),
+)
+def test_a_yearly_window_is_always_open_or_next(day: dt.date, start: dt.date, length: int) -> None:
+    from aivoucher.application import application_status
+
+    end = start + dt.timedelta(days=length)
+    yearly = {"from": start.strftime("%m-%d"), "to": end.strftime("%m-%d")}
+    prog = _app_program({"windows": [{"every_year": yearly, **cite("每年")}]})
+    status = application_status(prog, day)
+    assert status.opens is not None and status.closes is not None
+    assert status.opens <= status.closes
+    if status.state == "open":
+        assert status.opens <= day <= status.closes
+    else:
+        assert status.state == "upcoming"
+        assert day < status.opens <= day + dt.timedelta(days=366)

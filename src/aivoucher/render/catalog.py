@@ -17,7 +17,7 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
     m = messages(locale)
     rate = program.rate
     if rate.lump_sum is not None:
-        rates = [m.text("fixed", amount=m.bounds(rate.lump_sum.amount))]
+        rates = [m.lump_sum(program) or ""]
     elif rate.unpublished:
         rates = [m.text("no_amount")]
     else:
@@ -32,7 +32,8 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
         "from": program.effective.from_.isoformat(),
         "to": program.effective.to.isoformat() if program.effective.to else None,
         "rates": rates,
-        "caps": [f"{m.cap_per(c.per)} {m.bounds(c.amount)}" for c in program.caps],
+        "caps": [f"{m.cap_per(c.per)} {m.bounds(c.amount)}" for c in program.caps]
+        + ([threshold] if (threshold := m.threshold(program)) else []),
         "pool": (
             f"{m.pool_period(program.pool.period)} {m.short_money(program.pool.amount)}"
             if program.pool
@@ -48,12 +49,13 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
 def program_rows(
     rules: RuleSet, *, city: str | None = None, locale: str = "en"
 ) -> list[dict[str, Any]]:
-    """Rows for every program, or those of one city (and of its province)."""
+    """Rows for every program, or those of one city (with its province and its districts)."""
     wanted: set[str] | None = None
     if city is not None:
         try:
             cid = jurisdictions.city(city)
             wanted = {cid, jurisdictions.province_of(cid)}
+            wanted |= {d.id for d in jurisdictions.DISTRICTS.values() if d.city == cid}
         except Exception:
             wanted = {jurisdictions.province(city)}
     programs = sorted(rules.programs, key=lambda p: (p.jurisdiction, p.id, p.effective.from_))

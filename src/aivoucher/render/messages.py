@@ -285,6 +285,11 @@ _TEXT = {
     "every.quarterly": ("每季度", "quarterly"),
     "every.monthly": ("每月", "monthly"),
     "every.rolling": ("常年受理", "all year round"),
+    "threshold": (
+        "年度支出门槛 {amount}（{inclusive}）",
+        "annual spend threshold {amount} ({inclusive})",
+    ),
+    "fixed_each": ("每项定额 {amount}", "fixed award {amount} each"),
     "threshold.inclusive": ("含本数", "reaching it is enough"),
     "threshold.exclusive": ("须超过", "must be exceeded"),
     "threshold.met": ("已达到", "reached"),
@@ -672,6 +677,22 @@ class Messages:
                 f"{'叠加' if zh else 'Stacking with'} `{st.program}`: {st.relation}{ceiling}"
             )
         return lines
+
+    def threshold(self, program: Program) -> str | None:
+        """The program's annual spend threshold, if any."""
+        t = program.threshold
+        if t is None:
+            return None
+        inclusive = self.text("threshold.inclusive" if t.inclusive else "threshold.exclusive")
+        return self.text("threshold", amount=self.short_money(t.amount), inclusive=inclusive)
+
+    def lump_sum(self, program: Program) -> str | None:
+        """A fixed award: once, or for each qualifying entry."""
+        lump = program.rate.lump_sum
+        if lump is None:
+            return None
+        key = "fixed_each" if lump.per == "purchase" else "fixed"
+        return self.text(key, amount=self.bounds(lump.amount))
 
     def application_status(self, status: ApplicationStatus) -> str:
         """Where an award stands in its application calendar, as a clause."""

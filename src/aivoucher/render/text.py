@@ -118,8 +118,7 @@ def render_program(program: Program, locale: str = "en") -> str:
         period = m.window(base.prorate.from_, base.prorate.to)
         lines.append(f"  {'按基准期折算' if zh else 'Prorated to the base period'}: {period}")
     if program.rate.lump_sum is not None:
-        lump = m.text("fixed", amount=m.bounds(program.rate.lump_sum.amount))
-        lines.append(f"  {'奖励' if zh else 'Award'}: {lump}")
+        lines.append(f"  {'奖励' if zh else 'Award'}: {m.lump_sum(program)}")
     if program.rate.unpublished:
         unpublished = m.text(ReasonCode.RATE_UNPUBLISHED, text=m.prose(program.rate.unpublished))
         lines.append(f"  {'补贴比例' if zh else 'Rate'}: {unpublished}")
@@ -142,6 +141,9 @@ def render_program(program: Program, locale: str = "en") -> str:
         )
     if program.support_years:
         lines.append(f"  {'资助年限' if zh else 'Support years'}: {program.support_years.count}")
+    threshold = m.threshold(program)
+    if threshold is not None:
+        lines.append(f"  {threshold}")
     if program.minimum:
         lines.append(
             f"  {'最低申领额' if zh else 'Minimum award'}: {m.short_money(program.minimum.amount)}"
