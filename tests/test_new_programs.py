@@ -30,6 +30,7 @@ NEW = {
     "shanghai-pudong.model-voucher",
     "guangzhou-tianhe.compute-subsidy",
     "langfang.compute-voucher-lead",
+    "langfang.settle-in-award-lead",
 }
 
 
@@ -166,3 +167,18 @@ def test_programs_without_a_window_say_so() -> None:
     )
     assert "Application: next window unknown" in est.to_text()
     assert "下一申报窗口未公布" in est.to_text(locale="zh")
+
+
+def test_settle_in_lead_only_behind_its_switch() -> None:
+    profile = {
+        "applicant": {
+            "kind": "enterprise",
+            "city": "langfang",
+            "qualifications": ["langfang-newly-settled"],
+        }
+    }
+    ids = ["langfang.settle-in-award-lead"]
+    rules = bundled_rules()
+    assert rules.estimate(profile, programs=ids, as_of="2026-06-30").awards[0].eligible is False
+    on = rules.estimate(profile, programs=ids, as_of="2026-06-30", assume=["langfang-2025-lead"])
+    assert on.awards[0].high == 50 * W
