@@ -1,6 +1,7 @@
 """The mechanisms national coverage needs: proration, minimum, lump sums, qualifications,
 assumed-met conditions, contract terms, yearly-total tiers, switches, allocation, versions by
-signing date, stacking."""
+signing date, stacking; annual spend thresholds, districts, awards to producers, application
+windows."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from conftest import plan, profile, rule, write_rule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aivoucher import jurisdictions
 from aivoucher.errors import InputError
 from aivoucher.profile import parse_profile
 from aivoucher.registry import load_rules
@@ -474,8 +476,7 @@ def test_district_must_belong_to_the_city() -> None:
 
 
 def test_jurisdiction_table() -> None:
-    from aivoucher import jurisdictions as j
-
+    j = jurisdictions
     assert j.city("深圳市") == j.city("深圳") == j.city("Shenzhen") == "shenzhen"
     assert j.province_of("shenzhen-longhua") == "guangdong"
     assert j.city_of("shenzhen-longhua") == "shenzhen"
@@ -629,3 +630,40 @@ def test_a_yearly_window_is_always_open_or_next(day: dt.date, start: dt.date, le
     else:
         assert status.state == "upcoming"
         assert day < status.opens <= day + dt.timedelta(days=366)
+
+
+_SHENZHEN_DISTRICTS = sorted(d.id for d in jurisdictions.DISTRICTS.values() if d.city == "shenzhen")
+
+
+@settings(max_examples=40, deadline=None)
+@given(district=st.sampled_from(_SHENZHEN_DISTRICTS), amount=st.integers(1, 10**9))
+def test_a_district_program_pays_its_own_district_only(district: str, amount: int) -> None:
+    p = plan(**DISTRICT_RULE, caps=[])
+    award = run(p, profile(amount=str(amount), district=district))
+    if district == "shenzhen-longhua":
+        assert award.high == (Decimal(amount) / 2).quantize(Decimal("0.01"))
+    else:
+        assert award.eligible is False
+
+
+@settings(max_examples=40, deadline=None)
+@given(flags=st.lists(st.sampled_from([True, False, None]), max_size=6))
+def test_producer_awards_count_entries(flags: list[bool | None]) -> None:
+    p = plan(**PRODUCER)
+    entries = []
+    for flag in flags:
+        entry: dict[str, Any] = {
+            "item": "model",
+            "role": "producer",
+            "amount": "1万",
+            "signed": "2025-05-01",
+        }
+        if flag is not None:
+            entry["qualifications"] = {"evaluated": flag}
+        entries.append(entry)
+    award = run(p, profile(*entries))
+    sure, maybe = flags.count(True), flags.count(None)
+    if sure + maybe == 0:
+        assert award.eligible is False
+    else:
+        assert (award.low, award.high) == (100 * W * sure, 100 * W * (sure + maybe))

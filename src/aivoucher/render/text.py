@@ -113,7 +113,8 @@ def render_program(program: Program, locale: str = "en") -> str:
         lines.append(text)
     base = program.base
     base_zh = "合同金额" if base.of == "contract" else "实际结算金额"
-    lines.append(f"  {'计算基数' if zh else 'Base'}: {base_zh if zh else base.of + ' amount'}")
+    if program.rate.lump_sum is None:  # a fixed award has no base
+        lines.append(f"  {'计算基数' if zh else 'Base'}: {base_zh if zh else base.of + ' amount'}")
     if base.prorate is not None:
         period = m.window(base.prorate.from_, base.prorate.to)
         lines.append(f"  {'按基准期折算' if zh else 'Prorated to the base period'}: {period}")
