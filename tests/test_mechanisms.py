@@ -490,6 +490,11 @@ def test_jurisdiction_table() -> None:
     assert len(j.CITIES) > 330 and len(j.DISTRICTS) > 2800
     assert all(c.province in j.PROVINCES for c in j.CITIES.values())
     assert all(d.city in j.CITIES for d in j.DISTRICTS.values())
+    # one id names one place: a city shares its id only with its own municipality
+    assert not set(j.DISTRICTS) & (set(j.CITIES) | set(j.PROVINCES))
+    shared = set(j.CITIES) & set(j.PROVINCES)
+    assert shared == {"beijing", "tianjin", "shanghai", "chongqing"}
+    assert all(j.CITIES[c].province == c for c in shared)
 
 
 PRODUCER = {
