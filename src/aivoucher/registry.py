@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .application import with_application
 from .dates import parse_date
 from .documents import RULE_LIMITS, line_of, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
@@ -207,6 +208,7 @@ class RuleSet:
             awards += self._program_awards(
                 pid, prof, day, switches, include_all, assume_renewal, named=programs is not None
             )
+        awards = [with_application(a, day, prof) for a in awards]
         total_low, total_high, notes = combine(awards, prof)
         uncounted = tuple(
             a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
@@ -296,13 +298,19 @@ class RuleSet:
 
     def _check_qualifications(self, profile: Profile) -> None:
         known = self.qualifications
-        for name in profile.applicant.qualifications:
-            if name not in known:
-                listed = ", ".join(sorted(known)) or "none"
-                raise InputError(
-                    f"unknown qualification {name!r}; the rule files define: {listed}",
-                    field="applicant.qualifications",
-                )
+        declared = [("applicant.qualifications", profile.applicant.qualifications)]
+        declared += [
+            (f"purchases[{i}].qualifications", p.qualifications)
+            for i, p in enumerate(profile.purchases)
+        ]
+        for where, names in declared:
+            for name in names:
+                if name not in known:
+                    listed = ", ".join(sorted(known)) or "none"
+                    raise InputError(
+                        f"unknown qualification {name!r}; the rule files define: {listed}",
+                        field=where,
+                    )
 
 
 def _buys(program: Program) -> bool:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .schema import Program, Prose
 
 __all__ = [
+    "ApplicationStatus",
     "Assumption",
     "AssumptionCode",
     "Award",
@@ -46,6 +47,7 @@ class StepKind(StrEnum):
     CAP = "cap"  # a cap (per purchase, per year, over the program's life)
     MINIMUM = "minimum"  # an award below the program's minimum is not paid
     LUMP_SUM = "lump_sum"  # a fixed award
+    THRESHOLD = "threshold"  # a year's qualifying spend must reach an amount before it pays
     POOL = "pool"  # the program's budget bounding the award
     YEAR = "year"  # a calendar year's purchases summed
     ALLOCATION = "allocation"  # how a binding yearly limit falls on the purchases, in signing order
@@ -64,6 +66,7 @@ class ReasonCode(StrEnum):
     NO_RATE_TIER = "no_rate_tier"
     RATE_UNPUBLISHED = "rate_unpublished"
     BELOW_MINIMUM = "below_minimum"
+    BELOW_THRESHOLD = "below_threshold"  # the year's qualifying spend is below the threshold
     MORE_EXCLUDED = "more_excluded"  # further purchases excluded, counted but not itemised
     OTHER_VERSION = "other_version"  # signed outside this version's window: another version applies
     BEFORE_EFFECTIVE = "before_effective"  # signed before the program took effect (no version)
@@ -142,6 +145,26 @@ class StackingNote:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationStatus:
+    """Where an award stands in the program's application calendar on the estimate's date.
+
+    ``state``: ``open`` (a window is open; ``closes`` is its last day, ``None`` if open-ended),
+    ``upcoming`` (the next window runs ``opens`` to ``closes``), ``closed`` (every published
+    window has passed; ``closes`` is the last one's end) or ``unknown`` (no text gives a
+    window). ``covers`` is the year of contracts or usage the open or next window takes, where
+    the text says; ``closed_for`` the signing years of the award's purchases whose window has
+    already closed. The materials, office and payment are the rule file's
+    (``program.application``).
+    """
+
+    state: str
+    opens: dt.date | None = None
+    closes: dt.date | None = None
+    covers: int | None = None
+    closed_for: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Award:
     """One program's result for one profile.
 
@@ -168,6 +191,7 @@ class Award:
     #: Pays only if the program is renewed: the purchases were signed after its last known
     #: version ends. Such an award shows what that version would pay and is not counted.
     renewal: bool = False
+    application: ApplicationStatus | None = None  # the application calendar on the as-of date
 
     @property
     def id(self) -> str:

@@ -17,7 +17,7 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
     m = messages(locale)
     rate = program.rate
     if rate.lump_sum is not None:
-        rates = [m.text("fixed", amount=m.bounds(rate.lump_sum.amount))]
+        rates = [m.lump_sum(program) or ""]
     elif rate.unpublished:
         rates = [m.text("no_amount")]
     else:
@@ -32,7 +32,8 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
         "from": program.effective.from_.isoformat(),
         "to": program.effective.to.isoformat() if program.effective.to else None,
         "rates": rates,
-        "caps": [f"{m.cap_per(c.per)} {m.bounds(c.amount)}" for c in program.caps],
+        "caps": [f"{m.cap_per(c.per)} {m.bounds(c.amount)}" for c in program.caps]
+        + ([threshold] if (threshold := m.threshold(program)) else []),
         "pool": (
             f"{m.pool_period(program.pool.period)} {m.short_money(program.pool.amount)}"
             if program.pool
@@ -41,18 +42,20 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
         "confidence": sorted({s.confidence for s in program.sources}),
         "switches": [w.id for w in program.switches],
         "qualifications": [q.id for q in program.qualifications],
+        "application": m.application_details(program),
     }
 
 
 def program_rows(
     rules: RuleSet, *, city: str | None = None, locale: str = "en"
 ) -> list[dict[str, Any]]:
-    """Rows for every program, or those of one city (and of its province)."""
+    """Rows for every program, or those of one city (with its province and its districts)."""
     wanted: set[str] | None = None
     if city is not None:
         try:
             cid = jurisdictions.city(city)
             wanted = {cid, jurisdictions.province_of(cid)}
+            wanted |= {d.id for d in jurisdictions.DISTRICTS.values() if d.city == cid}
         except Exception:
             wanted = {jurisdictions.province(city)}
     programs = sorted(rules.programs, key=lambda p: (p.jurisdiction, p.id, p.effective.from_))
@@ -75,6 +78,7 @@ def render_rows(rows: list[dict[str, Any]]) -> str:
             lines.append(f"    --assume: {', '.join(r['switches'])}")
         if r["qualifications"]:
             lines.append(f"    qualifications: {', '.join(r['qualifications'])}")
+        lines.append(f"    application: {'; '.join(r['application'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +113,21 @@ def catalogue_markdown(rules: RuleSet) -> str:
             f"| {' / '.join(row['rates'])} | {caps} | {row['pool'] or '—'} "
             f"| {', '.join(row['confidence'])} |"
         )
+    windows = [p.key for p in programs if p.application is not None and p.application.windows]
+    other = [p.key for p in programs if p.application is not None and not p.application.windows]
+    silent = [p.key for p in programs if p.application is None]
+    out += [
+        "",
+        "## Application windows",
+        "",
+        "Where a text gives them, a program's entry below lists its application windows, office,"
+        " materials and payment; estimates say for each award whether a window is open on their"
+        " date.",
+        "",
+        f"- With a published window: {_keys(windows)}",
+        f"- With application facts but no window: {_keys(other)}",
+        f"- Publishing nothing on how or when to apply (in the texts read): {_keys(silent)}",
+    ]
     for p in programs:
         out += [
             "",
@@ -125,6 +144,7 @@ def catalogue_markdown(rules: RuleSet) -> str:
         eff = p.effective
         out.append(f"- In force: {m.window(eff.from_, eff.to)} ({m.status(p.status)})")
         out += [f"- {note}" for note in m.program_notes(p)]
+        out.append("- Application: " + "; ".join(m.application_details(p)))
         out.append("- Sources:")
         for s in p.sources:
             link = f"[{s.title}]({s.url})" if s.url else f"{s.title} (seed `{s.seed}`)"
@@ -134,6 +154,10 @@ def catalogue_markdown(rules: RuleSet) -> str:
             for a in p.ambiguities:
                 out.append(f"  - `{a.id}`: {a.question} → {a.choice}")
     return "\n".join(out) + "\n"
+
+
+def _keys(keys: list[str]) -> str:
+    return ", ".join(f"[`{k}`](#{_anchor(k)})" for k in keys) or "none"
 
 
 def _anchor(key: str) -> str:

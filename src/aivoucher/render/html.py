@@ -22,7 +22,12 @@ def _details(award: Award, locale: str) -> str:
             for sid, q in step.cites
         )
         items.append(f"<li>{escape(m.step(step))}{cites}</li>")
-    parts = [f"<ol>{''.join(items)}</ol>"] if items else []
+    parts = []
+    application = m.application(award)
+    if application is not None:
+        parts.append(f"<p><b>{escape(m.text('application'))}</b>: {escape(application)}</p>")
+    if items:
+        parts.append(f"<ol>{''.join(items)}</ol>")
     if award.reasons:
         parts.append(
             f"<p><b>{escape(m.text('reasons'))}</b></p><ul>"

@@ -14,6 +14,7 @@ from .. import jurisdictions
 from ..errors import InputError
 from ..money import format_money, format_rate
 from ..result import (
+    ApplicationStatus,
     Assumption,
     AssumptionCode,
     Award,
@@ -33,6 +34,7 @@ LOCALES = ("zh", "en")
 _FACTS = {
     "applicant.kind": ("申请主体类型", "applicant kind"),
     "applicant.city": ("注册地", "registered city"),
+    "applicant.district": ("注册地所在区（县）", "registered district"),
     "applicant.province": ("注册地所在省份", "registered province"),
     "applicant.sector": ("所属行业", "sector"),
     "applicant.sme": ("中小企业", "SME"),
@@ -53,6 +55,9 @@ _FACTS = {
     "purchase.signed": ("合同签订日期", "contract date"),
     "purchase.term": ("合同期限（年）", "contract term (years)"),
     "applicant.qualifications": ("资质", "qualification"),
+    "purchase.role": ("申请主体的角色（采购方或产品研发方）", "role (buyer or producer)"),
+    "purchase.qualifications": ("产品资质", "qualification of the item"),
+    "year.spend": ("年度支出总额", "the year's qualifying spend"),
     "year.contracts_total": ("年度合同累计金额", "the year's contracts in total"),
     "switch": ("可选假设", "switchable assumption"),
 }
@@ -67,6 +72,7 @@ _VALUES = {
     "compute": ("算力", "compute"),
     "model": ("模型", "model"),
     "corpus": ("语料", "corpus"),
+    "data": ("数据产品及服务", "data products and services"),
     "scenario": ("应用场景", "scenario"),
     "rnd": ("研发投入", "R&D"),
     "labeling": ("数据标注", "data labeling"),
@@ -74,6 +80,8 @@ _VALUES = {
     "inference": ("推理", "inference"),
     "domestic": ("国产", "domestic"),
     "foreign": ("非国产", "foreign"),
+    "buyer": ("采购方", "buyer"),
+    "producer": ("研发方（产品由申请主体研发）", "producer (the applicant made it)"),
 }
 
 _CAP_PER = {
@@ -217,6 +225,11 @@ _TEXT = {
         "金额{actual}低于最低申领额{expected}，不予支持",
         "{actual} is below the minimum award of {expected}, so nothing is paid",
     ),
+    ReasonCode.BELOW_THRESHOLD: (
+        "年度支出{actual}未达到{expected}的门槛，当年不予支持",
+        "the year's qualifying spend of {actual} does not reach the {expected} threshold, so the "
+        "year pays nothing",
+    ),
     AssumptionCode.ASSUMED_MET: (
         "未提供{field}：按规则文件的假设视为符合条件",
         "{field} is not given: taken as meeting the condition, as the rule file assumes",
@@ -311,6 +324,51 @@ _TEXT = {
     ),
     "step.minimum.free": ("最低申领额 {minimum}：已达到", "minimum award {minimum}: met"),
     "step.lump_sum": ("定额奖励 {amount}", "fixed award {amount}"),
+    "step.threshold": (
+        "年度支出门槛 {threshold}（{inclusive}）：支出 {spend}，{met}；{before} → {after}",
+        "annual spend threshold {threshold} ({inclusive}): spend {spend}, {met}; "
+        "{before} → {after}",
+    ),
+    "application": ("申报", "Application"),
+    "app.open": ("申报窗口开放中，{closes}截止", "open now, closes {closes}"),
+    "app.open_ended": ("申报窗口开放中（未公布截止日期）", "open now, no closing date published"),
+    "app.upcoming": ("下一申报窗口：{opens}至{closes}", "next window {opens} to {closes}"),
+    "app.upcoming_open_ended": ("下一申报窗口：{opens}起", "next window opens {opens}"),
+    "app.closed": (
+        "已公布的申报窗口均已结束（最后截止于{closes}）",
+        "every published window has closed (the last on {closes})",
+    ),
+    "app.unknown": ("下一申报窗口未公布", "next window unknown"),
+    "app.covers": ("（受理{year}年的合同或用量）", " (for contracts or usage of {year})"),
+    "app.closed_for": ("{years}年合同的申报窗口已关闭", "closed for contracts of {years}"),
+    "app.every_year": ("每年{start}至{end}", "every year {start} to {end}"),
+    "app.covers.previous_year": (
+        "受理上一年度的合同或用量",
+        "for the previous year's contracts or usage",
+    ),
+    "app.covers.same_year": ("受理当年的合同或用量", "for the same year's contracts or usage"),
+    "app.windows": ("申报时间：{windows}", "windows: {windows}"),
+    "app.no_window": ("未公布申报时间", "no window published"),
+    "app.frequency": ("频次：{every}", "how often: {every}"),
+    "app.office": ("受理：{name}", "apply at: {name}"),
+    "app.materials": ("申报材料：{items}", "materials: {items}"),
+    "app.payment": ("拨付：{text}", "payment: {text}"),
+    "every.once": ("一次性", "once"),
+    "every.yearly": ("每年", "yearly"),
+    "every.half_yearly": ("每半年", "every half year"),
+    "every.quarterly": ("每季度", "quarterly"),
+    "every.monthly": ("每月", "monthly"),
+    "every.rolling": ("常年受理", "all year round"),
+    "threshold": (
+        "年度支出门槛 {amount}（{inclusive}）",
+        "annual spend threshold {amount} ({inclusive})",
+    ),
+    "fixed_each": ("每项定额 {amount}", "fixed award {amount} each"),
+    "threshold.inclusive": ("含本数", "reaching it is enough"),
+    "threshold.exclusive": ("须超过", "must be exceeded"),
+    "threshold.met": ("已达到", "reached"),
+    "threshold.not_met": ("未达到", "not reached"),
+    "threshold.unknown": ("是否达到取决于未知信息", "whether it is reached turns on unknown facts"),
     "step.allocation": ("按签订顺序分配：{shares}", "shared out in signing order: {shares}"),
     "allocation.exhausted": (
         "（上限已被先签订的合同用尽）",
@@ -413,6 +471,12 @@ class Messages:
             place = jurisdictions.CITIES.get(value) or jurisdictions.PROVINCES.get(value)
             if place is not None:
                 return place.zh if self._i == 0 else place.en
+            district = jurisdictions.DISTRICTS.get(value)
+            if district is not None:
+                town = jurisdictions.CITIES[district.city]
+                if self._i == 0:
+                    return town.zh + district.zh
+                return f"{district.en} District, {town.en}"
         return str(value)
 
     def fact(self, fact: str | None) -> str:
@@ -499,7 +563,7 @@ class Messages:
             body = self.text(code, actual=reason.actual, date=reason.expected[0])
         elif code is ReasonCode.MORE_EXCLUDED:
             body = self.text(code, count=reason.actual)
-        elif code is ReasonCode.BELOW_MINIMUM:
+        elif code in (ReasonCode.BELOW_MINIMUM, ReasonCode.BELOW_THRESHOLD):
             body = self.text(
                 code,
                 actual=self.short_money(reason.actual),
@@ -634,7 +698,21 @@ class Messages:
             )
         if kind is StepKind.LUMP_SUM:
             assert step.after is not None
-            return self.text("step.lump_sum", amount=self.bounds(step.after))
+            return subject + self.text("step.lump_sum", amount=self.bounds(step.after))
+        if kind is StepKind.THRESHOLD:
+            assert step.before is not None and step.after is not None
+            met = {True: "met", False: "not_met", None: "unknown"}[d["met"]]
+            return f"[{step.subject}] " + self.text(
+                "step.threshold",
+                threshold=self.short_money(d["threshold"]),
+                inclusive=self.text(
+                    "threshold.inclusive" if d["inclusive"] else "threshold.exclusive"
+                ),
+                spend=self.bounds(d["spend"]),
+                met=self.text(f"threshold.{met}"),
+                before=self.bounds(step.before),
+                after=self.bounds(step.after),
+            )
         if kind is StepKind.ALLOCATION:
             shares = self._sep.join(
                 f"{share['purchase']} {self.bounds(share['share'])}"
@@ -704,6 +782,93 @@ class Messages:
                 f"{'叠加' if zh else 'Stacking with'} `{st.program}`: {st.relation}{ceiling}"
             )
         return lines
+
+    def threshold(self, program: Program) -> str | None:
+        """The program's annual spend threshold, if any."""
+        t = program.threshold
+        if t is None:
+            return None
+        inclusive = self.text("threshold.inclusive" if t.inclusive else "threshold.exclusive")
+        return self.text("threshold", amount=self.short_money(t.amount), inclusive=inclusive)
+
+    def lump_sum(self, program: Program) -> str | None:
+        """A fixed award: once, or for each qualifying entry."""
+        lump = program.rate.lump_sum
+        if lump is None:
+            return None
+        key = "fixed_each" if lump.per == "purchase" else "fixed"
+        return self.text(key, amount=self.bounds(lump.amount))
+
+    def application_status(self, status: ApplicationStatus) -> str:
+        """Where an award stands in its application calendar, as a clause."""
+        if status.state == "open":
+            text = (
+                self.text("app.open", closes=status.closes)
+                if status.closes is not None
+                else self.text("app.open_ended")
+            )
+        elif status.state == "upcoming":
+            text = (
+                self.text("app.upcoming", opens=status.opens, closes=status.closes)
+                if status.closes is not None
+                else self.text("app.upcoming_open_ended", opens=status.opens)
+            )
+        elif status.state == "closed":
+            text = self.text("app.closed", closes=status.closes)
+        else:
+            text = self.text("app.unknown")
+        if status.covers is not None and status.state in ("open", "upcoming"):
+            text += self.text("app.covers", year=status.covers)
+        if status.closed_for:
+            years = self._sep.join(str(y) for y in status.closed_for)
+            text += self._sep + self.text("app.closed_for", years=years)
+        return text
+
+    def application(self, award: Award) -> str | None:
+        """The award's application line: the window, then what the rule file says about
+        materials, office and payment."""
+        if award.application is None:
+            return None
+        parts = [self.application_status(award.application)]
+        parts += self.application_details(award.program, windows=False)
+        return " · ".join(parts)
+
+    def application_details(self, program: Program, *, windows: bool = True) -> list[str]:
+        """A program's application facts, one clause each (empty where no text gives any)."""
+        app = program.application
+        if app is None:
+            return [self.text("app.no_window")] if windows else []
+        out = []
+        if windows:
+            shown = []
+            for w in app.windows:
+                if w.every_year is not None:
+                    one = self.text("app.every_year", start=w.every_year.from_, end=w.every_year.to)
+                elif w.from_ is not None:
+                    one = self.window(w.from_, w.to)
+                else:
+                    one = self.text("on_or_before", date=w.to)
+                if w.covers is not None:
+                    one += f" ({self.text(f'app.covers.{w.covers}')})"
+                shown.append(one)
+            out.append(
+                self.text("app.windows", windows=self._sep.join(shown))
+                if shown
+                else self.text("app.no_window")
+            )
+        if app.frequency is not None:
+            out.append(self.text("app.frequency", every=self.text(f"every.{app.frequency.every}")))
+        if app.office is not None:
+            name = self.prose(app.office.name)
+            if app.office.url:
+                name += f" {app.office.url}"
+            out.append(self.text("app.office", name=name))
+        if app.materials:
+            items = self._sep.join(self.prose(m.item) for m in app.materials)
+            out.append(self.text("app.materials", items=items))
+        if app.payment is not None:
+            out.append(self.text("app.payment", text=self.prose(app.payment.text)))
+        return out
 
     def citation(self, program: Program, source_id: str, quote: str) -> str:
         title = program.source(source_id).title

@@ -28,6 +28,9 @@ def render_award(award: Award, locale: str = "en", *, steps: bool = True) -> str
     """One program's result: heading, steps with their citations, reasons, assumptions."""
     m = messages(locale)
     lines = [_heading(award, locale)]
+    application = m.application(award)
+    if application is not None:
+        lines.append(f"  {m.text('application')}: {application}")
     if steps and award.eligible:
         lines.append(f"  {m.text('steps')}:")
         for n, step in enumerate(award.steps, 1):
@@ -121,13 +124,13 @@ def render_program(program: Program, locale: str = "en") -> str:
         lines.append(text)
     base = program.base
     base_zh = "合同金额" if base.of == "contract" else "实际结算金额"
-    lines.append(f"  {'计算基数' if zh else 'Base'}: {base_zh if zh else base.of + ' amount'}")
+    if program.rate.lump_sum is None:  # a fixed award has no base
+        lines.append(f"  {'计算基数' if zh else 'Base'}: {base_zh if zh else base.of + ' amount'}")
     if base.prorate is not None:
         period = m.window(base.prorate.from_, base.prorate.to)
         lines.append(f"  {'按基准期折算' if zh else 'Prorated to the base period'}: {period}")
     if program.rate.lump_sum is not None:
-        lump = m.text("fixed", amount=m.bounds(program.rate.lump_sum.amount))
-        lines.append(f"  {'奖励' if zh else 'Award'}: {lump}")
+        lines.append(f"  {'奖励' if zh else 'Award'}: {m.lump_sum(program)}")
     if program.rate.unpublished:
         unpublished = m.text(ReasonCode.RATE_UNPUBLISHED, text=m.prose(program.rate.unpublished))
         lines.append(f"  {'补贴比例' if zh else 'Rate'}: {unpublished}")
@@ -150,6 +153,9 @@ def render_program(program: Program, locale: str = "en") -> str:
         )
     if program.support_years:
         lines.append(f"  {'资助年限' if zh else 'Support years'}: {program.support_years.count}")
+    threshold = m.threshold(program)
+    if threshold is not None:
+        lines.append(f"  {threshold}")
     if program.minimum:
         lines.append(
             f"  {'最低申领额' if zh else 'Minimum award'}: {m.short_money(program.minimum.amount)}"
@@ -161,6 +167,7 @@ def render_program(program: Program, locale: str = "en") -> str:
     )
     lines.append(f"  {'取整' if zh else 'Rounding'}: {unit}, {m.text(f'mode.{r.mode}')}, {each}")
     lines += [f"  {note}" for note in m.program_notes(program)]
+    lines.append(f"  {m.text('application')}: " + "; ".join(m.application_details(program)))
     lines.append(f"  {'来源' if zh else 'Sources'}:")
     for s in program.sources:
         where = s.url or f"seed {s.seed}"
