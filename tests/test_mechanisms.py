@@ -99,7 +99,12 @@ def test_minimum_award() -> None:
 
 
 QUAL = [
-    {"id": "top100", "zh": "百强", "en": "Top 100", "description": "on the national top-100 list"}
+    {
+        "id": "top100",
+        "zh": "百强",
+        "en": "Top 100",
+        "description": {"zh": "入选全国百强榜单", "en": "on the national top-100 list"},
+    }
 ]
 
 
@@ -129,7 +134,14 @@ def test_unknown_fact_assumed_met_is_reported() -> None:
             **cite("未获得其他市级补贴"),
         }
     ]
-    ambiguities = [{"id": "no-other", "question": "q", "choice": "c", "why": "w"}]
+    ambiguities = [
+        {
+            "id": "no-other",
+            "question": {"zh": "问", "en": "q"},
+            "choice": {"zh": "选", "en": "c"},
+            "why": {"zh": "因", "en": "w"},
+        }
+    ]
     p = plan(eligibility=eligibility, ambiguities=ambiguities, caps=[])
     award = run(p, profile(amount="10万"))
     assert (award.low, award.high) == (5 * W, 5 * W)
@@ -207,7 +219,13 @@ def test_yearly_total_tier_is_exact_and_not_monotone() -> None:
 def test_switch() -> None:
     overrides = {
         "switches": [
-            {"id": "early-small", "description": "the applicant counts as early or small"}
+            {
+                "id": "early-small",
+                "description": {
+                    "zh": "申请主体属于早期或小型企业",
+                    "en": "the applicant counts as early or small",
+                },
+            }
         ],
         "rate": {
             "tiers": [
@@ -337,7 +355,9 @@ def test_schema_refuses_undeclared_switches_and_qualifications() -> None:
 # -- a rate tier limited to the first years of a contract's service period ---------------------
 
 FIRST_YEAR = {
-    "switches": [{"id": "early-small", "description": "early or small"}],
+    "switches": [
+        {"id": "early-small", "description": {"zh": "早期或小型", "en": "early or small"}}
+    ],
     "rate": {
         "tiers": [
             {
@@ -565,7 +585,10 @@ PRODUCER = {
             "id": "evaluated",
             "zh": "通过国家级评测",
             "en": "Passed a national evaluation",
-            "description": "passed a national professional evaluation",
+            "description": {
+                "zh": "通过国家级专业测评",
+                "en": "passed a national professional evaluation",
+            },
         }
     ],
     "eligibility": [

@@ -161,24 +161,21 @@ class _Strict(BaseModel):
 
 
 class Prose(_Strict):
-    """Text a reader sees, in Chinese and English: ``{zh: …, en: …}``.
+    """Text a reader sees, in Chinese and English: ``{zh: …, en: …}``, both required."""
 
-    A plain string is still read as English only (rule files written before both languages were
-    required); :meth:`text` then falls back to it in Chinese output, and ``aivoucher check``
-    and the test suite list such fields so that they get translated.
-    """
-
-    zh: Text | None = None
+    zh: Text
     en: Text
 
     @model_validator(mode="before")
     @classmethod
-    def _plain_string(cls, value: object) -> object:
-        return {"en": value} if isinstance(value, str) else value
+    def _both_languages(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError("write this text in both languages: {zh: …, en: …}")
+        return value
 
     def text(self, locale: str) -> str:
         """The text in ``locale`` (``zh`` or ``en``)."""
-        return self.zh if locale == "zh" and self.zh is not None else self.en
+        return self.zh if locale == "zh" else self.en
 
     def __str__(self) -> str:
         return self.en
