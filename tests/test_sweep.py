@@ -98,7 +98,7 @@ def test_threshold_jump_and_minimum() -> None:
     # 30% reaches the 5000元 minimum at 16,666.67元 (5000.001 before rounding).
     assert (minimum.kind, minimum.binds, minimum.at) == ("minimum", False, Decimal("16666.67"))
     assert (minimum.before, minimum.after) == (0, Decimal("5000.00"))
-    assert "5,000.00 is reached" in s.describe("en")[0]
+    assert "minimum award of CN¥5K is reached" in s.describe("en")[0]
 
 
 def test_places_and_totals() -> None:
@@ -113,7 +113,7 @@ def test_places_and_totals() -> None:
         )
         assert point.total == (est.total_low, est.total_high)
     assert {b.place for b in s.bends} == {"shenzhen", "chengdu"}
-    assert s.describe("en")[0].startswith("Shenzhen: ")
+    assert s.describe("en")[0].startswith("registered in Shenzhen: ")
     assert s.at("2000万", place="成都").total[1] == 500_0000
 
 
@@ -348,3 +348,17 @@ def test_synthetic_bends_are_the_expected_ones(synthetic: RuleSet) -> None:
         (("high",), Decimal("500000.00"), "cap", "tier"),
         (("low",), Decimal("750000.00"), "cap", "tier"),
     ]
+
+
+def test_html_table_and_repr() -> None:
+    s = sweep(CHENGDU, ["0", "1000万"], places=["chengdu", "shenzhen"], as_of="2025-12-31")
+    html = s._repr_html_()
+    assert html.count("<tr>") == 1 + len(s.points)
+    assert "Chengdu Compute voucher" in html and "<li>registered in Chengdu: " in html
+    from aivoucher.render.html import render_sweep_html
+
+    zh = render_sweep_html(s, "zh")
+    assert "成都算力券" in zh and "采购额" in zh and "不再增长" in zh
+    head = repr(s).splitlines()[0]
+    assert head.startswith("<Sweep purchase #1: CN¥0.00 – CN¥10,000,000.00 (2 amounts)")
+    assert len(repr(s).splitlines()) == 1 + len(s.bends)

@@ -288,7 +288,7 @@ _TEXT = {
     "cause.eligibility": ("是否符合条件发生变化", "eligibility changes"),
     "sweep.amount": ("采购额", "spend"),
     "sweep.place": ("注册地", "place"),
-    "sweep.in_place": ("注册于{place}：", "{place}: "),
+    "sweep.in_place": ("注册于{place}：", "registered in {place}: "),
     "sweep.total": ("合计", "total"),
     "sweep.bends": ("拐点", "Bends"),
     "sweep.award": ("资助额（万元）", "award (10,000 yuan)"),
@@ -695,7 +695,7 @@ class Messages:
         )
 
     def _limit(self, limit: Decimal | None) -> str:
-        return "" if limit is None else self.short_money(limit)
+        return "" if limit is None else format_money(limit, self.locale, compact=True)
 
     def _slope(self, slope: Fraction) -> str:
         return self.rate(Decimal(slope.numerator) / Decimal(slope.denominator))
