@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import profile, rule, write_rule
-from hypothesis import event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 import aivoucher
@@ -173,8 +173,10 @@ def check_sweep(rules: RuleSet, prof: Profile, s: Sweep, data: st.DataObject) ->
     lo, hi = _fen(s.amounts[0]), _fen(s.amounts[-1])
     for key, program in s.programs.items():
         plan = plans[key]
-        if plan.rounding.each_step or program.rate.unpublished or program.rate.lump_sum:
-            continue  # rounding at every step: linear only up to the rounding
+        if program.rate.unpublished or program.rate.lump_sum:
+            continue
+        # Rounding at every step (Nanning) makes a staircase: linear up to a few quanta.
+        slack = Fraction(plan.rounding.quantum) * 4 if plan.rounding.each_step else 0
         evaluate = _single(rules, prof, s.purchase, program, s.as_of, ())
 
         def g(fen: int, end: int, evaluate: Any = evaluate) -> Fraction:
@@ -191,14 +193,15 @@ def check_sweep(rules: RuleSet, prof: Profile, s: Sweep, data: st.DataObject) ->
                     continue
                 x = data.draw(st.integers(a + 1, last - 1))
                 ya, yx, yl = g(a, end), g(x, end), g(last, end)
-                assert yx == ya + (yl - ya) * (x - a) / (last - a), (key, name, a, x, last)
+                line = ya + (yl - ya) * (x - a) / (last - a)
+                assert abs(yx - line) <= slack, (key, name, a, x, last)
                 seen += [(a, ya), (x, yx), (last, yl)]
             for bend in bends:
                 at = _fen(bend.at)
                 down = evaluate(Decimal(at - 1).scaleb(-2))
                 up = evaluate(Decimal(at + 1).scaleb(-2))
                 assert _binding(down, end) != _binding(up, end), (key, name, bend)
-            if plan.monotone:
+            if plan.monotone and not slack:
                 values = [v for _, v in sorted(seen)]
                 assert values == sorted(values)
 
@@ -256,7 +259,6 @@ def paying_profiles(draw: st.DrawFn) -> Profile:
     )
 
 
-@settings(max_examples=30)
 @given(prof=paying_profiles(), data=st.data())
 def test_bundled_curves_are_exact(prof: Profile, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(prof.purchases) - 1))
@@ -308,7 +310,6 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
     return _synthetic(tmp_path_factory.mktemp("rules"))
 
 
-@settings(max_examples=40)
 @given(data=st.data())
 def test_synthetic_curves_are_exact(synthetic: RuleSet, data: Any) -> None:
     rules = synthetic
@@ -330,7 +331,8 @@ def test_synthetic_curves_are_exact(synthetic: RuleSet, data: Any) -> None:
     )
     prof = parse_profile(profile(*items))
     index = data.draw(st.integers(0, len(items) - 1))
-    top = data.draw(st.integers(10**6, 5 * 10**8))
+    top = data.draw(st.sampled_from([10**6, 10**7, 10**8, 5 * 10**8]))
+    top += data.draw(st.integers(0, 10**6))
     s = sweep(prof, [0, Decimal(top).scaleb(-2)], purchase=index, as_of="2027-06-30", rules=rules)
     check_sweep(rules, prof, s, data)
 
@@ -362,3 +364,29 @@ def test_html_table_and_repr() -> None:
     head = repr(s).splitlines()[0]
     assert head.startswith("<Sweep purchase #1: CN¥0.00 – CN¥10,000,000.00 (2 amounts)")
     assert len(repr(s).splitlines()) == 1 + len(s.bends)
+
+
+def test_rounding_at_every_step_reports_where_the_engine_binds() -> None:
+    nanning = {
+        "applicant": {"kind": "enterprise", "city": "nanning"},
+        "purchases": [
+            {"item": "compute", "amount": "100万", "signed": "2025-02-01",
+             "start": "2025-02-01", "end": "2026-01-31"},
+            {"item": "compute", "amount": "100万", "signed": "2025-06-01",
+             "start": "2025-06-01", "end": "2025-08-31"},
+        ],
+    }  # fmt: skip
+    s = sweep(nanning, ["0", "1亿"], as_of="2025-12-31")
+    (bend,) = [b for b in s.bends if b.program == "nanning.compute-voucher"]
+    assert bend.kind == "cap" and bend.per == "applicant_total" and not bend.jump
+    assert bend.exact is None  # a staircase (truncation to the yuan) has no exact kink
+    evaluate = _single(bundled_rules(), parse_profile(nanning), 0, s.programs[bend.program],
+                       s.as_of, ())  # fmt: skip
+
+    def binds(amount: Decimal) -> bool:
+        cap = next(x for x in evaluate(amount).steps if x.kind is StepKind.CAP)
+        assert cap.before is not None and cap.after is not None
+        return cap.before[1] != cap.after[1]
+
+    assert binds(bend.at) and not binds(bend.at - Decimal("0.01"))
+    assert "stops growing" in s.describe("en")[0]

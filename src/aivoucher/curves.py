@@ -91,7 +91,10 @@ class Bend:
     """Where one end (``low``/``high``, or both) of one program's curve changes formula.
 
     ``at`` is the smallest spend in fen at which the new piece holds; ``exact`` the rational
-    spend where the two pieces' lines meet (``None`` where the award jumps). ``kind`` is the
+    spend where the two pieces' lines meet (``None`` where the award jumps, and for programs
+    that round at every step, whose curve is a staircase: there ``at`` is the first fen at
+    which the engine's limit binds and the slopes are the staircase's trend); ``jump`` whether
+    the award jumps at ``at``. ``kind`` is the
     step that starts or stops binding: ``cap`` (``per`` purchase, tier, applicant_year or
     applicant_total), ``pool`` (``per`` year or program), ``minimum``, ``tier`` (a yearly-total
     threshold chooses another rate), ``support_years`` or ``eligibility``; ``limit`` its amount;
@@ -105,6 +108,7 @@ class Bend:
     ends: tuple[End, ...]
     at: Decimal
     exact: Fraction | None
+    jump: bool
     kind: str
     per: str | None
     limit: Decimal | None
@@ -114,10 +118,6 @@ class Bend:
     before: Decimal
     after: Decimal
     cites: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def jump(self) -> bool:
-        return self.exact is None
 
 
 @dataclass(frozen=True)
@@ -394,9 +394,9 @@ def _second_point(
 
 def _confirm(
     curve: _Curve, end: int, change: int, left_end: int, right_end: int, tolerance: Fraction
-) -> tuple[Fraction, Fraction, Fraction | None, int] | None:
-    """Slopes (per yuan) on either side, where the lines meet (fen) and the first fen of the
-    new piece — or ``None`` where the engine shows no bend."""
+) -> tuple[Fraction, Fraction, Fraction | None, int, bool] | None:
+    """Slopes (per yuan) on either side, where the lines meet (fen), the first fen of the new
+    piece and whether the award jumps there — or ``None`` where the engine shows no bend."""
     left_a = change - 1
     left_b = _second_point(curve, end, left_a, left_end, -1, 0)
     right_b = _second_point(curve, end, change, right_end, 1, 0)
@@ -421,13 +421,19 @@ def _confirm(
         return None
     if abs(b_left - b_right) * max(1, right_b - left_b) <= tolerance and gap <= tolerance:
         return None  # rounding at every step: no bend beyond the rounding noise
+    if tolerance:
+        # Rounding at every step makes the curve a staircase: the lines are its trend, not
+        # exact, so no meeting point is claimed; the bend is where the engine's regime changes.
+        rise = curve.exact(change, end) - curve.exact(change - 1, end)
+        jump = abs(rise - b_left) > tolerance
+        return b_left * _FEN_PER_YUAN, b_right * _FEN_PER_YUAN, None, change, jump
     meet: Fraction | None = None
     if b_left != b_right:
         x = (a_right - a_left) / (b_left - b_right)
         if change - 1 <= x <= change:
             meet = x
     first = change - 1 if meet is not None and meet == change - 1 else change
-    return b_left * _FEN_PER_YUAN, b_right * _FEN_PER_YUAN, meet, first
+    return b_left * _FEN_PER_YUAN, b_right * _FEN_PER_YUAN, meet, first, meet is None
 
 
 def _cause(
@@ -489,17 +495,18 @@ def _bends(
             confirmed = _confirm(curve, end, change, left_end, right_end, tolerance)
             if confirmed is None:
                 continue
-            slope_before, slope_after, meet, first = confirmed
+            slope_before, slope_after, meet, first, jump = confirmed
             kind, per, limit, binds, cites = _cause(
                 curve.award(change - 1), curve.award(change), end, plan
             )
-            identity = (first, kind, per, limit, binds, slope_before, slope_after)
+            identity = (first, kind, per, limit, binds, slope_before, slope_after, jump)
             bend = Bend(
                 place=place,
                 program=key,
                 ends=(_ENDS[end],),
                 at=Decimal(first).scaleb(-2),
                 exact=None if meet is None else meet / _FEN_PER_YUAN,
+                jump=jump,
                 kind=kind,
                 per=per,
                 limit=limit,

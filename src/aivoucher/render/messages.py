@@ -678,9 +678,9 @@ class Messages:
             "amount": self.money(bend.at),
             "cause": cause,
         }
-        if bend.exact is not None and bend.slope_after == 0:
+        if not bend.jump and bend.slope_after == 0:
             return self.text("bend.stops", **values)
-        if bend.exact is not None:
+        if not bend.jump:
             return self.text(
                 "bend.slope",
                 before=self._slope(bend.slope_before),
