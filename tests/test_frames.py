@@ -82,6 +82,8 @@ def test_sweep_frame_and_wan() -> None:
     bends = s.bends_frame()
     assert list(bends["at"]) == [b.at for b in s.bends]
     assert bends.iloc[0]["exact"] == s.bends[0].exact
+    assert list(wan(bends["exact"])) == [float(b.exact / 10_000) for b in s.bends if b.exact]
+    assert frame([], ["x"], columns=["x"]).empty
 
 
 def test_frame_helper_and_wan_of_missing_values() -> None:

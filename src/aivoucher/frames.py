@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .errors import MissingDependencyError
@@ -78,12 +79,14 @@ def frame(
 
 
 def wan(series: Series) -> Series:
-    """Floats in 万元 for a chart (exact ``Decimal`` division first; ``None`` becomes NaN)."""
+    """Floats in 万元 for a chart (exact division first; ``None`` becomes NaN)."""
     pd = require("pandas", "wan()")
 
     def convert(value: Any) -> float:
         if value is None or (isinstance(value, float) and value != value):
             return float("nan")
+        if isinstance(value, Fraction):  # a bend's exact spend
+            return float(value / 10_000)
         return float(Decimal(value) / _WAN)
 
     return pd.Series([convert(v) for v in series], index=series.index, name=series.name)
