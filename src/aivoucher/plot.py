@@ -172,6 +172,14 @@ def range_bars(
     return axes
 
 
+def _short(amount: Decimal, locale: str) -> str:
+    """A bend's spend on the chart, to two decimals (``833.33万``, ``CN¥8.33M``); the exact
+    figure is in the sweep's bends."""
+    from .money import format_money, format_wan
+
+    return format_wan(amount, 2) if locale == "zh" else format_money(amount, "en", compact=True)
+
+
 def _range_label(low: Decimal, high: Decimal, locale: str) -> str:
     """``400万–480万`` in zh, ``CN¥4M–CN¥4.8M`` in en (no Chinese glyph in an English chart)."""
     from .money import format_money
@@ -214,8 +222,16 @@ def plot_sweep(
                 ys_low = numpy.interp(xs, [x for x, _ in low], [y for _, y in low])
                 ys_high = numpy.interp(xs, [x for x, _ in high], [y for _, y in high])
                 axes.fill_between(xs, ys_low, ys_high, color=color, alpha=0.15)
-            if marks:
-                axes.plot([x for x, _ in marks], [y for _, y in marks], "o", color=color, ms=4)
+            for x, y, at in marks:
+                axes.plot([x], [y], "o", color=color, ms=4)
+                axes.annotate(
+                    _short(at, chart),
+                    (x, y),
+                    xytext=(3, -11),
+                    textcoords="offset points",
+                    fontsize="x-small",
+                    color=color,
+                )
         axes.set_xlabel(m.text("sweep.spend"))
         axes.set_ylabel(m.text("sweep.award"))
         if series:
@@ -226,7 +242,9 @@ def plot_sweep(
     return axes
 
 
-Series = tuple[str, list[tuple[float, float]], list[tuple[float, float]], list[tuple[float, float]]]
+Series = tuple[
+    str, list[tuple[float, float]], list[tuple[float, float]], list[tuple[float, float, Decimal]]
+]
 
 
 def _series(sweep: Sweep, program: str | None, place: str | None, m: Any) -> list[Series]:
@@ -269,7 +287,7 @@ def _curve(sweep: Sweep, key: str | None, place: str, label: str) -> Series:
             value = pair[end]
             if value is not None:
                 ends[end].append((point.amount, value))
-    marks: list[tuple[float, float]] = []
+    marks: list[tuple[float, float, Decimal]] = []
     if key is not None:
         fen = Decimal("0.01")
         for bend in sweep.bends:
@@ -278,7 +296,7 @@ def _curve(sweep: Sweep, key: str | None, place: str, label: str) -> Series:
             for name in bend.ends:
                 end = 0 if name == "low" else 1
                 ends[end] += [(bend.at - fen, bend.before), (bend.at, bend.after)]
-            marks.append((_wan(bend.at), _wan(bend.after)))
+            marks.append((_wan(bend.at), _wan(bend.after), bend.at))
     low, high = (sorted(set(e)) for e in ends)
     return (
         label,
