@@ -390,3 +390,31 @@ def test_rounding_at_every_step_reports_where_the_engine_binds() -> None:
 
     assert binds(bend.at) and not binds(bend.at - Decimal("0.01"))
     assert "stops growing" in s.describe("en")[0]
+
+
+def test_assumptions_settled_amounts_and_limits() -> None:
+    shanghai = {
+        "applicant": {"kind": "enterprise", "city": "shanghai"},
+        "purchases": [{"item": "compute", "use": "training", "amount": "100万",
+                       "settled": "50万", "signed": "2025-09-15"}],
+    }  # fmt: skip
+    plain = sweep(shanghai, ["100万"], as_of="2025-12-31")
+    assumed = sweep(shanghai, ["100万"], as_of="2025-12-31", assume=["shanghai-early-small"])
+    key = "shanghai.compute-voucher"
+    expected = {
+        switched: aivoucher.estimate(
+            {**shanghai, "purchases": [{**shanghai["purchases"][0], "settled": "100万"}]},
+            as_of="2025-12-31",
+            assume=switched,
+        ).award(key)
+        for switched in ((), ("shanghai-early-small",))
+    }
+    # The settled amount follows the swept amount: 100万 settled in full.
+    assert plain.at("100万").awards[key] == (expected[()].low, expected[()].high)
+    on = expected[("shanghai-early-small",)]
+    assert assumed.at("100万").awards[key] == (on.low, on.high)
+    assert assumed.at("100万").awards[key] != plain.at("100万").awards[key]
+    with pytest.raises(InputError, match="at most"):
+        sweep(CHENGDU, range(3000))
+    with pytest.raises(InputError):
+        sweep(CHENGDU, ["1万"], assume=["no-such-reading"])
