@@ -27,6 +27,7 @@ from .errors import (
     AivoucherError,
     AmountError,
     InputError,
+    MissingDependencyError,
     ProfileError,
     RuleFileError,
     UnknownCityError,
@@ -38,6 +39,7 @@ from .result import Award, Estimate
 
 if TYPE_CHECKING:
     from .comparison import Comparison, compare
+    from .curves import Bend, Sweep, SweepPoint, sweep
     from .registry import RuleSet
     from .whatif import Grid, vary, what_narrows
 
@@ -48,14 +50,18 @@ __all__ = [
     "AmountError",
     "Applicant",
     "Award",
+    "Bend",
     "Comparison",
     "Estimate",
     "Grid",
     "InputError",
+    "MissingDependencyError",
     "Profile",
     "ProfileError",
     "Purchase",
     "RuleFileError",
+    "Sweep",
+    "SweepPoint",
     "UnknownCityError",
     "UnknownProgramError",
     "__version__",
@@ -68,6 +74,7 @@ __all__ = [
     "parse_amount",
     "parse_profile",
     "parse_rate",
+    "sweep",
     "vary",
     "what_narrows",
 ]
@@ -113,6 +120,11 @@ _DECISIONS = {
     "vary": ".whatif",
     "Grid": ".whatif",
     "what_narrows": ".whatif",
+    # the module is `curves`: a submodule named `sweep` would shadow the function
+    "sweep": ".curves",
+    "Sweep": ".curves",
+    "Bend": ".curves",
+    "SweepPoint": ".curves",
 }
 
 

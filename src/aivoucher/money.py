@@ -195,9 +195,10 @@ def format_money(amount: Decimal, locale: str = "zh", *, compact: bool = False) 
     return format_currency(amount, CURRENCY, locale=loc)
 
 
-def format_wan(amount: Decimal) -> str:
-    """Chinese compact notation (``480万``, ``1.2亿``), as policy texts write amounts."""
-    return format_compact_decimal(amount, locale="zh_CN", fraction_digits=6)
+def format_wan(amount: Decimal, fraction_digits: int = 6) -> str:
+    """Chinese compact notation (``480万``, ``1.2亿``), as policy texts write amounts; six
+    fraction digits of 万 are exact to the fen."""
+    return format_compact_decimal(amount, locale="zh_CN", fraction_digits=fraction_digits)
 
 
 def format_rate(rate: Decimal, locale: str = "en") -> str:

@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pandas import DataFrame
+
     from .profile import Profile
     from .schema import Program, Prose
 
@@ -244,6 +246,14 @@ class Estimate:
         from .render.text import render_text
 
         return render_text(self, locale=locale)
+
+    def to_frame(self, *, locale: str = "en", steps: bool = False) -> DataFrame:
+        """A pandas DataFrame: one row per award (program, version, place, name, eligible,
+        low, high, counted, missing), or with ``steps`` one row per trace step. Money columns
+        hold exact ``Decimal`` values; needs the ``notebook`` extra."""
+        from .frames import estimate_frame
+
+        return estimate_frame(self, locale=locale, steps=steps)
 
     def _repr_html_(self) -> str:
         from .render.html import render_estimate_html

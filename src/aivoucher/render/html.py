@@ -6,11 +6,15 @@ escaped; the HTML uses no scripts.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..result import Award, Estimate
 from .messages import messages
 
-__all__ = ["render_award_html", "render_estimate_html"]
+if TYPE_CHECKING:
+    from ..curves import Sweep
+
+__all__ = ["render_award_html", "render_estimate_html", "render_sweep_html"]
 
 
 def _details(award: Award, locale: str) -> str:
@@ -78,3 +82,30 @@ def render_estimate_html(estimate: Estimate, locale: str = "en") -> str:
         f"<br><small>{escape(m.text('maxima'))}</small></p>"
         f"<table>{_HEAD}{rows}</table></div>"
     )
+
+
+def render_sweep_html(sweep: Sweep, locale: str = "en") -> str:
+    """A table of the spend curves (one column per program and the total; one row per place
+    and amount) and the bends as sentences."""
+    m = messages(locale)
+    keys = list(sweep.programs)
+    many = len(sweep.places) > 1
+    head = (
+        (f"<th>{escape(m.text('sweep.place'))}</th>" if many else "")
+        + f"<th>{escape(m.text('sweep.amount'))}</th>"
+        + "".join(f"<th>{escape(m.program_label(sweep.programs[k]))}</th>" for k in keys)
+        + f"<th>{escape(m.text('sweep.total'))}</th>"
+    )
+    rows = []
+    for point in sweep.points:
+        cells = [f"<td>{escape(m.place(point.place))}</td>"] if many else []
+        cells.append(f"<td>{escape(m.short_money(point.amount))}</td>")
+        for key in keys:
+            low, high = point.awards.get(key, (None, None))
+            text = "—" if low is None or high is None else m.bounds((low, high))
+            cells.append(f"<td>{escape(text)}</td>")
+        cells.append(f"<td><b>{escape(m.bounds(point.total))}</b></td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    bends = "".join(f"<li>{escape(line)}</li>" for line in sweep.describe(locale))
+    listing = f"<p><b>{escape(m.text('sweep.bends'))}</b></p><ul>{bends}</ul>" if bends else ""
+    return f"<div><table><tr>{head}</tr>{''.join(rows)}</table>{listing}</div>"
