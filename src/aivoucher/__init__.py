@@ -32,6 +32,7 @@ from .errors import (
     UnknownCityError,
     UnknownProgramError,
 )
+from .i18n import get_locale, set_locale
 from .money import format_money, parse_amount, parse_rate
 from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
 from .result import Award, Estimate
@@ -58,11 +59,13 @@ __all__ = [
     "bundled_rules",
     "estimate",
     "format_money",
+    "get_locale",
     "load_profile",
     "load_rules",
     "parse_amount",
     "parse_profile",
     "parse_rate",
+    "set_locale",
 ]
 
 

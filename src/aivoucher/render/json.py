@@ -58,7 +58,9 @@ def _step(step: Step) -> dict[str, Any]:
     }
 
 
-def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) -> dict[str, Any]:
+def award_to_dict(
+    award: Award, locale: str | None = None, labels: Sequence[str] = ()
+) -> dict[str, Any]:
     """One award; ``labels`` are the profile's purchase labels (``id`` or ``#n``)."""
     m = messages(locale)
     p = award.program
@@ -82,7 +84,7 @@ def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) 
     }
 
 
-def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
+def estimate_to_dict(estimate: Estimate, locale: str | None = None) -> dict[str, Any]:
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
     return {
         "schema_version": SCHEMA_VERSION,
@@ -110,7 +112,7 @@ def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
 INDENT_LIMIT = 10_000
 
 
-def render_json(estimate: Estimate, locale: str = "en", *, indent: int | None = 2) -> str:
+def render_json(estimate: Estimate, locale: str | None = None, *, indent: int | None = 2) -> str:
     """The JSON text; indented unless the trace is very long (see :data:`INDENT_LIMIT`)."""
     if sum(len(a.steps) for a in estimate.awards) > INDENT_LIMIT:
         indent = None
