@@ -197,7 +197,8 @@ def render_program(program: Program, locale: str | None = None, columns: int | N
     t = m.text
     eff = program.effective
     lines = [
-        f"{program.key} — {program.name.zh} / {program.name.en}",
+        f"{program.key} — {m.name(program)}"
+        + ("" if m.locale == "zh" else f" ({program.name.zh})"),
         f"  {t('show.jurisdiction')}: {m.place(program.jurisdiction)}",
         f"  {t('show.status')}: {m.status(program.status)}; "
         f"{t('show.effective')} {m.window(eff.from_, eff.to)}",
