@@ -398,6 +398,7 @@ _TEXT = {
     "report.unnamed": ("（未填写名称）", "(name not given)"),
     "report.chart": ("补贴金额与采购金额", "Award against spend"),
     "report.how": ("计算过程", "How the amount is computed"),
+    "report.details": ("各项目明细", "Programs in detail"),
     "report.document": ("政策文件：{title}", "Policy document: {title}"),
     "report.issuer": (
         "发布机关：{issuer}；有效期：{window}",
@@ -444,9 +445,23 @@ class Messages:
         """The separator of a list: ``、`` in Chinese, ``, `` in English."""
         return self._sep
 
+    @property
+    def semi(self) -> str:
+        """Between clauses: ``；`` in Chinese, ``; `` in English."""
+        return "；" if self._i == 0 else "; "
+
+    def paren(self, text: str) -> str:
+        """``（text）`` in Chinese, `` (text)`` in English."""
+        return f"（{text}）" if self._i == 0 else f" ({text})"
+
+    @property
+    def colon(self) -> str:
+        """What follows a label: ``：`` in Chinese, ``: `` in English."""
+        return "：" if self._i == 0 else ": "
+
     def heading(self, key: str, **values: Any) -> str:
         """A label followed by a colon: ``计算过程：`` or ``Steps:``."""
-        return self.text(key, **values) + ("：" if self._i == 0 else ":")
+        return self.text(key, **values) + self.colon.rstrip()
 
     def text(self, key: Any, **values: Any) -> str:
         return str(_TEXT[key][self._i]).format(**values)
@@ -493,11 +508,11 @@ class Messages:
 
     def tier(self, tier: Tier) -> str:
         """``60% (start-up: yes)``: a rate tier with the conditions that choose it."""
-        when = "; ".join(
-            f"{self.fact(c.fact)}: {self.expected(c.fact, c.expected)}" for c in tier.when
+        when = self.semi.join(
+            f"{self.fact(c.fact)}{self.colon}{self.expected(c.fact, c.expected)}" for c in tier.when
         )
-        cap = f", {self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
-        return self.rates(tier.rate) + (f" ({when}{cap})" if when or cap else "")
+        cap = f"{self.sep}{self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
+        return self.rates(tier.rate) + (self.paren(when + cap) if when or cap else "")
 
     def value(self, value: Any) -> str:
         if value is None:

@@ -52,7 +52,7 @@ li { margin: 1px 0; }
 .steps li { font-size: 9.5pt; }
 sup { color: #0f766e; font-size: 7pt; }
 .notes li { font-size: 8.5pt; line-height: 1.4; margin: 2px 0; break-inside: avoid; }
-.notes .url { color: #0f766e; word-break: break-all; }
+.notes .url { color: #0f766e; overflow-wrap: anywhere; }
 .disclaimer { margin-top: 16px; border-top: 1px solid #d1d5db; padding-top: 6px;
               color: #4b5563; font-size: 8.5pt; break-inside: avoid; }
 .chart { break-inside: avoid; page-break-inside: avoid; }
@@ -208,9 +208,11 @@ def _others(estimate: Estimate, m: Messages) -> str:
     lines: list[str] = []
     for a in arranged.conditional:
         amount = format_money(a.high, "zh", compact=True) if a.high is not None else "—"
-        lines.append(f"{_name(a, m)}: {m.text('up_to', amount=amount)} — {conditional_why(a, m)}")
+        lines.append(
+            f"{_name(a, m)}{m.colon}{m.text('up_to', amount=amount)} — {conditional_why(a, m)}"
+        )
     for a in arranged.unpublished:
-        lines.append(f"{_name(a, m)}: {m.sep.join(m.reason(r) for r in a.reasons)}")
+        lines.append(f"{_name(a, m)}{m.colon}{m.sep.join(m.reason(r) for r in a.reasons)}")
     lines += [group_line(g, m) for g in arranged.ineligible]
     if not lines:
         return ""
@@ -258,7 +260,7 @@ def render_report(
         f"</header>"
         + _summary(estimate, m, counted)
         + _profile(estimate, m)
-        + (f"<h2>{_e(m.text('report.how'))}</h2>{sections}" if sections else "")
+        + (f"<h2>{_e(m.text('report.details'))}</h2>{sections}" if sections else "")
         + _assumptions(counted + list(parts(estimate).conditional), m)
         + _others(estimate, m)
         + _footnotes(notes, m)

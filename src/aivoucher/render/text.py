@@ -26,7 +26,7 @@ COLUMNS = 100
 
 def _label(award: Award, m: Messages) -> str:
     p = award.program
-    return f"{m.place(p.jurisdiction)} · {m.name(p)} ({p.key})"
+    return f"{m.place(p.jurisdiction)} · {m.name(p)}{m.paren(p.key)}"
 
 
 def _heading(award: Award, m: Messages) -> str:
@@ -77,9 +77,9 @@ def group_line(group: Group, m: Messages) -> str:
         places = dict.fromkeys(m.place(a.program.jurisdiction) for a in group.awards)
         return m.text("group.other_places", programs=programs, places=m.sep.join(places))
     if group.kind == "not_in_force":
-        return m.text("group.not_in_force", programs=programs) + f" ({keys})"
+        return m.text("group.not_in_force", programs=programs) + m.paren(keys)
     reason = m.reason(group.reason) if group.reason else m.text("ineligible")
-    return m.text("group.reason", programs=programs, reason=reason) + f" ({keys})"
+    return m.text("group.reason", programs=programs, reason=reason) + m.paren(keys)
 
 
 def notices(estimate: Estimate, m: Messages) -> list[str]:
@@ -116,7 +116,7 @@ def render_text(estimate: Estimate, locale: str | None = None, detail: Detail = 
     arranged = parts(estimate)
     out = _preamble(estimate, m)
     out += wrap(m.text("maxima"), COLUMNS)
-    out += [f"{m.text('stacking')}: {m.stacking(note)}" for note in estimate.stacking]
+    out += [f"{m.text('stacking')}{m.colon}{m.stacking(note)}" for note in estimate.stacking]
     if verbose and estimate.uncounted:
         out.append(m.text("uncounted", programs=", ".join(estimate.uncounted)))
     out.append("")
@@ -130,7 +130,7 @@ def render_text(estimate: Estimate, locale: str | None = None, detail: Detail = 
             else:
                 amount = m.amount_range(award.high, award.high)
                 why = conditional_why(award, m)
-                out.append(f"  {_label(award, m)}: {m.text('up_to', amount=amount)} — {why}")
+                out.append(f"  {_label(award, m)}{m.colon}{m.text('up_to', amount=amount)} — {why}")
         out.append("")
     if arranged.unpublished:
         out.append(m.text("no_amount_heading", n=len(arranged.unpublished)))
@@ -139,7 +139,7 @@ def render_text(estimate: Estimate, locale: str | None = None, detail: Detail = 
                 out.append(_indented(render_award(award, m.locale, steps=False)))
             else:
                 why = m.sep.join(m.reason(r) for r in award.reasons)
-                out += wrap(f"{_label(award, m)}: {why}", COLUMNS, "  ", "      ")
+                out += wrap(f"{_label(award, m)}{m.colon}{why}", COLUMNS, "  ", "      ")
         out.append("")
     ineligible = [a for g in arranged.ineligible for a in g.awards]
     if ineligible:
@@ -169,7 +169,7 @@ def _summary(estimate: Estimate, m: Messages) -> str:
         (
             _label(a, m),
             f"{m.text('up_to', amount=m.amount_range(a.high, a.high))}"
-            f" — {m.text('not_counted')}: {conditional_why(a, m)}",
+            f" — {m.text('not_counted')}{m.colon}{conditional_why(a, m)}",
         )
         for a in arranged.conditional
     ]
@@ -199,70 +199,70 @@ def render_program(program: Program, locale: str | None = None, columns: int | N
     lines = [
         f"{program.key} — {m.name(program)}"
         + ("" if m.locale == "zh" else f" ({program.name.zh})"),
-        f"  {t('show.jurisdiction')}: {m.place(program.jurisdiction)}",
-        f"  {t('show.status')}: {m.status(program.status)}; "
+        f"  {t('show.jurisdiction')}{m.colon}{m.place(program.jurisdiction)}",
+        f"  {t('show.status')}{m.colon}{m.status(program.status)}{m.semi}"
         f"{t('show.effective')} {m.window(eff.from_, eff.to)}",
-        f"  {t('show.document')}: {program.document.title}"
-        + (f" ({program.document.number})" if program.document.number else ""),
-        f"  {t('show.issuer')}: {program.issuer}",
+        f"  {t('show.document')}{m.colon}{program.document.title}"
+        + (m.paren(program.document.number) if program.document.number else ""),
+        f"  {t('show.issuer')}{m.colon}{program.issuer}",
     ]
     if program.summary:
         lines.append(f"  {m.prose(program.summary)}")
-    lines.append(f"  {t('show.eligibility')}:")
+    lines.append(f"  {m.heading('show.eligibility')}")
     for cond in program.eligibility:
-        text = f"    - {m.fact(cond.fact)}: {m.expected(cond.fact, cond.expected)}"
+        text = f"    - {m.fact(cond.fact)}{m.colon}{m.expected(cond.fact, cond.expected)}"
         if cond.source and cond.quote:
             text += f"  ↳ {m.citation(program, cond.source, cond.quote)}"
         if cond.assumption:
-            text += f"  [{t('show.assumption')}: {cond.assumption}]"
+            text += f"  [{t('show.assumption')}{m.colon}{cond.assumption}]"
         lines.append(text)
-    lines.append(f"  {t('show.base')}: {t('base.' + program.base.of)}")
+    lines.append(f"  {t('show.base')}{m.colon}{t('base.' + program.base.of)}")
     if program.base.prorate is not None:
         period = m.window(program.base.prorate.from_, program.base.prorate.to)
-        lines.append(f"  {t('show.prorated')}: {period}")
+        lines.append(f"  {t('show.prorated')}{m.colon}{period}")
     if program.rate.lump_sum is not None:
         lump = t("fixed", amount=m.bounds(program.rate.lump_sum.amount))
-        lines.append(f"  {t('show.award')}: {lump}")
+        lines.append(f"  {t('show.award')}{m.colon}{lump}")
     if program.rate.unpublished:
         unpublished = t(ReasonCode.RATE_UNPUBLISHED, text=m.prose(program.rate.unpublished))
-        lines.append(f"  {t('show.rate')}: {unpublished}")
+        lines.append(f"  {t('show.rate')}{m.colon}{unpublished}")
     for tier in program.rate.tiers:
-        text = f"  {t('show.rate')}: {m.tier(tier)}"
+        text = f"  {t('show.rate')}{m.colon}{m.tier(tier)}"
         if tier.source and tier.quote:
             text += f"  ↳ {m.citation(program, tier.source, tier.quote)}"
         lines.append(text)
     if program.rate.ceiling:
-        lines.append(f"  {t('show.ceiling')}: {m.rates(program.rate.ceiling.rate)}")
+        lines.append(f"  {t('show.ceiling')}{m.colon}{m.rates(program.rate.ceiling.rate)}")
     for cap in program.caps:
-        text = f"  {m.cap_per(cap.per)}: {m.bounds(cap.amount)}"
+        text = f"  {m.cap_per(cap.per)}{m.colon}{m.bounds(cap.amount)}"
         if cap.source and cap.quote:
             text += f"  ↳ {m.citation(program, cap.source, cap.quote)}"
         lines.append(text)
     if program.pool:
         lines.append(
-            f"  {m.pool_period(program.pool.period)}: {m.short_money(program.pool.amount)}"
+            f"  {m.pool_period(program.pool.period)}{m.colon}{m.short_money(program.pool.amount)}"
         )
     if program.support_years:
-        lines.append(f"  {t('show.support_years')}: {program.support_years.count}")
+        lines.append(f"  {t('show.support_years')}{m.colon}{program.support_years.count}")
     if program.minimum:
-        lines.append(f"  {t('show.minimum')}: {m.short_money(program.minimum.amount)}")
+        lines.append(f"  {t('show.minimum')}{m.colon}{m.short_money(program.minimum.amount)}")
     r = program.rounding
     unit = t(f"unit.{r.unit}", places=r.places)
     each = t("rounding.each_step" if r.at == "each_step" else "rounding.end")
-    lines.append(f"  {t('show.rounding')}: {unit}, {t(f'mode.{r.mode}')}, {each}")
+    lines.append(f"  {t('show.rounding')}{m.colon}{unit}{m.sep}{t(f'mode.{r.mode}')}{m.sep}{each}")
     lines += [f"  {note}" for note in m.program_notes(program)]
-    lines.append(f"  {t('show.sources')}:")
+    lines.append(f"  {m.heading('show.sources')}")
     for s in program.sources:
         where = s.url or t("show.seed", seed=s.seed)
-        lines.append(f"    [{s.id}] {s.title} ({m.confidence(s.confidence)}) {where}")
+        lines.append(f"    [{s.id}] {s.title}{m.paren(m.confidence(s.confidence))} {where}")
         lines.append(f"        “{s.quote}”")
     if program.ambiguities:
-        lines.append(f"  {t('show.open_points')}:")
+        lines.append(f"  {m.heading('show.open_points')}")
         for a in program.ambiguities:
             lines.append(f"    [{a.id}] {m.prose(a.question)}")
-            lines.append(f"        → {m.prose(a.choice)} ({m.prose(a.why)})")
+            lines.append(f"        → {m.prose(a.choice)}{m.paren(m.prose(a.why))}")
     if program.history:
-        lines.append(f"  {t('show.history')}:")
+        lines.append(f"  {m.heading('show.history')}")
         for h in program.history:
             lines.append(f"    {h.date} {h.version} ({m.status(h.status)}): {m.prose(h.summary)}")
     return "\n".join(_wrap_lines(lines, columns)) + "\n"
@@ -278,16 +278,25 @@ def render_rows(
     place_w = max((width(str(r["place"])) for r in rows), default=0)
     lines: list[str] = []
     for key, r in zip(keys, rows, strict=True):
-        window = f"{r['from']} – {r['to'] or '…'}"
         head = f"{pad(key, key_w)}  {pad(str(r['place']), place_w)}  "
-        text = f"{r['name']} [{m.status(str(r['status']))}, {window}]"
-        lines += wrap(text, columns, head, " " * width(head))
-        detail = f"{m.text('show.rates')} " + " / ".join(r["rates"])
-        detail += "".join(f"; {x}" for x in [*r["caps"], *([r["pool"]] if r["pool"] else [])])
+        lines += wrap(str(r["name"]), columns, head, " " * width(head))
+        window = f"{r['from']} – {r['to'] or '…'}"
+        rates = f"{m.text('show.rates')} " + " / ".join(r["rates"])
+        detail = m.semi.join(
+            [
+                m.status(str(r["status"])),
+                window,
+                rates,
+                *r["caps"],
+                *([r["pool"]] if r["pool"] else []),
+            ]
+        )
         lines += wrap(detail, columns, "    ", "      ")
         if r["switches"]:
             lines += wrap(f"--assume: {', '.join(r['switches'])}", columns, "    ", "      ")
         if r["qualifications"]:
             quals = ", ".join(r["qualifications"])
-            lines += wrap(f"{m.text('show.qualifications')}: {quals}", columns, "    ", "      ")
+            lines += wrap(
+                f"{m.text('show.qualifications')}{m.colon}{quals}", columns, "    ", "      "
+            )
     return "\n".join(lines) + "\n"
