@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .engine import compile_program
-from .errors import InputError
+from .errors import InputError, RuleFileError
 from .registry import Entry, RuleSet, example_profile, load_program, rule_files
 from .result import Award, ReasonCode
 from .schema import Example
@@ -85,11 +85,30 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
     return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
 
 
+def _unknown_stacking(entries: list[Entry]) -> list[InputError]:
+    """Stacking relations that name a program no rule file in the set defines."""
+    known = {e.program.id for e in entries}
+    return [
+        RuleFileError(
+            f"stacking relation names unknown program {st.program!r}",
+            file=str(e.path),
+            field=f"stacking[{i}].program",
+        )
+        for e in entries
+        for i, st in enumerate(e.program.stacking)
+        if st.program not in known
+    ]
+
+
 def check_directory(directory: str | Path) -> CheckReport:
     """Validate every rule file under ``directory`` and run every example; collect all failures
     instead of stopping at the first."""
     root = Path(directory)
+    if not root.is_dir():
+        raise RuleFileError("not a directory of rule files", file=str(directory))
     files = rule_files(root)
+    if not files:
+        raise RuleFileError("no rule files (*.yaml) in this directory", file=str(directory))
     errors: list[InputError] = []
     entries: list[Entry] = []
     for path in files:
@@ -103,5 +122,6 @@ def check_directory(directory: str | Path) -> CheckReport:
         RuleSet(entries, root)
     except InputError as exc:
         errors.append(exc)
+    errors += _unknown_stacking(entries)
     outcomes = [run_example(e, i) for e in entries for i in range(len(e.program.examples))]
     return CheckReport(len(files), tuple(errors), tuple(outcomes))

@@ -8,8 +8,10 @@ Exit codes: 0 success; 2 bad input (one line naming the file, line or field, no 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -36,10 +38,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
+    from .dates import parse_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a valid date (YYYY-MM-DD): {text!r}") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> _Parser:
@@ -129,9 +133,10 @@ def _profile(args: argparse.Namespace) -> Profile:
     from .profile import load_profile, parse_profile
 
     if args.profile == "-":
-        from .documents import parse_yaml
+        from .documents import PROFILE_LIMITS, parse_yaml, read_stream
 
-        return parse_profile(parse_yaml(sys.stdin.read(), source="<stdin>"), source="<stdin>")
+        text = read_stream(sys.stdin.buffer, PROFILE_LIMITS, "<stdin>")
+        return parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
     return load_profile(args.profile)
 
 
@@ -207,8 +212,6 @@ def _check(args: argparse.Namespace) -> int:
     from .registry import bundled_rules_dir
 
     directory = Path(args.directory or args.rules or bundled_rules_dir())
-    if not directory.is_dir():
-        raise InputError("not a directory of rule files", file=str(directory))
     report = check_directory(directory)
     for error in report.errors:
         print(f"error: {error}")
@@ -246,17 +249,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
         args = _parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        status = _COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return status
     except _ArgumentError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        return 0
+    except OSError as exc:
+        if exc.filename is not None:  # not a failed write to standard output
+            raise
+        _output_lost(exc)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _output_lost(exc: OSError) -> None:
+    """Standard output could not be written (a closed pipe, a full disk): say so once, and keep
+    the interpreter from failing again when it flushes the same stream at exit."""
+    with contextlib.suppress(OSError):
+        print(f"error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from .dates import add_years
 from .jurisdictions import province_of
 from .money import FEN, ZERO, Rounding
 from .profile import Profile, Purchase
@@ -65,13 +66,6 @@ def _cite(element: Any) -> Cites:
     source = getattr(element, "source", None)
     quote = getattr(element, "quote", None)
     return ((source, quote),) if source and quote else ()
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class _YearContext:
@@ -160,7 +154,7 @@ def _tester(cond: Condition) -> Callable[[Any], bool]:
         return lambda v: v is True
     if cond.max_years is not None:
         years = cond.max_years
-        return lambda v: v[1] <= _add_years(v[0], years)
+        return lambda v: v[1] <= add_years(v[0], years)
     if cond.max is not None:
         limit = cond.max
         return lambda v: v <= limit

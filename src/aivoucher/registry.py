@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .dates import parse_date
 from .documents import RULE_LIMITS, line_of, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
 from .errors import InputError, RuleFileError, UnknownProgramError
@@ -182,6 +183,8 @@ class RuleSet:
         (drafts, superseded versions, expired programs) with the reason. ``assume`` switches on
         readings the rule files offer as options (``aivoucher programs`` lists them).
         """
+        programs = _names(programs, "programs", "program ids")
+        assume = _names(assume, "assume", "assumption names")
         prof = parse_profile(profile)
         day = _as_of(as_of)
         switches = self._check_switches(assume)
@@ -253,6 +256,22 @@ class RuleSet:
                 )
 
 
+def _names(value: Iterable[str] | None, argument: str, what: str) -> Any:
+    """A list of names, refusing a lone string (which would be iterated letter by letter)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{argument} must be a list of {what}, not a single string: "
+            f"write {argument}=[{value!r}]"
+        )
+    names = list(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{argument} must hold {what} (text), not {type(name).__name__}")
+    return names
+
+
 def _as_of(value: dt.date | str | None) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -261,9 +280,9 @@ def _as_of(value: dt.date | str | None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InputError(f"not a valid date (YYYY-MM-DD): {value!r}", field="as_of") from None
+        return parse_date(value)
+    except ValueError as exc:
+        raise InputError(str(exc), field="as_of") from None
 
 
 def load_rules(directory: str | Path) -> RuleSet:
@@ -273,6 +292,8 @@ def load_rules(directory: str | Path) -> RuleSet:
     if not root.is_dir():
         raise RuleFileError("not a directory of rule files", file=str(directory))
     files = rule_files(root)
+    if not files:
+        raise RuleFileError("no rule files (*.yaml) in this directory", file=str(directory))
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
     return _load(root.resolve(), stamp)
 

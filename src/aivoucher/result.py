@@ -124,13 +124,14 @@ class Assumption:
 
 @dataclass(frozen=True, slots=True)
 class StackingNote:
-    """Two programs that draw on the same purchases, and how the totals treat them.
+    """Programs that draw on the same purchases, and how the totals treat them.
 
-    ``relation`` is ``stackable``, ``exclusive`` or ``unknown`` (no rule file says);
+    ``relation`` is ``stackable`` or ``exclusive`` (a pair the rule files relate), or ``unknown``
+    (no rule file says: every program of the group, which may be more than two);
     ``ceiling`` is the combined rate limit a stackable pair declares, if any.
     """
 
-    programs: tuple[str, str]
+    programs: tuple[str, ...]
     relation: str
     purchases: tuple[str, ...]
     ceiling: Decimal | None = None

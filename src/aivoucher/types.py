@@ -14,24 +14,11 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, ValidationError
 
 from . import jurisdictions
+from .dates import parse_date
 from .errors import InputError
 from .money import canonical, parse_amount
 
 __all__ = ["Amount", "CityId", "Date", "error_path", "first_error", "parse_path"]
-
-
-def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            shown = value if len(value) <= 40 else value[:37] + "..."
-            raise ValueError(f"not a valid date (YYYY-MM-DD): {shown!r}") from None
-    raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
 
 
 # Each type parses with one of the library's parsers and serialises back to a form it accepts
@@ -42,7 +29,7 @@ _DATE_OUT = PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used=
 Amount = Annotated[
     Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int), _DECIMAL_OUT
 ]
-Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
+Date = Annotated[dt.date, PlainValidator(parse_date, json_schema_input_type=dt.date), _DATE_OUT]
 CityId = Annotated[str, PlainValidator(jurisdictions.city, json_schema_input_type=str)]
 
 

@@ -202,9 +202,9 @@ _TEXT = {
     ),
     "step.total": ("合计：{amount}", "total: {amount}"),
     "stacking.unknown": (
-        "{a} 与 {b} 均计入采购 {purchases}，叠加规则未明确：合计下限只计较高一项，上限两项全计",
-        "{a} and {b} both count purchase {purchases} and no text says whether they stack: the "
-        "total counts the larger award at the low end and both at the high end",
+        "{programs} 均计入采购 {purchases}，叠加规则未明确：合计下限只计其中最高一项，上限全部计入",
+        "{programs} all count purchase {purchases} and no text says whether they stack: the "
+        "total counts the largest award at the low end and all of them at the high end",
     ),
     "stacking.exclusive": (
         "{a} 与 {b} 不可叠加（采购 {purchases}）：合计只计较高一项",
@@ -760,6 +760,12 @@ class Messages:
         )
 
     def stacking(self, note: StackingNote) -> str:
+        if note.relation == "unknown":
+            return self.text(
+                "stacking.unknown",
+                programs=self._sep.join(note.programs),
+                purchases=self._sep.join(note.purchases),
+            )
         a, b = note.programs
         ceiling = (
             ""
