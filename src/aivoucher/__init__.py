@@ -27,6 +27,7 @@ from .errors import (
     AivoucherError,
     AmountError,
     InputError,
+    MissingDependencyError,
     ProfileError,
     RuleFileError,
     UnknownCityError,
@@ -38,6 +39,7 @@ from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
 from .result import Award, Estimate
 
 if TYPE_CHECKING:
+    from .curves import Bend, Sweep, SweepPoint, sweep
     from .registry import RuleSet
 
 __version__ = "0.1.0"
@@ -47,12 +49,16 @@ __all__ = [
     "AmountError",
     "Applicant",
     "Award",
+    "Bend",
     "Estimate",
     "InputError",
+    "MissingDependencyError",
     "Profile",
     "ProfileError",
     "Purchase",
     "RuleFileError",
+    "Sweep",
+    "SweepPoint",
     "UnknownCityError",
     "UnknownProgramError",
     "__version__",
@@ -66,6 +72,7 @@ __all__ = [
     "parse_profile",
     "parse_rate",
     "set_locale",
+    "sweep",
 ]
 
 
@@ -100,4 +107,9 @@ def __getattr__(name: str) -> Any:
         from . import registry
 
         return getattr(registry, name)
+    if name in ("sweep", "Sweep", "Bend", "SweepPoint"):
+        # The module is `curves`: a submodule named `sweep` would shadow the function.
+        from . import curves
+
+        return getattr(curves, name)
     raise AttributeError(f"module 'aivoucher' has no attribute {name!r}")

@@ -14,6 +14,7 @@ __all__ = [
     "AivoucherError",
     "AmountError",
     "InputError",
+    "MissingDependencyError",
     "ProfileError",
     "RuleFileError",
     "UnknownCityError",
@@ -91,3 +92,15 @@ class UnknownCityError(InputError):
 
 class UnknownProgramError(InputError):
     """A program id that no loaded rule file defines."""
+
+
+class MissingDependencyError(AivoucherError, ImportError):
+    """An optional dependency (pandas, matplotlib: ``aivoucher[notebook]``) is not installed."""
+
+    def __init__(self, message: str, *, package: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.package = package
+
+    def __str__(self) -> str:
+        return self.message

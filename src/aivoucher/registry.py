@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -27,6 +27,9 @@ from .result import Award, Estimate
 from .schema import Program, Prose
 from .stacking import combine, counted
 from .types import error_path, first_error, parse_path
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "Entry",
@@ -156,6 +159,13 @@ class RuleSet:
                     return entry
         in_force_status = [e for e in versions if e.program.status == "in_force"]
         return (in_force_status or versions)[-1]
+
+    def to_frame(self, *, locale: str = "en") -> DataFrame:
+        """The program catalogue as a pandas DataFrame, one row per rule file (the rows of
+        ``aivoucher programs``); needs the ``notebook`` extra."""
+        from .frames import catalogue_frame
+
+        return catalogue_frame(self, locale=locale)
 
     @property
     def switches(self) -> dict[str, Prose]:

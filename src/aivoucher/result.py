@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from pandas import DataFrame
+
     from .profile import Profile
     from .schema import Program, Prose
 
@@ -229,6 +231,14 @@ class Estimate:
 
             raise InputError(f"unknown detail {detail!r}", field="detail")
         return render_text(self, locale, detail)
+
+    def to_frame(self, *, locale: str = "en", steps: bool = False) -> DataFrame:
+        """A pandas DataFrame: one row per award (program, version, place, name, eligible,
+        low, high, counted, missing), or with ``steps`` one row per trace step. Money columns
+        hold exact ``Decimal`` values; needs the ``notebook`` extra."""
+        from .frames import estimate_frame
+
+        return estimate_frame(self, locale=locale, steps=steps)
 
     def to_html(self, *, locale: str | None = None) -> str:
         """The notebook view (locale: the argument, else ``set_locale``'s)."""

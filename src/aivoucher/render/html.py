@@ -14,12 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..money import format_money
 from ..result import Award, Estimate
 from .messages import Messages, messages
 from .parts import Group, binding_caps, parts, rate_bounds
 from .text import conditional_why, notices
+
+if TYPE_CHECKING:
+    from ..curves import Sweep
 
 __all__ = [
     "FONT",
@@ -29,6 +33,7 @@ __all__ = [
     "muted",
     "render_award_html",
     "render_estimate_html",
+    "render_sweep_html",
     "section",
     "table",
 ]
@@ -289,3 +294,30 @@ def render_award_html(award: Award, locale: str | None = None) -> str:
             [[_program(award, m), escape(state) + "<br>" + trace(award, m)]],
         )
     return _wrap(body)
+
+
+def render_sweep_html(sweep: Sweep, locale: str = "en") -> str:
+    """A table of the spend curves (one column per program and the total; one row per place
+    and amount) and the bends as sentences."""
+    m = messages(locale)
+    keys = list(sweep.programs)
+    many = len(sweep.places) > 1
+    head = (
+        (f"<th>{escape(m.text('sweep.place'))}</th>" if many else "")
+        + f"<th>{escape(m.text('sweep.amount'))}</th>"
+        + "".join(f"<th>{escape(m.program_label(sweep.programs[k]))}</th>" for k in keys)
+        + f"<th>{escape(m.text('sweep.total'))}</th>"
+    )
+    rows = []
+    for point in sweep.points:
+        cells = [f"<td>{escape(m.place(point.place))}</td>"] if many else []
+        cells.append(f"<td>{escape(m.short_money(point.amount))}</td>")
+        for key in keys:
+            low, high = point.awards.get(key, (None, None))
+            text = "—" if low is None or high is None else m.bounds((low, high))
+            cells.append(f"<td>{escape(text)}</td>")
+        cells.append(f"<td><b>{escape(m.bounds(point.total))}</b></td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    bends = "".join(f"<li>{escape(line)}</li>" for line in sweep.describe(locale))
+    listing = f"<p><b>{escape(m.text('sweep.bends'))}</b></p><ul>{bends}</ul>" if bends else ""
+    return f"<div><table><tr>{head}</tr>{''.join(rows)}</table>{listing}</div>"

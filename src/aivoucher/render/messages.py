@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from .. import jurisdictions
 from ..i18n import LOCALES, resolve_locale
@@ -25,6 +26,9 @@ from ..result import (
     StepKind,
 )
 from ..schema import Program, Prose, Tier
+
+if TYPE_CHECKING:
+    from ..curves import Bend
 
 __all__ = ["LOCALES", "Messages", "messages"]
 
@@ -429,6 +433,49 @@ _TEXT = {
         "<Estimate {date} total {total}, {paying} paying of {n}>",
     ),
     "repr.award": ("<Award {program} {state} {amount}>", "<Award {program} {state} {amount}>"),
+    # spend curves (aivoucher.sweep)
+    "bend.stops": (
+        "{program}{ends}：采购额达到{amount}时不再增长（{cause}）",
+        "{program}{ends} stops growing at {amount} of spend ({cause})",
+    ),
+    "bend.slope": (
+        "{program}{ends}：采购额自{amount}起，每元采购所得资助由{before}变为{after}（{cause}）",
+        "{program}{ends}: from {amount} of spend, each yuan adds {after} instead of {before} "
+        "({cause})",
+    ),
+    "bend.jump": (
+        "{program}{ends}：采购额为{amount}时，资助由{before}变为{after}（{cause}）",
+        "{program}{ends} goes from {before} to {after} at {amount} of spend ({cause})",
+    ),
+    "bend.ends": ("（区间{ends}）", " ({ends} end)"),
+    "end.low": ("下限", "low"),
+    "end.high": ("上限", "high"),
+    "cause.binds": ("触及{label}{limit}", "{label} {limit} binds"),
+    "cause.frees": ("{label}{limit}不再约束", "{label} {limit} no longer binds"),
+    "cause.minimum.binds": ("低于最低申领额{limit}", "below the minimum award of {limit}"),
+    "cause.minimum.frees": ("达到最低申领额{limit}", "the minimum award of {limit} is reached"),
+    "cause.tier": (
+        "年度合同累计金额超过{limit}，适用另一档补贴比例",
+        "the year's contracts exceed {limit}: another rate tier applies",
+    ),
+    "cause.support_years": ("资助年限限制", "the limit on supported years"),
+    "cause.eligibility": ("是否符合条件发生变化", "eligibility changes"),
+    "sweep.amount": ("采购额", "spend"),
+    "sweep.place": ("注册地", "place"),
+    "sweep.in_place": ("注册于{place}：", "registered in {place}: "),
+    "sweep.total": ("合计", "total"),
+    "sweep.bends": ("拐点", "Bends"),
+    "sweep.award": ("资助额（万元）", "award (10,000 yuan)"),
+    "sweep.spend": ("采购额（万元）", "spend (10,000 yuan)"),
+    "chart.no_cjk_font": (
+        "未找到可显示中文的字体，图表改用英文标签（可安装 Noto Sans CJK 等字体）",
+        "no font with Chinese glyphs is installed: the chart uses English labels (install e.g. "
+        "Noto Sans CJK)",
+    ),
+    "missing_extra": (
+        "{what}需要 {package}：请安装 pip install 'aivoucher[notebook]'",
+        "{what} needs {package}: pip install 'aivoucher[notebook]'",
+    ),
 }
 
 
@@ -809,6 +856,59 @@ class Messages:
                 )
             )
         return lines
+
+    def program_label(self, program: Program) -> str:
+        """``成都 算力券`` / ``Chengdu Compute voucher``."""
+        place, name = self.place(program.jurisdiction), self.name(program)
+        if name.startswith(place):
+            return name
+        return f"{place}{'' if self._i == 0 else ' '}{name}"
+
+    def bend(self, bend: Bend, program: Program) -> str:
+        """One bend of a spend curve as a sentence."""
+        if bend.kind in ("cap", "pool"):
+            label = (
+                self.cap_per(bend.per or "")
+                if bend.kind == "cap"
+                else self.pool_period(bend.per or "")
+            )
+            key = "cause.binds" if bend.binds else "cause.frees"
+            cause = self.text(key, label=label, limit=self._limit(bend.limit))
+        elif bend.kind == "minimum":
+            key = "cause.minimum.binds" if bend.binds else "cause.minimum.frees"
+            cause = self.text(key, limit=self._limit(bend.limit))
+        else:
+            cause = self.text(f"cause.{bend.kind}", limit=self._limit(bend.limit))
+        ends = ""
+        if len(bend.ends) == 1:
+            ends = self.text("bend.ends", ends=self.text(f"end.{bend.ends[0]}"))
+        values = {
+            "program": self.program_label(program),
+            "ends": ends,
+            "amount": self.money(bend.at),
+            "cause": cause,
+        }
+        if bend.exact is not None and bend.slope_after == 0:
+            return self.text("bend.stops", **values)
+        if bend.exact is not None:
+            return self.text(
+                "bend.slope",
+                before=self._slope(bend.slope_before),
+                after=self._slope(bend.slope_after),
+                **values,
+            )
+        return self.text(
+            "bend.jump",
+            before=self.short_money(bend.before),
+            after=self.short_money(bend.after),
+            **values,
+        )
+
+    def _limit(self, limit: Decimal | None) -> str:
+        return "" if limit is None else format_money(limit, self.locale, compact=True)
+
+    def _slope(self, slope: Fraction) -> str:
+        return self.rate(Decimal(slope.numerator) / Decimal(slope.denominator))
 
     def citation(self, program: Program, source_id: str, quote: str) -> str:
         title = program.source(source_id).title
