@@ -95,3 +95,21 @@ def test_estimate_to_report_html() -> None:
     html = quickstart().to_report_html(locale="en")
     assert "AI compute-subsidy estimate" in html
     assert f"produced {dt.date.today().isoformat()}" in html
+
+
+def test_report_chart_is_drawn_from_the_sweep() -> None:
+    est = quickstart()
+    html = render_report(est, "en", today=TODAY)
+    chart = html[
+        html.index('<section class="chart">') : html.index("</section>", html.index("<svg"))
+    ]
+    assert "<svg" in chart and chart.count("<polyline") == 1  # one counted program
+    assert "now 800万" in chart and "Training-compute voucher" in chart
+    assert "<circle" in chart  # the cap's bend, marked
+    assert "stops growing at" in chart  # and said in words
+    assert html.index("What narrows") < html.index("<svg") < html.index("Programs in detail")
+
+
+def test_report_has_no_chart_without_a_counted_award() -> None:
+    est = aivoucher.estimate({"applicant": {"kind": "enterprise", "city": "guangzhou"}})
+    assert "<svg" not in render_report(est, "en", today=TODAY)

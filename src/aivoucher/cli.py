@@ -170,7 +170,7 @@ def _report(args: argparse.Namespace) -> int:
     if "assume_renewal" in inspect.signature(rules.estimate).parameters:
         options["assume_renewal"] = args.assume_renewal
     result = rules.estimate(_profile(args), **options)
-    html = render_report(result, args.locale)
+    html = render_report(result, args.locale, rules=rules)
     try:
         Path(args.output).write_text(html, encoding="utf-8")
     except OSError as exc:

@@ -401,6 +401,17 @@ _TEXT = {
     "report.kind_city": ("{kind}，注册地{city}", "{kind} registered in {city}"),
     "report.unnamed": ("（未填写名称）", "(name not given)"),
     "report.chart": ("补贴金额与采购金额", "Award against spend"),
+    "report.chart.about": (
+        "采购 {purchase} 的金额从0到{top}变化、其他采购不变时，"
+        "各计入合计项目的最高补贴额（万元）。",
+        "The most each counted program pays as purchase {purchase} runs from 0 to {top}, "
+        "the other purchases as in the profile (amounts in 万 = 10,000 yuan).",
+    ),
+    "report.chart.now": ("当前 {amount}", "now {amount}"),
+    "report.chart.low": ("{name}（下限）", "{name} (low end)"),
+    "report.chart.total": ("合计", "Total"),
+    "report.chart.x": ("采购额", "spend"),
+    "report.chart.y": ("补贴额", "award"),
     "report.how": ("计算过程", "How the amount is computed"),
     "report.details": ("各项目明细", "Programs in detail"),
     "report.document": ("政策文件：{title}", "Policy document: {title}"),

@@ -10,15 +10,22 @@ other programs in brief, and a dated disclaimer.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING
 
+from ..errors import InputError
 from ..money import format_money
-from ..result import Award, Estimate
+from ..result import AssumptionCode, Award, Estimate
 from ..schema import Program
 from .html import compact
 from .messages import Messages, messages
 from .parts import parts, rate_bounds
+from .svg import Series, line_chart
 from .text import conditional_why, group_line, notices
+
+if TYPE_CHECKING:
+    from ..registry import RuleSet
 
 __all__ = ["render_report"]
 
@@ -55,7 +62,8 @@ sup { color: #0f766e; font-size: 7pt; }
 .notes .url { color: #0f766e; overflow-wrap: anywhere; }
 .disclaimer { margin-top: 16px; border-top: 1px solid #d1d5db; padding-top: 6px;
               color: #4b5563; font-size: 8.5pt; break-inside: avoid; }
-.chart { break-inside: avoid; page-break-inside: avoid; }
+.chart, .keep { break-inside: avoid; page-break-inside: avoid; }
+svg text { font-size: 11px; }
 """
 
 
@@ -165,7 +173,10 @@ def _profile(estimate: Estimate, m: Messages) -> str:
         if rows
         else ""
     )
-    return f"<h2>{_e(m.text('report.profile'))}</h2><p>{_e(who)}</p>{table}"
+    return (
+        f'<section class="keep"><h2>{_e(m.text("report.profile"))}</h2>'
+        f"<p>{_e(who)}</p>{table}</section>"
+    )
 
 
 def _program_section(award: Award, m: Messages, notes: _Notes) -> str:
@@ -222,6 +233,84 @@ def _others(estimate: Estimate, m: Messages) -> str:
     )
 
 
+#: The chart runs from no spend to this multiple of the swept purchase's amount.
+_CHART_REACH = 3
+_CHART_STEPS = 30
+
+
+def _wan(amount: Decimal) -> str:
+    return format_money(amount, "zh", compact=True)
+
+
+def _chart(estimate: Estimate, m: Messages, counted: list[Award], rules: RuleSet | None) -> str:
+    """Award against spend for the counted programs, drawn from :func:`aivoucher.sweep` as
+    the largest purchase they draw on varies (the others as in the profile)."""
+    from ..curves import sweep
+
+    purchases = estimate.profile.purchases
+    used = {i for a in counted if a.high for i in a.purchases}
+    if not used:
+        return ""
+    index = max(sorted(used), key=lambda i: purchases[i].amount)
+    spend = purchases[index].amount
+    if spend <= 0:
+        return ""
+    fen = Decimal("0.01")
+    top = spend * _CHART_REACH
+    amounts = [(top * k / _CHART_STEPS).quantize(fen) for k in range(_CHART_STEPS + 1)]
+    switches = {
+        x.field
+        for a in estimate.awards
+        for x in a.assumptions
+        if x.code is AssumptionCode.SWITCH and x.field
+    }
+    try:
+        curves = sweep(
+            estimate.profile,
+            [*amounts, spend],
+            purchase=index,
+            as_of=estimate.as_of,
+            assume=sorted(switches),
+            rules=rules,
+        )
+    except InputError:
+        return ""
+    points = sorted((*curves.points, *curves.knots), key=lambda p: p.amount)
+    series: list[Series] = []
+    keys = [a.program.key for a in counted if a.program.key in curves.programs]
+    for key in keys:
+        name = m.name(curves.programs[key])
+        highs = [(p.amount, p.awards.get(key, (None, None))[1]) for p in points]
+        lows = [(p.amount, p.awards.get(key, (None, None))[0]) for p in points]
+        series.append(Series(name, [(x, y) for x, y in highs if y is not None]))
+        if any(lo != hi for (_, lo), (_, hi) in zip(lows, highs, strict=True)):
+            low_points = [(x, y) for x, y in lows if y is not None]
+            series.append(Series(m.text("report.chart.low", name=name), low_points, dashed=True))
+    if not series:
+        return ""
+    if len(keys) > 1:
+        total = [(p.amount, p.total[1]) for p in points]
+        series.append(Series(m.text("report.chart.total"), total, strong=True))
+    dots = [(b.at, b.after) for b in curves.bends if b.program in keys and "high" in b.ends]
+    svg = line_chart(
+        series,
+        label=_wan,
+        x_title=m.text("report.chart.x"),
+        y_title=m.text("report.chart.y"),
+        marker=(spend, m.text("report.chart.now", amount=_wan(spend))),
+        dots=dots,
+        title=m.text("report.chart"),
+    )
+    bends = [line for line in curves.describe(m.locale)]
+    label = purchases[index].label(index)
+    about = m.text("report.chart.about", purchase=label, top=_wan(top))
+    listing = f"<ul>{''.join(f'<li>{_e(b)}</li>' for b in bends)}</ul>" if bends else ""
+    return (
+        f'<section class="chart"><h2>{_e(m.text("report.chart"))}</h2>'
+        f'<p class="meta">{_e(about)}</p>{svg}{listing}</section>'
+    )
+
+
 def _footnotes(notes: _Notes, m: Messages) -> str:
     if not notes.items:
         return ""
@@ -242,9 +331,14 @@ def _footnotes(notes: _Notes, m: Messages) -> str:
 
 
 def render_report(
-    estimate: Estimate, locale: str | None = None, *, today: dt.date | None = None
+    estimate: Estimate,
+    locale: str | None = None,
+    *,
+    today: dt.date | None = None,
+    rules: RuleSet | None = None,
 ) -> str:
-    """The report as one HTML document; ``today`` dates it (default: the current date)."""
+    """The report as one HTML document; ``today`` dates it (default: the current date);
+    ``rules`` are the rule files the estimate used (for the chart; default: the bundled)."""
     m = messages(locale)
     produced = (today or dt.date.today()).isoformat()
     as_of = estimate.as_of.isoformat()
@@ -259,6 +353,7 @@ def render_report(
         f'<div class="meta">{_e(m.text("report.as_of", date=as_of, today=produced))}</div>'
         f"</header>"
         + _summary(estimate, m, counted)
+        + _chart(estimate, m, counted, rules)
         + _profile(estimate, m)
         + (f"<h2>{_e(m.text('report.details'))}</h2>{sections}" if sections else "")
         + _assumptions(counted + list(parts(estimate).conditional), m)
