@@ -188,7 +188,7 @@ def _programs(args: argparse.Namespace) -> int:
     from .render.text import render_rows
 
     if args.format == "markdown":
-        sys.stdout.write(catalogue_markdown(_rules(args)))
+        sys.stdout.write(catalogue_markdown(_rules(args), args.locale))
         return 0
     rows = program_rows(_rules(args), city=args.city, locale=args.locale)
     if args.format == "json":

@@ -296,28 +296,29 @@ def render_award_html(award: Award, locale: str | None = None) -> str:
     return _wrap(body)
 
 
-def render_sweep_html(sweep: Sweep, locale: str = "en") -> str:
+def render_sweep_html(sweep: Sweep, locale: str | None = None) -> str:
     """A table of the spend curves (one column per program and the total; one row per place
-    and amount) and the bends as sentences."""
+    and amount) and the bends as sentences, in the house style."""
     m = messages(locale)
     keys = list(sweep.programs)
     many = len(sweep.places) > 1
-    head = (
-        (f"<th>{escape(m.text('sweep.place'))}</th>" if many else "")
-        + f"<th>{escape(m.text('sweep.amount'))}</th>"
-        + "".join(f"<th>{escape(m.program_label(sweep.programs[k]))}</th>" for k in keys)
-        + f"<th>{escape(m.text('sweep.total'))}</th>"
-    )
+    headers = [
+        *([m.text("sweep.place")] if many else []),
+        m.text("sweep.amount"),
+        *(m.program_label(sweep.programs[k]) for k in keys),
+        m.text("sweep.total"),
+    ]
     rows = []
     for point in sweep.points:
-        cells = [f"<td>{escape(m.place(point.place))}</td>"] if many else []
-        cells.append(f"<td>{escape(m.short_money(point.amount))}</td>")
+        cells = [escape(m.place(point.place))] if many else []
+        cells.append(escape(m.short_money(point.amount)))
         for key in keys:
             low, high = point.awards.get(key, (None, None))
-            text = "—" if low is None or high is None else m.bounds((low, high))
-            cells.append(f"<td>{escape(text)}</td>")
-        cells.append(f"<td><b>{escape(m.bounds(point.total))}</b></td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    bends = "".join(f"<li>{escape(line)}</li>" for line in sweep.describe(locale))
-    listing = f"<p><b>{escape(m.text('sweep.bends'))}</b></p><ul>{bends}</ul>" if bends else ""
-    return f"<div><table><tr>{head}</tr>{''.join(rows)}</table>{listing}</div>"
+            cells.append(escape("—" if low is None or high is None else m.bounds((low, high))))
+        cells.append(f"<b>{escape(m.bounds(point.total))}</b>")
+        rows.append(cells)
+    first = 1 if many else 0
+    numeric = tuple(range(first, len(headers)))
+    bends = "".join(f"<li>{escape(line)}</li>" for line in sweep.describe(m.locale))
+    listing = section(m.text("sweep.bends")) + f"<ul>{bends}</ul>" if bends else ""
+    return _wrap(table(headers, rows, numeric=numeric) + listing)
