@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from itertools import pairwise
 
@@ -38,3 +39,15 @@ def test_chart_draws_series_marker_and_dots() -> None:
     assert svg.count("<polyline") == 2 and "<circle" in svg and ">now<" in svg
     assert "<a>" not in svg and "&lt;a&gt;" in svg
     assert "href" not in svg and "<script" not in svg
+
+
+def test_a_low_end_takes_its_programs_colour() -> None:
+    line = [(Decimal(0), Decimal(0)), (Decimal(1), Decimal(1))]
+    svg = line_chart(
+        [Series("a", line), Series("a low", line, dashed=True), Series("b", line)],
+        label=str,
+        x_title="x",
+        y_title="y",
+    )
+    colours = re.findall(r'<polyline [^>]*stroke="(#[0-9a-f]{6})"', svg)
+    assert colours[0] == colours[1] != colours[2]

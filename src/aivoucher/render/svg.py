@@ -21,7 +21,7 @@ _FONT = "'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif"
 @dataclass(frozen=True, slots=True)
 class Series:
     """One line: ``points`` are (x, y) pairs in drawing order; ``strong`` draws it thicker and
-    dark (a total), ``dashed`` dashed (a low end)."""
+    dark (a total), ``dashed`` dashed in the colour of the series before it (its low end)."""
 
     label: str
     points: Sequence[tuple[Decimal, Decimal]]
@@ -110,9 +110,13 @@ def line_chart(
             f'<text x="{x + 4:.1f}" y="{top + 12}" fill="#374151">{escape(marker[1])}</text>'
         )
     colours = iter(PALETTE)
-    legend = []
+    legend: list[tuple[str, Series]] = []
+    colour = PALETTE[0]
     for s in series:
-        colour = "#111827" if s.strong else next(colours, "#6b7280")
+        if s.strong:
+            colour = "#111827"
+        elif not (s.dashed and legend):
+            colour = next(colours, "#6b7280")
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in s.points)
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         stroke = 2.6 if s.strong else 1.8
