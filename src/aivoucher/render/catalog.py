@@ -92,7 +92,7 @@ def catalogue_markdown(rules: RuleSet, locale: str = "en") -> str:
             f"**{m.name(p)}** — {other}. {m.prose(p.summary)}".rstrip(),
             "",
         ]
-        number = f" ({p.document.number})" if p.document.number else ""
+        number = m.paren(p.document.number) if p.document.number else ""
         out.append(
             f"- {t('show.document')}: {p.document.title}{number}; "
             + t("show.issuer_of", issuer=p.issuer)

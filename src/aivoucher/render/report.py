@@ -182,7 +182,7 @@ def _profile(estimate: Estimate, m: Messages) -> str:
 def _program_section(award: Award, m: Messages, notes: _Notes) -> str:
     p = award.program
     steps = "".join(f"<li>{_e(m.step(s))}{notes.sup(award, s.cites)}</li>" for s in award.steps)
-    number = f" ({p.document.number})" if p.document.number else ""
+    number = m.paren(p.document.number) if p.document.number else ""
     window = m.window(p.effective.from_, p.effective.to)
     meta = (
         f'<div class="meta">{_e(m.text("report.document", title=p.document.title + number))}'
@@ -205,7 +205,8 @@ def _assumptions(awards: list[Award], m: Messages) -> str:
     if not seen:
         return ""
     items = "".join(
-        f"<li>{_e(text)} <span class='meta'>({_e(m.sep.join(dict.fromkeys(who)))})</span></li>"
+        f"<li>{_e(text)}<span class='meta'>{_e(m.paren(m.sep.join(dict.fromkeys(who))))}"
+        "</span></li>"
         for text, who in seen.items()
     )
     return (
