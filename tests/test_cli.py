@@ -290,19 +290,26 @@ def test_beijing_cases(capsys: Any, tmp_path: Path) -> None:
     assert any("2023-08-31" in r and "2023-09-01" in r for r in award["reasons"])
 
 
-def test_hangzhou_versions_differ_by_date(capsys: Any, tmp_path: Path) -> None:
+def test_hangzhou_purchases_are_judged_by_their_signing_date(capsys: Any, tmp_path: Path) -> None:
     profile = write(
         tmp_path,
         "applicant: {kind: enterprise, city: hangzhou, sme: true}\npurchases:\n"
-        "  - {item: compute, amount: 40万, signed: 2024-10-01, chip_origin: foreign,"
+        "  - {id: old, item: compute, amount: 40万, signed: 2024-10-01, chip_origin: foreign,"
+        " via_platform: true}\n"
+        "  - {id: new, item: compute, amount: 40万, signed: 2025-07-01, chip_origin: foreign,"
         " via_platform: true}\n",
     )
     args = ["--format", "json", "--program", "hangzhou.compute-voucher"]
     _, before, _ = run(capsys, "estimate", profile, "--as-of", "2024-12-31", *args)
     _, after, _ = run(capsys, "estimate", profile, "--as-of", "2025-07-01", *args)
-    old, new = _award(before, "hangzhou.compute-voucher"), _award(after, "hangzhou.compute-voucher")
-    assert (old["version"], old["high"]) == ("2024", "80000")  # 20% for other compute
-    assert (new["version"], new["high"]) == (None, "200000")  # 50% for an SME under 50万
+    # Known on 2024-12-31: the 2024 version only; the 2025 contract lies past its end.
+    old = {(a["version"], a.get("renewal", False)): a for a in json.loads(before)["awards"]}
+    assert old[("2024", False)]["high"] == "80000"  # 20% for other compute
+    assert old[("2024", False)]["purchases"] == ["old"]
+    # Known on 2025-07-01: each contract under the version in force when it was signed.
+    new = {a["version"]: a for a in json.loads(after)["awards"]}
+    assert (new["2024"]["high"], new["2024"]["purchases"]) == ("80000", ["old"])
+    assert (new[None]["high"], new[None]["purchases"]) == ("200000", ["new"])  # 50% for an SME
 
 
 def test_assume_switch(capsys: Any, tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def test_notebook_view_puts_the_decision_first() -> None:
     assert "<summary" in html and "Trace (9 steps)" in html
     # Ineligible programs are grouped, not one row each.
     assert html.count("<details") < 10
-    assert "21 programs of other places" in html
+    assert re.search(r"\d+ programs of other places", html)
 
 
 def test_notebook_view_names_what_the_total_depends_on() -> None:

@@ -39,8 +39,10 @@ from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
 from .result import Award, Estimate
 
 if TYPE_CHECKING:
+    from .comparison import Comparison, compare
     from .curves import Bend, Sweep, SweepPoint, sweep
     from .registry import RuleSet
+    from .whatif import Grid, vary, what_narrows
 
 __version__ = "0.1.0"
 
@@ -50,7 +52,9 @@ __all__ = [
     "Applicant",
     "Award",
     "Bend",
+    "Comparison",
     "Estimate",
+    "Grid",
     "InputError",
     "MissingDependencyError",
     "Profile",
@@ -63,6 +67,7 @@ __all__ = [
     "UnknownProgramError",
     "__version__",
     "bundled_rules",
+    "compare",
     "estimate",
     "format_money",
     "get_locale",
@@ -73,6 +78,8 @@ __all__ = [
     "parse_rate",
     "set_locale",
     "sweep",
+    "vary",
+    "what_narrows",
 ]
 
 
@@ -83,22 +90,40 @@ def estimate(
     as_of: dt.date | str | None = None,
     include_all: bool = False,
     assume: Iterable[str] = (),
+    assume_renewal: bool = False,
     rules: RuleSet | None = None,
 ) -> Estimate:
-    """What every program in force on ``as_of`` (default: today) would pay ``profile``.
+    """What every program known on ``as_of`` (default: today) would pay ``profile``.
 
-    ``profile`` is a :class:`Profile` or a mapping in the profile contract. ``programs``
-    restricts the estimate to some program ids; ``include_all`` also reports programs that are
-    not in force (drafts, superseded versions); ``rules`` evaluates another :class:`RuleSet`
-    (see :func:`load_rules`) instead of the bundled one; ``assume`` switches on readings the
-    rule files offer as options.
+    ``profile`` is a :class:`Profile` or a mapping in the profile contract. Each purchase is
+    judged under the version of each program in force on the day it was signed; ``as_of`` is
+    the date of knowledge (docs/time.md). ``programs`` restricts the estimate to some program
+    ids; ``include_all`` also reports versions that cover no purchase and drafts;
+    ``assume_renewal`` counts purchases signed after a program's last known version ends as if
+    it were renewed; ``rules`` evaluates another :class:`RuleSet` (see :func:`load_rules`)
+    instead of the bundled one; ``assume`` switches on readings the rule files offer as options.
     """
     from .registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
     return ruleset.estimate(
-        profile, programs=programs, as_of=as_of, include_all=include_all, assume=assume
+        profile,
+        programs=programs,
+        as_of=as_of,
+        include_all=include_all,
+        assume=assume,
+        assume_renewal=assume_renewal,
     )
+
+
+#: The decision helpers, imported on first use: name → module.
+_DECISIONS = {
+    "compare": ".comparison",
+    "Comparison": ".comparison",
+    "vary": ".whatif",
+    "Grid": ".whatif",
+    "what_narrows": ".whatif",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -112,4 +137,8 @@ def __getattr__(name: str) -> Any:
         from . import curves
 
         return getattr(curves, name)
+    if name in _DECISIONS:
+        import importlib
+
+        return getattr(importlib.import_module(_DECISIONS[name], __name__), name)
     raise AttributeError(f"module 'aivoucher' has no attribute {name!r}")

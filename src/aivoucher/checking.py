@@ -43,6 +43,16 @@ class CheckReport:
         return not self.errors and all(o.passed for o in self.outcomes)
 
 
+#: Reasons that name the fact a purchase or the applicant fails on.
+_FACT_REASONS = (
+    ReasonCode.CONDITION_FAILED,
+    ReasonCode.CONDITION_UNKNOWN,
+    ReasonCode.BEFORE_EFFECTIVE,
+    ReasonCode.AFTER_END,
+    ReasonCode.OTHER_VERSION,
+)
+
+
 def compare(example: Example, award: Award) -> list[str]:
     """How an award differs from an example's expectation (an empty list when it matches)."""
     exp = example.expect
@@ -57,11 +67,7 @@ def compare(example: Example, award: Award) -> list[str]:
         if want is not None and got != want:
             problems.append(f"{name}: expected {want}, got {got}")
     if exp.reason is not None:
-        facts = {
-            r.fact
-            for r in award.reasons
-            if r.code in (ReasonCode.CONDITION_FAILED, ReasonCode.CONDITION_UNKNOWN)
-        }
+        facts = {r.fact for r in award.reasons if r.code in _FACT_REASONS}
         if exp.reason not in facts:
             problems.append(f"reason: expected {exp.reason} among {sorted(f for f in facts if f)}")
     for field in exp.missing:
@@ -81,7 +87,8 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
         profile = example_profile(program, index, entry.path)
     except InputError as exc:
         return ExampleOutcome(program.key, entry.path, example.name, (str(exc),))
-    problems += compare(example, entry.plan.evaluate(profile))
+    window = program.window if program.rate.tiers else None
+    problems += compare(example, entry.plan.evaluate(profile, window=window))
     return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
 
 

@@ -16,7 +16,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import InputError
@@ -78,6 +78,12 @@ def _parser() -> _Parser:
         "--program", action="append", metavar="ID", help="only this program (repeatable)"
     )
     est.add_argument(
+        "--assume-renewal",
+        action="store_true",
+        help="count purchases signed after a program's last known version ends, as if it were "
+        "renewed on the same terms (listed as an assumption)",
+    )
+    est.add_argument(
         "--assume",
         action="append",
         default=[],
@@ -100,12 +106,29 @@ def _parser() -> _Parser:
     report.add_argument(
         "--assume-renewal",
         action="store_true",
-        help="count awards that depend on a program being renewed (where the engine "
-        "supports it; otherwise they are listed apart, not counted)",
+        help="count purchases after a program's known end as if it were renewed",
     )
     report.add_argument(
         "--assume", action="append", default=[], metavar="NAME", help="as for estimate"
     )
+
+    cmp_ = sub.add_parser(
+        "compare", help="compare places for a plan: what each would pay if you registered there"
+    )
+    cmp_.add_argument("plan", help="plan: a profile (YAML or JSON; its city is ignored)")
+    cmp_.add_argument(
+        "--places", metavar="A,B", help="only these cities or provinces (comma-separated)"
+    )
+    cmp_.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="date of knowledge (default: today)"
+    )
+    cmp_.add_argument(
+        "--assume-renewal",
+        action="store_true",
+        help="count purchases after a program's known end as if it were renewed",
+    )
+    cmp_.add_argument("--locale", choices=["zh", "en"], default="en")
+    cmp_.add_argument("--format", choices=["text", "json"], default="text")
 
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
@@ -150,26 +173,61 @@ def _estimate(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         include_all=args.all,
         assume=args.assume,
+        assume_renewal=args.assume_renewal,
     )
     if args.format == "json":
         sys.stdout.write(render_json(result, args.locale) + "\n")
     else:
+        from .render.whatif import render_narrowing
+        from .whatif import what_narrows
+
+        narrowing = what_narrows(
+            result, assume=args.assume, assume_renewal=args.assume_renewal, rules=_rules(args)
+        )
         detail: Detail = "verbose" if args.verbose else "summary" if args.summary else "concise"
         sys.stdout.write(render_text(result, args.locale, detail))
+        if narrowing and detail != "summary":
+            sys.stdout.write("\n" + render_narrowing(narrowing, args.locale))
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .comparison import compare
+    from .documents import PROFILE_LIMITS, load_document
+
+    plan = load_document(args.plan, PROFILE_LIMITS)
+    if not isinstance(plan, dict):
+        raise InputError(
+            "a plan must be a mapping with 'applicant' and 'purchases'", file=args.plan
+        )
+    places = None if args.places is None else [p for p in args.places.split(",") if p.strip()]
+    try:
+        result = compare(
+            plan,
+            places=places,
+            as_of=args.as_of,
+            assume_renewal=args.assume_renewal,
+            rules=_rules(args),
+        )
+    except InputError as exc:
+        raise exc.located(file=args.plan) from None
+    if args.format == "json":
+        sys.stdout.write(result.to_json(locale=args.locale) + "\n")
+    else:
+        sys.stdout.write(result.to_text(locale=args.locale))
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    import inspect
-
     from .render.report import render_report
 
     rules = _rules(args)
-    options: dict[str, Any] = {"as_of": args.as_of, "assume": args.assume}
-    # Renewal-dependent awards are counted only by an engine that knows about them.
-    if "assume_renewal" in inspect.signature(rules.estimate).parameters:
-        options["assume_renewal"] = args.assume_renewal
-    result = rules.estimate(_profile(args), **options)
+    result = rules.estimate(
+        _profile(args),
+        as_of=args.as_of,
+        assume=args.assume,
+        assume_renewal=args.assume_renewal,
+    )
     html = render_report(result, args.locale, rules=rules)
     try:
         Path(args.output).write_text(html, encoding="utf-8")
@@ -238,6 +296,7 @@ def _schema(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "estimate": _estimate,
     "report": _report,
+    "compare": _compare,
     "programs": _programs,
     "show": _show,
     "check": _check,

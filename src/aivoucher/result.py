@@ -67,6 +67,8 @@ class ReasonCode(StrEnum):
     BELOW_MINIMUM = "below_minimum"
     MORE_EXCLUDED = "more_excluded"  # further purchases excluded, counted but not itemised
     OTHER_VERSION = "other_version"  # signed outside this version's window: another version applies
+    BEFORE_EFFECTIVE = "before_effective"  # signed before the program took effect (no version)
+    AFTER_END = "after_end"  # signed after the last known version ends: depends on renewal
 
 
 class AssumptionCode(StrEnum):
@@ -77,6 +79,7 @@ class AssumptionCode(StrEnum):
     ASSUMED_MET = "assumed_met"  # an unknown fact taken as meeting the condition, as the rule says
     ASSUMED_NOT_MET = "assumed_not_met"  # an unknown fact taken as not meeting it, as the rule says
     SWITCH = "switch"  # a user-switchable assumption that is on
+    RENEWAL = "renewal"  # the last known version assumed extended past its end (field: the end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,10 @@ class StackingNote:
 class Award:
     """One program's result for one profile.
 
+    ``renewal`` marks an award for purchases signed after the program's last known version
+    ends: what that version would pay if it were extended, kept out of the totals (unless the
+    estimate assumed renewal, which then appears among the ``assumptions`` instead).
+
     ``eligible`` is ``True`` (possibly with ``low`` 0 where eligibility turns on a missing
     fact), ``False`` (``low`` = ``high`` = 0, with ``reasons``) or ``None``: the published text
     allows no amount (``low`` = ``high`` = ``None``), e.g. because the rate is unpublished.
@@ -159,6 +166,9 @@ class Award:
     steps: tuple[Step, ...] = ()
     missing: tuple[str, ...] = ()
     purchases: tuple[int, ...] = ()  # indices of the purchases that may count towards the award
+    #: Pays only if the program is renewed: the purchases were signed after its last known
+    #: version ends. Such an award shows what that version would pay and is not counted.
+    renewal: bool = False
 
     @property
     def id(self) -> str:

@@ -36,9 +36,14 @@ def relation(a: Award, b: Award) -> Stacking | None:
 
 
 def counted(award: Award) -> bool:
-    """Whether an award counts towards the totals: it may pay, and does not turn on a
-    qualification the profile leaves undeclared (a status only the applicant can state)."""
-    return bool(award.eligible) and not any(".qualifications." in m for m in award.missing)
+    """Whether an award counts towards the totals: it may pay, does not turn on a
+    qualification the profile leaves undeclared (a status only the applicant can state), and
+    does not depend on the renewal of a program past its known end."""
+    return (
+        bool(award.eligible)
+        and not award.renewal
+        and not any(".qualifications." in m for m in award.missing)
+    )
 
 
 def combine(

@@ -20,7 +20,7 @@ from ..money import format_money
 from ..result import Award, Estimate
 from .messages import Messages, messages
 from .parts import Group, binding_caps, parts, rate_bounds
-from .text import conditional_why, notices
+from .text import apart, conditional_why, notices
 
 if TYPE_CHECKING:
     from ..curves import Sweep
@@ -235,8 +235,8 @@ def render_estimate_html(estimate: Estimate, locale: str | None = None) -> str:
                 details=[_trace_disclosure(a, m) for a in paying],
             )
         )
-    if arranged.conditional:
-        out.append(section(m.text("not_counted_heading", n=len(arranged.conditional))))
+    for heading, awards in apart(arranged.conditional):
+        out.append(section(m.text(heading, n=len(awards))))
         out.append(
             table(
                 [m.text(k) for k in ("html.program", "html.up_to", "html.why")],
@@ -246,10 +246,10 @@ def render_estimate_html(estimate: Estimate, locale: str | None = None) -> str:
                         escape(compact(a.high, a.high)),
                         escape(conditional_why(a, m)),
                     ]
-                    for a in arranged.conditional
+                    for a in awards
                 ],
                 numeric=(1,),
-                details=[_trace_disclosure(a, m) for a in arranged.conditional],
+                details=[_trace_disclosure(a, m) for a in awards],
             )
         )
     if arranged.unpublished:

@@ -70,6 +70,7 @@ def award_to_dict(
         "name": {"zh": p.name.zh, "en": p.name.en},
         "jurisdiction": p.jurisdiction,
         "eligible": award.eligible,
+        "renewal": award.renewal,
         "low": _amount(award.low),
         "high": _amount(award.high),
         "reasons": [m.reason(r) for r in award.reasons],

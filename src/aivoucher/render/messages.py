@@ -123,6 +123,50 @@ _TEXT = {
     "assumptions": ("假设", "Assumptions"),
     "missing": ("缺少的信息", "Missing facts"),
     "steps": ("计算过程", "Steps"),
+    "renewal_heading": (
+        "取决于政策延续、未计入合计的项目（{n}）：合同签订于已知最后版本截止之后",
+        "Depends on renewal, not in the total ({n}): contracts signed after the last known "
+        "version ends",
+    ),
+    "compare.header": (
+        "测算基准日 {date}：按计划采购 {spend} 比较 {n} 个地区（在各地注册的情形）",
+        "As of {date}: {n} places compared for a plan of {spend} (registered in each place)",
+    ),
+    "compare.line": ("{label}：{text}", "{label}: {text}"),
+    "compare.program": ("{name}（{id}）", "{name} ({id})"),
+    "compare.row": ("{total}，实际补贴比例 {rate}", "{total}, effective rate {rate}"),
+    "compare.whole_province": (
+        "{province}（无本市项目的城市）",
+        "{province} (cities without a program of their own)",
+    ),
+    "compare.not_counted": ("（未计入合计）", " (not in the total)"),
+    "compare.missing": (
+        "缺少的信息（区间因此放宽）：{fields}",
+        "missing facts (they widen the range): {fields}",
+    ),
+    "compare.note.expires": ("{program} 有效期至{date}", "{program} ends on {date}"),
+    "compare.note.renewal": (
+        "{program} 已于{date}到期：该项金额取决于政策延续，未计入合计",
+        "{program} ends on {date}: this award depends on renewal and is not in the total",
+    ),
+    "compare.note.renewal_assumed": (
+        "{program} 于{date}到期：按假设延续计入合计",
+        "{program} ends on {date}: counted as if renewed (an assumption)",
+    ),
+    "grid.header": ("假设分析：{facts}（{n}种组合）", "What-if: {facts} ({n} cases)"),
+    "narrow.heading": (
+        "哪项信息最能缩小区间（按最不利答案下的区间宽度排序）：",
+        "What narrows the range most (ranked by the widest range any answer leaves):",
+    ),
+    "narrow.fact": ("声明 {field}", "declare {field}"),
+    "narrow.line": ("{fact}：{answers}", "{fact}: {answers}"),
+    "narrow.answer": ("{value} → {total}（下限{low}）", "{value} → {total} (low end {low})"),
+    "compare.col.rank": ("排名", "Rank"),
+    "compare.col.place": ("地区", "Place"),
+    "compare.col.total": ("补贴合计", "Total"),
+    "compare.col.rate": ("实际补贴比例", "Effective rate"),
+    "compare.col.programs": ("项目", "Programs"),
+    "compare.col.missing": ("缺少的信息", "Missing facts"),
     "not_eligible_heading": ("不符合条件的项目（{n}）", "Programs not eligible ({n})"),
     "no_amount_heading": ("未公布金额规则的项目（{n}）", "Programs with no published amount ({n})"),
     "yes": ("是", "yes"),
@@ -157,6 +201,19 @@ _TEXT = {
     ReasonCode.OTHER_VERSION: (
         "合同签订于{actual}，不在本版本有效期{window}内，适用其他版本",
         "signed {actual}, outside this version's period {window}: another version applies",
+    ),
+    ReasonCode.BEFORE_EFFECTIVE: (
+        "合同签订于{actual}，早于本项目生效日{date}，不在支持范围内",
+        "signed {actual}, before the program took effect on {date}: not covered",
+    ),
+    ReasonCode.AFTER_END: (
+        "合同签订于{actual}，晚于本项目已知最后版本的截止日{date}：取决于政策是否延续",
+        "signed {actual}, after the last known version ends on {date}: depends on renewal",
+    ),
+    AssumptionCode.RENEWAL: (
+        "假设本项目在{date}到期后按原条件延续（尚无延续文件）",
+        "assumed: the program is renewed on the same terms after it ends on {date} (no renewal "
+        "is published)",
     ),
     ReasonCode.BELOW_MINIMUM: (
         "金额{actual}低于最低申领额{expected}，不予支持",
@@ -325,10 +382,6 @@ _TEXT = {
     "group.other_places.short": ("{programs}属于其他地区", "{programs} of other places"),
     "group.not_in_force": ("{programs}在基准日不在有效期内", "{programs} not in force on the date"),
     "group.reason": ("{programs}：{reason}", "{programs}: {reason}"),
-    "not_counted_heading": (
-        "未计入合计：取决于资质或续期（{n}）",
-        "Not in the total: they depend on a qualification or a renewal ({n})",
-    ),
     "depends.qualification": ("取决于资质 {names}", "depends on the qualification {names}"),
     "depends.renewal": ("取决于续期", "depends on a renewal"),
     "up_to": ("最高{amount}", "up to {amount}"),
@@ -493,10 +546,10 @@ _TEXT = {
 class Messages:
     """Wording for one locale (``zh`` or ``en``)."""
 
-    def __init__(self, locale: str) -> None:
+    def __init__(self, locale: str | None = None) -> None:
         self.locale = resolve_locale(locale)
-        self._i = 0 if locale == "zh" else 1
-        self._sep = "、" if locale == "zh" else ", "
+        self._i = 0 if self.locale == "zh" else 1
+        self._sep = "、" if self.locale == "zh" else ", "
 
     @property
     def sep(self) -> str:
@@ -667,6 +720,8 @@ class Messages:
                 status=self.status(str(reason.text or "in_force")),
                 window=self.window(start, end),
             )
+        elif code in (ReasonCode.BEFORE_EFFECTIVE, ReasonCode.AFTER_END):
+            body = self.text(code, actual=reason.actual, date=reason.expected[0])
         elif code is ReasonCode.MORE_EXCLUDED:
             body = self.text(code, count=reason.actual)
         elif code is ReasonCode.BELOW_MINIMUM:
@@ -691,6 +746,8 @@ class Messages:
             AssumptionCode.ASSUMED_NOT_MET,
         ):
             return prefix + self.text(assumption.code, field=self.field(assumption.field or ""))
+        if assumption.code is AssumptionCode.RENEWAL:
+            return self.text(assumption.code, date=assumption.field)
         if assumption.code is AssumptionCode.SWITCH:
             name = assumption.field or ""
             switch = next(w for w in award.program.switches if w.id == name)

@@ -46,7 +46,7 @@ class Parts:
 
 def depends_on_renewal(award: Award) -> bool:
     """Whether the award depends on a renewal of its program and is left out of the total."""
-    return bool(getattr(award, "renewal", False))
+    return award.renewal
 
 
 def needed_qualifications(award: Award) -> list[str]:

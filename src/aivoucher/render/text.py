@@ -13,7 +13,7 @@ from .. import jurisdictions
 from ..result import Award, Estimate, ReasonCode
 from ..schema import Program
 from .messages import Messages, messages
-from .parts import Group, covers_home, needed_qualifications, parts
+from .parts import Group, covers_home, depends_on_renewal, needed_qualifications, parts
 from .width import pad, width, wrap
 
 __all__ = ["Detail", "render_award", "render_program", "render_rows", "render_text"]
@@ -59,6 +59,16 @@ def render_award(award: Award, locale: str | None = None, *, steps: bool = True)
         lines.append(f"  {m.heading('assumptions')}")
         lines += [f"    - {m.assumption(a, award)}" for a in award.assumptions]
     return "\n".join(lines)
+
+
+def apart(conditional: tuple[Award, ...]) -> list[tuple[str, list[Award]]]:
+    """The awards left out of the total, by why: (heading key, awards), the empty ones left
+    out: those that turn on a qualification, then those that depend on a renewal."""
+    groups = [
+        ("conditional_heading", [a for a in conditional if not depends_on_renewal(a)]),
+        ("renewal_heading", [a for a in conditional if depends_on_renewal(a)]),
+    ]
+    return [(key, awards) for key, awards in groups if awards]
 
 
 def conditional_why(award: Award, m: Messages) -> str:
@@ -122,9 +132,9 @@ def render_text(estimate: Estimate, locale: str | None = None, detail: Detail = 
     out.append("")
     for award in arranged.counted:
         out += [render_award(award, m.locale), ""]
-    if arranged.conditional:
-        out.append(m.text("not_counted_heading", n=len(arranged.conditional)))
-        for award in arranged.conditional:
+    for heading, awards in apart(arranged.conditional):
+        out.append(m.text(heading, n=len(awards)))
+        for award in awards:
             if verbose:
                 out.append(_indented(render_award(award, m.locale)))
             else:
