@@ -175,6 +175,16 @@ def test_place_without_programs_and_profile_without_purchases(capsys: Any, tmp_p
 def test_home_notice_absent_where_programs_exist(capsys: Any) -> None:
     out = run(capsys, "estimate", str(QUICKSTART), "--as-of", "2025-06-30")
     assert "No program covers" not in out and "No purchases" not in out
+    # An estimate of chosen programs says nothing about the place's coverage.
+    args = (
+        "estimate",
+        str(QUICKSTART),
+        "--as-of",
+        "2025-06-30",
+        "--program",
+        "beijing.compute-voucher",
+    )
+    assert "No program covers" not in run(capsys, *args)
 
 
 def test_programs_and_show_wrap_and_align(capsys: Any, monkeypatch: Any) -> None:

@@ -185,7 +185,8 @@ def _estimate(args: argparse.Namespace) -> int:
             result, assume=args.assume, assume_renewal=args.assume_renewal, rules=_rules(args)
         )
         detail: Detail = "verbose" if args.verbose else "summary" if args.summary else "concise"
-        sys.stdout.write(render_text(result, args.locale, detail))
+        restricted = bool(args.program)
+        sys.stdout.write(render_text(result, args.locale, detail, restricted=restricted))
         if narrowing and detail != "summary":
             sys.stdout.write("\n" + render_narrowing(narrowing, args.locale))
     return 0

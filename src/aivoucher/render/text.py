@@ -92,11 +92,11 @@ def group_line(group: Group, m: Messages) -> str:
     return m.text("group.reason", programs=programs, reason=reason) + m.paren(keys)
 
 
-def notices(estimate: Estimate, m: Messages) -> list[str]:
-    """What the reader must know before any amount: no program for the applicant's place, no
-    purchases."""
+def notices(estimate: Estimate, m: Messages, *, restricted: bool = False) -> list[str]:
+    """What the reader must know before any amount: no program for the applicant's place (not
+    said of an estimate ``restricted`` to chosen programs), no purchases."""
     out = []
-    if not covers_home(estimate):
+    if not restricted and not covers_home(estimate):
         city = estimate.profile.applicant.city
         province = jurisdictions.province_of(city)
         out.append(m.text("no_program_here", city=m.place(city), province=m.place(province)))
@@ -105,11 +105,11 @@ def notices(estimate: Estimate, m: Messages) -> list[str]:
     return out
 
 
-def _preamble(estimate: Estimate, m: Messages) -> list[str]:
+def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
     return [
         m.text("header", date=estimate.as_of.isoformat()),
         m.text("total", amount=m.amount_range(estimate.total_low, estimate.total_high)),
-        *notices(estimate, m),
+        *notices(estimate, m, restricted=restricted),
     ]
 
 
@@ -117,14 +117,21 @@ def _indented(text: str) -> str:
     return "  " + text.replace("\n", "\n  ")
 
 
-def render_text(estimate: Estimate, locale: str | None = None, detail: Detail = "concise") -> str:
-    """The estimate at the chosen level of detail (see the module's description)."""
+def render_text(
+    estimate: Estimate,
+    locale: str | None = None,
+    detail: Detail = "concise",
+    *,
+    restricted: bool = False,
+) -> str:
+    """The estimate at the chosen level of detail (see the module's description);
+    ``restricted``: the estimate covers programs the user chose, not all."""
     m = messages(locale)
     if detail == "summary":
-        return _summary(estimate, m)
+        return _summary(estimate, m, restricted)
     verbose = detail == "verbose"
     arranged = parts(estimate)
-    out = _preamble(estimate, m)
+    out = _preamble(estimate, m, restricted)
     out += wrap(m.text("maxima"), COLUMNS)
     out += [f"{m.text('stacking')}{m.colon}{m.stacking(note)}" for note in estimate.stacking]
     if verbose and estimate.uncounted:
@@ -167,8 +174,8 @@ def render_text(estimate: Estimate, locale: str | None = None, detail: Detail = 
     return "\n".join(out).rstrip() + "\n"
 
 
-def _summary(estimate: Estimate, m: Messages) -> str:
-    out = _preamble(estimate, m)
+def _summary(estimate: Estimate, m: Messages, restricted: bool) -> str:
+    out = _preamble(estimate, m, restricted)
     arranged = parts(estimate)
     rows = [
         (_label(a, m), m.amount_range(a.low, a.high))
