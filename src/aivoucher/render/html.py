@@ -13,6 +13,7 @@ style for any notebook view (comparisons, what-if objects).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -117,11 +118,9 @@ def headline(label: str, amount: str, note: str = "") -> str:
     )
 
 
-def compact(low: object, high: object) -> str:
+def compact(low: Decimal | None, high: Decimal | None) -> str:
     """``400万–480万``: an amount or range in 万/亿, the form a Chinese reader expects."""
-    from decimal import Decimal
-
-    if not isinstance(low, Decimal) or not isinstance(high, Decimal):
+    if low is None or high is None:
         return "—"
     lo, hi = format_money(low, "zh", compact=True), format_money(high, "zh", compact=True)
     return lo if low == high else f"{lo}–{hi}"
@@ -224,7 +223,7 @@ def render_estimate_html(estimate: Estimate, locale: str | None = None) -> str:
     out += [f"<p><b>{escape(n)}</b></p>" for n in notices(estimate, m)]
     out.append(_depends(estimate, arranged.counted, m))
     out.append(f"<div>{muted(m.text('maxima'))}</div>")
-    paying = [a for a in arranged.counted]
+    paying = list(arranged.counted)
     if paying:
         out.append(section(m.text("html.counted", n=len(paying))))
         out.append(

@@ -406,8 +406,6 @@ _TEXT = {
     "html.counted": ("计入合计（{n}）", "Counted ({n})"),
     "html.why": ("原因", "Why"),
     "html.up_to": ("最高", "Up to"),
-    "html.place": ("地区", "Place"),
-    "html.none_pays": ("没有项目支付金额", "No program pays"),
     "rate.fixed": ("定额", "fixed"),
     # report
     "report.title": ("人工智能算力补贴估算报告", "AI compute-subsidy estimate"),
@@ -416,7 +414,6 @@ _TEXT = {
         "估算基准日 {date} · 生成日期 {today} · 币种：人民币",
         "Estimate as of {date} · produced {today} · currency CNY",
     ),
-    "report.summary": ("摘要", "Summary"),
     "report.expected": ("预计可获补贴（最高额）", "Expected award (maxima)"),
     "report.narrows": ("哪些因素会缩小或改变这一区间", "What narrows or changes this range"),
     "report.narrow.missing": (
@@ -472,7 +469,6 @@ _TEXT = {
         "发布机关：{issuer}；有效期：{window}",
         "Issued by {issuer}; in force {window}",
     ),
-    "report.not_counted": ("未计入合计的项目", "Programs not in the total"),
     "report.assumptions": ("假设与解读", "Assumptions"),
     "report.assumptions.intro": (
         "以下是估算所依据的假设：政策文本未明确之处按规则文件声明的解读计算，未提供的信息按区间计算。",
