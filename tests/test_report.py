@@ -113,3 +113,12 @@ def test_report_chart_is_drawn_from_the_sweep() -> None:
 def test_report_has_no_chart_without_a_counted_award() -> None:
     est = aivoucher.estimate({"applicant": {"kind": "enterprise", "city": "guangzhou"}})
     assert "<svg" not in render_report(est, "en", today=TODAY)
+
+
+def test_report_of_your_own_rules_charts_them(rules_dir: Path) -> None:
+    rules = aivoucher.load_rules(rules_dir)
+    est = aivoucher.estimate(profile(amount="100万"), as_of="2025-06-30", rules=rules)
+    html = est.to_report_html(locale="en", rules=rules)
+    assert "Test voucher" in html and "50万" in html
+    chart = html[html.index('<section class="chart">') :]
+    assert "<polyline" in chart and "stops growing at" in chart  # the 100万 cap at 200万 spend

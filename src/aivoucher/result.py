@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
     from .profile import Profile
+    from .registry import RuleSet
     from .schema import Program, Prose
 
 __all__ = [
@@ -256,11 +257,12 @@ class Estimate:
 
         return render_estimate_html(self, locale)
 
-    def to_report_html(self, *, locale: str | None = None) -> str:
-        """A self-contained HTML report that prints to A4 (``aivoucher report``)."""
+    def to_report_html(self, *, locale: str | None = None, rules: RuleSet | None = None) -> str:
+        """A self-contained HTML report that prints to A4 (``aivoucher report``); ``rules``
+        are the rule files this estimate used, for the chart (default: the bundled ones)."""
         from .render.report import render_report
 
-        return render_report(self, locale)
+        return render_report(self, locale, rules=rules)
 
     def _repr_html_(self) -> str:
         return self.to_html()
