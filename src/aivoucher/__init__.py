@@ -33,6 +33,7 @@ from .errors import (
     UnknownCityError,
     UnknownProgramError,
 )
+from .i18n import get_locale, set_locale
 from .money import format_money, parse_amount, parse_rate
 from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
 from .result import Award, Estimate
@@ -69,11 +70,13 @@ __all__ = [
     "compare",
     "estimate",
     "format_money",
+    "get_locale",
     "load_profile",
     "load_rules",
     "parse_amount",
     "parse_profile",
     "parse_rate",
+    "set_locale",
     "sweep",
     "vary",
     "what_narrows",

@@ -12,12 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
     from .profile import Profile
+    from .registry import RuleSet
     from .schema import Program, Prose
 
 __all__ = [
@@ -166,7 +167,7 @@ class ApplicationStatus:
     closed_for: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Award:
     """One program's result for one profile.
 
@@ -203,13 +204,22 @@ class Award:
     def is_range(self) -> bool:
         return self.low is not None and self.low != self.high
 
-    def _repr_html_(self) -> str:
+    def to_html(self, *, locale: str | None = None) -> str:
+        """The notebook view of this award (locale: the argument, else ``set_locale``'s)."""
         from .render.html import render_award_html
 
-        return render_award_html(self)
+        return render_award_html(self, locale)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        from .render.repr import award_repr
+
+        return award_repr(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Estimate:
     """Every evaluated program for one profile on one date, and the totals.
 
@@ -236,16 +246,27 @@ class Estimate:
                 return a
         raise KeyError(program_id)
 
-    def to_json(self, *, locale: str = "en") -> str:
+    def to_json(self, *, locale: str | None = None) -> str:
         """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``."""
         from .render.json import render_json
 
         return render_json(self, locale=locale)
 
-    def to_text(self, *, locale: str = "en") -> str:
+    def to_text(
+        self,
+        *,
+        locale: str | None = None,
+        detail: Literal["summary", "concise", "verbose"] = "concise",
+    ) -> str:
+        """The text the command line prints; ``detail``: ``summary``, ``concise`` or
+        ``verbose``."""
         from .render.text import render_text
 
-        return render_text(self, locale=locale)
+        if detail not in ("summary", "concise", "verbose"):
+            from .errors import InputError
+
+            raise InputError(f"unknown detail {detail!r}", field="detail")
+        return render_text(self, locale, detail)
 
     def to_frame(self, *, locale: str = "en", steps: bool = False) -> DataFrame:
         """A pandas DataFrame: one row per award (program, version, place, name, eligible,
@@ -255,7 +276,23 @@ class Estimate:
 
         return estimate_frame(self, locale=locale, steps=steps)
 
-    def _repr_html_(self) -> str:
+    def to_html(self, *, locale: str | None = None) -> str:
+        """The notebook view (locale: the argument, else ``set_locale``'s)."""
         from .render.html import render_estimate_html
 
-        return render_estimate_html(self)
+        return render_estimate_html(self, locale)
+
+    def to_report_html(self, *, locale: str | None = None, rules: RuleSet | None = None) -> str:
+        """A self-contained HTML report that prints to A4 (``aivoucher report``); ``rules``
+        are the rule files this estimate used, for the chart (default: the bundled ones)."""
+        from .render.report import render_report
+
+        return render_report(self, locale, rules=rules)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        from .render.repr import estimate_repr
+
+        return estimate_repr(self)

@@ -58,7 +58,9 @@ def _step(step: Step) -> dict[str, Any]:
     }
 
 
-def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) -> dict[str, Any]:
+def award_to_dict(
+    award: Award, locale: str | None = None, labels: Sequence[str] = ()
+) -> dict[str, Any]:
     """One award; ``labels`` are the profile's purchase labels (``id`` or ``#n``)."""
     m = messages(locale)
     p = award.program
@@ -84,7 +86,7 @@ def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) 
     }
 
 
-def _application(award: Award, locale: str) -> dict[str, Any] | None:
+def _application(award: Award, locale: str | None) -> dict[str, Any] | None:
     """The award's application calendar on the as-of date, and the rule file's facts."""
     status = award.application
     if status is None:
@@ -109,7 +111,7 @@ def _application(award: Award, locale: str) -> dict[str, Any] | None:
     }
 
 
-def _head(estimate: Estimate, locale: str) -> dict[str, Any]:
+def _head(estimate: Estimate, locale: str | None) -> dict[str, Any]:
     """Everything but the awards (``awards`` is left ``None``, in its place)."""
     return {
         "schema_version": SCHEMA_VERSION,
@@ -132,7 +134,7 @@ def _head(estimate: Estimate, locale: str) -> dict[str, Any]:
     }
 
 
-def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
+def estimate_to_dict(estimate: Estimate, locale: str | None = None) -> dict[str, Any]:
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
     data = _head(estimate, locale)
     data["awards"] = [award_to_dict(a, locale, labels) for a in estimate.awards]
@@ -144,14 +146,14 @@ def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
 INDENT_LIMIT = 10_000
 
 
-def render_json(estimate: Estimate, locale: str = "en", *, indent: int | None = 2) -> str:
+def render_json(estimate: Estimate, locale: str | None = None, *, indent: int | None = 2) -> str:
     """The JSON text; indented unless the trace is very long (see :data:`INDENT_LIMIT`)."""
     if sum(len(a.steps) for a in estimate.awards) > INDENT_LIMIT:
         return _render_compact(estimate, locale)
     return json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)
 
 
-def _render_compact(estimate: Estimate, locale: str) -> str:
+def _render_compact(estimate: Estimate, locale: str | None) -> str:
     """One line, one award at a time: a long trace's dictionaries are several times the size of
     its text, so only one award's are alive at once."""
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .. import jurisdictions
-from ..errors import InputError
+from ..i18n import LOCALES, resolve_locale
 from ..money import format_money, format_rate
 from ..result import (
     ApplicationStatus,
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from ..curves import Bend
 
 __all__ = ["LOCALES", "Messages", "messages"]
-
-LOCALES = ("zh", "en")
 
 _FACTS = {
     "applicant.kind": ("申请主体类型", "applicant kind"),
@@ -115,13 +113,14 @@ _TEXT = {
     "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
     "total": ("合计：{amount}", "Total: {amount}"),
     "conditional_heading": (
-        "取决于资质声明、未计入合计的项目（{n}）",
-        "Programs that turn on an undeclared qualification, not in the total ({n})",
+        "取决于申请人尚未声明的信息、未计入合计的项目（{n}）",
+        "Programs that turn on a fact only the applicant can state, not in the total ({n})",
     ),
+    "depends.facts": ("取决于未提供的{fields}", "depends on {fields}, not given"),
     "maxima": (
-        "说明：金额为规则允许的最高额——“不超过X%”“最高Y元”按获批申请人最多可得的比例与上限计算。",
-        'Note: amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the '
-        "rate and cap a successful applicant gets at most.",
+        "金额为最高额：“不超过X%”“最高Y元”按获批申请人最多可得计算。",
+        'Amounts are maxima: "不超过X%" and "最高Y元" are read as the most a successful applicant '
+        "gets.",
     ),
     "eligible": ("符合条件", "eligible"),
     "ineligible": ("不符合条件", "not eligible"),
@@ -392,6 +391,185 @@ _TEXT = {
     "unit.wan": ("万元保留{places}位小数", "万元 to {places} decimals"),
     "mode.half_up": ("四舍五入", "half-up"),
     "mode.truncate": ("直接舍去", "truncated"),
+    # program notes (show, catalogue)
+    "citation": ("《{title}》：“{quote}”", "{title}: “{quote}”"),
+    "qualification.label": ("{zh}", "{en} ({zh})"),
+    "note.qualification": (
+        "资质 `{id}`：{label} — {what}",
+        "Qualification `{id}`: {label} — {what}",
+    ),
+    "note.switch": ("`--assume {id}`：{what}", "`--assume {id}`: {what}"),
+    "note.stacking": (
+        "与 `{program}` 的叠加关系：{relation}{ceiling}",
+        "Stacking with `{program}`: {relation}{ceiling}",
+    ),
+    "relation.stackable": ("可叠加", "stackable"),
+    "relation.exclusive": ("不可叠加", "exclusive"),
+    # show
+    "show.jurisdiction": ("地区", "Jurisdiction"),
+    "show.status": ("状态", "Status"),
+    "show.effective": ("有效期", "effective"),
+    "show.document": ("文件", "Document"),
+    "show.issuer": ("发布机关", "Issuer"),
+    "show.eligibility": ("申请条件", "Eligibility"),
+    "show.assumption": ("假设", "assumption"),
+    "show.base": ("计算基数", "Base"),
+    "base.contract": ("合同金额", "contract amount"),
+    "base.settled": ("实际结算金额", "settled amount"),
+    "show.prorated": ("按基准期折算", "Prorated to the base period"),
+    "show.award": ("奖励", "Award"),
+    "show.rate": ("补贴比例", "Rate"),
+    "show.ceiling": ("比例上限", "Rate ceiling"),
+    "show.support_years": ("资助年限", "Support years"),
+    "show.minimum": ("最低申领额", "Minimum award"),
+    "show.rounding": ("取整", "Rounding"),
+    "rounding.each_step": ("每步取整", "each step"),
+    "rounding.end": ("最终取整", "at the end"),
+    "show.sources": ("来源", "Sources"),
+    "show.seed": ("种子报道 {seed}", "seed {seed}"),
+    "show.open_points": ("待明确事项", "Open points"),
+    "show.history": ("历史版本", "History"),
+    "show.qualifications": ("资质", "qualifications"),
+    "show.rates": ("比例", "rates"),
+    "show.issuer_of": ("发布机关：{issuer}", "issuer {issuer}"),
+    "show.in_force": ("有效期：{window}（{status}）", "In force: {window} ({status})"),
+    "catalog.title": ("项目", "Programs"),
+    "catalog.intro": (
+        "由 `aivoucher programs --format markdown --locale zh` 从 `rules/` 生成。"
+        "金额为最高额（“不超过”“最高”）。",
+        "Generated from `rules/` by `aivoucher programs --format markdown > docs/programs.md`;"
+        ' a test fails when this file is stale. Amounts are maxima ("不超过", "最高").',
+    ),
+    "catalog.columns": (
+        "项目|地区|状态|有效期|补贴比例|上限|资金总额|来源可信度",
+        "program|place|status|in force|rates|caps|pool|confidence",
+    ),
+    # concise estimate
+    "no_program_here": (
+        "没有项目覆盖{city}或{province}",
+        "No program covers {city} or {province}",
+    ),
+    "no_purchases": ("未列出任何采购", "No purchases"),
+    "programs_n": ("{n}个项目", "{n} programs"),
+    "programs_n.one": ("1个项目", "1 program"),
+    "group.other_places": (
+        "{programs}属于其他地区：{places}",
+        "{programs} of other places: {places}",
+    ),
+    "group.other_places.short": ("{programs}属于其他地区", "{programs} of other places"),
+    "group.not_in_force": ("{programs}在基准日不在有效期内", "{programs} not in force on the date"),
+    "group.reason": ("{programs}：{reason}", "{programs}: {reason}"),
+    "depends.qualification": ("取决于资质 {names}", "depends on the qualification {names}"),
+    "depends.renewal": ("取决于续期", "depends on a renewal"),
+    "up_to": ("最高{amount}", "up to {amount}"),
+    "not_counted": ("未计入合计", "not in the total"),
+    "more_verbose": (
+        "（--verbose 显示全部计算过程与原因）",
+        "(--verbose shows every step and reason)",
+    ),
+    # notebook view
+    "html.program": ("项目", "Program"),
+    "html.award": ("金额", "Award"),
+    "html.rate": ("补贴比例", "Rate"),
+    "html.cap": ("触及的上限", "Binding cap"),
+    "html.cap_none": ("未触及上限", "none reached"),
+    "html.trace": ("计算过程（{n}步）", "Trace ({n} steps)"),
+    "html.trace.one": ("计算过程（1步）", "Trace (1 step)"),
+    "html.depends": ("取决于", "Depends on"),
+    "html.missing": ("未提供的信息：{fields}", "facts not given: {fields}"),
+    "html.readings": ("对政策文本的{n}项解读", "{n} readings of the policy texts"),
+    "html.readings.one": ("对政策文本的1项解读", "1 reading of the policy texts"),
+    "html.nothing": ("无未知信息，无需解读", "no missing facts, no readings"),
+    "html.counted": ("计入合计（{n}）", "Counted ({n})"),
+    "html.why": ("原因", "Why"),
+    "html.up_to": ("最高", "Up to"),
+    "rate.fixed": ("定额", "fixed"),
+    # report
+    "report.title": ("人工智能算力补贴估算报告", "AI compute-subsidy estimate"),
+    "report.for": ("申请主体：{name}", "Applicant: {name}"),
+    "report.as_of": (
+        "估算基准日 {date} · 生成日期 {today} · 币种：人民币",
+        "Estimate as of {date} · produced {today} · currency CNY",
+    ),
+    "report.expected": ("预计可获补贴（最高额）", "Expected award (maxima)"),
+    "report.narrows": ("哪些因素会缩小或改变这一区间", "What narrows or changes this range"),
+    "report.narrow.missing": (
+        "补充以下信息可确定金额：{fields}",
+        "Stating these facts settles the amount: {fields}",
+    ),
+    "report.narrow.conditional": (
+        "{program}：{why}；如具备，最高可再得{amount}（未计入合计）",
+        "{program}: {why}; if met, up to {amount} more (not in the total)",
+    ),
+    "report.narrow.readings": (
+        "估算依赖对政策文本的{n}项解读，见“假设”一节",
+        "The estimate rests on {n} readings of the policy texts; see Assumptions",
+    ),
+    "report.narrow.readings.one": (
+        "估算依赖对政策文本的1项解读，见“假设”一节",
+        "The estimate rests on 1 reading of the policy texts; see Assumptions",
+    ),
+    "report.narrow.none": (
+        "金额已确定：无缺失信息，无未计入的项目",
+        "The amount is settled: no missing facts, no programs left out",
+    ),
+    "report.narrow.review": (
+        "实际金额以主管部门审核为准，可能因评审或资金用尽而降低",
+        "Actual awards follow the authorities' review and may be lower (review, budget exhausted)",
+    ),
+    "report.programs": ("计入合计的项目", "Programs counted"),
+    "report.expiry": ("有效期至", "In force until"),
+    "report.open_ended": ("未定截止日期", "open-ended"),
+    "report.profile": ("申报情况", "Profile"),
+    "report.purchase": ("采购", "Purchase"),
+    "report.item": ("内容", "Item"),
+    "report.amount": ("合同金额", "Contract amount"),
+    "report.signed": ("签订日期", "Signed"),
+    "report.kind_city": ("{kind}，注册地{city}", "{kind} registered in {city}"),
+    "report.unnamed": ("（未填写名称）", "(name not given)"),
+    "report.chart": ("补贴金额与采购金额", "Award against spend"),
+    "report.chart.about": (
+        "采购 {purchase} 的金额从0到{top}变化、其他采购不变时，"
+        "各计入合计项目的最高补贴额（万元）。",
+        "The most each counted program pays as purchase {purchase} runs from 0 to {top}, "
+        "the other purchases as in the profile (amounts in 万 = 10,000 yuan).",
+    ),
+    "report.chart.now": ("当前 {amount}", "now {amount}"),
+    "report.chart.low": ("{name}（下限）", "{name} (low end)"),
+    "report.chart.total": ("合计", "Total"),
+    "report.chart.x": ("采购额", "spend"),
+    "report.chart.y": ("补贴额", "award"),
+    "report.how": ("计算过程", "How the amount is computed"),
+    "report.details": ("各项目明细", "Programs in detail"),
+    "report.document": ("政策文件：{title}", "Policy document: {title}"),
+    "report.issuer": (
+        "发布机关：{issuer}；有效期：{window}",
+        "Issued by {issuer}; in force {window}",
+    ),
+    "report.assumptions": ("假设与解读", "Assumptions"),
+    "report.assumptions.intro": (
+        "以下是估算所依据的假设：政策文本未明确之处按规则文件声明的解读计算，未提供的信息按区间计算。",
+        "The estimate rests on these assumptions: where a text leaves a point open, the rule "
+        "file's declared reading; where a fact is not given, a range over both answers.",
+    ),
+    "report.others": ("其他项目", "Other programs"),
+    "report.notes": ("政策原文引用", "Policy text quoted"),
+    "report.confidence": ("可信度：{label}", "confidence: {label}"),
+    "report.disclaimer": (
+        "免责声明（{date}）：金额为依据已公布政策文本可获得的最高额，"
+        "“不超过X%”“最高Y元”均按上限计算；实际金额以主管部门审核为准，可能因评审、"
+        "资金总额用尽或文件修订而降低。本报告不构成申报承诺或法律意见。",
+        "Disclaimer ({date}): amounts are maxima under the published texts — "
+        '"不超过X%" and "最高Y元" are read as the most a successful applicant gets. '
+        "Actual awards follow the authorities' review and may be lower (review, budget "
+        "exhausted, revised texts). This report is not a commitment or legal advice.",
+    ),
+    "report.none_counted": ("没有计入合计的项目", "No program counts towards the total"),
+    "repr.estimate": (
+        "<Estimate {date} 合计 {total}，{n}个项目中{paying}个有金额>",
+        "<Estimate {date} total {total}, {paying} paying of {n}>",
+    ),
+    "repr.award": ("<Award {program} {state} {amount}>", "<Award {program} {state} {amount}>"),
     # spend curves (aivoucher.sweep)
     "bend.stops": (
         "{program}{ends}：采购额达到{amount}时不再增长（{cause}）",
@@ -441,17 +619,33 @@ _TEXT = {
 class Messages:
     """Wording for one locale (``zh`` or ``en``)."""
 
-    def __init__(self, locale: str) -> None:
-        if locale not in LOCALES:
-            raise InputError(f"unsupported locale {locale!r} (use zh or en)", field="locale")
-        self.locale = locale
-        self._i = 0 if locale == "zh" else 1
-        self._sep = "、" if locale == "zh" else ", "
+    def __init__(self, locale: str | None = None) -> None:
+        self.locale = resolve_locale(locale)
+        self._i = 0 if self.locale == "zh" else 1
+        self._sep = "、" if self.locale == "zh" else ", "
 
     @property
     def sep(self) -> str:
-        """The list separator of this locale (``、`` or ``, ``)."""
+        """The separator of a list: ``、`` in Chinese, ``, `` in English."""
         return self._sep
+
+    @property
+    def semi(self) -> str:
+        """Between clauses: ``；`` in Chinese, ``; `` in English."""
+        return "；" if self._i == 0 else "; "
+
+    def paren(self, text: str) -> str:
+        """``（text）`` in Chinese, `` (text)`` in English."""
+        return f"（{text}）" if self._i == 0 else f" ({text})"
+
+    @property
+    def colon(self) -> str:
+        """What follows a label: ``：`` in Chinese, ``: `` in English."""
+        return "：" if self._i == 0 else ": "
+
+    def heading(self, key: str, **values: Any) -> str:
+        """A label followed by a colon: ``计算过程：`` or ``Steps:``."""
+        return self.text(key, **values) + self.colon.rstrip()
 
     def text(self, key: Any, **values: Any) -> str:
         return str(_TEXT[key][self._i]).format(**values)
@@ -498,13 +692,13 @@ class Messages:
 
     def tier(self, tier: Tier) -> str:
         """``60% (start-up: yes)``: a rate tier with the conditions that choose it."""
-        when = "; ".join(
-            f"{self.fact(c.fact)}: {self.expected(c.fact, c.expected)}" for c in tier.when
+        when = self.semi.join(
+            f"{self.fact(c.fact)}{self.colon}{self.expected(c.fact, c.expected)}" for c in tier.when
         )
-        cap = f", {self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
+        cap = f"{self.sep}{self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
         if tier.first_years is not None:
-            cap += ", " + self.text("tier.first_years", years=tier.first_years)
-        return self.rates(tier.rate) + (f" ({when}{cap})" if when or cap else "")
+            cap += self.sep + self.text("tier.first_years", years=tier.first_years)
+        return self.rates(tier.rate) + (self.paren(when + cap) if when or cap else "")
 
     def value(self, value: Any) -> str:
         if value is None:
@@ -812,14 +1006,18 @@ class Messages:
 
     def program_notes(self, program: Program) -> list[str]:
         """Qualifications, switches and stacking relations of a program, one line each."""
-        zh = self._i == 0
         lines = []
         for q in program.qualifications:
-            label = q.zh if zh else f"{q.en} ({q.zh})"
-            what = self.prose(q.description)
-            lines.append(f"{'资质' if zh else 'Qualification'} `{q.id}`: {label} — {what}")
+            lines.append(
+                self.text(
+                    "note.qualification",
+                    id=q.id,
+                    label=self.text("qualification.label", zh=q.zh, en=q.en),
+                    what=self.prose(q.description),
+                )
+            )
         for w in program.switches:
-            lines.append(f"`--assume {w.id}`: {self.prose(w.description)}")
+            lines.append(self.text("note.switch", id=w.id, what=self.prose(w.description)))
         for st in program.stacking:
             ceiling = (
                 ""
@@ -827,7 +1025,12 @@ class Messages:
                 else self.text("stacking.ceiling", rate=self.rates(st.ceiling))
             )
             lines.append(
-                f"{'叠加' if zh else 'Stacking with'} `{st.program}`: {st.relation}{ceiling}"
+                self.text(
+                    "note.stacking",
+                    program=st.program,
+                    relation=self.text(f"relation.{st.relation}"),
+                    ceiling=ceiling,
+                )
             )
         return lines
 
@@ -973,14 +1176,20 @@ class Messages:
 
     def citation(self, program: Program, source_id: str, quote: str) -> str:
         title = program.source(source_id).title
-        return f"《{title}》：“{quote}”" if self._i == 0 else f"{title}: “{quote}”"
+        return self.text("citation", title=title, quote=quote)
+
+    def count(self, key: str, n: int, **values: Any) -> str:
+        """A sentence about ``n`` things: the ``key.one`` wording for one, ``key`` otherwise."""
+        one = f"{key}.one"
+        return self.text(one if n == 1 and one in _TEXT else key, n=n, **values)
 
 
 _CACHE: dict[str, Messages] = {}
 
 
-def messages(locale: str) -> Messages:
-    """The (cached) :class:`Messages` of a locale."""
+def messages(locale: str | None = None) -> Messages:
+    """The (cached) :class:`Messages` of a locale (default: :func:`aivoucher.set_locale`'s)."""
+    locale = resolve_locale(locale)
     found = _CACHE.get(locale)
     if found is None:
         found = _CACHE[locale] = Messages(locale)
