@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -32,12 +33,12 @@ from .errors import (
     UnknownCityError,
     UnknownProgramError,
 )
-from .money import format_money, parse_amount, parse_rate
-from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
-from .result import Award, Estimate
 
 if TYPE_CHECKING:
-    from .registry import RuleSet
+    from .money import format_money, parse_amount, parse_rate
+    from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
+    from .registry import RuleSet, bundled_rules, load_rules
+    from .result import Award, Estimate
 
 __version__ = "0.1.0"
 
@@ -91,10 +92,38 @@ def estimate(
     )
 
 
-def __getattr__(name: str) -> Any:
-    # Registry helpers are imported lazily so that `import aivoucher` stays cheap.
-    if name in ("bundled_rules", "load_rules", "load_program", "RuleSet"):
-        from . import registry
+# Public names and the module that defines each. They are imported on first access, so that
+# `import aivoucher` loads neither pydantic, PyYAML nor babel (the CLI and batch callers that
+# need none of them start faster).
+_LAZY = {
+    "format_money": "money",
+    "parse_amount": "money",
+    "parse_rate": "money",
+    "Applicant": "profile",
+    "Profile": "profile",
+    "Purchase": "profile",
+    "load_profile": "profile",
+    "parse_profile": "profile",
+    "Award": "result",
+    "Estimate": "result",
+    "RuleSet": "registry",
+    "bundled_rules": "registry",
+    "load_program": "registry",
+    "load_rules": "registry",
+}
+_SUBMODULES = ("batch", "pool")
 
-        return getattr(registry, name)
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(import_module(f".{module}", __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    if name in _SUBMODULES:
+        return import_module(f".{name}", __name__)
     raise AttributeError(f"module 'aivoucher' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})
