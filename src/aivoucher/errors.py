@@ -14,8 +14,10 @@ __all__ = [
     "AivoucherError",
     "AmountError",
     "InputError",
+    "MissingDependencyError",
     "ProfileError",
     "RuleFileError",
+    "TableError",
     "UnknownCityError",
     "UnknownProgramError",
     "YamlError",
@@ -91,3 +93,13 @@ class UnknownCityError(InputError):
 
 class UnknownProgramError(InputError):
     """A program id that no loaded rule file defines."""
+
+
+class TableError(InputError):
+    """A table given to :mod:`aivoucher.batch` with a column of the wrong type, a value outside
+    the profile contract, or a required column missing; ``field`` names the column."""
+
+
+class MissingDependencyError(AivoucherError, ImportError):
+    """An optional dependency a feature needs is not installed (``pip install 'aivoucher[batch]'``
+    for numpy)."""
