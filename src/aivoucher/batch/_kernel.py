@@ -50,6 +50,8 @@ Index = npt.NDArray[np.intp]
 # Values stay below this bound so that sums, rounding offsets and products cannot overflow.
 SAFE = 2**61
 LUT_MAX = 1 << 16
+#: Up to this many categories, a column's own codes index the lookup table.
+RAW_CATEGORIES = 16
 #: Columns a profile contract field is read from, and how their values are checked.
 ENUM_COLUMNS = {f: DOMAINS[f] for f in DOMAINS if isinstance(DOMAINS[f][0], str)}
 BOOL_COLUMNS = [f for f in DOMAINS if DOMAINS[f] == (True, False)]
@@ -92,7 +94,7 @@ def canon_for(name: str) -> Callable[[Any], Any]:
 class _Fact:
     """Per-row class codes of one fact, with the answers each class gives."""
 
-    codes: Index | None  # None: one class for every row (nothing to index)
+    codes: npt.NDArray[np.integer[Any]] | None  # None: one class for every row
     answers: list[dict[int, bool | None]]  # per class: test id → answer (None: unknown)
     unknown: int | None  # the class of an unknown value, if any row has one
 
@@ -101,23 +103,36 @@ def _answers(tests: Sequence[_Test], value: Any) -> dict[int, bool | None]:
     return {id(t): t.test(value) for t in tests}
 
 
-def _classes(values: list[Any], tests: Sequence[_Test], codes: Index) -> _Fact:
-    """Group the values a column holds by the answers they give; −1 codes are unknown."""
-    patterns: list[dict[int, bool | None]] = []
+def _classes(
+    values: list[Any], tests: Sequence[_Test], codes: npt.NDArray[np.integer[Any]]
+) -> _Fact:
+    """The class codes of a categorical column: −1 codes are unknown.
+
+    With few categories the category codes serve as class codes as they are (no pass over the
+    rows); with many, categories that give the same answers share one class.
+    """
+    unknown_answers: dict[int, bool | None] = dict.fromkeys((id(t) for t in tests), None)
+    has_null = bool(len(codes)) and bool((codes < 0).any())
+    answers = [_answers(tests, v) for v in values]
+    patterns = [*answers, unknown_answers] if has_null else answers
+    unknown = len(answers) if has_null else None
+    if not patterns or all(p == patterns[0] for p in patterns):
+        return _Fact(None, patterns[:1] or [unknown_answers], 0 if not answers else unknown)
+    if len(values) <= RAW_CATEGORIES:
+        if has_null:
+            codes = np.where(codes < 0, len(values), codes)
+        return _Fact(codes, patterns, unknown)
+    distinct: list[dict[int, bool | None]] = []
     of_value = np.empty(len(values) + 1, dtype=np.intp)
-    for i, value in enumerate(values):
-        answer = _answers(tests, value)
-        if answer not in patterns:
-            patterns.append(answer)
-        of_value[i] = patterns.index(answer)
-    unknown = None
-    if len(codes) and (codes < 0).any():
-        unknown = len(patterns)
-        patterns.append(dict.fromkeys((id(t) for t in tests), None))
-    of_value[-1] = len(patterns) - 1 if unknown is not None else 0
-    if len(patterns) == 1:
-        return _Fact(None, patterns, unknown)
-    return _Fact(of_value[codes], patterns, unknown)
+    for i, answer in enumerate(answers):
+        if answer not in distinct:
+            distinct.append(answer)
+        of_value[i] = distinct.index(answer)
+    if has_null:
+        of_value[-1] = len(distinct)
+        unknown = len(distinct)
+        distinct.append(unknown_answers)
+    return _Fact(of_value[codes], distinct, unknown)
 
 
 class Kernel:
@@ -143,6 +158,7 @@ class Kernel:
         self.tier_caps = any(t.cap is not None for t in plan.tiers)
         self.settled = plan.base.of == "settled"
         self.settled_fallback = plan.base.if_unknown == "contract"
+        self._luts: dict[Any, _Lut] = {}
 
         def fen(amount: Any) -> int:
             return int(amount * 100) * self.scale
@@ -236,21 +252,37 @@ class Kernel:
         sizes = [len(f.answers) for _, f in facts]
         if math.prod(sizes) > LUT_MAX:
             raise _Unsupported("too many combinations of condition answers")
-        lut = self._table([f for _, f in facts], [k for k, _ in facts])
-        index: Index | None = None
+        signature = tuple(
+            (key, f.unknown, tuple(tuple(sorted(a.items())) for a in f.answers)) for key, f in facts
+        )
+        lut = self._luts.get(signature)
+        if lut is None:
+            lut = self._luts[signature] = self._table([f for _, f in facts], [k for k, _ in facts])
+        # the index in the narrowest integer type that holds it: fewer bytes to pass over
+        total = math.prod(sizes)
+        kind: Any = np.int8 if total <= 127 else np.int16 if total <= 32767 else np.int32
+        index: npt.NDArray[Any] | None = None
         stride = 1
         for (_, f), size in zip(facts, sizes, strict=True):
             if f.codes is not None:
-                part = f.codes if stride == 1 else f.codes * stride
-                index = part if index is None else index + part
+                part: npt.NDArray[Any] = f.codes.astype(kind, copy=False)
+                if stride != 1:
+                    part = part * kind(stride)
+                if index is None:
+                    index = part.copy() if part is f.codes else part
+                else:
+                    index += part
             stride *= size
         if index is None:
             lo = np.full(rows, lut.lo[0], dtype=np.int64)
             hi = lo if lut.lo[0] == lut.hi[0] else np.full(rows, lut.hi[0], dtype=np.int64)
             return lo, hi, np.full(rows, lut.counts[0]), None, lut
-        lo = lut.lo.take(index)
-        hi = lo if lut.same else lut.hi.take(index)
-        return lo, hi, lut.counts.take(index), index, lut
+        at = index.astype(np.intp)
+        hi = lut.hi_small.take(at)
+        lo = hi if lut.same else lut.lo_small.take(at)
+        # where every counted combination has a rate above 0, a rate above 0 says "counts"
+        counts = hi != 0 if lut.counts_by_rate else lut.counts.take(at)
+        return lo, hi, counts, at, lut
 
     def _table(self, facts: list[_Fact], keys: list[str]) -> _Lut:
         plan = self.plan
@@ -292,7 +324,18 @@ class Kernel:
             lo[i] = 0 if uncertain else int(Fraction(r_lo) * self.scale)
             low_zero[i] = uncertain or none_possible
             chosen[i] = sum(1 << n for n in picked)
-        return _Lut(lo, hi, counts, chosen, low_zero, bool(np.array_equal(lo, hi)))
+        small = np.int32 if self.scale < 2**31 else np.int64
+        return _Lut(
+            lo,
+            hi,
+            counts,
+            chosen,
+            low_zero,
+            bool(np.array_equal(lo, hi)),
+            lo.astype(small),
+            hi.astype(small),
+            bool(np.array_equal(counts, hi != 0)),
+        )
 
     def _outcomes(self, answer: dict[int, bool | None], unknown_keys: list[str]) -> set[int | None]:
         """The tiers that can apply: every value of each unknown tier fact is tried."""
@@ -396,6 +439,9 @@ class _Lut:
     chosen: I64
     low_zero: Bools
     same: bool
+    lo_small: npt.NDArray[Any]  # the rates in the narrowest type that holds them
+    hi_small: npt.NDArray[Any]
+    counts_by_rate: bool
 
 
 class _Unsupported(Exception):

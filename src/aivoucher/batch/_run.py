@@ -70,10 +70,15 @@ class _Rows:
             column = _column(table, name)
             if column.null is not None or (column.codes is not None and (column.codes < 0).any()):
                 raise TableError("required column has nulls", field=name)
-        signed, signed_null = dates(_column(table, "purchase.signed"))
-        if signed_null is not None:
+        signed_column = _column(table, "purchase.signed")
+        self._signed: npt.NDArray[np.datetime64] | None = None
+        if signed_column.values is None or signed_column.values.dtype.kind != "M":
+            self._signed, _ = dates(signed_column)  # text is checked now, datetimes when read
+        if signed_column.null is not None or (
+            signed_column.codes is not None and (signed_column.codes < 0).any()
+        ):
             raise TableError("required column has nulls", field="purchase.signed")
-        self.signed = signed
+        self._signed_column = signed_column
         start, end = table.get("purchase.start"), table.get("purchase.end")
         if start is not None and end is not None:
             first, first_null = dates(start)
@@ -93,7 +98,7 @@ class _Rows:
             self.applicants = keys
             self.rows_per_applicant = 1
             return
-        year = signed.astype("datetime64[Y]").astype(np.int64)
+        year = self.signed.astype("datetime64[Y]").astype(np.int64)
         same = keys[1:] == keys[:-1]
         in_order = (keys[1:] > keys[:-1]) | (same & (year[1:] >= year[:-1]))
         if not in_order.all():
@@ -123,6 +128,13 @@ class _Rows:
                 bad = self.applicants[at]
                 raise TableError(f"rows of applicant {bad} disagree", field=name)
 
+    @property
+    def signed(self) -> npt.NDArray[np.datetime64]:
+        """Signing dates as datetime64[D] (converted on first use)."""
+        if self._signed is None:
+            self._signed, _ = dates(self._signed_column)
+        return self._signed
+
     def sort(self, values: Any) -> Any:
         return values if self.order is None else values[self.order]
 
@@ -144,19 +156,23 @@ def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet)
     _check_columns(table, rules)
     rows = _Rows(table)
     count = len(rows.applicants)
-    low = np.zeros(count, dtype=np.int64)
-    high = np.zeros(count, dtype=np.int64)
-    eligible = np.zeros(count, dtype=bool)
+    low: I64 = np.zeros(0, dtype=np.int64)
+    high: I64 = low
+    eligible: Bools = np.zeros(0, dtype=bool)
     scalar: list[Coverage] = []
+    first = True
     for entry, window, always in covered:
         k = kernel(entry.plan)
         if k.unsupported is not None or not _fits(k, rows):
             scalar.append((entry, window, always))
             continue
         a_lo, a_hi, a_ok = _vectorised(k, rows, window)
-        low = a_lo if not low.any() else low + a_lo
-        high = a_hi if not high.any() else high + a_hi
-        eligible = a_ok if not eligible.any() else eligible | a_ok
+        if first:
+            low, high, eligible, first = a_lo, a_hi, a_ok, False
+        else:
+            low, high, eligible = low + a_lo, high + a_hi, eligible | a_ok
+    if first:
+        low, high, eligible = (np.zeros(count, dtype=t) for t in (np.int64, np.int64, bool))
     scalar_rows = 0
     if scalar:
         s_lo, s_hi, s_ok = _scalar(scalar, rows)
@@ -194,9 +210,10 @@ def _vectorised(k: Kernel, rows: _Rows, window: tuple[Any, Any] | None) -> tuple
         hi = np.where(inside, hi, 0)
         lo = hi if lo is hi else np.where(inside, lo, 0)
     if rows.single:
-        # each applicant's only purchase is its year and its total
-        for c_lo, c_hi in (*k.caps_year, *k.caps_program):
-            lo, hi = _cap(lo, hi, c_lo, c_hi)
+        # each applicant's only purchase is its year and its total: one minimum for all caps
+        caps = [*k.caps_year, *k.caps_program]
+        if caps:
+            lo, hi = _cap(lo, hi, min(c[0] for c in caps), min(c[1] for c in caps))
         ok = counts
     else:
         shared = hi is lo

@@ -25,7 +25,7 @@ from ..errors import InputError, TableError
 
 __all__ = ["Column", "Table", "read_table"]
 
-Codes = npt.NDArray[np.intp]
+Codes = npt.NDArray[np.integer[Any]]
 Mask = npt.NDArray[np.bool_]
 
 
@@ -74,7 +74,7 @@ def _from_numpy(name: str, data: object) -> Column:
 def _from_pandas(name: str, series: Any) -> Column:
     dtype = series.dtype
     if str(dtype) == "category":
-        codes = np.asarray(series.cat.codes.to_numpy(), dtype=np.intp)
+        codes = np.asarray(series.cat.codes.to_numpy())
         return Column(name, codes=codes, categories=list(series.cat.categories))
     if isinstance(dtype, np.dtype):
         return _from_numpy(name, series.to_numpy())
@@ -95,7 +95,7 @@ def _from_arrow(name: str, chunked: Any) -> Column:
     if array.null_count:
         null = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     if kind.startswith("dictionary"):
-        codes = np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False), np.intp)
+        codes = np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False))
         if null is not None:
             codes = np.where(null, -1, codes)
         return Column(name, codes=codes, categories=array.dictionary.to_pylist())
@@ -243,9 +243,9 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
     null = column.null
     n = len(values)
     if values.dtype.kind == "b":
-        codes = values.view(np.int8).astype(np.intp)
+        codes = values.view(np.int8)
         if null is not None:
-            codes[null] = -1
+            codes = np.where(null, np.int8(-1), codes)
         return codes, [False, True]
     if values.dtype.kind not in "OU":
         raise TableError(f"expected text or booleans, not {values.dtype}", field=column.name)
