@@ -6,16 +6,18 @@ import datetime as dt
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import rule, write_rule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher.errors import InputError, MissingDependencyError, TableError
 from aivoucher.jurisdictions import CITIES as CITIES_BY_ID
-from aivoucher.registry import bundled_rules
+from aivoucher.registry import bundled_rules, load_rules
 
 np = pytest.importorskip("numpy")
 batch = pytest.importorskip("aivoucher.batch")
@@ -124,12 +126,14 @@ def _fen(amount: Decimal | None) -> int:
     return int(amount * 100)
 
 
-def _check_against_scalar(program: str, table: dict[str, Any], as_of: dt.date) -> Any:
-    result = batch.evaluate(program, table, as_of=as_of)
+def _check_against_scalar(
+    program: str, table: dict[str, Any], as_of: dt.date, rules: Any = None
+) -> Any:
+    result = batch.evaluate(program, table, as_of=as_of, rules=rules)
     profiles = _profiles(table)
     assert result.applicant.tolist() == sorted(profiles)
     for i, key in enumerate(result.applicant.tolist()):
-        est = aivoucher.estimate(profiles[key], programs=[program], as_of=as_of)
+        est = aivoucher.estimate(profiles[key], programs=[program], as_of=as_of, rules=rules)
         awards = [a for a in est.awards if a.program.id == program]
         low = sum(_fen(a.low) for a in awards)
         high = sum(_fen(a.high) for a in awards)
@@ -187,6 +191,41 @@ def test_yearly_caps_across_purchases(table: dict[str, Any]) -> None:
     table["purchase.use"] = np.array(["training"] * len(table["applicant"]), dtype=object)
     table["purchase.item"] = np.array(["compute"] * len(table["applicant"]), dtype=object)
     _check_against_scalar("shenzhen.training-compute", table, dt.date(2026, 6, 30))
+
+
+def _versions_by_signing_date(directory: Path) -> Any:
+    def cite(quote: str) -> dict[str, str]:
+        return {"source": "text", "quote": quote}
+
+    old = rule(
+        version="2024",
+        status="superseded",
+        effective={"from": "2024-01-01", "to": "2024-12-31", **cite("2024年版")},
+        rate={"tiers": [{"rate": "20%", **cite("20%")}]},
+        version_by="signed",
+    )
+    old["examples"][0]["as_of"] = "2024-06-30"
+    old["examples"][0]["profile"]["purchases"][0]["signed"] = "2024-03-01"
+    old["examples"][0]["expect"] = {"amount": "20万"}
+    write_rule(directory, old, name="test-voucher.2024.yaml")
+    write_rule(directory, rule(version_by="signed"))
+    return load_rules(directory)
+
+
+@pytest.fixture(scope="module")
+def versioned(tmp_path_factory: Any) -> Any:
+    return _versions_by_signing_date(tmp_path_factory.mktemp("rules"))
+
+
+@settings(max_examples=40)
+@given(data=st.data(), offset=st.integers(-200, 400))
+def test_versions_by_signing_date(versioned: Any, data: Any, offset: int) -> None:
+    rules = versioned
+    table = data.draw(tables("shenzhen"))
+    del table["applicant.qualifications.chengdu-major-project"]
+    _check_against_scalar(
+        "shenzhen.test-voucher", table, dt.date(2025, 1, 1) + dt.timedelta(days=offset), rules
+    )
 
 
 def test_rows_may_sit_anywhere_and_order_does_not_matter() -> None:

@@ -89,6 +89,13 @@ def _numpy() -> Any:
     return numpy
 
 
+def _pandas() -> Any:
+    try:
+        return importlib.import_module("pandas")
+    except ImportError:
+        raise MissingDependencyError("to_frame needs pandas: pip install pandas") from None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class BatchResult:
     """One program's award per applicant, in fen, aligned with ``applicant`` (sorted keys).
@@ -112,11 +119,7 @@ class BatchResult:
 
     def to_frame(self) -> Any:
         """A pandas DataFrame with columns applicant, low_fen, high_fen and eligible."""
-        try:
-            pandas = importlib.import_module("pandas")
-        except ImportError:
-            raise MissingDependencyError("to_frame needs pandas: pip install pandas") from None
-        return pandas.DataFrame(
+        return _pandas().DataFrame(
             {
                 "applicant": self.applicant,
                 "low_fen": self.low_fen,

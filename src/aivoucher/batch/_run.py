@@ -152,7 +152,7 @@ class _Rows:
 
 
 def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet) -> BatchResult:
-    table = read_table(table_in)
+    table = table_in if isinstance(table_in, Table) else read_table(table_in)
     _check_columns(table, rules)
     rows = _Rows(table)
     count = len(rows.applicants)

@@ -115,6 +115,21 @@ class Table:
     def get(self, name: str) -> Column | None:
         return self.columns.get(name)
 
+    def subset(self, rows: npt.NDArray[Any]) -> Table:
+        """The rows selected by ``rows`` (a mask or indices)."""
+        columns = {}
+        size = len(np.arange(self.rows)[rows])
+        for name, c in self.columns.items():
+            null = None if c.null is None else c.null[rows]
+            columns[name] = Column(
+                name,
+                values=None if c.values is None else c.values[rows],
+                null=null if null is not None and null.any() else None,
+                codes=None if c.codes is None else c.codes[rows],
+                categories=c.categories,
+            )
+        return Table(columns, size)
+
 
 def read_table(table: object) -> Table:
     """The columns of ``table`` (see the module docstring for the accepted kinds)."""
