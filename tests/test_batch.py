@@ -422,3 +422,32 @@ def test_to_frame_without_pandas_is_a_typed_error() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "typed"
+
+
+def test_text_columns_with_many_values() -> None:
+    # more distinct values than one comparison pass per value is worth: sorted instead
+    cities = [
+        "chengdu",
+        "成都",
+        "wuhan",
+        "beijing",
+        "shanghai",
+        "tianjin",
+        "nanjing",
+        "suzhou",
+        "hangzhou",
+        "xiamen",
+        "chongqing",
+    ]
+    n = len(cities)
+    table = {
+        "applicant": np.arange(n),
+        "applicant.kind": np.array(["enterprise"] * n),
+        "applicant.city": np.array(cities),
+        "purchase.item": np.array(["compute"] * n),
+        "purchase.chip_origin": np.array(["domestic"] * n),
+        "purchase.amount_fen": np.full(n, 100),
+        "purchase.signed": np.array(["2025-09-15"] * n),
+    }
+    result = batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31")
+    assert result.high_fen.tolist() == [60, 60] + [0] * (n - 2)

@@ -252,6 +252,25 @@ def categorical(column: Column, canon: Callable[[Any], Any]) -> tuple[Codes, lis
     return codes, canonical
 
 
+def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[Any]] | None:
+    """Codes of a text column with few distinct values, one comparison pass per value (much
+    faster than sorting); None when it has more than ``most``."""
+    codes = np.full(len(values), -1, dtype=np.int8)
+    found: list[Any] = []
+    start = 0
+    while len(found) < most:
+        left = np.flatnonzero(codes[start:] < 0)
+        if not len(left):
+            return codes, found
+        start += int(left[0])
+        value = values[start]
+        codes[values == value] = len(found)
+        found.append(value.item())
+    if (codes < 0).any():
+        return None
+    return codes, found
+
+
 def _factorise(column: Column) -> tuple[Codes, list[Any]]:
     values = column.values
     assert values is not None
@@ -264,8 +283,10 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
         return codes, [False, True]
     if values.dtype.kind not in "OU":
         raise TableError(f"expected text or booleans, not {values.dtype}", field=column.name)
-    if n and null is None and values.dtype.kind == "U" and (values == values[0]).all():
-        return np.zeros(n, dtype=np.intp), [values[0].item()]
+    if n and null is None and values.dtype.kind == "U":
+        found = _peel(values)
+        if found is not None:
+            return found
     present = values[~null] if null is not None else values
     try:
         uniq, inverse = np.unique(present, return_inverse=True)
