@@ -144,26 +144,29 @@ def _check_against_scalar(
 
 
 MAIN = ["shenzhen.training-compute", "chengdu.compute-voucher"]
+#: Every version with a rate that is or was in force (its key: id or id@version).
 PROGRAMS = sorted(
-    {
-        e.program.id
-        for e in bundled_rules()
-        if e.program.status == "in_force" and e.plan.unpublished is None
-    }
+    e.program.key
+    for e in bundled_rules()
+    if e.program.status != "draft" and e.plan.unpublished is None
 )
+
+
+def _entry(key: str) -> Any:
+    return next(e for e in bundled_rules() if e.program.key == key)
 
 
 def _home(program: str) -> str:
     """A city where the program's applicants are registered."""
-    place = bundled_rules().get(program).program.jurisdiction
+    place = _entry(program).program.jurisdiction
     if place in CITIES_BY_ID:
         return place
     return next(c.id for c in CITIES_BY_ID.values() if c.province == place)
 
 
 def _as_of(program: str, offset: int) -> dt.date:
-    entry = bundled_rules().get(program)
-    return entry.program.effective.from_ + dt.timedelta(days=offset)
+    """A date ``offset`` days after the version took effect (before it, when negative)."""
+    return _entry(program).program.effective.from_ + dt.timedelta(days=offset)
 
 
 @pytest.mark.parametrize("program", MAIN)
@@ -180,7 +183,7 @@ def test_batch_equals_scalar_engine(program: str, data: Any, offset: int) -> Non
 @given(data=st.data(), offset=st.integers(-30, 400))
 def test_batch_equals_scalar_engine_for_every_program(program: str, data: Any, offset: int) -> None:
     table = data.draw(tables(_home(program), max_rows=8))
-    _check_against_scalar(program, table, _as_of(program, offset))
+    _check_against_scalar(program.split("@")[0], table, _as_of(program, offset))
 
 
 @settings(max_examples=40)
@@ -278,6 +281,23 @@ def test_scalar_path_is_counted() -> None:
     assert result.scalar_rows == 3
 
 
+def test_what_the_kernel_cannot_hold_goes_the_scalar_way(monkeypatch: Any) -> None:
+    table = {k: np.array(v) for k, v in SMALL.items()}
+    table["purchase.chip_origin"] = np.array(SMALL["purchase.chip_origin"], dtype=object)
+    fast = batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31")
+    monkeypatch.setattr("aivoucher.batch._kernel.LUT_MAX", 1)
+    slow = batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31")
+    assert (fast.scalar_applicants, slow.scalar_applicants) == (0, 2)
+    assert slow.low_fen.tolist() == fast.low_fen.tolist()
+    assert slow.high_fen.tolist() == fast.high_fen.tolist()
+    # sums that could leave int64 are left to the scalar engine too
+    table["purchase.amount_fen"] = np.array([10**14, 10**14])
+    table["applicant"] = np.array([1, 1])
+    monkeypatch.setattr("aivoucher.batch._kernel.LUT_MAX", 1 << 16)
+    monkeypatch.setattr("aivoucher.batch._run.SAFE", 10**10)
+    assert batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31").scalar_rows == 2
+
+
 SMALL = {
     "applicant": [1, 2],
     "applicant.kind": ["enterprise", "enterprise"],
@@ -312,6 +332,17 @@ def test_pandas_and_arrow_tables() -> None:
         4, "purchase.chip_origin", arrow.column("purchase.chip_origin").dictionary_encode()
     )
     _expected_small(batch.evaluate("chengdu.compute-voucher", arrow, as_of="2025-12-31"))
+
+
+def test_polars_tables() -> None:
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")
+    frame = pl.DataFrame(SMALL)
+    _expected_small(batch.evaluate("chengdu.compute-voucher", frame, as_of="2025-12-31"))
+    frame = frame.with_columns(
+        pl.col("applicant.city").cast(pl.Categorical), pl.col("purchase.signed").str.to_date()
+    )
+    _expected_small(batch.evaluate("chengdu.compute-voucher", frame, as_of="2025-12-31"))
 
 
 def test_masked_arrays_are_unknown() -> None:

@@ -20,7 +20,7 @@ from . import (
     Coverage,
     _check_columns,
 )
-from ._kernel import SAFE, Kernel, _cap, canon_for, kernel
+from ._kernel import SAFE, Kernel, _cap, _Unsupported, canon_for, kernel
 from ._table import Column, Table, categorical, dates, integers, read_table
 
 if TYPE_CHECKING:
@@ -166,7 +166,11 @@ def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet)
         if k.unsupported is not None or not _fits(k, rows):
             scalar.append((entry, window, always))
             continue
-        a_lo, a_hi, a_ok = _vectorised(k, rows, window)
+        try:
+            a_lo, a_hi, a_ok = _vectorised(k, rows, window)
+        except _Unsupported:
+            scalar.append((entry, window, always))
+            continue
         if first:
             low, high, eligible, first = a_lo, a_hi, a_ok, False
         else:

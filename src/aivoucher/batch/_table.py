@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InputError, TableError
+from ..errors import InputError, MissingDependencyError, TableError
 
 __all__ = ["Column", "Table", "read_table"]
 
@@ -142,7 +142,13 @@ def read_table(table: object) -> Table:
         for name in table.columns:
             columns[str(name)] = _from_pandas(str(name), table[name])  # type: ignore[index]
     elif module == "polars" and hasattr(table, "to_arrow"):
-        return read_table(table.to_arrow())
+        try:
+            arrow = table.to_arrow()
+        except ImportError:
+            raise MissingDependencyError(
+                "polars tables are read through pyarrow: pip install pyarrow"
+            ) from None
+        return read_table(arrow)
     elif module == "pyarrow" and hasattr(table, "column_names"):
         for name in table.column_names:
             columns[str(name)] = _from_arrow(str(name), table.column(name))  # type: ignore[attr-defined]
