@@ -53,7 +53,11 @@ AMOUNTS = st.one_of(
 
 @st.composite
 def tables(
-    draw: Any, home: str = "shenzhen", max_applicants: int = 5, max_rows: int = 12
+    draw: Any,
+    home: str = "shenzhen",
+    max_applicants: int = 5,
+    max_rows: int = 12,
+    qualifications: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A table of purchases: several applicants, several purchases each, unknowns as None;
     most applicants are registered in ``home``."""
@@ -63,11 +67,15 @@ def tables(
         "applicant.city": st.one_of(st.just(home), st.just(home), st.sampled_from(CITIES)),
     }
     applicants = {k: {f: draw(s) for f, s in fields.items()} for k in set(keys)}
-    qualified = {k: draw(st.sampled_from([None, True, False])) for k in set(keys)}
+    held = {"chengdu-major-project", *qualifications}
+    qualified = {
+        (k, q): draw(st.sampled_from([None, True, False])) for k in set(keys) for q in held
+    }
     columns: dict[str, list[Any]] = {"applicant": keys}
     for field in APPLICANT_FIELDS:
         columns[field] = [applicants[k][field] for k in keys]
-    columns["applicant.qualifications.chengdu-major-project"] = [qualified[k] for k in keys]
+    for q in sorted(held):
+        columns[f"applicant.qualifications.{q}"] = [qualified[k, q] for k in keys]
     for field, strategy in PURCHASE_FIELDS.items():
         columns[field] = [draw(strategy) for _ in keys]
     amounts = [draw(AMOUNTS) for _ in keys]
@@ -182,7 +190,8 @@ def test_batch_equals_scalar_engine(program: str, data: Any, offset: int) -> Non
 @settings(max_examples=25)
 @given(data=st.data(), offset=st.integers(-30, 400))
 def test_batch_equals_scalar_engine_for_every_program(program: str, data: Any, offset: int) -> None:
-    table = data.draw(tables(_home(program), max_rows=8))
+    held = tuple(q.id for q in _entry(program).program.qualifications)
+    table = data.draw(tables(_home(program), max_rows=8, qualifications=held))
     _check_against_scalar(program.split("@")[0], table, _as_of(program, offset))
 
 

@@ -19,7 +19,8 @@
 The table has one row per purchase (see docs/batch.md for the columns). Results equal the
 scalar engine's, to the fen: rates are exact fractions, amounts int64 fen, and the program's
 rounding is applied as it states. Programs whose mechanisms the vectorised kernel does not
-express (proration, support years, lump sums, yearly-total tiers, contract terms) are evaluated
+express (proration, support years, yearly-total rate tiers, a contract term in a rate tier) are
+evaluated
 by the scalar engine, one applicant at a time; :attr:`BatchResult.scalar_applicants` says how
 many applicants took that path.
 

@@ -16,11 +16,12 @@ row's rate is then one gather; a row that does not count gets rate 0, and a row 
 eligibility is uncertain gets a low rate of 0 (the scalar engine's low end for it).
 
 The kernel handles conditions on the applicant and the purchase (enumerations, cities and
-provinces, booleans, qualifications, switches, signing dates), contract or settled bases, rate
-tiers with ranges, a ceiling and tier caps, per-purchase, per-year and lifetime caps, yearly and
-program pools, the minimum and both rounding modes. Plans with anything else (proration,
-support years, lump sums, yearly-total tiers, contract terms) report why in
-:attr:`Kernel.unsupported`, and their applicants go through the scalar engine.
+provinces, booleans, qualifications, switches, signing dates, contract terms), contract or
+settled bases, rate tiers with ranges, a ceiling and tier caps, lump sums, per-purchase,
+per-year and lifetime caps, yearly and program pools, the minimum and both rounding modes.
+Plans with anything else (proration, support years, yearly-total rate tiers, a contract term in
+a rate tier) report why in :attr:`Kernel.unsupported`, and their applicants go through the
+scalar engine.
 """
 
 from __future__ import annotations
@@ -174,6 +175,9 @@ class Kernel:
             lifetime.append((fen(pool.amount[0]), fen(pool.amount[1])))
         self.caps_program = lifetime
         self.minimum = None if plan.minimum is None else fen(plan.minimum.amount[0])
+        lump = plan.lump_sum
+        #: A fixed award (paid once per applicant, whatever it buys), in units.
+        self.lump = None if lump is None else (fen(lump.amount[0]), fen(lump.amount[1]))
         constants = [c for pair in (*after, *lifetime, *self.caps_purchase) for c in pair]
         if self.unsupported is None and any(c >= SAFE for c in constants):
             self.unsupported = "caps too large for exact int64 arithmetic"
@@ -306,6 +310,11 @@ class Kernel:
                 if f.unknown is not None and c == f.unknown and key in self.tier_keys:
                     unknown_keys.append(key)
             app = _kleene(plan.applicant_tests, answer)
+            if self.lump is not None:
+                # a lump sum reads the applicant's conditions only: "rate" 1 where it pays
+                if app is not False:
+                    counts[i], hi[i], lo[i] = True, 1, int(app is True)
+                continue
             pur = _kleene(plan.purchase_tests, answer)
             if app is False or pur is False:
                 continue
@@ -359,6 +368,14 @@ class Kernel:
     ) -> tuple[I64, I64, Bools]:
         """Per purchase: base × rate, tier caps, per-purchase caps and the minimum (units)."""
         r_lo, r_hi, counts, index, lut = self.rates(table, rows)
+        if self.lump is not None:
+            hi = r_hi * np.int64(self.lump[1])
+            lo = (
+                hi
+                if r_lo is r_hi and self.lump[0] == self.lump[1]
+                else r_lo * np.int64(self.lump[0])
+            )
+            return lo, hi, counts
         same = r_lo is r_hi and base_lo is base_hi
         hi = base_hi * r_hi
         lo = hi if same else base_lo * r_lo
@@ -506,8 +523,6 @@ def _cap(lo: I64, hi: I64, c_lo: int, c_hi: int) -> tuple[I64, I64]:
 def _unsupported(plan: Plan) -> str | None:
     if plan.unpublished is not None:
         return "rate unpublished"
-    if plan.lump_sum is not None:
-        return "lump sum"
     if plan.prorate is not None:
         return "proration"
     if plan.support_years is not None:

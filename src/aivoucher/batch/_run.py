@@ -167,7 +167,7 @@ def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet)
             scalar.append((entry, window, always))
             continue
         try:
-            a_lo, a_hi, a_ok = _vectorised(k, rows, window)
+            a_lo, a_hi, a_ok = _vectorised(k, rows, window, always)
         except _Unsupported:
             scalar.append((entry, window, always))
             continue
@@ -203,9 +203,13 @@ def _fits(k: Kernel, rows: _Rows) -> bool:
     return (top + 1) * k.scale * rows.rows_per_applicant < SAFE
 
 
-def _vectorised(k: Kernel, rows: _Rows, window: tuple[Any, Any] | None) -> tuple[I64, I64, Bools]:
+def _vectorised(
+    k: Kernel, rows: _Rows, window: tuple[Any, Any] | None, always: bool = True
+) -> tuple[I64, I64, Bools]:
     base_lo, base_hi = rows.bases(k.settled, k.settled_fallback)
     lo, hi, counts = k.amounts(rows.table, rows.n, base_lo, base_hi)
+    if k.lump is not None:
+        return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
     if window is not None:
         inside = rows.signed >= np.datetime64(window[0], "D")
         if window[1] is not None:
@@ -235,6 +239,31 @@ def _vectorised(k: Kernel, rows: _Rows, window: tuple[Any, Any] | None) -> tuple
     high = k.to_quanta(hi) * quantum if quantum != 1 else k.to_quanta(hi)
     low = high if lo is hi else (k.to_quanta(lo) * quantum if quantum != 1 else k.to_quanta(lo))
     return low, high, ok
+
+
+def _lump_sums(
+    k: Kernel, rows: _Rows, lo: I64, hi: I64, counts: Bools, window: tuple[Any, Any] | None
+) -> tuple[I64, I64, Bools]:
+    """A fixed award: once per applicant that qualifies (a version chosen by signing date pays
+    it only to applicants with a purchase in its window), then lifetime caps and the program
+    pool; per-year limits do not apply."""
+    if window is not None:
+        inside = rows.signed >= np.datetime64(window[0], "D")
+        if window[1] is not None:
+            inside &= rows.signed <= np.datetime64(window[1], "D")
+        counts = counts & inside
+    if rows.single:
+        ok = counts
+    else:
+        counts = rows.sort(counts)
+        ok = np.logical_or.reduceat(counts, rows.starts)
+        # every row of an applicant carries the same award: take it once
+        lo, hi = rows.sort(lo)[rows.starts], rows.sort(hi)[rows.starts]
+    lo, hi = np.where(ok, lo, 0), np.where(ok, hi, 0)
+    for c_lo, c_hi in k.caps_program:
+        lo, hi = _cap(lo, hi, c_lo, c_hi)
+    q = k.quantum
+    return k.to_quanta(lo) * q, k.to_quanta(hi) * q, ok
 
 
 # -- the scalar path --------------------------------------------------------------------------
