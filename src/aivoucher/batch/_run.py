@@ -99,20 +99,36 @@ class _Rows:
             self.rows_per_applicant = 1
             return
         year = self.signed.astype("datetime64[Y]").astype(np.int64)
+        y_min, y_max = int(year.min()), int(year.max())
+        one_year = y_min == y_max
         same = keys[1:] == keys[:-1]
-        in_order = (keys[1:] > keys[:-1]) | (same & (year[1:] >= year[:-1]))
+        in_order = keys[1:] > keys[:-1]
+        in_order |= same if one_year else same & (year[1:] >= year[:-1])
         if not in_order.all():
-            self.order = np.lexsort((year, keys))
+            self.order = self._order(keys, year, y_min, y_max)
             keys, year = keys[self.order], year[self.order]
             same = keys[1:] == keys[:-1]
-        new_year = ~same | (year[1:] != year[:-1])
-        self.year_starts = np.flatnonzero(np.concatenate(([True], new_year)))
-        self.starts = np.flatnonzero(np.concatenate(([True], ~same)))
+        applicant_start = np.concatenate(([True], ~same))
+        year_start = applicant_start if one_year else applicant_start.copy()
+        if not one_year:
+            year_start[1:] |= year[1:] != year[:-1]
+        self.year_starts = np.flatnonzero(year_start)
+        self.starts = np.flatnonzero(applicant_start)
         self.applicants = keys[self.starts]
         # where each applicant's first year group sits among the year groups
-        self.year_of_start = np.searchsorted(self.year_starts, self.starts)
+        self.year_of_start = np.flatnonzero(applicant_start[self.year_starts])
         self.rows_per_applicant = int(np.diff(np.append(self.starts, n)).max())
         self._check_applicant_columns()
+
+    @staticmethod
+    def _order(keys: I64, year: I64, y_min: int, y_max: int) -> Index:
+        """Rows sorted by applicant, then year (the order within a year does not matter)."""
+        span = y_max - y_min + 1
+        k_min, k_max = int(keys.min()), int(keys.max())
+        if (k_max - k_min + 1) * span < 2**62:
+            combined = (keys - k_min) * span + (year - y_min) if span > 1 else keys
+            return np.argsort(combined)
+        return np.lexsort((year, keys))
 
     def _check_applicant_columns(self) -> None:
         """Rows of one applicant must describe the same applicant."""
