@@ -55,7 +55,6 @@ LUT_MAX = 1 << 16
 RAW_CATEGORIES = 16
 #: Columns a profile contract field is read from, and how their values are checked.
 ENUM_COLUMNS = {f: DOMAINS[f] for f in DOMAINS if isinstance(DOMAINS[f][0], str)}
-BOOL_COLUMNS = [f for f in DOMAINS if DOMAINS[f] == (True, False)]
 CITY_COLUMNS = ("applicant.city", "purchase.provider_city")
 #: Contract defaults for facts the profile cannot leave unknown.
 DEFAULTS = {"applicant.good_standing": True, "purchase.related_party": False}
@@ -434,18 +433,31 @@ class Kernel:
         q = self.quantum * self.scale
         if q == 1:
             return units
-        return self.to_quanta(units) * q
+        quanta = self.to_quanta(units)
+        np.multiply(quanta, q, out=quanta)
+        return quanta
 
     def to_quanta(self, units: I64) -> I64:
-        """Units → whole quanta (half-up or truncated)."""
+        """Units → whole quanta (half-up or truncated), in place (``units`` is a temporary)."""
         q = self.quantum * self.scale
         if q == 1:
             return units
-        if not self.half_up:
-            return units // q
-        if q % 2 == 0:
-            return (units + q // 2) // q
-        return (2 * units + q) // (2 * q)
+        if self.half_up:
+            if q % 2:  # an odd quantum: (2u + q) // 2q
+                np.multiply(units, 2, out=units)
+                np.add(units, q, out=units)
+                q *= 2
+            else:
+                np.add(units, q // 2, out=units)
+        np.floor_divide(units, q, out=units)
+        return units
+
+    def to_fen(self, units: I64) -> I64:
+        """Units → fen, rounded as the program says (in place)."""
+        quanta = self.to_quanta(units)
+        if self.quantum != 1:
+            np.multiply(quanta, self.quantum, out=quanta)
+        return quanta
 
 
 @dataclass(slots=True)
@@ -516,8 +528,16 @@ def _first(tiers: Sequence[Any], answer: dict[int, bool | None]) -> int | None:
 
 
 def _cap(lo: I64, hi: I64, c_lo: int, c_hi: int) -> tuple[I64, I64]:
-    new_hi = np.minimum(hi, c_hi)
-    return (new_hi if lo is hi and c_lo == c_hi else np.minimum(lo, c_lo)), new_hi
+    """Cap both ends, in place: ``lo`` and ``hi`` are temporaries of the caller's (the same
+    array where the two ends agree); writing into them spares a fresh array per step."""
+    if lo is hi:
+        if c_lo != c_hi:
+            lo = np.minimum(hi, c_lo)
+        np.minimum(hi, c_hi, out=hi)
+        return lo, hi
+    np.minimum(lo, c_lo, out=lo)
+    np.minimum(hi, c_hi, out=hi)
+    return lo, hi
 
 
 def _unsupported(plan: Plan) -> str | None:

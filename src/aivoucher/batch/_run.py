@@ -251,9 +251,8 @@ def _vectorised(
         for c_lo, c_hi in k.caps_program:
             lo, hi = _cap(lo, hi, c_lo, c_hi)
         ok = np.logical_or.reduceat(counts, rows.starts)
-    quantum = k.quantum
-    high = k.to_quanta(hi) * quantum if quantum != 1 else k.to_quanta(hi)
-    low = high if lo is hi else (k.to_quanta(lo) * quantum if quantum != 1 else k.to_quanta(lo))
+    high = k.to_fen(hi)
+    low = high if lo is hi else k.to_fen(lo)
     return low, high, ok
 
 
@@ -278,8 +277,7 @@ def _lump_sums(
     lo, hi = np.where(ok, lo, 0), np.where(ok, hi, 0)
     for c_lo, c_hi in k.caps_program:
         lo, hi = _cap(lo, hi, c_lo, c_hi)
-    q = k.quantum
-    return k.to_quanta(lo) * q, k.to_quanta(hi) * q, ok
+    return k.to_fen(lo), k.to_fen(hi), ok
 
 
 # -- the scalar path --------------------------------------------------------------------------
