@@ -137,7 +137,10 @@ def _fen(amount: Decimal | None) -> int:
 def _check_against_scalar(
     program: str, table: dict[str, Any], as_of: dt.date, rules: Any = None
 ) -> Any:
+    before = {name: values.copy() for name, values in table.items()}
     result = batch.evaluate(program, table, as_of=as_of, rules=rules)
+    # the caller's columns are read, never written
+    assert all(np.array_equal(before[k], v) for k, v in table.items())
     profiles = _profiles(table)
     assert result.applicant.tolist() == sorted(profiles)
     for i, key in enumerate(result.applicant.tolist()):
