@@ -17,6 +17,7 @@ __all__ = [
     "MissingDependencyError",
     "ProfileError",
     "RuleFileError",
+    "TableError",
     "UnknownCityError",
     "UnknownProgramError",
     "YamlError",
@@ -94,10 +95,16 @@ class UnknownProgramError(InputError):
     """A program id that no loaded rule file defines."""
 
 
-class MissingDependencyError(AivoucherError, ImportError):
-    """An optional dependency (pandas, matplotlib: ``aivoucher[notebook]``) is not installed."""
+class TableError(InputError):
+    """A table given to :mod:`aivoucher.batch` with a column of the wrong type, a value outside
+    the profile contract, or a required column missing; ``field`` names the column."""
 
-    def __init__(self, message: str, *, package: str) -> None:
+
+class MissingDependencyError(AivoucherError, ImportError):
+    """An optional dependency a feature needs is not installed: pandas or matplotlib
+    (``pip install 'aivoucher[notebook]'``), numpy (``pip install 'aivoucher[batch]'``)."""
+
+    def __init__(self, message: str, *, package: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.package = package
