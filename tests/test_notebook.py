@@ -4,7 +4,6 @@ key outputs are checked, not merely that the cells ran."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
