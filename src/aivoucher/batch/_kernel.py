@@ -38,7 +38,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import jurisdictions
-from ..engine import APPLICANT, PURCHASE, SWITCHES, Plan, _domain, _Test
+from ..conditions import APPLICANT, PURCHASE, SWITCHES, Test, domain_of
+from ..engine import Plan
 from ..errors import TableError
 from ..schema import DOMAINS
 from ._table import Table, categorical, dates
@@ -99,12 +100,12 @@ class _Fact:
     unknown: int | None  # the class of an unknown value, if any row has one
 
 
-def _answers(tests: Sequence[_Test], value: Any) -> dict[int, bool | None]:
+def _answers(tests: Sequence[Test], value: Any) -> dict[int, bool | None]:
     return {id(t): t.test(value) for t in tests}
 
 
 def _classes(
-    values: list[Any], tests: Sequence[_Test], codes: npt.NDArray[np.integer[Any]]
+    values: list[Any], tests: Sequence[Test], codes: npt.NDArray[np.integer[Any]]
 ) -> _Fact:
     """The class codes of a categorical column: −1 codes are unknown.
 
@@ -144,7 +145,7 @@ class Kernel:
         self.unsupported = _unsupported(plan)
         tier_tests = [t for tier in plan.tiers for t in tier.tests]
         self.tests = [*plan.applicant_tests, *plan.purchase_tests, *tier_tests]
-        self.facts: dict[str, list[_Test]] = {}
+        self.facts: dict[str, list[Test]] = {}
         for t in self.tests:
             self.facts.setdefault(t.fact + t.field, []).append(t)
         self.tier_keys = {t.fact + t.field for t in tier_tests}
@@ -183,7 +184,7 @@ class Kernel:
 
     # -- per row ---------------------------------------------------------------------------
 
-    def fact(self, key: str, tests: list[_Test], table: Table, rows: int) -> _Fact:
+    def fact(self, key: str, tests: list[Test], table: Table, rows: int) -> _Fact:
         """The class codes of one fact over the table's rows."""
         t = tests[0]
         if t.scope == SWITCHES:
@@ -221,7 +222,7 @@ class Kernel:
             values = [transform(v) for v in values]
         return _classes(values, tests, codes)
 
-    def _term(self, tests: list[_Test], table: Table, rows: int) -> _Fact:
+    def _term(self, tests: list[Test], table: Table, rows: int) -> _Fact:
         """Contract terms: end no later than start plus N years (29 February → 28th)."""
         start, end = table.get("purchase.start"), table.get("purchase.end")
         unknown_only = _Fact(None, [dict.fromkeys((id(x) for x in tests), None)], 0)
@@ -353,7 +354,7 @@ class Kernel:
         domains = []
         for key in unknown_keys:
             tests = [t for t in self.facts[key] if _is_tier(t, tiers)]
-            domains.append([_answers(tests, v) for v in _domain(tests)])
+            domains.append([_answers(tests, v) for v in domain_of(tests)])
         found: set[int | None] = set()
         for values in itertools.product(*domains):
             fixed = dict(answer)
@@ -487,7 +488,7 @@ def _required(table: Table, name: str) -> Any:
     return column
 
 
-def _source(test: _Test) -> tuple[str, Callable[[Any], Any] | None]:
+def _source(test: Test) -> tuple[str, Callable[[Any], Any] | None]:
     """The column a condition reads, and how its value becomes the fact."""
     if test.fact == "applicant.province":
         return "applicant.city", jurisdictions.province_of
@@ -498,16 +499,16 @@ def _source(test: _Test) -> tuple[str, Callable[[Any], Any] | None]:
     return test.fact, None
 
 
-def _is_tier(test: _Test, tiers: Sequence[Any]) -> bool:
+def _is_tier(test: Test, tiers: Sequence[Any]) -> bool:
     return any(test is t for tier in tiers for t in tier.tests)
 
 
-def _bit_answers(tests: Sequence[_Test]) -> list[dict[int, bool | None]]:
+def _bit_answers(tests: Sequence[Test]) -> list[dict[int, bool | None]]:
     """The answers of class ``c`` where bit ``b`` of ``c`` is the answer of ``tests[b]``."""
     return [{id(x): bool(c >> b & 1) for b, x in enumerate(tests)} for c in range(1 << len(tests))]
 
 
-def _kleene(tests: Sequence[_Test], answer: dict[int, bool | None]) -> bool | None:
+def _kleene(tests: Sequence[Test], answer: dict[int, bool | None]) -> bool | None:
     unknown = False
     for t in tests:
         ok = answer[id(t)]
