@@ -195,3 +195,31 @@ def test_declaring_a_fact_never_widens_the_total(
     for item in aivoucher.what_narrows(est):
         for answer in item.answers:
             assert est.total_low <= answer.total_low <= answer.total_high <= est.total_high
+
+
+def test_the_notebook_view_says_what_narrows_the_range() -> None:
+    est = aivoucher.estimate(
+        {
+            "applicant": {"kind": "enterprise", "city": "chengdu"},
+            "purchases": [{"item": "compute", "amount": "800万", "signed": "2025-10-01"}],
+        },
+        as_of="2025-12-31",
+    )
+    html = est.to_html(locale="en")
+    assert "What narrows the range most" in html
+    assert "domestic → 400万–480万 (low end +160万)" in html
+    zh = est.to_html(locale="zh")
+    assert "国产 → 400万–480万（下限+160万）" in zh
+    # the estimate remembers how it was made: the same switches and rule set are reused
+    assert est.rules is aivoucher.bundled_rules() and est.assume == ()
+    certain = aivoucher.estimate(
+        {
+            "applicant": {"kind": "enterprise", "city": "chengdu"},
+            "purchases": [
+                {"item": "compute", "amount": "800万", "signed": "2025-10-01",
+                 "chip_origin": "domestic", "via_platform": True}
+            ],
+        },
+        as_of="2025-12-31",
+    )  # fmt: skip
+    assert "What narrows" not in certain.to_html(locale="en")

@@ -231,6 +231,9 @@ class RuleSet:
             total_high=total_high,
             stacking=notes,
             uncounted=uncounted,
+            rules=self,
+            assume=tuple(sorted(switches)),
+            assume_renewal=assume_renewal,
         )
 
     def _program_awards(

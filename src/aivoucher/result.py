@@ -238,6 +238,12 @@ class Estimate:
     total_high: Decimal
     stacking: tuple[StackingNote, ...] = ()
     uncounted: tuple[str, ...] = ()
+    #: How the estimate was made, so that it can be made again with one fact declared
+    #: (:func:`aivoucher.what_narrows`): the rule set, the switches and the renewal setting.
+    #: Not part of its value (equality, JSON).
+    rules: RuleSet | None = field(default=None, compare=False)
+    assume: tuple[str, ...] = field(default=(), compare=False)
+    assume_renewal: bool = field(default=False, compare=False)
 
     def award(self, program_id: str) -> Award:
         """The award of one program (by id, or ``id@version``)."""
@@ -277,10 +283,12 @@ class Estimate:
         return estimate_frame(self, locale=locale, steps=steps)
 
     def to_html(self, *, locale: str | None = None) -> str:
-        """The notebook view (locale: the argument, else ``set_locale``'s)."""
+        """The notebook view (locale: the argument, else ``set_locale``'s), with what narrows
+        the range where a fact is missing."""
         from .render.html import render_estimate_html
+        from .whatif import what_narrows
 
-        return render_estimate_html(self, locale)
+        return render_estimate_html(self, locale, narrowing=what_narrows(self))
 
     def to_report_html(self, *, locale: str | None = None, rules: RuleSet | None = None) -> str:
         """A self-contained HTML report that prints to A4 (``aivoucher report``); ``rules``

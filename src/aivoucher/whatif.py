@@ -196,17 +196,24 @@ def _answer(profile: Profile, field: str, value: Any) -> Profile:
 def what_narrows(
     estimate: Estimate,
     *,
-    assume: Iterable[str] = (),
-    assume_renewal: bool = False,
+    assume: Iterable[str] | None = None,
+    assume_renewal: bool | None = None,
     rules: RuleSet | None = None,
 ) -> tuple[Narrowing, ...]:
     """For each fact the estimate's counted awards are missing (with a closed set of answers):
     the totals under each answer, ranked so that the fact that narrows the range most comes
-    first. The estimate is re-run with the same date, switches and renewal setting."""
+    first. The estimate is re-run with the same date, rule set, switches and renewal setting
+    (those it was made with, unless given here)."""
     from .registry import bundled_rules
     from .stacking import counted
 
+    if rules is None:
+        rules = estimate.rules
     ruleset = rules if rules is not None else bundled_rules()
+    if assume is None:
+        assume = estimate.assume
+    if assume_renewal is None:
+        assume_renewal = estimate.assume_renewal
     fields = dict.fromkeys(m for a in estimate.awards if counted(a) for m in a.missing)
     out = []
     for field in fields:

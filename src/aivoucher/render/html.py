@@ -22,9 +22,11 @@ from ..result import Award, Estimate
 from .messages import Messages, messages
 from .parts import Group, binding_caps, parts, rate_bounds
 from .text import apart, conditional_why, notices
+from .whatif import change
 
 if TYPE_CHECKING:
     from ..curves import Sweep
+    from ..whatif import Narrowing
 
 __all__ = [
     "FONT",
@@ -202,6 +204,29 @@ def _depends(estimate: Estimate, counted: Sequence[Award], m: Messages) -> str:
     )
 
 
+def _narrowing(items: Sequence[Narrowing], m: Messages) -> str:
+    """Each missing fact, most narrowing first, with the total under each answer."""
+    rows = []
+    for item in items:
+        answers = m.sep.join(
+            m.text(
+                "narrow.answer",
+                value=m.value(a.value),
+                total=compact(a.total_low, a.total_high),
+                low=change(a.low_change),
+            )
+            for a in item.answers
+        )
+        rows.append(
+            f'<li style="margin:2px 0">{escape(m.text("narrow.fact", field=m.field(item.field)))}'
+            f"{escape(m.colon)}{escape(answers)}</li>"
+        )
+    return (
+        f'<div style="margin:0 0 6px"><b>{escape(m.text("narrow.heading"))}</b>'
+        f'<ul style="margin:2px 0;padding-left:20px">{"".join(rows)}</ul></div>'
+    )
+
+
 def _group_summary(group: Group, m: Messages) -> str:
     if group.kind == "other_places":
         return m.text("group.other_places.short", programs=m.count("programs_n", len(group.awards)))
@@ -219,7 +244,11 @@ def _wrap(inner: str) -> str:
     )
 
 
-def render_estimate_html(estimate: Estimate, locale: str | None = None) -> str:
+def render_estimate_html(
+    estimate: Estimate, locale: str | None = None, *, narrowing: Sequence[Narrowing] = ()
+) -> str:
+    """The notebook view; ``narrowing`` (from :func:`aivoucher.what_narrows`) says which
+    missing fact would narrow the total most, and what each answer gives."""
     m = messages(locale)
     arranged = parts(estimate)
     total = compact(estimate.total_low, estimate.total_high)
@@ -229,6 +258,8 @@ def render_estimate_html(estimate: Estimate, locale: str | None = None) -> str:
     ]
     out += [f"<p><b>{escape(n)}</b></p>" for n in notices(estimate, m)]
     out.append(_depends(estimate, arranged.counted, m))
+    if narrowing:
+        out.append(_narrowing(narrowing, m))
     out.append(f"<div>{muted(m.text('maxima'))}</div>")
     paying = list(arranged.counted)
     if paying:

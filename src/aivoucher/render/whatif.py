@@ -13,7 +13,7 @@ from .messages import messages
 if TYPE_CHECKING:
     from ..whatif import Grid, Narrowing
 
-__all__ = ["grid_rows", "render_grid_html", "render_grid_text", "render_narrowing"]
+__all__ = ["change", "grid_rows", "render_grid_html", "render_grid_text", "render_narrowing"]
 
 
 def grid_rows(grid: Grid, locale: str = "en") -> list[dict[str, Any]]:
@@ -60,7 +60,8 @@ def render_grid_html(grid: Grid, locale: str = "en") -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _change(amount: Decimal, m: Any) -> str:
+def change(amount: Decimal) -> str:
+    """A change in 万: ``+160万``, ``−20万``, ``±0``."""
     from ..money import format_money
 
     if amount == 0:
@@ -82,7 +83,7 @@ def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
                 "narrow.answer",
                 value=_value(a.value, locale),
                 total=m.amount_range(a.total_low, a.total_high),
-                low=_change(a.low_change, m),
+                low=change(a.low_change),
             )
             for a in item.answers
         )
