@@ -3,6 +3,10 @@
 Exit codes: 0 success; 2 bad input (one line naming the file, line or field, no traceback);
 1 an internal error (a bug: the traceback is printed so that it can be reported).
 ``aivoucher check`` exits 1 when an example fails or a rule file is invalid.
+
+With ``--format json`` an error is one JSON line on standard error,
+``{"error": {"code", "message", "file", "line", "field", "errors": [...]}}`` (docs/errors.md);
+otherwise one line ``error: …``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import InputError
+from .errors import AivoucherError, InputError, error_dict
 
 if TYPE_CHECKING:
     from .registry import RuleSet
@@ -77,7 +81,7 @@ def _parser() -> _Parser:
     progs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
 
     show = sub.add_parser("show", help="describe one program with its sources and open points")
-    show.add_argument("id")
+    show.add_argument("id", help="the program's id, or its Chinese or English name (训力券)")
     show.add_argument("--locale", choices=["zh", "en"], default="en")
 
     check = sub.add_parser("check", help="validate rule files and run their examples")
@@ -131,7 +135,7 @@ def _show(args: argparse.Namespace) -> int:
     from .render import render_program
 
     rules = _rules(args)
-    for entry in rules.versions(args.id):
+    for entry in rules.versions(rules.find(args.id)):
         sys.stdout.write(render_program(entry.program, args.locale) + "\n")
     return 0
 
@@ -142,7 +146,9 @@ def _check(args: argparse.Namespace) -> int:
 
     directory = Path(args.directory or args.rules or bundled_rules_dir())
     if not directory.is_dir():
-        raise InputError("not a directory of rule files", file=str(directory))
+        raise InputError(
+            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
+        )
     report = check_directory(directory)
     for error in report.errors:
         print(f"error: {error}")
@@ -175,17 +181,39 @@ _COMMANDS = {
 }
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON, read before (or without) parsing it, so that
+    a usage error is reported in the format asked for. argparse takes unique prefixes of
+    options (``--form json``), so they count too."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) > 2 and "--format".startswith(name):
+            if eq:
+                return value == "json"
+            return i + 1 < len(argv) and argv[i + 1] == "json"
+    return False
+
+
+def _fail(error: AivoucherError, as_json: bool) -> int:
+    line = json.dumps(error_dict(error), ensure_ascii=False) if as_json else f"error: {error}"
+    print(line, file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(arguments)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(arguments)
+        as_json = getattr(args, "format", None) == "json"
         return _COMMANDS[args.command](args)
     except _ArgumentError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(InputError(str(exc), code="cli.usage"), as_json)
+    except AivoucherError as exc:
+        return _fail(exc, as_json)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

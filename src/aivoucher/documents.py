@@ -85,10 +85,13 @@ def read_text(path: str | Path, limits: Limits) -> str:
             raise YamlError(
                 f"file is too large ({size:,} bytes; the limit is {limits.max_bytes:,})",
                 file=str(path),
+                code="document.too_large",
             )
         data = p.read_bytes()
     except OSError as exc:
-        raise YamlError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+        raise YamlError(
+            f"cannot read file: {exc.strerror or exc}", file=str(path), code="document.unreadable"
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -97,6 +100,7 @@ def read_text(path: str | Path, limits: Limits) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             file=str(path),
             line=line,
+            code="document.encoding",
         ) from None
 
 
@@ -129,6 +133,7 @@ def _check_flow_depth(text: str, source: str, limits: Limits) -> None:
                     f"document is nested deeper than {limits.max_depth} levels",
                     file=source,
                     line=line,
+                    code="document.too_deep",
                 )
         elif depth:
             depth -= 1
@@ -157,7 +162,12 @@ def _scalar(event: Any, resolver: Any, source: str) -> Any:
             return value  # .inf / .nan: left as text for the field's own validation to refuse
         return number if number.is_finite() else value
     what = "YAML merge keys (<<) are" if tag.endswith(":merge") else f"YAML tag {tag!r} is"
-    raise YamlError(f"{what} not allowed", file=source, line=event.start_mark.line + 1)
+    raise YamlError(
+        f"{what} not allowed",
+        file=source,
+        line=event.start_mark.line + 1,
+        code="document.forbidden",
+    )
 
 
 def _walk(
@@ -176,8 +186,8 @@ def _walk(
     best: int | None = None  # line of the deepest ancestor of ``want`` seen so far
     no_key = object()
 
-    def fail(message: str, event: Any) -> YamlError:
-        return YamlError(message, file=source, line=event.start_mark.line + 1)
+    def fail(message: str, event: Any, code: str = "document.forbidden") -> YamlError:
+        return YamlError(message, file=source, line=event.start_mark.line + 1, code=code)
 
     try:
         while True:
@@ -203,7 +213,11 @@ def _walk(
                     raise fail("YAML anchors (&name) are not allowed", event)
                 nodes += 1
                 if nodes > limits.max_nodes:
-                    raise fail(f"document has more than {limits.max_nodes:,} values", event)
+                    raise fail(
+                        f"document has more than {limits.max_nodes:,} values",
+                        event,
+                        "document.too_many_values",
+                    )
                 if want is not None and stack:
                     here = (*paths[: len(stack) - 1], _position(stack[-1], keys, no_key))
                     if isinstance(stack[-1], list) or keys[-1] is not no_key:
@@ -221,7 +235,9 @@ def _walk(
                         raise fail(f"YAML tag {tag!r} is not allowed", event)
                     if len(stack) >= limits.max_depth:
                         raise fail(
-                            f"document is nested deeper than {limits.max_depth} levels", event
+                            f"document is nested deeper than {limits.max_depth} levels",
+                            event,
+                            "document.too_deep",
                         )
                     if want is not None and stack:
                         del paths[len(stack) - 1 :]
@@ -244,7 +260,7 @@ def _walk(
                 if isinstance(value, (dict, list)):
                     raise fail("a mapping key must be a plain value", event)
                 if value in parent:
-                    raise fail(f"duplicate key {value!r}", event)
+                    raise fail(f"duplicate key {value!r}", event, "document.duplicate_key")
                 keys[-1] = value
             else:
                 parent[keys[-1]] = value
@@ -274,7 +290,9 @@ def parse_yaml(text: str, *, source: str = "<string>", limits: Limits = PROFILE_
     """Parse one YAML document into plain data (see the module docstring for what is refused)."""
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise YamlError(
-            f"document is too large (the limit is {limits.max_bytes:,} bytes)", file=source
+            f"document is too large (the limit is {limits.max_bytes:,} bytes)",
+            file=source,
+            code="document.too_large",
         )
     return _walk(text, source, limits)[0]
 
@@ -291,13 +309,19 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
     """Parse JSON with ``Decimal`` numbers, refusing NaN/Infinity and duplicate keys."""
 
     def no_constants(name: str) -> Any:
-        raise YamlError(f"{name} is not a number this library accepts", file=source)
+        raise YamlError(
+            f"{name} is not a number this library accepts",
+            file=source,
+            code="document.forbidden",
+        )
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise YamlError(f"duplicate key {key!r}", file=source)
+                raise YamlError(
+                    f"duplicate key {key!r}", file=source, code="document.duplicate_key"
+                )
             out[key] = value
         return out
 
@@ -306,6 +330,10 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
             text, parse_float=Decimal, parse_constant=no_constants, object_pairs_hook=pairs
         )
     except json.JSONDecodeError as exc:
-        raise YamlError(f"malformed JSON: {exc.msg}", file=source, line=exc.lineno) from None
+        raise YamlError(
+            f"malformed JSON: {exc.msg}", file=source, line=exc.lineno, code="json.malformed"
+        ) from None
     except RecursionError:
-        raise YamlError("JSON document is nested too deeply", file=source) from None
+        raise YamlError(
+            "JSON document is nested too deeply", file=source, code="document.too_deep"
+        ) from None

@@ -148,11 +148,16 @@ def _resolve(name: object, kind: str) -> str:
         raise UnknownCityError(f"a {kind} must be written as text, got {name!r}")
     found = _aliases(kind).get(_key(name))
     if found is None:
+        from .problems import did_you_mean, suggest
+
         shown = name if len(name) <= 40 else name[:37] + "..."
-        raise UnknownCityError(
-            f"unknown {kind} {shown!r}; use a pinyin id such as 'shenzhen' or a Chinese name "
-            f"such as '深圳' (run `aivoucher programs` for the cities with programs)"
+        close = suggest(_key(name), _aliases(kind))
+        ids = tuple(dict.fromkeys(_aliases(kind)[c] for c in close))
+        hint = did_you_mean(ids) or (
+            "; use a pinyin id such as 'shenzhen' or a Chinese name such as '深圳' "
+            "(run `aivoucher programs` for the cities with programs)"
         )
+        raise UnknownCityError(f"unknown {kind} {shown!r}{hint}", suggestions=ids)
     return found
 
 

@@ -192,11 +192,17 @@ class Estimate:
     uncounted: tuple[str, ...] = ()
 
     def award(self, program_id: str) -> Award:
-        """The award of one program (by id, or ``id@version``)."""
+        """The award of one program (by id, or ``id@version``).
+
+        Raises :class:`~aivoucher.errors.UnknownProgramError` (also a ``KeyError``) naming the
+        closest programs of this estimate when none has that id.
+        """
         for a in self.awards:
             if program_id in (a.program.id, a.program.key):
                 return a
-        raise KeyError(program_id)
+        from .naming import unknown_program
+
+        raise unknown_program([a.program for a in self.awards], program_id, field=None)
 
     def to_json(self, *, locale: str = "en") -> str:
         """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import PlainSerializer, PlainValidator, ValidationError
+from pydantic import BaseModel, PlainSerializer, PlainValidator, ValidationError
 
 from . import jurisdictions
 from .errors import InputError
@@ -30,8 +30,10 @@ def _date(value: object) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             shown = value if len(value) <= 40 else value[:37] + "..."
-            raise ValueError(f"not a valid date (YYYY-MM-DD): {shown!r}") from None
-    raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
+            raise InputError(
+                f"not a valid date (YYYY-MM-DD): {shown!r}", code="date.invalid"
+            ) from None
+    raise InputError(f"not a date (YYYY-MM-DD): {value!r}", code="date.invalid")
 
 
 # Each type parses with one of the library's parsers and serialises back to a form it accepts
@@ -69,20 +71,9 @@ def parse_path(path: str) -> tuple[str | int, ...]:
 
 
 def first_error(exc: ValidationError) -> tuple[tuple[int | str, ...], str]:
-    """The location and a clean message of the first error of a pydantic ``ValidationError``."""
-    errors = exc.errors(include_url=False)
-    err = errors[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p and p.endswith("]")))
-    ctx: dict[str, Any] = err.get("ctx") or {}
-    cause = ctx.get("error")
-    if isinstance(cause, InputError):
-        message = cause.message
-    else:
-        message = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field (not part of the contract)"
-        elif err["type"] == "missing":
-            message = "required field is missing"
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-    return loc, message
+    """The location and a clean message of the first error of a pydantic ``ValidationError``
+    (:func:`aivoucher.problems.from_validation` reports them all, with codes)."""
+    from .problems import from_validation
+
+    first = from_validation(exc, InputError, scope="input", model=BaseModel)
+    return parse_path(first.field or ""), first.message

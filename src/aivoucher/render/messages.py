@@ -263,7 +263,11 @@ class Messages:
 
     def __init__(self, locale: str) -> None:
         if locale not in LOCALES:
-            raise InputError(f"unsupported locale {locale!r} (use zh or en)", field="locale")
+            raise InputError(
+                f"unsupported locale {locale!r} (use zh or en)",
+                field="locale",
+                code="locale.unsupported",
+            )
         self.locale = locale
         self._i = 0 if locale == "zh" else 1
         self._sep = "、" if locale == "zh" else ", "
