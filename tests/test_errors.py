@@ -23,6 +23,7 @@ from aivoucher.money import parse_amount, parse_rate
 from aivoucher.profile import load_profile, parse_profile
 from aivoucher.registry import RuleSet, bundled_rules, load_program, load_rules
 from aivoucher.render.messages import messages
+from aivoucher.result import Estimate
 
 SRC = ROOT / "src" / "aivoucher"
 DOC = ROOT / "docs" / "errors.md"
@@ -106,6 +107,7 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
         profile(qualifications=["ghost"]), as_of="2025-06-30"
     ),
     "locale.unsupported": lambda t, m: messages("fr"),
+    "estimate.invalid": lambda t, m: Estimate.from_json('{"schema_version": 2}'),
 }
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     AivoucherError,
     AmountError,
+    EstimateError,
     InputError,
     ProfileError,
     RuleFileError,
@@ -47,6 +48,7 @@ __all__ = [
     "Applicant",
     "Award",
     "Estimate",
+    "EstimateError",
     "InputError",
     "Profile",
     "ProfileError",

@@ -87,7 +87,14 @@ def _parser() -> _Parser:
     check = sub.add_parser("check", help="validate rule files and run their examples")
     check.add_argument("directory", nargs="?", help="rule directory (default: the bundled rules)")
 
-    sub.add_parser("schema", help="print the JSON Schema of rule files")
+    schema = sub.add_parser("schema", help="print the JSON Schema of rule files or estimates")
+    schema.add_argument(
+        "--output",
+        choices=["rules", "estimate"],
+        default="rules",
+        help="rules: the rule-file schema (default); estimate: the JSON `estimate --format "
+        "json` writes",
+    )
     return parser
 
 
@@ -166,9 +173,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema_export import rule_file_schema
+    from .schema_export import estimate_schema, rule_file_schema
 
-    sys.stdout.write(json.dumps(rule_file_schema(), ensure_ascii=False, indent=2) + "\n")
+    schema = estimate_schema() if args.output == "estimate" else rule_file_schema()
+    sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
 
 

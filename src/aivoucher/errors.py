@@ -23,6 +23,7 @@ __all__ = [
     "CODES",
     "AivoucherError",
     "AmountError",
+    "EstimateError",
     "InputError",
     "ProfileError",
     "RuleFileError",
@@ -73,6 +74,7 @@ CODES: dict[str, str] = {
     "switch.unknown": "an assumption to switch on that no rule file offers",
     "qualification.unknown": "a qualification no rule file defines",
     "locale.unsupported": "a locale other than zh and en",
+    "estimate.invalid": "text that is not an estimate in the JSON contract",
 }
 
 #: How many further problems ``str()`` lists after the first (``errors`` keeps them all).
@@ -204,6 +206,13 @@ class UnknownProgramError(InputError, KeyError):
     :meth:`Estimate.award <aivoucher.result.Estimate.award>` raised before)."""
 
     default_code = "program.unknown"
+
+
+class EstimateError(InputError):
+    """Text that is not an estimate in the JSON contract (:meth:`Estimate.from_json
+    <aivoucher.result.Estimate.from_json>`)."""
+
+    default_code = "estimate.invalid"
 
 
 def _entry(error: InputError) -> dict[str, Any]:

@@ -99,11 +99,13 @@ def from_validation(
     model: type[BaseModel],
     file: str | None = None,
     split: Callable[[str], tuple[tuple[int | str, ...], str]] | None = None,
+    code: str | None = None,
 ) -> InputError:
     """One ``error_class`` describing every problem of ``exc``: the first as itself, all of
     them in ``errors``. ``scope`` (``profile`` or ``rules``) prefixes the derived codes;
     ``split`` takes a field path out of a whole-document check's message
-    (``eligibility[0]: unknown source 'x'``). :func:`add_lines` adds the lines."""
+    (``eligibility[0]: unknown source 'x'``); ``code``, where given, is every problem's code.
+    :func:`add_lines` adds the lines."""
     found: list[InputError] = []
     for err in exc.errors(include_url=False):
         loc = _clean_loc(err["loc"])
@@ -111,25 +113,27 @@ def from_validation(
         cause = ctx.get("error")
         suggestions: tuple[str, ...] = ()
         if isinstance(cause, AivoucherError):
-            message, code = cause.message, cause.code
+            message, kind = cause.message, cause.code
             suggestions = cause.suggestions
         elif err["type"] == "extra_forbidden":
-            code = f"{scope}.unknown_field"
-            what = "contract" if scope == "profile" else "rule-file schema"
+            kind = f"{scope}.unknown_field"
+            what = {"rules": "rule-file schema", "estimate": "estimate JSON"}.get(scope, "contract")
             suggestions = suggest(loc[-1] if loc else None, model_fields_at(model, loc[:-1]))
             message = f"unknown field (not part of the {what})" + did_you_mean(suggestions)
         elif err["type"] == "missing":
-            message, code = "required field is missing", f"{scope}.missing_field"
+            message, kind = "required field is missing", f"{scope}.missing_field"
         else:
-            message, code = str(err["msg"]).removeprefix("Value error, "), f"{scope}.invalid"
+            message, kind = str(err["msg"]).removeprefix("Value error, "), f"{scope}.invalid"
         if not loc and split is not None:
             loc, message = split(message)
+        if code is not None:
+            kind = code
         found.append(
             error_class(
                 message,
                 file=file,
                 field=error_path(loc) or None,
-                code=code,
+                code=kind,
                 suggestions=suggestions,
             )
         )

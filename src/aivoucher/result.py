@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .profile import Profile
+    from .registry import RuleSet
     from .schema import Program, Prose
 
 __all__ = [
@@ -209,6 +210,21 @@ class Estimate:
         from .render.json import render_json
 
         return render_json(self, locale=locale)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, rules: RuleSet | None = None) -> Estimate:
+        """Read back what :meth:`to_json` wrote: the profile, and each award with its program
+        looked up by id and version in ``rules`` (default: the bundled rule files).
+
+        The result equals the estimate that was written, field by field, with the same Python
+        types (``Decimal`` amounts, dates, ``(low, high)`` pairs). Text that is not an estimate
+        in the contract raises :class:`~aivoucher.errors.EstimateError` (code
+        ``estimate.invalid``); a program the rule set lacks,
+        :class:`~aivoucher.errors.UnknownProgramError`.
+        """
+        from .estimate_json import estimate_from_json
+
+        return estimate_from_json(text, rules=rules)
 
     def to_text(self, *, locale: str = "en") -> str:
         from .render.text import render_text
