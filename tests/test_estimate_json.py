@@ -231,6 +231,48 @@ def test_bad_json_is_a_typed_error(text: str) -> None:
     assert "\n" not in str(info.value)
 
 
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.sampled_from(["", "x", "0", "-1", "1.5", "2025-02-30", "2025-06-30", "condition"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [path] + [p for k, v in value.items() for p in _leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [path] + [p for i, v in enumerate(value) for p in _leaves(v, (*path, i))]
+    return [path]
+
+
+_RICH = json.loads(aivoucher.estimate(SHENZHEN, as_of="2025-06-30", include_all=True).to_json())
+_PATHS = [p for p in _leaves(_RICH) if p]
+
+
+@given(path=st.sampled_from(_PATHS), value=_JSON)
+def test_any_damaged_estimate_is_a_typed_error_or_reads(path: tuple[Any, ...], value: Any) -> None:
+    """Replacing any one value of a real estimate's JSON with any JSON value: from_json reads it
+    (into an estimate that renders) or raises an InputError, never anything else."""
+    data = json.loads(json.dumps(_RICH))
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    try:
+        back = Estimate.from_json(json.dumps(data))
+    except aivoucher.InputError as exc:
+        assert exc.code in ("estimate.invalid", "program.unknown")
+    else:
+        back.to_json(locale="zh")
+        back.to_text()
+
+
 def test_a_wrong_version_of_a_program_is_unknown() -> None:
     with pytest.raises(UnknownProgramError):
         Estimate.from_json(_broken(lambda d: d["awards"][0].update(version="1999")))

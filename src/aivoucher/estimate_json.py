@@ -309,7 +309,19 @@ def _reason(doc: ReasonDoc) -> Reason:
     )
 
 
-def _assumption(doc: AssumptionDoc) -> Assumption:
+def _assumption(doc: AssumptionDoc, program: Program, where: str) -> Assumption:
+    known: list[str] | None = None
+    if doc.code is AssumptionCode.SWITCH:
+        known = [w.id for w in program.switches]
+    elif doc.code is AssumptionCode.RULE:
+        known = [a.id for a in program.ambiguities]
+    if known is not None and doc.id not in known:
+        what = "switch" if doc.code is AssumptionCode.SWITCH else "ambiguity"
+        raise EstimateError(
+            f"{doc.id!r} is not a {what} of {program.key}",
+            field=f"{where}.id",
+            code="estimate.invalid",
+        )
     if doc.code is AssumptionCode.SWITCH:
         return Assumption(doc.code, field=doc.id, subject=doc.subject)
     return Assumption(doc.code, ambiguity=doc.id, field=doc.field, subject=doc.subject)
@@ -330,13 +342,17 @@ def _program(rules: RuleSet, doc: AwardDoc, index: int) -> Program:
 
 
 def _award(rules: RuleSet, doc: AwardDoc, index: int) -> Award:
+    program = _program(rules, doc, index)
+    where = f"awards[{index}].assumptions"
     return Award(
-        program=_program(rules, doc, index),
+        program=program,
         eligible=doc.eligible,
         low=_opt(_dec)(doc.low),
         high=_opt(_dec)(doc.high),
         reasons=tuple(_reason(r) for r in doc.reasons),
-        assumptions=tuple(_assumption(a) for a in doc.assumptions),
+        assumptions=tuple(
+            _assumption(a, program, f"{where}[{i}]") for i, a in enumerate(doc.assumptions)
+        ),
         steps=tuple(_step(s) for s in doc.steps),
         missing=tuple(doc.missing),
         purchases=tuple(doc.purchase_indices),
@@ -347,6 +363,8 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
     """Read an estimate's JSON back (see :meth:`Estimate.from_json`)."""
     from .documents import parse_json
     from .problems import from_validation
+    from .render.json import estimate_to_dict
+    from .render.text import render_text
 
     if isinstance(text, bytes):
         try:
@@ -359,6 +377,10 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
         data = parse_json(text, source="<estimate>")
     except InputError as exc:
         raise EstimateError(exc.message, line=exc.line, code="estimate.invalid") from None
+    except ValueError:  # e.g. an integer longer than Python converts
+        raise EstimateError(
+            "not a JSON document this library reads", code="estimate.invalid"
+        ) from None
     if not isinstance(data, dict):
         raise EstimateError("an estimate's JSON is an object", code="estimate.invalid")
     version = data.get("schema_version")
@@ -379,14 +401,19 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
 
         rules = bundled_rules()
     try:
-        return _estimate(doc, rules)
+        estimate = _estimate(doc, rules)
+        # The free-form parts (a step's parameters, a reason's values) are checked by use: the
+        # estimate read back must render, as JSON and as text, as the one written did.
+        estimate_to_dict(estimate)
+        render_text(estimate)
     except InputError:
         raise
-    except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
-        # a value in a free-form part (a step's parameters, a reason's values) of the wrong form
+    except (ValueError, TypeError, LookupError, ArithmeticError, AssertionError, StopIteration):
         raise EstimateError(
-            f"a value cannot be read back: {type(exc).__name__}", code="estimate.invalid"
+            "a step's parameters or a reason's values are not of their kind's form",
+            code="estimate.invalid",
         ) from None
+    return estimate
 
 
 def _estimate(doc: EstimateDocument, rules: RuleSet) -> Estimate:
