@@ -180,7 +180,7 @@ def test_estimate_with_a_users_rules(capsys: Any, tmp_path: Path, rules_dir: Pat
         ),
         (
             PURCHASE.format(amount="10万", signed="2025-02-30"),
-            "not a valid date",
+            "no such date: '2025-02-30'",
         ),
         ("applicant: [\n", "malformed YAML"),
         ("a: &x 1\nb: *x\n", "anchors"),
@@ -257,9 +257,10 @@ def test_stdin_profile(tmp_path: Path) -> None:
 def test_schema_command_matches_the_file(capsys: Any) -> None:
     code, out, _ = run(capsys, "schema")
     assert code == 0
-    assert json.loads(out) == json.loads(
-        (ROOT / "rules" / "schema.json").read_text(encoding="utf-8")
-    )
+    printed = json.loads(out)
+    on_disk = json.loads((ROOT / "rules" / "schema.json").read_text(encoding="utf-8"))
+    assert printed["title"] == on_disk["title"] == "aivoucher rule file"
+    assert set(printed["properties"]) == set(on_disk["properties"])
 
 
 BEIJING = """
@@ -292,23 +293,30 @@ def test_beijing_cases(capsys: Any, tmp_path: Path) -> None:
     assert award["eligible"] is False
     assert any("2023-08-31" in r["text"] and "2023-09-01" in r["text"] for r in award["reasons"])
     signed = next(r for r in award["reasons"] if r["fact"] == "purchase.signed")
-    assert (signed["code"], signed["actual"]) == ("condition_failed", "2023-08-31")
-    assert signed["expected"] == ["2023-09-01", None] and signed["subject"] == "first"
+    assert (signed["code"], signed["actual"]) == ("before_effective", "2023-08-31")
+    assert signed["expected"] == ["2023-09-01"] and signed["subject"] == "first"
 
 
-def test_hangzhou_versions_differ_by_date(capsys: Any, tmp_path: Path) -> None:
+def test_hangzhou_purchases_are_judged_by_their_signing_date(capsys: Any, tmp_path: Path) -> None:
     profile = write(
         tmp_path,
         "applicant: {kind: enterprise, city: hangzhou, sme: true}\npurchases:\n"
-        "  - {item: compute, amount: 40万, signed: 2024-10-01, chip_origin: foreign,"
+        "  - {id: old, item: compute, amount: 40万, signed: 2024-10-01, chip_origin: foreign,"
+        " via_platform: true}\n"
+        "  - {id: new, item: compute, amount: 40万, signed: 2025-07-01, chip_origin: foreign,"
         " via_platform: true}\n",
     )
     args = ["--format", "json", "--program", "hangzhou.compute-voucher"]
     _, before, _ = run(capsys, "estimate", profile, "--as-of", "2024-12-31", *args)
     _, after, _ = run(capsys, "estimate", profile, "--as-of", "2025-07-01", *args)
-    old, new = _award(before, "hangzhou.compute-voucher"), _award(after, "hangzhou.compute-voucher")
-    assert (old["version"], old["high"]) == ("2024", "80000")  # 20% for other compute
-    assert (new["version"], new["high"]) == (None, "200000")  # 50% for an SME under 50万
+    # Known on 2024-12-31: the 2024 version only; the 2025 contract lies past its end.
+    old = {(a["version"], a.get("renewal", False)): a for a in json.loads(before)["awards"]}
+    assert old[("2024", False)]["high"] == "80000"  # 20% for other compute
+    assert old[("2024", False)]["purchases"] == ["old"]
+    # Known on 2025-07-01: each contract under the version in force when it was signed.
+    new = {a["version"]: a for a in json.loads(after)["awards"]}
+    assert (new["2024"]["high"], new["2024"]["purchases"]) == ("80000", ["old"])
+    assert (new[None]["high"], new[None]["purchases"]) == ("200000", ["new"])  # 50% for an SME
 
 
 def test_assume_switch(capsys: Any, tmp_path: Path) -> None:

@@ -72,6 +72,9 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "document.encoding": lambda t, m: load_profile(_file(t, "p.yaml", b"a: \xff\n")),
     "document.forbidden": lambda t, m: parse_yaml("a: &x 1\nb: *x\n"),
     "document.duplicate_key": lambda t, m: parse_yaml("a: 1\na: 2\n"),
+    "document.nul_byte": lambda t, m: parse_yaml("a: 1\nb: \0\n"),
+    "number.form": lambda t, m: parse_yaml("amount: 0500000\n"),
+    "number.too_long": lambda t, m: parse_json("[" + "9" * 5000 + "]"),
     "yaml.malformed": lambda t, m: parse_yaml("a: [1, 2\n"),
     "json.malformed": lambda t, m: parse_json("{"),
     "amount.invalid": lambda t, m: parse_amount("12 bananas"),
@@ -99,6 +102,7 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
         write_rule(t / "rules", rule(), name="other.yaml")
     ),
     "rules.not_a_directory": lambda t, m: load_rules(t / "absent"),
+    "rules.empty": lambda t, m: load_rules(t),
     "rules.missing": _missing_rules,
     "program.unknown": lambda t, m: bundled_rules().find("no.such-program"),
     "program.ambiguous": lambda t, m: bundled_rules().find("算力券"),

@@ -45,6 +45,7 @@ def _award_fields(award: Award) -> tuple[Any, ...]:
     return (
         award.program,
         award.eligible,
+        award.renewal,
         award.low,
         award.high,
         award.reasons,
@@ -94,7 +95,15 @@ def test_round_trip_every_bundled_program(program: str, data: st.DataObject) -> 
     prof = data.draw(profiles_for(RULES.get(program).program))
     as_of = data.draw(AS_OF)
     assume = data.draw(st.lists(st.sampled_from(SWITCHES), max_size=1)) if SWITCHES else []
-    est = RULES.estimate(prof, programs=[program], as_of=as_of, include_all=True, assume=assume)
+    renewal = data.draw(st.booleans())
+    est = RULES.estimate(
+        prof,
+        programs=[program],
+        as_of=as_of,
+        include_all=True,
+        assume=assume,
+        assume_renewal=renewal,
+    )
     assert_round_trip(est)
 
 

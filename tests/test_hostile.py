@@ -66,7 +66,7 @@ HOSTILE_RULES: dict[str, tuple[str | bytes, str]] = {
                 "effective": {"from": "2025-02-30", "source": "text", "quote": "q"},
             }
         ),
-        "not a valid date",
+        "no such date",
     ),
     "unknown city": (
         yaml.safe_dump(

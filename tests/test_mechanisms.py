@@ -238,47 +238,6 @@ def test_allocation_in_signing_order() -> None:
     assert shares == {"first": 200 * W, "second": 0}
 
 
-def _versions(tmp_path: Path, version_by: str) -> Path:
-    old = rule(
-        version="2024",
-        status="superseded",
-        effective={"from": "2024-01-01", "to": "2024-12-31", **cite("2024年版")},
-        rate={"tiers": [{"rate": "20%", **cite("20%")}]},
-        version_by=version_by,
-        caps=[],
-    )
-    old["examples"][0]["as_of"] = "2024-06-30"
-    old["examples"][0]["profile"]["purchases"][0]["signed"] = "2024-03-01"
-    old["examples"][0]["expect"] = {"amount": "20万"}
-    new = rule(version_by=version_by, caps=[])
-    write_rule(tmp_path, old, name="test-voucher.2024.yaml")
-    write_rule(tmp_path, new)
-    return tmp_path
-
-
-def test_versions_by_as_of(tmp_path: Path) -> None:
-    rules = load_rules(_versions(tmp_path, "as_of"))
-    data = profile(amount="100万")
-    assert rules.estimate(data, as_of="2024-06-30").total_high == 20 * W
-    assert rules.estimate(data, as_of="2025-06-30").total_high == 50 * W
-
-
-def test_versions_by_signing_date(tmp_path: Path) -> None:
-    rules = load_rules(_versions(tmp_path, "signed"))
-    data = profile(
-        {"id": "old", "item": "compute", "amount": "100万", "signed": "2024-06-01"},
-        {"id": "new", "item": "compute", "amount": "100万", "signed": "2025-02-01"},
-    )
-    est = rules.estimate(data, as_of="2025-06-30")
-    assert {a.program.key: a.high for a in est.awards} == {
-        "shenzhen.test-voucher@2024": 20 * W,
-        "shenzhen.test-voucher": 50 * W,
-    }
-    assert est.total_high == 70 * W
-    current = est.award("shenzhen.test-voucher")
-    assert any(r.code is ReasonCode.OTHER_VERSION for r in current.reasons)
-
-
 def _two_programs(tmp_path: Path, stacking: list[dict[str, Any]] | None) -> Path:
     a = rule(caps=[])
     b = rule(id="shenzhen.other-voucher", caps=[], rate={"tiers": [{"rate": "30%", **cite("30%")}]})

@@ -60,7 +60,7 @@ def test_parse_amount_accepts_policy_notations(text: object, expected: str) -> N
         (True, "not an amount"),
         (None, "not an amount"),
         ([1], "not an amount"),
-        ("2万亿", "not an amount"),
+        ("2万亿", "exceeds the supported maximum"),
         (10**13, "maximum"),
     ],
 )

@@ -39,7 +39,7 @@ def test_profile_parses_amounts_cities_and_defaults() -> None:
         (
             profile({"item": "compute", "amount": 1, "signed": "2025-02-30"}),
             "purchases[0].signed",
-            "not a valid date",
+            "no such date",
         ),
         (
             profile({"item": "compute", "amount": 1, "signed": 20250301}),

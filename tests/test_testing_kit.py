@@ -16,6 +16,7 @@ from aivoucher.testing import (
     InvariantViolation,
     applicants,
     check_invariants,
+    estimate_violations,
     invariant_violations,
     profiles,
     profiles_for,
@@ -28,6 +29,21 @@ ENTRIES = [pytest.param(e, id=e.program.key) for e in bundled_rules()]
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_invariants_hold_for_every_bundled_program(entry: Entry) -> None:
     check_invariants(entry.program, max_examples=settings.default.max_examples)
+
+
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_totals_stay_between_the_largest_award_and_the_sum(entry: Entry) -> None:
+    """Every program's edge profiles, estimated against every bundled program in force on a
+    date inside the program's window: the totals obey their bounds whatever stacks."""
+    rules = bundled_rules()
+    day = entry.program.effective.to or entry.program.effective.from_
+
+    @settings(max_examples=max(10, settings.default.max_examples // 3), database=None)
+    @given(profiles_for(entry.program))
+    def run(profile: Profile) -> None:
+        assert estimate_violations(rules.estimate(profile, as_of=day)) == []
+
+    run()
 
 
 @given(profiles())

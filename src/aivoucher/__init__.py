@@ -75,21 +75,29 @@ def estimate(
     as_of: dt.date | str | None = None,
     include_all: bool = False,
     assume: Iterable[str] = (),
+    assume_renewal: bool = False,
     rules: RuleSet | None = None,
 ) -> Estimate:
-    """What every program in force on ``as_of`` (default: today) would pay ``profile``.
+    """What every program known on ``as_of`` (default: today) would pay ``profile``.
 
-    ``profile`` is a :class:`Profile` or a mapping in the profile contract. ``programs``
-    restricts the estimate to some program ids; ``include_all`` also reports programs that are
-    not in force (drafts, superseded versions); ``rules`` evaluates another :class:`RuleSet`
-    (see :func:`load_rules`) instead of the bundled one; ``assume`` switches on readings the
-    rule files offer as options.
+    ``profile`` is a :class:`Profile` or a mapping in the profile contract. Each purchase is
+    judged under the version of each program in force on the day it was signed; ``as_of`` is
+    the date of knowledge (docs/time.md). ``programs`` restricts the estimate to some program
+    ids; ``include_all`` also reports versions that cover no purchase and drafts;
+    ``assume_renewal`` counts purchases signed after a program's last known version ends as if
+    it were renewed; ``rules`` evaluates another :class:`RuleSet` (see :func:`load_rules`)
+    instead of the bundled one; ``assume`` switches on readings the rule files offer as options.
     """
     from .registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
     return ruleset.estimate(
-        profile, programs=programs, as_of=as_of, include_all=include_all, assume=assume
+        profile,
+        programs=programs,
+        as_of=as_of,
+        include_all=include_all,
+        assume=assume,
+        assume_renewal=assume_renewal,
     )
 
 

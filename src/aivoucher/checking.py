@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .engine import compile_program
-from .errors import InputError
+from .errors import InputError, RuleFileError
 from .registry import Entry, RuleSet, example_profile, load_program, rule_files
 from .result import Award, ReasonCode
 from .schema import Example
@@ -43,6 +43,16 @@ class CheckReport:
         return not self.errors and all(o.passed for o in self.outcomes)
 
 
+#: Reasons that name the fact a purchase or the applicant fails on.
+_FACT_REASONS = (
+    ReasonCode.CONDITION_FAILED,
+    ReasonCode.CONDITION_UNKNOWN,
+    ReasonCode.BEFORE_EFFECTIVE,
+    ReasonCode.AFTER_END,
+    ReasonCode.OTHER_VERSION,
+)
+
+
 def compare(example: Example, award: Award) -> list[str]:
     """How an award differs from an example's expectation (an empty list when it matches)."""
     exp = example.expect
@@ -57,11 +67,7 @@ def compare(example: Example, award: Award) -> list[str]:
         if want is not None and got != want:
             problems.append(f"{name}: expected {want}, got {got}")
     if exp.reason is not None:
-        facts = {
-            r.fact
-            for r in award.reasons
-            if r.code in (ReasonCode.CONDITION_FAILED, ReasonCode.CONDITION_UNKNOWN)
-        }
+        facts = {r.fact for r in award.reasons if r.code in _FACT_REASONS}
         if exp.reason not in facts:
             problems.append(f"reason: expected {exp.reason} among {sorted(f for f in facts if f)}")
     for field in exp.missing:
@@ -81,15 +87,40 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
         profile = example_profile(program, index, entry.path)
     except InputError as exc:
         return ExampleOutcome(program.key, entry.path, example.name, (str(exc),))
-    problems += compare(example, entry.plan.evaluate(profile))
+    window = program.window if program.rate.tiers else None
+    problems += compare(example, entry.plan.evaluate(profile, window=window))
     return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
+
+
+def _unknown_stacking(entries: list[Entry]) -> list[InputError]:
+    """Stacking relations that name a program no rule file in the set defines."""
+    known = {e.program.id for e in entries}
+    return [
+        RuleFileError(
+            f"stacking relation names unknown program {st.program!r}",
+            file=str(e.path),
+            field=f"stacking[{i}].program",
+            code="rules.unknown_reference",
+        )
+        for e in entries
+        for i, st in enumerate(e.program.stacking)
+        if st.program not in known
+    ]
 
 
 def check_directory(directory: str | Path) -> CheckReport:
     """Validate every rule file under ``directory`` and run every example; collect all failures
     instead of stopping at the first."""
     root = Path(directory)
+    if not root.is_dir():
+        raise RuleFileError(
+            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
+        )
     files = rule_files(root)
+    if not files:
+        raise RuleFileError(
+            "no rule files (*.yaml) in this directory", file=str(directory), code="rules.empty"
+        )
     errors: list[InputError] = []
     entries: list[Entry] = []
     for path in files:
@@ -103,5 +134,6 @@ def check_directory(directory: str | Path) -> CheckReport:
         RuleSet(entries, root)
     except InputError as exc:
         errors.append(exc)
+    errors += _unknown_stacking(entries)
     outcomes = [run_example(e, i) for e in entries for i in range(len(e.program.examples))]
     return CheckReport(len(files), tuple(errors), tuple(outcomes))

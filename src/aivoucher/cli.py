@@ -12,8 +12,10 @@ otherwise one line ``error: …``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,10 +40,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
+    from .dates import parse_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a valid date (YYYY-MM-DD): {text!r}") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> _Parser:
@@ -65,6 +69,12 @@ def _parser() -> _Parser:
     )
     est.add_argument(
         "--program", action="append", metavar="ID", help="only this program (repeatable)"
+    )
+    est.add_argument(
+        "--assume-renewal",
+        action="store_true",
+        help="count purchases signed after a program's last known version ends, as if it were "
+        "renewed on the same terms (listed as an assumption)",
     )
     est.add_argument(
         "--assume",
@@ -109,13 +119,19 @@ def _estimate(args: argparse.Namespace) -> int:
     from .render import render_json, render_text
 
     if args.profile == "-":
-        from .documents import parse_yaml
+        from .documents import PROFILE_LIMITS, parse_yaml, read_stream
 
-        profile = parse_profile(parse_yaml(sys.stdin.read(), source="<stdin>"), source="<stdin>")
+        text = read_stream(sys.stdin.buffer, PROFILE_LIMITS, "<stdin>")
+        profile = parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
     else:
         profile = load_profile(args.profile)
     result = _rules(args).estimate(
-        profile, programs=args.program, as_of=args.as_of, include_all=args.all, assume=args.assume
+        profile,
+        programs=args.program,
+        as_of=args.as_of,
+        include_all=args.all,
+        assume=args.assume,
+        assume_renewal=args.assume_renewal,
     )
     if args.format == "json":
         sys.stdout.write(render_json(result, args.locale) + "\n")
@@ -152,10 +168,6 @@ def _check(args: argparse.Namespace) -> int:
     from .registry import bundled_rules_dir
 
     directory = Path(args.directory or args.rules or bundled_rules_dir())
-    if not directory.is_dir():
-        raise InputError(
-            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
-        )
     report = check_directory(directory)
     for error in report.errors:
         print(f"error: {error}")
@@ -217,15 +229,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(arguments)
         as_json = getattr(args, "format", None) == "json"
-        return _COMMANDS[args.command](args)
+        status = _COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return status
     except _ArgumentError as exc:
         return _fail(InputError(str(exc), code="cli.usage"), as_json)
     except AivoucherError as exc:
         return _fail(exc, as_json)
-    except BrokenPipeError:
-        return 0
+    except OSError as exc:
+        if exc.filename is not None:  # not a failed write to standard output
+            raise
+        _output_lost(exc)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _output_lost(exc: OSError) -> None:
+    """Standard output could not be written (a closed pipe, a full disk): say so once, and keep
+    the interpreter from failing again when it flushes the same stream at exit."""
+    with contextlib.suppress(OSError):
+        print(f"error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

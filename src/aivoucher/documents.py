@@ -18,15 +18,15 @@ line of that field; the fast path records no positions.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -42,10 +42,19 @@ from yaml.nodes import ScalarNode
 
 from .errors import YamlError
 
-__all__ = ["Limits", "line_of", "load_document", "parse_json", "parse_yaml", "read_text"]
+__all__ = [
+    "Limits",
+    "line_of",
+    "load_document",
+    "parse_json",
+    "parse_yaml",
+    "read_stream",
+    "read_text",
+]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = SafeConstructor()
+#: The YAML 1.1 spellings of true (the resolver has already decided the scalar is a boolean).
+_TRUE = frozenset(("yes", "true", "on"))
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -76,31 +85,78 @@ RULE_LIMITS = Limits(max_bytes=1 << 20, max_nodes=100_000)
 PROFILE_LIMITS = Limits(max_bytes=256 << 20, max_nodes=20_000_000)
 
 
-def read_text(path: str | Path, limits: Limits) -> str:
-    """Read a file as UTF-8 (a BOM is allowed), refusing files above the size limit."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > limits.max_bytes:
+_CHUNK = 1 << 16
+
+
+def read_stream(stream: BinaryIO, limits: Limits, source: str) -> str:
+    """Read a byte stream as UTF-8 text (a BOM is allowed), bounded by the bytes actually read.
+
+    Devices and pipes report no useful size, and some never end (``/dev/zero``, an endless
+    standard input): reading stops one chunk past the limit, and at the first NUL byte or
+    invalid UTF-8 sequence, so neither time nor memory depends on what the stream would go on to
+    send. Each refusal names the line where it happened.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    parts: list[str] = []
+    total = 0
+    lines = 1
+    while True:
+        try:
+            chunk = stream.read(_CHUNK)
+        except OSError as exc:
             raise YamlError(
-                f"file is too large ({size:,} bytes; the limit is {limits.max_bytes:,})",
-                file=str(path),
+                f"cannot read file: {exc.strerror or exc}", file=source, code="document.unreadable"
+            ) from None
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limits.max_bytes:
+            raise YamlError(
+                f"file is too large (more than {limits.max_bytes:,} bytes)",
+                file=source,
                 code="document.too_large",
             )
-        data = p.read_bytes()
+        nul = chunk.find(b"\0")
+        if nul >= 0:
+            line = lines + chunk.count(b"\n", 0, nul)
+            raise YamlError(
+                "contains a NUL byte (not a text file)",
+                file=source,
+                line=line,
+                code="document.nul_byte",
+            )
+        try:
+            parts.append(decoder.decode(chunk))
+        except UnicodeDecodeError as exc:
+            offset = total - len(chunk) + exc.start
+            line = lines + chunk.count(b"\n", 0, max(exc.start, 0))
+            raise YamlError(
+                f"not valid UTF-8 (byte 0x{chunk[max(exc.start, 0)]:02x} at offset {offset})",
+                file=source,
+                line=line,
+                code="document.encoding",
+            ) from None
+        lines += chunk.count(b"\n")
+    try:
+        parts.append(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        raise YamlError(
+            "not valid UTF-8 (the text ends inside a character)",
+            file=source,
+            line=lines,
+            code="document.encoding",
+        ) from None
+    return "".join(parts)
+
+
+def read_text(path: str | Path, limits: Limits) -> str:
+    """Read a file as UTF-8 text (see :func:`read_stream` for the bounds)."""
+    try:
+        with open(path, "rb") as stream:
+            return read_stream(stream, limits, str(path))
     except OSError as exc:
         raise YamlError(
             f"cannot read file: {exc.strerror or exc}", file=str(path), code="document.unreadable"
-        ) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise YamlError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            file=str(path),
-            line=line,
-            code="document.encoding",
         ) from None
 
 
@@ -139,6 +195,60 @@ def _check_flow_depth(text: str, source: str, limits: Limits) -> None:
             depth -= 1
 
 
+#: Numbers are read only in plain decimal notation. YAML 1.1 also reads ``0500000`` as octal
+#: (163840), ``0x10`` as hexadecimal, ``1:00:00`` as sexagesimal (3600) and ``1_000`` with its
+#: underscores dropped: each is refused, so that no amount is silently a number other than the
+#: one its writer meant.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)", re.ASCII)
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
+#: More digits than any amount, rate or count needs; also far below Python's int-to-string limit.
+MAX_DIGITS = 40
+
+
+def _plain_number(value: str, plain: re.Pattern[str], event: Any, source: str) -> None:
+    line = event.start_mark.line + 1
+    if not plain.fullmatch(value):
+        if ":" in value:
+            form = "a sexagesimal (base 60) number"
+        elif "_" in value:
+            form = "a number with its underscores dropped"
+        elif value.lstrip("+-").lower().startswith(("0x", "0b")):
+            form = "a hexadecimal or binary number"
+        else:
+            form = "an octal number"
+        raise YamlError(
+            f"{_shown(value)} would be read as {form}; write plain decimal digits "
+            "(or quote it if it is text)",
+            file=source,
+            line=line,
+            code="number.form",
+        )
+    digits = sum(ch.isdigit() for ch in value)
+    if digits > MAX_DIGITS:
+        raise YamlError(
+            f"number has {digits:,} digits (more than {MAX_DIGITS})",
+            file=source,
+            line=line,
+            code="number.too_long",
+        )
+
+
+def _shown(value: str) -> str:
+    return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+
+
+def _refuse_nul(text: str, source: str) -> None:
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise YamlError(
+            "contains a NUL byte (not a text file)",
+            file=source,
+            line=line,
+            code="document.nul_byte",
+        )
+
+
 def _scalar(event: Any, resolver: Any, source: str) -> Any:
     tag = event.tag
     if tag == "!" or (tag is None and not event.implicit[0]):
@@ -151,11 +261,14 @@ def _scalar(event: Any, resolver: Any, source: str) -> Any:
     if tag == _NULL:
         return None
     if tag == _BOOL:
-        return _SCALARS.construct_yaml_bool(ScalarNode(tag, value))
+        return value.lower() in _TRUE
     if tag == _INT:
-        return _SCALARS.construct_yaml_int(ScalarNode(tag, value))
+        _plain_number(value, _PLAIN_INT, event, source)
+        return int(value)
     if tag == _FLOAT:
-        text = value.replace("_", "")
+        text = value
+        if not text.lstrip("+-").startswith("."):  # .inf and .nan are refused by the fields
+            _plain_number(value, _PLAIN_FLOAT, event, source)
         try:
             number = Decimal(text)
         except InvalidOperation:
@@ -174,6 +287,7 @@ def _walk(
     text: str, source: str, limits: Limits, want: Sequence[PathPart] | None = None
 ) -> tuple[Any, int | None]:
     """Build the single document in ``text``. With ``want``, also return the line of that path."""
+    _refuse_nul(text, source)
     _check_flow_depth(text, source, limits)
     loader = _Loader(text)
     stack: list[Any] = []  # open containers
@@ -306,7 +420,9 @@ def line_of(text: str, path: Sequence[PathPart], *, limits: Limits = PROFILE_LIM
 
 
 def parse_json(text: str, *, source: str = "<string>") -> Any:
-    """Parse JSON with ``Decimal`` numbers, refusing NaN/Infinity and duplicate keys."""
+    """Parse JSON with ``Decimal`` numbers, refusing NaN/Infinity, duplicate keys, NUL bytes and
+    numbers longer than :data:`MAX_DIGITS` digits."""
+    _refuse_nul(text, source)
 
     def no_constants(name: str) -> Any:
         raise YamlError(
@@ -314,6 +430,23 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
             file=source,
             code="document.forbidden",
         )
+
+    def too_long(text: str) -> None:
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > MAX_DIGITS:
+            raise YamlError(
+                f"number has {digits:,} digits (more than {MAX_DIGITS})",
+                file=source,
+                code="number.too_long",
+            )
+
+    def integer(text: str) -> int:
+        too_long(text)
+        return int(text)
+
+    def decimal(text: str) -> Decimal:
+        too_long(text)
+        return Decimal(text)
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -327,7 +460,11 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
 
     try:
         return json.loads(
-            text, parse_float=Decimal, parse_constant=no_constants, object_pairs_hook=pairs
+            text,
+            parse_float=decimal,
+            parse_int=integer,
+            parse_constant=no_constants,
+            object_pairs_hook=pairs,
         )
     except json.JSONDecodeError as exc:
         raise YamlError(

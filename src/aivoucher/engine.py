@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from .dates import add_years
 from .jurisdictions import province_of
 from .money import FEN, ZERO, Rounding
 from .profile import Profile, Purchase
@@ -65,13 +66,6 @@ def _cite(element: Any) -> Cites:
     source = getattr(element, "source", None)
     quote = getattr(element, "quote", None)
     return ((source, quote),) if source and quote else ()
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class _YearContext:
@@ -160,12 +154,25 @@ def _tester(cond: Condition) -> Callable[[Any], bool]:
         return lambda v: v is True
     if cond.max_years is not None:
         years = cond.max_years
-        return lambda v: v[1] <= _add_years(v[0], years)
+        return lambda v: v[1] <= add_years(v[0], years)
     if cond.max is not None:
         limit = cond.max
         return lambda v: v <= limit
     low, high = cond.from_, cond.to
     return lambda v: (low is None or v >= low) and (high is None or v <= high)
+
+
+Window = tuple[dt.date, dt.date | None]
+
+
+def _outside(day: dt.date, window: Window, coverage: Window | None, label: str) -> Reason:
+    """Why a purchase signed outside this version's window is left out of its award."""
+    span = coverage or window
+    if day < span[0]:
+        return Reason(ReasonCode.BEFORE_EFFECTIVE, "purchase.signed", (span[0],), day, label)
+    if span[1] is not None and day > span[1]:
+        return Reason(ReasonCode.AFTER_END, "purchase.signed", (span[1],), day, label)
+    return Reason(ReasonCode.OTHER_VERSION, "purchase.signed", window, day, label)
 
 
 _OTHER = object()  # stands for "any value no condition names" of an open-ended fact
@@ -206,9 +213,10 @@ class _Limit:
 class _Trace:
     """Collects steps, reasons, assumptions and missing fields during one evaluation."""
 
-    __slots__ = ("assumptions", "missing", "reasons", "seen", "steps")
+    __slots__ = ("assumptions", "missing", "reasons", "renewal", "seen", "steps")
 
     def __init__(self) -> None:
+        self.renewal = False
         self.steps: list[Step] = []
         self.reasons: list[Reason] = []
         self.assumptions: list[Assumption] = []
@@ -328,13 +336,18 @@ class Plan:
         profile: Profile,
         switches: Iterable[str] = (),
         *,
-        window: tuple[dt.date, dt.date | None] | None = None,
+        window: Window | None = None,
+        coverage: Window | None = None,
+        renewal: bool = False,
     ) -> Award:
-        """Evaluate this program for ``profile``; the program is assumed to be in force.
+        """Evaluate this program for ``profile``.
 
         ``switches`` are the names of user-switchable assumptions that are on (``--assume``).
-        ``window`` limits the purchases to those signed inside it (for programs whose version
-        is chosen by signing date).
+        ``window`` limits the purchases to those signed inside it (the signing dates this
+        version covers); ``coverage`` is the span all known versions of the program cover
+        together, which tells why a purchase outside the window is left out: another version
+        applies, the program had not taken effect, or it depends on a renewal. ``renewal``
+        marks the award as one that pays only if the program is renewed.
         """
         trace = _Trace()
         trace.rule(self.effective_assumption)
@@ -345,6 +358,7 @@ class Plan:
         applicant_ok = self._conditions(
             self.applicant_tests, subjects, None, None, trace, passes=True
         )
+        trace.renewal = renewal
         if applicant_ok is False:
             return self._award(False, _NOTHING, trace, ())
         if self.unpublished is not None:
@@ -356,7 +370,7 @@ class Plan:
             if not profile.purchases:
                 trace.reasons.append(Reason(ReasonCode.NO_PURCHASES))
                 return self._award(False, _NOTHING, trace, ())
-            years = self._purchases(profile.purchases, subjects, trace, window)
+            years = self._purchases(profile.purchases, subjects, trace, window, coverage)
             if not years:
                 trace.reasons.append(Reason(ReasonCode.NO_QUALIFYING_PURCHASE))
                 return self._award(False, _NOTHING, trace, ())
@@ -412,6 +426,7 @@ class Plan:
             steps=tuple(trace.steps),
             missing=tuple(trace.missing),
             purchases=used,
+            renewal=trace.renewal,
         )
 
     def _conditions(
@@ -493,7 +508,8 @@ class Plan:
         purchases: Sequence[Purchase],
         subjects: list[Any],
         trace: _Trace,
-        window: tuple[dt.date, dt.date | None] | None,
+        window: Window | None,
+        coverage: Window | None,
     ) -> dict[int, list[tuple[_Candidate, Bounds]]]:
         """Every purchase's award before per-year caps, grouped by the year it was signed."""
         candidates: list[_Candidate] = []
@@ -501,18 +517,8 @@ class Plan:
         for index, purchase in enumerate(purchases):
             subjects[PURCHASE] = purchase
             label = purchase.label(index)
-            if window is not None and not (
-                window[0] <= purchase.signed and (window[1] is None or purchase.signed <= window[1])
-            ):
-                trace.reasons.append(
-                    Reason(
-                        ReasonCode.OTHER_VERSION,
-                        "purchase.signed",
-                        window,
-                        purchase.signed,
-                        label,
-                    )
-                )
+            if window is not None and not self.program.covers(purchase, window):
+                trace.reasons.append(_outside(purchase.signed, window, coverage, label))
                 continue
             record = excluded < EXCLUDED_SHOWN
             ok = self._conditions(

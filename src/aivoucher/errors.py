@@ -47,6 +47,10 @@ CODES: dict[str, str] = {
     "document.forbidden": "a YAML construct that is refused: tags, anchors, aliases, merge "
     "keys, several documents, a non-scalar key, NaN or Infinity in JSON",
     "document.duplicate_key": "a mapping repeats a key",
+    "document.nul_byte": "the document contains a NUL byte (it is not a text file)",
+    "number.form": "a number YAML 1.1 would read as another number (octal 0500000, "
+    "hexadecimal 0x10, sexagesimal 1:00:00, 1_000): write plain decimal digits",
+    "number.too_long": "a number with more digits than any amount, rate or count needs (40)",
     "yaml.malformed": "the text is not well-formed YAML",
     "json.malformed": "the text is not well-formed JSON",
     "amount.invalid": "not an amount in a notation the library reads",
@@ -63,11 +67,13 @@ CODES: dict[str, str] = {
     "rules.unknown_field": "a field the rule-file schema does not define",
     "rules.missing_field": "a required rule-file field is missing",
     "rules.unknown_reference": "a rule file names a source, assumption, switch or "
-    "qualification it does not declare",
+    "qualification it does not declare, or a stacking relation names a program no rule file "
+    "in the set defines",
     "rules.duplicate_id": "an id declared twice: a program (and version) in two rule files, or "
     "a source, ambiguity, switch or qualification within one file",
     "rules.file_name": "a rule file's name does not match its id and version",
     "rules.not_a_directory": "the rule directory does not exist or is not a directory",
+    "rules.empty": "the rule directory holds no rule file",
     "rules.missing": "the bundled rule files are missing from the installation",
     "program.unknown": "no loaded rule file defines this program id",
     "program.ambiguous": "a program name matches several programs",

@@ -137,6 +137,10 @@ class AwardDoc(_Doc):
     name: NameDoc
     jurisdiction: str
     eligible: StrictBool | None
+    renewal: StrictBool = Field(
+        description="The award is for purchases signed after the program's last known version "
+        "ends: it depends on renewal and is left out of the totals."
+    )
     low: DecimalText | None
     high: DecimalText | None
     reasons: list[ReasonDoc]
@@ -347,6 +351,7 @@ def _award(rules: RuleSet, doc: AwardDoc, index: int) -> Award:
     return Award(
         program=program,
         eligible=doc.eligible,
+        renewal=doc.renewal,
         low=_opt(_dec)(doc.low),
         high=_opt(_dec)(doc.high),
         reasons=tuple(_reason(r) for r in doc.reasons),

@@ -43,8 +43,10 @@ FEN = Decimal("0.01")
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
-# Multipliers of the unit suffixes used in policy texts, longest first so "千万" wins over "万".
+# Multipliers of the unit suffixes used in policy texts, longest first so "千万" wins over "万"
+# and "万亿" over "亿".
 _UNITS: tuple[tuple[str, Decimal], ...] = (
+    ("万亿", Decimal(10) ** 12),
     ("千万", Decimal(10) ** 7),
     ("百万", Decimal(10) ** 6),
     ("万", Decimal(10) ** 4),

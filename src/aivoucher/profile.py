@@ -36,6 +36,7 @@ from pydantic import (
 
 from .documents import PROFILE_LIMITS, load_document, read_text
 from .errors import ProfileError
+from .money import canonical
 from .types import Amount, CityId, Date
 
 __all__ = [
@@ -109,9 +110,16 @@ class Purchase(_Model):
     )
 
     @model_validator(mode="after")
-    def _period_in_order(self) -> Purchase:
+    def _consistent(self) -> Purchase:
+        # Contradictions are refused rather than resolved: any choice (the smaller amount, the
+        # swapped dates) would be a guess at what the contract says.
         if self.start is not None and self.end is not None and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.settled is not None and self.settled > self.amount:
+            raise ValueError(
+                f"settled {canonical(self.settled)} is above the contract amount "
+                f"{canonical(self.amount)}"
+            )
         return self
 
     @property

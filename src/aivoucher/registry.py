@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from .dates import parse_date
 from .documents import RULE_LIMITS, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
 from .errors import InputError, RuleFileError, UnknownProgramError
 from .profile import Profile, parse_profile
-from .result import Award, Estimate
+from .result import Assumption, AssumptionCode, Award, Estimate
 from .schema import Program, Prose
 from .stacking import combine, counted
 from .types import parse_path
@@ -189,38 +190,42 @@ class RuleSet:
         as_of: dt.date | str | None = None,
         include_all: bool = False,
         assume: Iterable[str] = (),
+        assume_renewal: bool = False,
     ) -> Estimate:
-        """Evaluate ``profile`` against the programs in force on ``as_of`` (default: today).
+        """Evaluate ``profile`` against every program known on ``as_of`` (default: today).
 
-        ``programs`` restricts the estimate to those ids (a named program not in force is
-        reported as such, not dropped). ``include_all`` also reports programs not in force
-        (drafts, superseded versions, expired programs) with the reason. ``assume`` switches on
-        readings the rule files offer as options (``aivoucher programs`` lists them).
+        Each purchase is judged under the version of each program in force on the day it was
+        signed (docs/time.md); ``as_of`` is the date of knowledge: versions that take effect
+        later are not known. A purchase signed before a program took effect is not covered
+        (unless the rule file's ``contracts`` says its text covers earlier contracts); one
+        signed after the last known version ends is shown in an award marked ``renewal``, not
+        counted, unless ``assume_renewal`` extends the last version (an assumption every
+        award it touches lists).
+
+        ``programs`` restricts the estimate to those ids (a named program that is not known is
+        reported as not in force). ``include_all`` also reports versions no purchase falls in
+        and drafts, with the reason. ``assume`` switches on readings the rule files offer as
+        options (``aivoucher programs`` lists them).
         """
+        programs = _names(programs, "programs", "program ids")
+        assume = _names(assume, "assume", "assumption names")
         prof = parse_profile(profile)
         day = _as_of(as_of)
         switches = self._check_switches(assume)
         self._check_qualifications(prof)
         if programs is not None:
-            wanted = list(dict.fromkeys(programs))
-            chosen = [self.get(pid, day) for pid in wanted]
-            if include_all:
-                keys = {e.program.key for e in chosen}
-                chosen += [
-                    e for pid in wanted for e in self.versions(pid) if e.program.key not in keys
-                ]
+            ids = list(dict.fromkeys(self.versions(pid)[0].program.id for pid in programs))
         else:
-            chosen = [e for e in self if include_all or e.program.in_force(day)]
+            ids = list(dict.fromkeys(e.program.id for e in self))
         awards: list[Award] = []
-        for entry in chosen:
-            if not entry.program.in_force(day):
-                awards.append(not_in_force(entry.program, day))
-            elif entry.program.version_by == "signed":
-                awards += self._by_signing_date(entry, prof, switches)
-            else:
-                awards.append(entry.plan.evaluate(prof, switches))
+        for pid in ids:
+            awards += self._program_awards(
+                pid, prof, day, switches, include_all, assume_renewal, named=programs is not None
+            )
         total_low, total_high, notes = combine(awards, prof)
-        uncounted = tuple(a.program.key for a in awards if a.eligible and not counted(a))
+        uncounted = tuple(
+            a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
+        )
         return Estimate(
             as_of=day,
             profile=prof,
@@ -231,19 +236,66 @@ class RuleSet:
             uncounted=uncounted,
         )
 
-    def _by_signing_date(
-        self, entry: Entry, profile: Profile, switches: frozenset[str]
+    def _program_awards(
+        self,
+        program_id: str,
+        profile: Profile,
+        day: dt.date,
+        switches: frozenset[str],
+        include_all: bool,
+        assume_renewal: bool,
+        *,
+        named: bool = False,
     ) -> list[Award]:
-        """Each purchase under the version in force on the day it was signed: one award per
-        version that covers some purchase (the current version always)."""
-        versions = [e for e in self.versions(entry.program.id) if e.program.status != "draft"]
-        awards = []
-        for version in versions:
-            eff = version.program.effective
-            covers = any(version.program.in_force(p.signed) for p in profile.purchases)
-            if version is entry or covers:
-                window = (eff.from_, eff.to)
-                awards.append(version.plan.evaluate(profile, switches, window=window))
+        """The awards of one program: one per known version that covers some purchase, one
+        for the purchases that depend on a renewal, or the current version's (with the reasons
+        why nothing is covered) when no purchase falls in any version."""
+        versions = self.versions(program_id)
+        known = [e for e in versions if e.program.known(day)]
+        awards: list[Award] = []
+        if not known:  # a program named explicitly is reported, if only as "not in force"
+            if include_all:
+                return [not_in_force(e.program, day) for e in versions]
+            return [not_in_force(versions[-1].program, day)] if named else []
+        current = next((e for e in reversed(known) if e.program.in_force(day)), known[-1])
+        if not _buys(current.program):
+            # A fixed award or an unpublished rate: nothing is bought, so only the version in
+            # force can be applied for.
+            if current.program.in_force(day):
+                awards.append(current.plan.evaluate(profile, switches))
+            elif include_all:
+                awards.append(not_in_force(current.program, day))
+            listed = {current.program.key} if current.program.in_force(day) else set()
+            others = [e for e in versions if e.program.key not in listed]
+            return awards + ([not_in_force(e.program, day) for e in others] if include_all else [])
+        last = known[-1]
+        end = last.program.window[1]
+        coverage = (min(e.program.window[0] for e in known), None if assume_renewal else end)
+        signed = [p.signed for p in profile.purchases]
+
+        def covers(entry: Entry, window: tuple[dt.date, dt.date | None]) -> bool:
+            return any(entry.program.covers(p, window) for p in profile.purchases)
+
+        used: list[Entry] = []
+        for entry in known:
+            window = entry.program.window
+            if entry is last and assume_renewal:
+                window = (window[0], None)
+            if entry is current or covers(entry, window):
+                award = entry.plan.evaluate(profile, switches, window=window, coverage=coverage)
+                if entry is last and assume_renewal and end is not None:
+                    award = _renewal_assumed(award, profile, end)
+                awards.append(award)
+                used.append(entry)
+        if not assume_renewal and end is not None and any(d > end for d in signed):
+            later = (end + dt.timedelta(days=1), None)
+            renewal = last.plan.evaluate(
+                profile, switches, window=later, coverage=coverage, renewal=True
+            )
+            if renewal.eligible is not False:  # what the last version would pay, if renewed
+                awards.append(renewal)
+        if include_all:
+            awards += [not_in_force(e.program, day) for e in versions if e not in used]
         return awards
 
     def _check_switches(self, names: Iterable[str]) -> frozenset[str]:
@@ -272,6 +324,36 @@ class RuleSet:
                 )
 
 
+def _buys(program: Program) -> bool:
+    """Whether the program pays on purchases (rather than a fixed award or no amount)."""
+    return bool(program.rate.tiers)
+
+
+def _renewal_assumed(award: Award, profile: Profile, end: dt.date) -> Award:
+    """List the renewal among the assumptions of an award that counts a purchase signed after
+    the last known version's end."""
+    if not any(profile.purchases[i].signed > end for i in award.purchases):
+        return award
+    note = Assumption(AssumptionCode.RENEWAL, field=end.isoformat())
+    return replace(award, assumptions=(*award.assumptions, note))
+
+
+def _names(value: Iterable[str] | None, argument: str, what: str) -> Any:
+    """A list of names, refusing a lone string (which would be iterated letter by letter)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{argument} must be a list of {what}, not a single string: "
+            f"write {argument}=[{value!r}]"
+        )
+    names = list(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{argument} must hold {what} (text), not {type(name).__name__}")
+    return names
+
+
 def _as_of(value: dt.date | str | None) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -280,11 +362,9 @@ def _as_of(value: dt.date | str | None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"not a valid date (YYYY-MM-DD): {value!r}", field="as_of", code="date.invalid"
-        ) from None
+        return parse_date(value)
+    except ValueError as exc:
+        raise InputError(str(exc), field="as_of", code="date.invalid") from None
 
 
 def load_rules(directory: str | Path) -> RuleSet:
@@ -296,6 +376,10 @@ def load_rules(directory: str | Path) -> RuleSet:
             "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
         )
     files = rule_files(root)
+    if not files:
+        raise RuleFileError(
+            "no rule files (*.yaml) in this directory", file=str(directory), code="rules.empty"
+        )
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
     return _load(root.resolve(), stamp)
 

@@ -66,6 +66,8 @@ class ReasonCode(StrEnum):
     BELOW_MINIMUM = "below_minimum"
     MORE_EXCLUDED = "more_excluded"  # further purchases excluded, counted but not itemised
     OTHER_VERSION = "other_version"  # signed outside this version's window: another version applies
+    BEFORE_EFFECTIVE = "before_effective"  # signed before the program took effect (no version)
+    AFTER_END = "after_end"  # signed after the last known version ends: depends on renewal
 
 
 class AssumptionCode(StrEnum):
@@ -76,6 +78,7 @@ class AssumptionCode(StrEnum):
     ASSUMED_MET = "assumed_met"  # an unknown fact taken as meeting the condition, as the rule says
     ASSUMED_NOT_MET = "assumed_not_met"  # an unknown fact taken as not meeting it, as the rule says
     SWITCH = "switch"  # a user-switchable assumption that is on
+    RENEWAL = "renewal"  # the last known version assumed extended past its end (field: the end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +128,14 @@ class Assumption:
 
 @dataclass(frozen=True, slots=True)
 class StackingNote:
-    """Two programs that draw on the same purchases, and how the totals treat them.
+    """Programs that draw on the same purchases, and how the totals treat them.
 
-    ``relation`` is ``stackable``, ``exclusive`` or ``unknown`` (no rule file says);
+    ``relation`` is ``stackable`` or ``exclusive`` (a pair the rule files relate), or ``unknown``
+    (no rule file says: every program of the group, which may be more than two);
     ``ceiling`` is the combined rate limit a stackable pair declares, if any.
     """
 
-    programs: tuple[str, str]
+    programs: tuple[str, ...]
     relation: str
     purchases: tuple[str, ...]
     ceiling: Decimal | None = None
@@ -140,6 +144,10 @@ class StackingNote:
 @dataclass(frozen=True, slots=True)
 class Award:
     """One program's result for one profile.
+
+    ``renewal`` marks an award for purchases signed after the program's last known version
+    ends: what that version would pay if it were extended, kept out of the totals (unless the
+    estimate assumed renewal, which then appears among the ``assumptions`` instead).
 
     ``eligible`` is ``True`` (possibly with ``low`` 0 where eligibility turns on a missing
     fact), ``False`` (``low`` = ``high`` = 0, with ``reasons``) or ``None``: the published text
@@ -157,6 +165,9 @@ class Award:
     steps: tuple[Step, ...] = ()
     missing: tuple[str, ...] = ()
     purchases: tuple[int, ...] = ()  # indices of the purchases that may count towards the award
+    #: Pays only if the program is renewed: the purchases were signed after its last known
+    #: version ends. Such an award shows what that version would pay and is not counted.
+    renewal: bool = False
 
     @property
     def id(self) -> str:

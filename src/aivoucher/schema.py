@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidat
 from . import jurisdictions
 from .errors import RuleFileError, UnknownCityError
 from .money import canonical, parse_amount, parse_rate
-from .profile import ApplicantKind, ChipOrigin, Item, Sector, Use
+from .profile import ApplicantKind, ChipOrigin, Item, Purchase, Sector, Use
 from .types import Amount, Date
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Base",
     "Cap",
     "Condition",
+    "ContractWindow",
     "Example",
     "Expect",
     "Fact",
@@ -483,6 +484,29 @@ class Effective(Cited):
         return self
 
 
+class ContractWindow(Cited):
+    """Which contracts a version covers, where the text (or a declared reading) says so:
+    contracts signed before it took effect ("2023年9月1日及以后签订的合同"), only part of its
+    period, or — ``by: service`` — every contract whose service period overlaps the window
+    (a round that pays for the days of service inside a base period, whenever signed)."""
+
+    by: Literal["signed", "service"] = "signed"
+    signed_from: Date | None = None
+    signed_to: Date | None = None
+
+    @model_validator(mode="after")
+    def _given(self) -> ContractWindow:
+        if self.by == "signed" and self.signed_from is None and self.signed_to is None:
+            raise ValueError("give `signed_from`, `signed_to` or both (or `by: service`)")
+        if (
+            self.signed_from is not None
+            and self.signed_to is not None
+            and self.signed_to < self.signed_from
+        ):
+            raise ValueError("`signed_to` is before `signed_from`")
+        return self
+
+
 class Names(_Strict):
     zh: Text
     en: Text
@@ -572,10 +596,15 @@ class Program(_Strict):
     stacking: list[Stacking] = Field(default_factory=list)
     switches: list[Switch] = Field(default_factory=list)
     qualifications: list[Qualification] = Field(default_factory=list)
-    version_by: Literal["as_of", "signed"] = Field(
-        default="as_of",
-        description="Which version applies: the one in force on the estimate's date (as_of), or "
-        "for each purchase the one in force on its signing date (signed).",
+    contracts: ContractWindow | None = Field(
+        default=None,
+        description="The signing dates this version covers, where they differ from `effective` "
+        "(by default a contract is covered by the version in force on the day it was signed).",
+    )
+    version_by: Literal["signed"] = Field(
+        default="signed",
+        description="Each purchase is judged under the version in force on its signing date "
+        "(the only reading; kept so that older rule files stay valid).",
     )
     rounding: RoundingSpec = Field(default_factory=RoundingSpec)
     ambiguities: list[Ambiguity] = Field(default_factory=list)
@@ -624,6 +653,12 @@ class Program(_Strict):
                 raise RuleFileError(
                     f"history[{i}]: unknown source {entry.source!r}", code="rules.unknown_reference"
                 )
+        if self.contracts is not None:
+            cw = self.contracts
+            start = cw.signed_from or self.effective.from_
+            end = cw.signed_to if cw.signed_to is not None else self.effective.to
+            if end is not None and end < start:
+                raise ValueError("contracts: the window ends before it starts")
         if self.rounding.source is not None and self.rounding.source not in sources:
             raise RuleFileError(
                 f"rounding: unknown source {self.rounding.source!r}", code="rules.unknown_reference"
@@ -654,6 +689,8 @@ class Program(_Strict):
             out.append(("support_years", self.support_years))
         if self.base.prorate is not None:
             out.append(("base.prorate", self.base.prorate))
+        if self.contracts is not None:
+            out.append(("contracts", self.contracts))
         if self.rate.lump_sum is not None:
             out.append(("rate.lump_sum", self.rate.lump_sum))
         if self.minimum is not None:
@@ -665,6 +702,36 @@ class Program(_Strict):
     def key(self) -> str:
         """``id`` or ``id@version``: unique among loaded rule files."""
         return self.id if self.version is None else f"{self.id}@{self.version}"
+
+    def covers(self, purchase: Purchase, window: tuple[dt.date, dt.date | None]) -> bool:
+        """Whether ``window`` (this version's, or one derived from it) covers a purchase: by
+        its signing date, or — ``contracts.by: service`` — by its service period overlapping
+        the window (the signing date where the period is not given)."""
+        start, end = window
+        if self.contracts is not None and self.contracts.by == "service":
+            first = purchase.start or purchase.signed
+            last = purchase.end or purchase.signed
+            return (end is None or first <= end) and start <= last
+        day = purchase.signed
+        return start <= day and (end is None or day <= end)
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date | None]:
+        """The signing dates this version covers: its effective period unless ``contracts``
+        says otherwise."""
+        eff = self.effective
+        cw = self.contracts
+        if cw is None:
+            return eff.from_, eff.to
+        return (
+            cw.signed_from or eff.from_,
+            cw.signed_to if cw.signed_to is not None else eff.to,
+        )
+
+    def known(self, as_of: dt.date) -> bool:
+        """Published by ``as_of``: not a draft, and in effect on or before that date (the date
+        of knowledge; a version that takes effect later is not known yet)."""
+        return self.status != "draft" and self.effective.from_ <= as_of
 
     def in_force(self, as_of: dt.date) -> bool:
         """In force on ``as_of``: not a draft, and the date inside the effective window (a

@@ -46,13 +46,14 @@ from .engine import Plan, compile_program
 from .money import FEN, MAX_AMOUNT, ZERO
 from .profile import Profile, Purchase
 from .render.json import award_to_dict
-from .result import Award, StepKind
+from .result import Award, Estimate, StepKind
 from .schema import Condition, Program
 
 __all__ = [
     "InvariantViolation",
     "applicants",
     "check_invariants",
+    "estimate_violations",
     "invariant_violations",
     "profiles",
     "profiles_for",
@@ -363,6 +364,27 @@ def invariant_violations(plan: Plan, profile: Profile) -> list[str]:
             ]
             if _key(plan.evaluate(_replace(profile, i, parts))) != _key(award):
                 problems.append(f"splitting purchase {i} into two changes the award")
+    return problems
+
+
+def estimate_violations(estimate: Estimate) -> list[str]:
+    """What is wrong with an estimate's totals: a total is never below its largest counted
+    award nor above the sum of its counted awards, and low never above high."""
+    from .stacking import counted  # the definition of "counted" the totals use
+
+    awards = [a for a in estimate.awards if counted(a) and a.high is not None]
+    lows = [a.low or ZERO for a in awards]
+    highs = [a.high or ZERO for a in awards]
+    low, high = estimate.total_low, estimate.total_high
+    problems = []
+    if not ZERO <= low <= high:
+        problems.append(f"total out of order: {low}–{high}")
+    if lows and low < max(lows):
+        problems.append(f"total low {low} is below the largest counted award's low {max(lows)}")
+    if highs and high < max(highs):
+        problems.append(f"total high {high} is below the largest counted award's high {max(highs)}")
+    if high > sum(highs, ZERO) or low > sum(lows, ZERO):
+        problems.append(f"total {low}–{high} is above the sum of the counted awards")
     return problems
 
 

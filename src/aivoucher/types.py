@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, PlainSerializer, PlainValidator, ValidationError
 
 from . import jurisdictions
+from .dates import parse_date
 from .errors import InputError
 from .money import canonical, parse_amount
 
@@ -21,19 +22,12 @@ __all__ = ["Amount", "CityId", "Date", "error_path", "first_error", "parse_path"
 
 
 def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            shown = value if len(value) <= 40 else value[:37] + "..."
-            raise InputError(
-                f"not a valid date (YYYY-MM-DD): {shown!r}", code="date.invalid"
-            ) from None
-    raise InputError(f"not a date (YYYY-MM-DD): {value!r}", code="date.invalid")
+    try:
+        return parse_date(value)
+    except InputError:
+        raise
+    except ValueError as exc:
+        raise InputError(str(exc), code="date.invalid") from None
 
 
 # Each type parses with one of the library's parsers and serialises back to a form it accepts

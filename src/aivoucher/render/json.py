@@ -113,6 +113,7 @@ def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) 
         "name": {"zh": p.name.zh, "en": p.name.en},
         "jurisdiction": p.jurisdiction,
         "eligible": award.eligible,
+        "renewal": award.renewal,
         "low": _amount(award.low),
         "high": _amount(award.high),
         "reasons": [reason_to_dict(r, m) for r in award.reasons],

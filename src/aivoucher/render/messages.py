@@ -121,6 +121,11 @@ _TEXT = {
     "assumptions": ("假设", "Assumptions"),
     "missing": ("缺少的信息", "Missing facts"),
     "steps": ("计算过程", "Steps"),
+    "renewal_heading": (
+        "取决于政策延续、未计入合计的项目（{n}）：合同签订于已知最后版本截止之后",
+        "Depends on renewal, not in the total ({n}): contracts signed after the last known "
+        "version ends",
+    ),
     "not_eligible_heading": ("不符合条件的项目（{n}）", "Programs not eligible ({n})"),
     "no_amount_heading": ("未公布金额规则的项目（{n}）", "Programs with no published amount ({n})"),
     "yes": ("是", "yes"),
@@ -155,6 +160,19 @@ _TEXT = {
     ReasonCode.OTHER_VERSION: (
         "合同签订于{actual}，不在本版本有效期{window}内，适用其他版本",
         "signed {actual}, outside this version's period {window}: another version applies",
+    ),
+    ReasonCode.BEFORE_EFFECTIVE: (
+        "合同签订于{actual}，早于本项目生效日{date}，不在支持范围内",
+        "signed {actual}, before the program took effect on {date}: not covered",
+    ),
+    ReasonCode.AFTER_END: (
+        "合同签订于{actual}，晚于本项目已知最后版本的截止日{date}：取决于政策是否延续",
+        "signed {actual}, after the last known version ends on {date}: depends on renewal",
+    ),
+    AssumptionCode.RENEWAL: (
+        "假设本项目在{date}到期后按原条件延续（尚无延续文件）",
+        "assumed: the program is renewed on the same terms after it ends on {date} (no renewal "
+        "is published)",
     ),
     ReasonCode.BELOW_MINIMUM: (
         "金额{actual}低于最低申领额{expected}，不予支持",
@@ -204,9 +222,9 @@ _TEXT = {
     ),
     "step.total": ("合计：{amount}", "total: {amount}"),
     "stacking.unknown": (
-        "{a} 与 {b} 均计入采购 {purchases}，叠加规则未明确：合计下限只计较高一项，上限两项全计",
-        "{a} and {b} both count purchase {purchases} and no text says whether they stack: the "
-        "total counts the larger award at the low end and both at the high end",
+        "{programs} 均计入采购 {purchases}，叠加规则未明确：合计下限只计其中最高一项，上限全部计入",
+        "{programs} all count purchase {purchases} and no text says whether they stack: the "
+        "total counts the largest award at the low end and all of them at the high end",
     ),
     "stacking.exclusive": (
         "{a} 与 {b} 不可叠加（采购 {purchases}）：合计只计较高一项",
@@ -418,6 +436,8 @@ class Messages:
                 status=self.status(str(reason.text or "in_force")),
                 window=self.window(start, end),
             )
+        elif code in (ReasonCode.BEFORE_EFFECTIVE, ReasonCode.AFTER_END):
+            body = self.text(code, actual=reason.actual, date=reason.expected[0])
         elif code is ReasonCode.MORE_EXCLUDED:
             body = self.text(code, count=reason.actual)
         elif code is ReasonCode.BELOW_MINIMUM:
@@ -442,6 +462,8 @@ class Messages:
             AssumptionCode.ASSUMED_NOT_MET,
         ):
             return prefix + self.text(assumption.code, field=self.field(assumption.field or ""))
+        if assumption.code is AssumptionCode.RENEWAL:
+            return self.text(assumption.code, date=assumption.field)
         if assumption.code is AssumptionCode.SWITCH:
             name = assumption.field or ""
             switch = next(w for w in award.program.switches if w.id == name)
@@ -569,6 +591,12 @@ class Messages:
         )
 
     def stacking(self, note: StackingNote) -> str:
+        if note.relation == "unknown":
+            return self.text(
+                "stacking.unknown",
+                programs=self._sep.join(note.programs),
+                purchases=self._sep.join(note.purchases),
+            )
         a, b = note.programs
         ceiling = (
             ""

@@ -58,10 +58,17 @@ def render_text(estimate: Estimate, locale: str = "en") -> str:
     uncounted = set(estimate.uncounted)
     # Ordering is presentation: the awards that count, largest first, then the conditional ones.
     eligible = sorted(
-        (a for a in estimate.awards if a.eligible and a.program.key not in uncounted),
+        (
+            a
+            for a in estimate.awards
+            if a.eligible and a.program.key not in uncounted and not a.renewal
+        ),
         key=lambda a: (-(a.high or 0), a.program.key),
     )
-    conditional = [a for a in estimate.awards if a.eligible and a.program.key in uncounted]
+    conditional = [
+        a for a in estimate.awards if a.eligible and a.program.key in uncounted and not a.renewal
+    ]
+    renewal = [a for a in estimate.awards if a.eligible and a.renewal]
     unpublished = [a for a in estimate.awards if a.eligible is None]
     ineligible = [a for a in estimate.awards if a.eligible is False]
     for award in eligible:
@@ -69,6 +76,10 @@ def render_text(estimate: Estimate, locale: str = "en") -> str:
     if conditional:
         out.append(m.text("conditional_heading", n=len(conditional)))
         out += ["  " + render_award(a, locale).replace("\n", "\n  ") for a in conditional]
+        out.append("")
+    if renewal:
+        out.append(m.text("renewal_heading", n=len(renewal)))
+        out += ["  " + render_award(a, locale).replace("\n", "\n  ") for a in renewal]
         out.append("")
     if unpublished:
         out.append(m.text("no_amount_heading", n=len(unpublished)))
