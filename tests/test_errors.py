@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import aivoucher
 from aivoucher import errors as errors_module
 from aivoucher import registry
 from aivoucher.cli import main
+from aivoucher.comparison import compare
 from aivoucher.documents import Limits, parse_json, parse_yaml
 from aivoucher.errors import CODES, AivoucherError, InputError, UnknownProgramError
 from aivoucher.money import parse_amount, parse_rate
@@ -24,6 +26,7 @@ from aivoucher.profile import load_profile, parse_profile
 from aivoucher.registry import RuleSet, bundled_rules, load_program, load_rules
 from aivoucher.render.messages import messages
 from aivoucher.result import Estimate
+from aivoucher.whatif import vary
 
 SRC = ROOT / "src" / "aivoucher"
 DOC = ROOT / "docs" / "errors.md"
@@ -44,6 +47,18 @@ def _rule_file(tmp_path: Path, **overrides: Any) -> Path:
 def _missing_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(registry, "__file__", str(tmp_path / "pkg" / "registry.py"))
     registry.bundled_rules_dir()
+
+
+def _without_pandas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.import_module
+
+    def fake(name: str, package: str | None = None) -> Any:
+        if name == "pandas":
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", fake)
+    compare(profile(amount="100万"), places=["shenzhen"], as_of="2025-06-30").to_frame()
 
 
 def _raise(error: Exception) -> None:
@@ -112,6 +127,8 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     ),
     "locale.unsupported": lambda t, m: messages("fr"),
     "estimate.invalid": lambda t, m: Estimate.from_json('{"schema_version": 2}'),
+    "fact.unknown": lambda t, m: vary(profile(amount="100万"), startp=[True, False]),
+    "dependency.missing": _without_pandas,
 }
 
 

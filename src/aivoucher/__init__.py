@@ -38,7 +38,9 @@ from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
 from .result import Award, Estimate
 
 if TYPE_CHECKING:
+    from .comparison import Comparison, compare
     from .registry import RuleSet
+    from .whatif import Grid, vary, what_narrows
 
 __version__ = "0.1.0"
 
@@ -47,8 +49,10 @@ __all__ = [
     "AmountError",
     "Applicant",
     "Award",
+    "Comparison",
     "Estimate",
     "EstimateError",
+    "Grid",
     "InputError",
     "Profile",
     "ProfileError",
@@ -58,6 +62,7 @@ __all__ = [
     "UnknownProgramError",
     "__version__",
     "bundled_rules",
+    "compare",
     "estimate",
     "format_money",
     "load_profile",
@@ -65,6 +70,8 @@ __all__ = [
     "parse_amount",
     "parse_profile",
     "parse_rate",
+    "vary",
+    "what_narrows",
 ]
 
 
@@ -101,10 +108,24 @@ def estimate(
     )
 
 
+#: The decision helpers, imported on first use: name → module.
+_DECISIONS = {
+    "compare": ".comparison",
+    "Comparison": ".comparison",
+    "vary": ".whatif",
+    "Grid": ".whatif",
+    "what_narrows": ".whatif",
+}
+
+
 def __getattr__(name: str) -> Any:
     # Registry helpers are imported lazily so that `import aivoucher` stays cheap.
     if name in ("bundled_rules", "load_rules", "load_program", "RuleSet"):
         from . import registry
 
         return getattr(registry, name)
+    if name in _DECISIONS:
+        import importlib
+
+        return getattr(importlib.import_module(_DECISIONS[name], __name__), name)
     raise AttributeError(f"module 'aivoucher' has no attribute {name!r}")

@@ -85,6 +85,24 @@ def _parser() -> _Parser:
         "`aivoucher programs` lists them)",
     )
 
+    cmp_ = sub.add_parser(
+        "compare", help="compare places for a plan: what each would pay if you registered there"
+    )
+    cmp_.add_argument("plan", help="plan: a profile (YAML or JSON; its city is ignored)")
+    cmp_.add_argument(
+        "--places", metavar="A,B", help="only these cities or provinces (comma-separated)"
+    )
+    cmp_.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="date of knowledge (default: today)"
+    )
+    cmp_.add_argument(
+        "--assume-renewal",
+        action="store_true",
+        help="count purchases after a program's known end as if it were renewed",
+    )
+    cmp_.add_argument("--locale", choices=["zh", "en"], default="en")
+    cmp_.add_argument("--format", choices=["text", "json"], default="text")
+
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
     progs.add_argument("--locale", choices=["zh", "en"], default="en")
@@ -136,7 +154,43 @@ def _estimate(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(render_json(result, args.locale) + "\n")
     else:
+        from .render.whatif import render_narrowing
+        from .whatif import what_narrows
+
+        narrowing = what_narrows(
+            result, assume=args.assume, assume_renewal=args.assume_renewal, rules=_rules(args)
+        )
         sys.stdout.write(render_text(result, args.locale))
+        sys.stdout.write(("\n" + render_narrowing(narrowing, args.locale)) if narrowing else "")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .comparison import compare
+    from .documents import PROFILE_LIMITS, load_document
+
+    plan = load_document(args.plan, PROFILE_LIMITS)
+    if not isinstance(plan, dict):
+        raise InputError(
+            "a plan must be a mapping with 'applicant' and 'purchases'",
+            file=args.plan,
+            code="profile.invalid",
+        )
+    places = None if args.places is None else [p for p in args.places.split(",") if p.strip()]
+    try:
+        result = compare(
+            plan,
+            places=places,
+            as_of=args.as_of,
+            assume_renewal=args.assume_renewal,
+            rules=_rules(args),
+        )
+    except InputError as exc:
+        raise exc.located(file=args.plan) from None
+    if args.format == "json":
+        sys.stdout.write(result.to_json(locale=args.locale) + "\n")
+    else:
+        sys.stdout.write(result.to_text(locale=args.locale))
     return 0
 
 
@@ -194,6 +248,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "estimate": _estimate,
+    "compare": _compare,
     "programs": _programs,
     "show": _show,
     "check": _check,

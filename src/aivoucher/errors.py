@@ -81,6 +81,8 @@ CODES: dict[str, str] = {
     "qualification.unknown": "a qualification no rule file defines",
     "locale.unsupported": "a locale other than zh and en",
     "estimate.invalid": "text that is not an estimate in the JSON contract",
+    "fact.unknown": "a fact to vary that the profile contract does not define",
+    "dependency.missing": "an optional dependency the call needs is not installed",
 }
 
 #: How many further problems ``str()`` lists after the first (``errors`` keeps them all).

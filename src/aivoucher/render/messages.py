@@ -126,6 +126,45 @@ _TEXT = {
         "Depends on renewal, not in the total ({n}): contracts signed after the last known "
         "version ends",
     ),
+    "compare.header": (
+        "测算基准日 {date}：按计划采购 {spend} 比较 {n} 个地区（在各地注册的情形）",
+        "As of {date}: {n} places compared for a plan of {spend} (registered in each place)",
+    ),
+    "compare.line": ("{label}：{text}", "{label}: {text}"),
+    "compare.program": ("{name}（{id}）", "{name} ({id})"),
+    "compare.row": ("{total}，实际补贴比例 {rate}", "{total}, effective rate {rate}"),
+    "compare.whole_province": (
+        "{province}（无本市项目的城市）",
+        "{province} (cities without a program of their own)",
+    ),
+    "compare.not_counted": ("（未计入合计）", " (not in the total)"),
+    "compare.missing": (
+        "缺少的信息（区间因此放宽）：{fields}",
+        "missing facts (they widen the range): {fields}",
+    ),
+    "compare.note.expires": ("{program} 有效期至{date}", "{program} ends on {date}"),
+    "compare.note.renewal": (
+        "{program} 已于{date}到期：该项金额取决于政策延续，未计入合计",
+        "{program} ends on {date}: this award depends on renewal and is not in the total",
+    ),
+    "compare.note.renewal_assumed": (
+        "{program} 于{date}到期：按假设延续计入合计",
+        "{program} ends on {date}: counted as if renewed (an assumption)",
+    ),
+    "grid.header": ("假设分析：{facts}（{n}种组合）", "What-if: {facts} ({n} cases)"),
+    "narrow.heading": (
+        "哪项信息最能缩小区间（按最不利答案下的区间宽度排序）：",
+        "What narrows the range most (ranked by the widest range any answer leaves):",
+    ),
+    "narrow.fact": ("声明 {field}", "declare {field}"),
+    "narrow.line": ("{fact}：{answers}", "{fact}: {answers}"),
+    "narrow.answer": ("{value} → {total}（下限{low}）", "{value} → {total} (low end {low})"),
+    "compare.col.rank": ("排名", "Rank"),
+    "compare.col.place": ("地区", "Place"),
+    "compare.col.total": ("补贴合计", "Total"),
+    "compare.col.rate": ("实际补贴比例", "Effective rate"),
+    "compare.col.programs": ("项目", "Programs"),
+    "compare.col.missing": ("缺少的信息", "Missing facts"),
     "not_eligible_heading": ("不符合条件的项目（{n}）", "Programs not eligible ({n})"),
     "no_amount_heading": ("未公布金额规则的项目（{n}）", "Programs with no published amount ({n})"),
     "yes": ("是", "yes"),
@@ -289,6 +328,11 @@ class Messages:
         self.locale = locale
         self._i = 0 if locale == "zh" else 1
         self._sep = "、" if locale == "zh" else ", "
+
+    @property
+    def sep(self) -> str:
+        """The list separator of this locale (``、`` or ``, ``)."""
+        return self._sep
 
     def text(self, key: Any, **values: Any) -> str:
         return str(_TEXT[key][self._i]).format(**values)

@@ -1,0 +1,91 @@
+"""Renderings of what-if grids and of the facts worth declaring (text, HTML, table rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from ..stacking import counted
+from .messages import messages
+
+if TYPE_CHECKING:
+    from ..whatif import Grid, Narrowing
+
+__all__ = ["grid_rows", "render_grid_html", "render_grid_text", "render_narrowing"]
+
+
+def grid_rows(grid: Grid, locale: str = "en") -> list[dict[str, Any]]:
+    """One row per case: the varied facts, the totals, and each paying program's high end
+    (money as exact ``Decimal``)."""
+    rows = []
+    for case in grid.cases:
+        row: dict[str, Any] = dict(case.facts)
+        row["total_low"] = case.estimate.total_low
+        row["total_high"] = case.estimate.total_high
+        for award in case.estimate.awards:
+            if counted(award):
+                row[award.program.key] = award.high
+        rows.append(row)
+    return rows
+
+
+def _value(value: Any, locale: str) -> str:
+    return messages(locale).value(value)
+
+
+def render_grid_text(grid: Grid, locale: str = "en") -> str:
+    m = messages(locale)
+    lines = [m.text("grid.header", facts=" × ".join(grid.names), n=len(grid.cases))]
+    for case in grid.cases:
+        facts = m.sep.join(f"{k}={_value(v, locale)}" for k, v in case.facts)
+        est = case.estimate
+        lines.append(f"  {facts}: {m.amount_range(est.total_low, est.total_high)}")
+    return "\n".join(lines) + "\n"
+
+
+def render_grid_html(grid: Grid, locale: str = "en") -> str:
+    m = messages(locale)
+    head = "".join(f"<th>{escape(name)}</th>" for name in grid.names)
+    head += f"<th>{escape(m.text('compare.col.total'))}</th>"
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(_value(v, locale))}</td>" for _, v in case.facts)
+        + "<td style='text-align:right'>"
+        + escape(m.amount_range(case.estimate.total_low, case.estimate.total_high))
+        + "</td></tr>"
+        for case in grid.cases
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _change(amount: Decimal, m: Any) -> str:
+    from ..money import format_money
+
+    if amount == 0:
+        return "±0"
+    sign = "+" if amount > 0 else "−"
+    return sign + format_money(abs(amount), "zh", compact=True)
+
+
+def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
+    """What narrows the range: one line per fact, most narrowing first, with each answer's
+    totals and the change at the low end."""
+    if not items:
+        return ""
+    m = messages(locale)
+    lines = [m.text("narrow.heading")]
+    for item in items:
+        answers = m.sep.join(
+            m.text(
+                "narrow.answer",
+                value=_value(a.value, locale),
+                total=m.amount_range(a.total_low, a.total_high),
+                low=_change(a.low_change, m),
+            )
+            for a in item.answers
+        )
+        fact = m.text("narrow.fact", field=m.field(item.field))
+        lines.append("  - " + m.text("narrow.line", fact=fact, answers=answers))
+    return "\n".join(lines) + "\n"
