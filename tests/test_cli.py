@@ -310,11 +310,11 @@ def test_hangzhou_purchases_are_judged_by_their_signing_date(capsys: Any, tmp_pa
     _, before, _ = run(capsys, "estimate", profile, "--as-of", "2024-12-31", *args)
     _, after, _ = run(capsys, "estimate", profile, "--as-of", "2025-07-01", *args)
     # Known on 2024-12-31: the 2024 version only; the 2025 contract lies past its end.
-    old = {(a["version"], a.get("renewal", False)): a for a in json.loads(before)["awards"]}
+    old = {(a["version"], a.get("renewal", False)): a for a in estimate_json(before)["awards"]}
     assert old[("2024", False)]["high"] == "80000"  # 20% for other compute
     assert old[("2024", False)]["purchases"] == ["old"]
     # Known on 2025-07-01: each contract under the version in force when it was signed.
-    new = {a["version"]: a for a in json.loads(after)["awards"]}
+    new = {a["version"]: a for a in estimate_json(after)["awards"]}
     assert (new["2024"]["high"], new["2024"]["purchases"]) == ("80000", ["old"])
     assert (new[None]["high"], new[None]["purchases"]) == ("200000", ["new"])  # 50% for an SME
 
