@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -215,6 +217,30 @@ def test_all_problems_at_once_with_fields_and_lines(tmp_path: Path) -> None:
     assert "; and 3 more: applicant.startp: unknown field" in text
     assert "purchases[1].signed: required field is missing" in text
     assert "more error" not in text
+
+
+def test_lines_in_json_profiles_and_standard_input(tmp_path: Path) -> None:
+    text = (
+        '{\n  "applicant": {"kind": "enterprise", "city": "shenzhen",\n'
+        '                "startp": true},\n  "purchases": [\n'
+        '    {"item": "compute",\n     "amount": "-5", "signed": "2025-01-01"}\n  ]\n}\n'
+    )
+    with pytest.raises(aivoucher.ProfileError) as info:
+        load_profile(_file(tmp_path, "p.json", text))
+    assert [(e.field, e.line) for e in info.value.errors] == [
+        ("applicant.startp", 3),
+        ("purchases[0].amount", 6),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "aivoucher.cli", "estimate", "-", "--format", "json"],
+        input="applicant:\n  kind: enterprise\n  city: shenzhen\n  startp: true\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    error = json.loads(proc.stderr)["error"]
+    assert (error["file"], error["line"], error["field"]) == ("<stdin>", 4, "applicant.startp")
 
 
 def test_suggestions() -> None:

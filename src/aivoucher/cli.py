@@ -138,9 +138,14 @@ def _estimate(args: argparse.Namespace) -> int:
 
     if args.profile == "-":
         from .documents import PROFILE_LIMITS, parse_yaml, read_stream
+        from .errors import ProfileError
+        from .problems import add_lines
 
         text = read_stream(sys.stdin.buffer, PROFILE_LIMITS, "<stdin>")
-        profile = parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
+        try:
+            profile = parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
+        except ProfileError as exc:
+            raise add_lines(exc, text) from None
     else:
         profile = load_profile(args.profile)
     result = _rules(args).estimate(

@@ -164,8 +164,9 @@ def load_profile(path: str | Path) -> Profile:
     try:
         return parse_profile(data, source=str(path))
     except ProfileError as exc:
-        if exc.field and not str(path).lower().endswith(".json"):
+        if exc.field:
             from .problems import add_lines
 
+            # JSON is YAML's flow style, so one YAML reading finds the lines of both
             add_lines(exc, read_text(path, PROFILE_LIMITS))
         raise
