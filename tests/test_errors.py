@@ -243,6 +243,12 @@ def test_lines_in_json_profiles_and_standard_input(tmp_path: Path) -> None:
     assert (error["file"], error["line"], error["field"]) == ("<stdin>", 4, "applicant.startp")
 
 
+def test_one_line_whatever_the_keys_hold() -> None:
+    with pytest.raises(aivoucher.ProfileError) as info:
+        parse_profile(profile(**{"a\nb": 1}))
+    assert "\n" not in str(info.value) and "a\\nb" in str(info.value)
+
+
 def test_suggestions() -> None:
     with pytest.raises(aivoucher.ProfileError) as info:
         parse_profile(profile(startp=True, city="shenzen"))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import aivoucher
 from aivoucher.cli import main
 from aivoucher.errors import EstimateError, UnknownProgramError
+from aivoucher.estimate_json import DETAILS
 from aivoucher.registry import bundled_rules, load_rules
 from aivoucher.render.messages import messages
 from aivoucher.result import Award, Estimate, StepKind
@@ -188,6 +189,12 @@ def test_codes_beside_sentences() -> None:
     )
     assert zh_reason["code"] == reason["code"]
     assert messages("zh").value(city) in zh_reason["text"]
+
+
+def test_every_step_kind_has_its_parameters_described() -> None:
+    assert set(DETAILS) == set(StepKind)
+    steps = estimate_schema()["$defs"]["AwardDoc"]["properties"]["steps"]["items"]
+    assert set(steps["discriminator"]["mapping"]) == {k.value for k in StepKind}
 
 
 def test_schema_command(capsys: Any) -> None:

@@ -176,7 +176,8 @@ class InputError(AivoucherError, ValueError):
             shown = "; ".join(e.problem() for e in more[:SHOWN])
             rest = "; …" if len(more) > SHOWN else ""
             text += f"; and {len(more)} more: {shown}{rest}"
-        return text
+        # one line whatever a document's keys or values hold
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class AmountError(InputError):

@@ -14,9 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    create_model,
+)
 
 from .errors import EstimateError, InputError
 from .profile import Profile
@@ -69,19 +77,149 @@ class CitationDoc(_Doc):
     quote: str = Field(description="The quoted wording of the source.")
 
 
-class StepDoc(_Doc):
+# -- each step kind's parameters (`detail`) ----------------------------------------------------
+
+
+class _Detail(BaseModel):
+    # keys a step does not always carry are left out of the JSON, not written as null
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ConditionDetail(_Detail):
+    fact: str = Field(description="The fact tested (`applicant.city`).")
+    expected: list[Any] = Field(description="What the condition accepts.")
+    actual: Any = Field(description="The profile's value; null: not given.")
+    ok: StrictBool | None = Field(description="Met, not met, or unknown (null).")
+
+
+class BaseDetail(_Detail):
+    of: Literal["contract", "settled"]
+    from_contract: StrictBool | None = Field(
+        default=None, description="No settled amount: the contract amount was used."
+    )
+    settled_unknown: StrictBool | None = Field(
+        default=None, description="No settled amount: the base runs from 0 to the contract's."
+    )
+
+
+class ProrationDetail(_Detail):
+    from_: DateText = Field(alias="from", description="The base period's first day.")
+    to: DateText = Field(description="The base period's last day.")
+    days: StrictInt | None = Field(default=None, description="The contract's days, if known.")
+    inside: StrictInt | None = Field(default=None, description="Its days inside the period.")
+
+
+class RateDetail(_Detail):
+    tiers: list[Annotated[StrictInt, Field(ge=0)]] = Field(
+        description="Indices of the rate tiers that may apply."
+    )
+    ceiling: DecimalText | None = Field(default=None, description="The rate ceiling, if any.")
+
+
+class CapDetail(_Detail):
+    per: Literal["purchase", "tier", "applicant_year", "applicant_total"]
+    cap: BoundsDoc
+    binding: StrictBool
+
+
+class PoolDetail(_Detail):
+    period: Literal["year", "program"]
+    pool: DecimalText
+    binding: StrictBool
+
+
+class MinimumDetail(_Detail):
+    minimum: DecimalText
+    binding: StrictBool
+
+
+class YearDetail(_Detail):
+    purchases: StrictInt = Field(description="How many purchases the year sums.")
+
+
+class ShareDoc(_Detail):
+    purchase: str
+    amount: BoundsDoc
+    share: BoundsDoc
+
+
+class AllocationDetail(_Detail):
+    shares: list[ShareDoc] = Field(description="Each purchase's share, in signing order.")
+
+
+class SupportYearsDetail(_Detail):
+    count: StrictInt
+    years: list[StrictInt]
+
+
+class TotalDetail(_Detail):
+    years: list[StrictInt]
+
+
+class RoundingDetail(_Detail):
+    unit: Literal["fen", "yuan", "wan"]
+    places: StrictInt
+    mode: Literal["half_up", "truncate"]
+    at: Literal["end", "each_step"]
+
+
+class NoDetail(_Detail):
+    """A step without parameters."""
+
+
+#: Each step kind and the form of its ``detail``; a kind missing here fails a test.
+DETAILS: dict[StepKind, type[_Detail]] = {
+    StepKind.CONDITION: ConditionDetail,
+    StepKind.BASE: BaseDetail,
+    StepKind.PRORATION: ProrationDetail,
+    StepKind.RATE: RateDetail,
+    StepKind.AMOUNT: NoDetail,
+    StepKind.CAP: CapDetail,
+    StepKind.MINIMUM: MinimumDetail,
+    StepKind.LUMP_SUM: NoDetail,
+    StepKind.POOL: PoolDetail,
+    StepKind.YEAR: YearDetail,
+    StepKind.ALLOCATION: AllocationDetail,
+    StepKind.SUPPORT_YEARS: SupportYearsDetail,
+    StepKind.TOTAL: TotalDetail,
+    StepKind.UNCERTAIN: NoDetail,
+    StepKind.ROUNDING: RoundingDetail,
+}
+
+
+class _StepDoc(_Doc):
     """One step of the trace."""
 
-    kind: StepKind
     subject: str | None = Field(
         description="The purchase label (its id, or #n), a calendar year, or null."
     )
     before: BoundsDoc | None
     after: BoundsDoc | None
     rate: BoundsDoc | None
-    detail: dict[str, Any] = Field(description="The step's parameters (docs/json.md).")
     sources: list[CitationDoc]
     assumption: str | None = Field(description="Id of the ambiguity the step relies on.")
+
+
+def _step_model(kind: StepKind, detail: type[_Detail]) -> type[_StepDoc]:
+    name = "".join(part.title() for part in kind.value.split("_")) + "Step"
+    model: type[_StepDoc] = create_model(
+        name,
+        __base__=_StepDoc,
+        __doc__=f"A `{kind.value}` step.",
+        kind=(Literal[kind.value], ...),  # type: ignore[arg-type]
+        detail=(detail, ...),
+    )
+    return model
+
+
+if TYPE_CHECKING:
+    StepDoc = Any
+else:
+    # one model per kind, told apart by `kind`: the schema gives each kind's parameters
+    StepDoc = Annotated[
+        Union[tuple(_step_model(k, d) for k, d in DETAILS.items())],  # noqa: UP007
+        Field(discriminator="kind"),
+    ]
 
 
 class ProseDoc(_Doc):
@@ -269,14 +407,16 @@ def _detail(kind: StepKind, detail: Mapping[str, Any]) -> dict[str, Any]:
     return {k: table.get(k, _generic)(v) for k, v in detail.items()}
 
 
-def _step(doc: StepDoc) -> Step:
+def _step(doc: Any) -> Step:
+    kind = StepKind(doc.kind)
+    detail: dict[str, Any] = doc.detail.model_dump(by_alias=True, exclude_unset=True)
     return Step(
-        kind=doc.kind,
+        kind=kind,
         subject=doc.subject,
         before=None if doc.before is None else _bounds(doc.before.model_dump()),
         after=None if doc.after is None else _bounds(doc.after.model_dump()),
         rate=None if doc.rate is None else _bounds(doc.rate.model_dump()),
-        detail=_detail(doc.kind, doc.detail),
+        detail=_detail(kind, detail),
         cites=tuple((c.id, c.quote) for c in doc.sources),
         assumption=doc.assumption,
     )
