@@ -4,12 +4,15 @@ signing date, stacking."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import plan, profile, rule, write_rule
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aivoucher.errors import InputError
 from aivoucher.profile import parse_profile
@@ -328,3 +331,107 @@ def test_schema_refuses_undeclared_switches_and_qualifications() -> None:
     )
     with pytest.raises(ValidationError, match="needs the `assumption`"):
         Program.model_validate(bad)
+
+
+# -- a rate tier limited to the first years of a contract's service period ---------------------
+
+FIRST_YEAR = {
+    "switches": [{"id": "early-small", "description": "early or small"}],
+    "rate": {
+        "tiers": [
+            {
+                "when": [{"fact": "switch", "id": "early-small"}],
+                "rate": "100%",
+                "first_years": 1,
+                **cite("最多1年、最高100%"),
+            },
+            {"rate": "30%", **cite("最高30%")},
+        ]
+    },
+    "caps": [],
+}
+
+
+def _rent(amount: str, start: str | None, end: str | None) -> dict[str, Any]:
+    item: dict[str, Any] = {"item": "compute", "amount": amount, "signed": "2025-08-15"}
+    if start is not None:
+        item.update(start=start, end=end)
+    return profile(item)
+
+
+def test_first_year_tier_prorates_by_service_days() -> None:
+    p = plan(**FIRST_YEAR)
+    # 3 years of rent, 2400万: 365 of 1096 days at 100%, the rest at 30%
+    award = run(p, _rent("2400万", "2025-09-01", "2028-09-01"), switches={"early-small"})
+    expected = Decimal(24_000_000) * (Decimal(365) / 1096 + Decimal(731) / 1096 * Decimal("0.3"))
+    assert award.high == award.low == expected.quantize(Decimal("0.01"))
+    step = next(s for s in award.steps if s.kind is StepKind.FIRST_YEARS)
+    assert (step.detail["days"], step.detail["inside"], step.detail["years"]) == (1096, 365, 1)
+    # a contract of one year or less is paid in full at 100%
+    short = run(p, _rent("100万", "2025-09-01", "2026-03-01"), switches={"early-small"})
+    assert short.high == 100 * W
+    # without the switch the ordinary tier applies and no first-year step is taken
+    off = run(p, _rent("2400万", "2025-09-01", "2028-09-01"))
+    assert off.high == 720 * W
+    assert not any(s.kind is StepKind.FIRST_YEARS for s in off.steps)
+
+
+def test_first_year_tier_without_dates_is_a_range() -> None:
+    p = plan(**FIRST_YEAR)
+    award = run(p, _rent("2400万", None, None), switches={"early-small"})
+    assert (award.low, award.high) == (720 * W, 2400 * W)
+    assert "purchases[0].start/end" in award.missing
+
+
+def test_first_year_tier_takes_no_tier_cap() -> None:
+    tiers = FIRST_YEAR["rate"]["tiers"]  # type: ignore[index]
+    capped = [{**tiers[0], "cap": "100万"}, tiers[1]]
+    with pytest.raises(ValueError, match="first_years"):
+        plan(**{**FIRST_YEAR, "rate": {"tiers": capped}})
+
+
+def test_support_period_counts_from_the_first_paying_year() -> None:
+    p = plan(support_years={"count": 3, **cite("补助期限不超过3年")}, caps=[])
+    gap = profile(
+        *[
+            {"item": "compute", "amount": "10万", "signed": f"{y}-03-01"}
+            for y in (2026, 2028, 2029, 2030)
+        ]
+    )
+    award = run(p, gap)  # 2026–2028: 2026 and 2028 pay, 2029 and 2030 are past the period
+    assert award.high == award.low == 10 * W
+    step = next(s for s in award.steps if s.kind is StepKind.SUPPORT_YEARS)
+    assert step.detail["years"] == [2026, 2028]
+
+
+_FIRST_YEAR_PLAN = plan(**FIRST_YEAR)
+
+
+@given(
+    amount=st.integers(min_value=1, max_value=10**10),
+    start=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2030, 12, 31)),
+    days=st.integers(min_value=1, max_value=3660),
+    more=st.integers(min_value=0, max_value=10**9),
+)
+def test_first_year_tier_is_bounded_and_monotone(
+    amount: int, start: dt.date, days: int, more: int
+) -> None:
+    p = _FIRST_YEAR_PLAN
+    end = start + dt.timedelta(days=days)
+    on = {"early-small"}
+
+    def award(value: int) -> Any:
+        return run(p, _rent(str(value), start.isoformat(), end.isoformat()), switches=on)
+
+    got = award(amount)
+    leap_day = (start.month, start.day) == (2, 29)
+    a_year_on = start.replace(year=start.year + 1, day=28 if leap_day else start.day)
+    first = min(days, (a_year_on - start).days)
+    share = Decimal(first) / days
+    bound = Decimal(amount) * (share + (1 - share) * Decimal("0.3"))
+    assert got.low == got.high
+    # 100% of at most one year, 30% of the rest; never less than the ordinary 30%
+    assert got.high <= bound.quantize(Decimal("0.01")) + Decimal("0.01")
+    assert got.high >= (Decimal(amount) * Decimal("0.3")).quantize(Decimal("0.01"))
+    assert got.high <= amount
+    assert award(amount + more).high >= got.high

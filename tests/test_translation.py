@@ -18,31 +18,7 @@ from aivoucher.registry import bundled_rules, bundled_rules_dir
 from aivoucher.schema import Program, Prose
 
 # Rule files whose translation is under way elsewhere; empty this set once they are merged.
-NOT_YET_TRANSLATED = {
-    "anhui/compute-subsidy.yaml",
-    "chengdu/compute-voucher.yaml",
-    "chengdu/model-usage.yaml",
-    "chengdu/scenario-award.yaml",
-    "chengdu/top100-award.yaml",
-    "guizhou/compute-voucher.yaml",
-    "hangzhou/compute-voucher.2024.yaml",
-    "hangzhou/compute-voucher.yaml",
-    "hangzhou/smart-voucher.yaml",
-    "nanjing/llm-rd.yaml",
-    "qingyang/compute-voucher.yaml",
-    "shandong/compute-voucher.yaml",
-    "shanghai/compute-voucher.yaml",
-    "shenzhen/basic-research.yaml",
-    "shenzhen/model-voucher.yaml",
-    "shenzhen/training-compute.yaml",
-    "suzhou/scenario-award.yaml",
-    "wuhan/compute-voucher.yaml",
-    "wuhan/opc-compute.yaml",
-    "yangzhou/compute-voucher.yaml",
-    "zhangzhou/compute-voucher.yaml",
-    "zhangzhou/labeling-voucher.yaml",
-    "zhangzhou/model-voucher.yaml",
-}
+NOT_YET_TRANSLATED: set[str] = set()
 
 # CJK unified ideographs (with extension A and the compatibility block).
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -88,7 +88,7 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
     except InputError as exc:
         return ExampleOutcome(program.key, entry.path, example.name, (str(exc),))
     window = program.window if program.rate.tiers else None
-    problems += compare(example, entry.plan.evaluate(profile, window=window))
+    problems += compare(example, entry.plan.evaluate(profile, example.assume, window=window))
     return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
 
 

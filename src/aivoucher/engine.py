@@ -188,12 +188,13 @@ def _domain(tests: Sequence[_Test]) -> tuple[Any, ...]:
 
 
 class _Tier:
-    __slots__ = ("assumption", "cap", "cites", "rate", "tests")
+    __slots__ = ("assumption", "cap", "cites", "first_years", "rate", "tests")
 
     def __init__(self, tier: Tier) -> None:
         self.tests = [_Test(c) for c in tier.when]
         self.rate: Bounds = tier.rate
         self.cap: Bounds | None = tier.cap
+        self.first_years: int | None = tier.first_years
         self.cites = _cite(tier)
         self.assumption = tier.assumption
 
@@ -243,7 +244,10 @@ def _field_path(test: _Test, index: int | None) -> str:
     if test.scope == APPLICANT:
         return f"applicant.{test.field}"
     if test.scope == PURCHASE:
-        field = "start/end" if test.field == "term" else test.field
+        # the province of a provider is read from its city, the field the profile has
+        field = {"term": "start/end", "provider_province": "provider_city"}.get(
+            test.field, test.field
+        )
         return f"purchases[{index}].{field}"
     return test.fact
 
@@ -560,6 +564,8 @@ class Plan:
         trace.steps.append(
             Step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
         )
+        if any(t.first_years is not None for t in tiers):
+            amount = self._first_years(cand, tiers, no_tier_possible, subjects, amount, trace)
         if any(t.cap is not None for t in tiers):
             amount = self._tier_caps(tiers, no_tier_possible, base, amount, cand.label, trace)
         amount = self._caps(self.caps_purchase, amount, cand.label, trace)
@@ -630,6 +636,100 @@ class Plan:
             )
         )
         return after
+
+    def _first_years(
+        self,
+        cand: _Candidate,
+        tiers: list[_Tier],
+        no_tier_possible: bool,
+        subjects: list[Any],
+        amount: Bounds,
+        trace: _Trace,
+    ) -> Bounds:
+        """A tier limited to the first N years of a contract's service period.
+
+        The share of the contract's days inside its first N years (date differences, as for
+        proration) takes the tier's rate; the rest takes the rate of the next tier that applies
+        (nothing if none does). Without start and end dates the share is unknown: the range runs
+        from the rest rate to the tier's rate on the whole contract. Each possible tier is
+        computed on its own, then the extremes are taken (as for tier caps).
+        """
+        base = cand.base
+        ceiling = self.ceiling.amount[1] if self.ceiling is not None else None
+        start, end = cand.purchase.start, cand.purchase.end
+        dated = start is not None and end is not None and start < end
+        if start is None or end is None:
+            trace.unknown(f"purchases[{cand.index}].start/end", cand.label)
+        lows, highs = [], []
+        detail: dict[str, Any] = {}
+        for tier in tiers:
+            r0, r1 = tier.rate
+            if ceiling is not None:
+                r0, r1 = min(r0, ceiling), min(r1, ceiling)
+            if tier.first_years is None:
+                lo, hi = self._round_step((base[0] * r0, base[1] * r1))
+            else:
+                q0, q1 = self._rest_rate(tier, subjects)
+                if ceiling is not None:
+                    q0, q1 = min(q0, ceiling), min(q1, ceiling)
+                shares: tuple[Decimal, ...] = (ZERO, Decimal(1))
+                if dated:
+                    assert start is not None and end is not None
+                    days = (end - start).days
+                    inside = min(days, (add_years(start, tier.first_years) - start).days)
+                    shares = (Decimal(inside) / days,)
+                    if not detail:
+                        detail.update(days=days, inside=inside)
+                lo = min(base[0] * (s * r0 + (1 - s) * q0) for s in shares)
+                hi = max(base[1] * (s * r1 + (1 - s) * q1) for s in shares)
+                lo, hi = self._round_step((lo, hi))
+                if "years" not in detail:
+                    detail.update(years=tier.first_years, rate=(r0, r1), rest=(q0, q1))
+            lows.append(lo)
+            highs.append(hi)
+        after = (ZERO if no_tier_possible else min(lows), max(highs))
+        trace.steps.append(
+            Step(
+                StepKind.FIRST_YEARS,
+                subject=cand.label,
+                before=amount,
+                after=after,
+                detail=detail,
+            )
+        )
+        return after
+
+    def _rest_rate(self, limited: _Tier, subjects: Sequence[Any]) -> Bounds:
+        """The rate range of the first tier after ``limited`` that applies, trying every value
+        of a fact the profile leaves unknown; 0 where no later tier applies."""
+        later = self.tiers[self.tiers.index(limited) + 1 :]
+        unknown: dict[str, list[_Test]] = {}
+        for tier in later:
+            for t in tier.tests:
+                if t.get(subjects[t.scope]) is None:
+                    unknown.setdefault(t.fact + t.field, []).append(t)
+        keys = list(unknown)
+        lows, highs = [], []
+        for values in itertools.product(*(_domain(unknown[k]) for k in keys)):
+            fixed = dict(zip(keys, values, strict=True))
+            found = next(
+                (
+                    tier
+                    for tier in later
+                    if all(
+                        t.test(
+                            fixed[t.fact + t.field]
+                            if t.fact + t.field in fixed
+                            else t.get(subjects[t.scope])
+                        )
+                        for t in tier.tests
+                    )
+                ),
+                None,
+            )
+            lows.append(ZERO if found is None else found.rate[0])
+            highs.append(ZERO if found is None else found.rate[1])
+        return min(lows), max(highs)
 
     def _tier_caps(
         self,
@@ -845,23 +945,31 @@ class Plan:
     def _support_years(
         self, per_year: list[tuple[int, Bounds]], total: Bounds, trace: _Trace
     ) -> Bounds:
-        """Keep the first ``count`` years that pay.
+        """Keep the years inside a period of ``count`` calendar years from the first that pays.
 
-        With uncertain years the bounds stay safe: the low end sums the lows of the first
-        ``count`` years that may pay; the high end the ``count`` largest highs among the years
-        up to the ``count``-th year that certainly pays.
+        Where the first years' payment is uncertain the period may start at any year up to the
+        first year that certainly pays: the low end sums the lows inside the period from the
+        first year that may pay (the years it skips can pay nothing), the high end the best
+        period over the possible starts.
         """
         assert self.support_years is not None
         count, cites, assumption = self.support_years
         trace.rule(assumption)
         paying = [(y, t) for y, t in per_year if t[1] > 0]
-        if len(paying) <= count:
+        if not paying:
             return total
-        certain = [i for i, (_, t) in enumerate(paying) if t[0] > 0]
-        horizon = certain[count - 1] + 1 if len(certain) >= count else len(paying)
-        low = sum((t[0] for _, t in paying[:count]), ZERO)
-        high = sum(sorted((t[1] for _, t in paying[:horizon]), reverse=True)[:count], ZERO)
-        counted = [y for y, _ in paying[:horizon]]
+        first = paying[0][0]
+        certain = next((y for y, t in paying if t[0] > 0), paying[-1][0])
+        starts = [y for y, _ in paying if y <= certain]
+
+        def period(start: int, end: int) -> list[tuple[int, Bounds]]:
+            return [(y, t) for y, t in paying if start <= y < end]
+
+        low = sum((t[0] for _, t in period(first, first + count)), ZERO)
+        high = max(sum((t[1] for _, t in period(s, s + count)), ZERO) for s in starts)
+        if (low, high) == total:
+            return total
+        counted = sorted({y for s in starts for y, _ in period(s, s + count)})
         trace.steps.append(
             Step(
                 StepKind.SUPPORT_YEARS,

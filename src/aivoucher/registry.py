@@ -263,7 +263,7 @@ class RuleSet:
             # force can be applied for.
             if current.program.in_force(day):
                 awards.append(current.plan.evaluate(profile, switches))
-            elif include_all:
+            elif include_all or named:
                 awards.append(not_in_force(current.program, day))
             listed = {current.program.key} if current.program.in_force(day) else set()
             others = [e for e in versions if e.program.key not in listed]

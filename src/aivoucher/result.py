@@ -43,6 +43,7 @@ class StepKind(StrEnum):
     PRORATION = "proration"  # the share of a contract's days inside the base period
     RATE = "rate"  # the rate, and the tier that chose it
     AMOUNT = "amount"  # base × rate for one purchase
+    FIRST_YEARS = "first_years"  # a tier's rate limited to a contract's first N years of service
     CAP = "cap"  # a cap (per purchase, per year, over the program's life)
     MINIMUM = "minimum"  # an award below the program's minimum is not paid
     LUMP_SUM = "lump_sum"  # a fixed award

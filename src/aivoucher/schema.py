@@ -315,6 +315,21 @@ class Tier(Cited):
         description='A per-purchase ceiling that belongs to this tier ("20%, 最高5000万" for one '
         'class of project, "15%, 最高1000万" for another); cited by the tier\'s quote.',
     )
+    first_years: int | None = Field(
+        default=None,
+        ge=1,
+        le=50,
+        description="The tier's rate applies only to the first N years of each contract's "
+        "service period (start to end), by share of days; the rest of the contract takes the "
+        "rate of the next tier that applies (Shanghai's 最多1年、最高100%). Without dates, "
+        "the range runs from the rest rate to the tier's rate on the whole contract.",
+    )
+
+    @model_validator(mode="after")
+    def _first_years_alone(self) -> Tier:
+        if self.first_years is not None and self.cap is not None:
+            raise ValueError("a tier limited to `first_years` takes no tier `cap`")
+        return self
 
 
 class CitedRate(Cited):
@@ -442,7 +457,10 @@ class Qualification(_Strict):
 
 
 class SupportYears(Cited):
-    """Support for at most ``count`` calendar years (the earliest years with purchases)."""
+    """Support for a period of at most ``count`` calendar years ("补助期限不超过3年"), counted
+    from the first calendar year that pays: with ``count: 3`` and a first paying year 2026,
+    purchases of 2026, 2027 and 2028 count, later ones do not, whether or not every year in
+    between had purchases."""
 
     count: int = Field(ge=1, le=50)
 
@@ -569,6 +587,9 @@ class Example(_Strict):
     name: Text
     as_of: Date
     profile: dict[str, Any]
+    assume: list[Ident] = Field(
+        default_factory=list, description="Switches on for this example (`--assume`)."
+    )
     expect: Expect
 
 
@@ -648,6 +669,10 @@ class Program(_Strict):
                 )
             if cond.fact == "year.contracts_total" and where.startswith("eligibility"):
                 raise ValueError(f"{where}: year.contracts_total is a rate-tier condition")
+        for i, example in enumerate(self.examples):
+            for name in example.assume:
+                if name not in switches:
+                    raise ValueError(f"examples[{i}]: unknown switch {name!r}")
         for i, entry in enumerate(self.history):
             if entry.source not in sources:
                 raise RuleFileError(

@@ -36,13 +36,15 @@ def relation(a: Award, b: Award) -> Stacking | None:
 
 
 def counted(award: Award) -> bool:
-    """Whether an award counts towards the totals: it may pay, does not turn on a
-    qualification the profile leaves undeclared (a status only the applicant can state), and
-    does not depend on the renewal of a program past its known end."""
+    """Whether an award counts towards the totals: it may pay, and does not turn on a
+    qualification the profile leaves undeclared (a status only the applicant can state), on
+    where a purchase's compute comes from, where the profile does not say (programs that pay
+    buyers anywhere for one place's compute would otherwise add to every estimate in China),
+    or on the renewal of a program past its known end."""
     return (
         bool(award.eligible)
         and not award.renewal
-        and not any(".qualifications." in m for m in award.missing)
+        and not any(".qualifications." in m or m.endswith(".provider_city") for m in award.missing)
     )
 
 

@@ -426,7 +426,7 @@ def _static_problems(plan: Plan) -> list[str]:
         except ValueError as exc:
             problems.append(f"examples[{i}] ({example.name}): invalid profile: {exc}")
             continue
-        for problem in compare(example, plan.evaluate(profile)):
+        for problem in compare(example, plan.evaluate(profile, example.assume)):
             problems.append(f"examples[{i}] ({example.name}): {problem}")
     return problems
 

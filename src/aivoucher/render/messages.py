@@ -260,6 +260,22 @@ _TEXT = {
         "support for at most {count} years ({years}): {before} → {after}",
     ),
     "step.total": ("合计：{amount}", "total: {amount}"),
+    "tier.first_years": (
+        "仅限服务期的前{years}年，其余按下一档",
+        "first {years} year(s) of the service period only, the rest at the next tier",
+    ),
+    "step.first_years": (
+        "{rate}仅适用于服务期的前{years}年（合同{days}天中的{inside}天），"
+        "其余部分按{rest}：{before} → {after}",
+        "{rate} for the first {years} year(s) of the service period only ({inside} of the "
+        "contract's {days} days), the rest at {rest}: {before} → {after}",
+    ),
+    "step.first_years.unknown": (
+        "{rate}仅适用于服务期的前{years}年；未提供服务起止日期，"
+        "区间从全部按{rest}到全部按{rate}：{before} → {after}",
+        "{rate} for the first {years} year(s) of the service period only; service dates not "
+        "given, so the range runs from {rest} to {rate} on the whole contract: {before} → {after}",
+    ),
     "stacking.unknown": (
         "{programs} 均计入采购 {purchases}，叠加规则未明确：合计下限只计其中最高一项，上限全部计入",
         "{programs} all count purchase {purchases} and no text says whether they stack: the "
@@ -276,8 +292,9 @@ _TEXT = {
     "stacking.ceiling": ("，合计比例不超过{rate}", ", up to {rate} combined"),
     "stacking": ("叠加", "Stacking"),
     "uncounted": (
-        "未计入合计（取决于未声明的资质）：{programs}",
-        "Not in the total (they turn on a qualification the profile does not declare): {programs}",
+        "未计入合计（取决于未声明的资质或未说明的算力来源地）：{programs}",
+        "Not in the total (they turn on a qualification the profile does not declare or on "
+        "where compute comes from, which it does not say): {programs}",
     ),
     "step.proration": (
         "按基准期{start}至{end}折算：合同{days}天中{inside}天在期内，{before} → {after}",
@@ -383,6 +400,8 @@ class Messages:
             f"{self.fact(c.fact)}: {self.expected(c.fact, c.expected)}" for c in tier.when
         )
         cap = f", {self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
+        if tier.first_years is not None:
+            cap += ", " + self.text("tier.first_years", years=tier.first_years)
         return self.rates(tier.rate) + (f" ({when}{cap})" if when or cap else "")
 
     def value(self, value: Any) -> str:
@@ -570,6 +589,20 @@ class Messages:
             return self.text(
                 "step.year", year=step.subject, n=d["purchases"], amount=self.bounds(step.after)
             )
+        if kind is StepKind.FIRST_YEARS:
+            assert step.before is not None and step.after is not None
+            values = {
+                "years": d["years"],
+                "rate": self.rates(d["rate"]),
+                "rest": self.rates(d["rest"]),
+                "before": self.bounds(step.before),
+                "after": self.bounds(step.after),
+            }
+            if "days" in d:
+                return subject + self.text(
+                    "step.first_years", days=d["days"], inside=d["inside"], **values
+                )
+            return subject + self.text("step.first_years.unknown", **values)
         if kind is StepKind.SUPPORT_YEARS:
             assert step.before is not None and step.after is not None
             return self.text(
