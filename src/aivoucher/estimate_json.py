@@ -116,6 +116,14 @@ class RateDetail(_Detail):
     ceiling: DecimalText | None = Field(default=None, description="The rate ceiling, if any.")
 
 
+class FirstYearsDetail(_Detail):
+    years: StrictInt = Field(description="The tier's rate holds for this many years of service.")
+    rate: BoundsDoc = Field(description="The tier's rate.")
+    rest: BoundsDoc = Field(description="The rate for the rest of the contract's term.")
+    days: StrictInt | None = Field(default=None, description="The contract's days, if known.")
+    inside: StrictInt | None = Field(default=None, description="Its days in the first years.")
+
+
 class CapDetail(_Detail):
     per: Literal["purchase", "tier", "applicant_year", "applicant_total"]
     cap: BoundsDoc
@@ -173,6 +181,7 @@ DETAILS: dict[StepKind, type[_Detail]] = {
     StepKind.BASE: BaseDetail,
     StepKind.PRORATION: ProrationDetail,
     StepKind.RATE: RateDetail,
+    StepKind.FIRST_YEARS: FirstYearsDetail,
     StepKind.AMOUNT: NoDetail,
     StepKind.CAP: CapDetail,
     StepKind.MINIMUM: MinimumDetail,
@@ -391,6 +400,7 @@ def _shares(value: Any) -> list[dict[str, Any]]:
 _DETAIL: dict[StepKind, dict[str, Callable[[Any], Any]]] = {
     StepKind.PRORATION: {"from": _date, "to": _date},
     StepKind.RATE: {"tiers": tuple, "ceiling": _dec},
+    StepKind.FIRST_YEARS: {"rate": _bounds, "rest": _bounds},
     StepKind.CAP: {"cap": _bounds},
     StepKind.POOL: {"pool": _dec},
     StepKind.MINIMUM: {"minimum": _dec},
@@ -407,9 +417,10 @@ def _detail(kind: StepKind, detail: Mapping[str, Any]) -> dict[str, Any]:
     return {k: table.get(k, _generic)(v) for k, v in detail.items()}
 
 
-def _step(doc: Any) -> Step:
+def _step(doc: Any, detail: Mapping[str, Any]) -> Step:
+    """A step from its validated document; ``detail`` is the validated parameters as written
+    (their order kept, so that writing the step again gives the same text)."""
     kind = StepKind(doc.kind)
-    detail: dict[str, Any] = doc.detail.model_dump(by_alias=True, exclude_unset=True)
     return Step(
         kind=kind,
         subject=doc.subject,
@@ -485,7 +496,7 @@ def _program(rules: RuleSet, doc: AwardDoc, index: int) -> Program:
     raise unknown_program(rules.programs, key, field=f"awards[{index}].program")
 
 
-def _award(rules: RuleSet, doc: AwardDoc, index: int) -> Award:
+def _award(rules: RuleSet, doc: AwardDoc, index: int, raw: Mapping[str, Any]) -> Award:
     program = _program(rules, doc, index)
     where = f"awards[{index}].assumptions"
     return Award(
@@ -498,7 +509,7 @@ def _award(rules: RuleSet, doc: AwardDoc, index: int) -> Award:
         assumptions=tuple(
             _assumption(a, program, f"{where}[{i}]") for i, a in enumerate(doc.assumptions)
         ),
-        steps=tuple(_step(s) for s in doc.steps),
+        steps=tuple(_step(s, raw["steps"][i]["detail"]) for i, s in enumerate(doc.steps)),
         missing=tuple(doc.missing),
         purchases=tuple(doc.purchase_indices),
     )
@@ -546,7 +557,7 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
 
         rules = bundled_rules()
     try:
-        estimate = _estimate(doc, rules)
+        estimate = _estimate(doc, rules, data)
         # The free-form parts (a step's parameters, a reason's values) are checked by use: the
         # estimate read back must render, as JSON and as text, as the one written did.
         estimate_to_dict(estimate)
@@ -561,11 +572,11 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
     return estimate
 
 
-def _estimate(doc: EstimateDocument, rules: RuleSet) -> Estimate:
+def _estimate(doc: EstimateDocument, rules: RuleSet, raw: Mapping[str, Any]) -> Estimate:
     awards = []
     count = len(doc.profile.purchases)
     for i, award_doc in enumerate(doc.awards):
-        award = _award(rules, award_doc, i)
+        award = _award(rules, award_doc, i, raw["awards"][i])
         if any(p >= count for p in award.purchases):
             raise EstimateError(
                 "a purchase index beyond the profile's purchases",
