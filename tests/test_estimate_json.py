@@ -132,6 +132,26 @@ def test_round_trip_with_a_users_rules(tmp_path: Path) -> None:
     assert info.value.field == "awards[0].program"
 
 
+@pytest.mark.parametrize("many", [False, True])
+def test_written_piece_by_piece_is_the_same_text(many: bool) -> None:
+    import io
+
+    from aivoucher.render.json import INDENT_LIMIT, render_json, write_json
+
+    purchases = [
+        {"item": "compute", "amount": 1000 + i, "signed": "2025-03-01"}
+        for i in range(INDENT_LIMIT // 4 if many else 2)
+    ]
+    est = aivoucher.estimate(
+        profile(*purchases), programs=["shenzhen.training-compute"], as_of="2025-06-30"
+    )
+    assert (sum(len(a.steps) for a in est.awards) > INDENT_LIMIT) is many
+    out = io.StringIO()
+    write_json(est, out)
+    assert out.getvalue() == render_json(est) + "\n"
+    estimate_json(out.getvalue())
+
+
 def test_types_come_back() -> None:
     est = Estimate.from_json(aivoucher.estimate(SHENZHEN, as_of="2025-06-30").to_json())
     award = est.award("shenzhen.training-compute")

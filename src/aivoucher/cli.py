@@ -134,7 +134,7 @@ def _rules(args: argparse.Namespace) -> RuleSet:
 
 def _estimate(args: argparse.Namespace) -> int:
     from .profile import load_profile, parse_profile
-    from .render import render_json, render_text
+    from .render import render_text
 
     if args.profile == "-":
         from .documents import PROFILE_LIMITS, parse_yaml, read_stream
@@ -157,7 +157,9 @@ def _estimate(args: argparse.Namespace) -> int:
         assume_renewal=args.assume_renewal,
     )
     if args.format == "json":
-        sys.stdout.write(render_json(result, args.locale) + "\n")
+        from .render.json import write_json
+
+        write_json(result, sys.stdout, args.locale)
     else:
         from .render.whatif import render_narrowing
         from .whatif import what_narrows

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from ..money import CURRENCY, canonical
 from ..result import Assumption, AssumptionCode, Award, Bounds, Estimate, Reason, Step
@@ -27,6 +27,7 @@ __all__ = [
     "estimate_to_dict",
     "reason_to_dict",
     "render_json",
+    "write_json",
 ]
 
 SCHEMA_VERSION = 2
@@ -158,8 +159,35 @@ def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
 INDENT_LIMIT = 10_000
 
 
-def render_json(estimate: Estimate, locale: str = "en", *, indent: int | None = 2) -> str:
-    """The JSON text; indented unless the trace is very long (see :data:`INDENT_LIMIT`)."""
+def _encoder(estimate: Estimate, indent: int | None) -> json.JSONEncoder:
     if sum(len(a.steps) for a in estimate.awards) > INDENT_LIMIT:
         indent = None
-    return json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)
+    return json.JSONEncoder(ensure_ascii=False, indent=indent)
+
+
+def render_json(estimate: Estimate, locale: str = "en", *, indent: int | None = 2) -> str:
+    """The JSON text; indented unless the trace is very long (see :data:`INDENT_LIMIT`)."""
+    return _encoder(estimate, indent).encode(estimate_to_dict(estimate, locale))
+
+
+def write_json(
+    estimate: Estimate, stream: TextIO, locale: str = "en", *, indent: int | None = 2
+) -> None:
+    """Write the same text as :func:`render_json`, and a newline, to ``stream`` piece by piece:
+    a huge estimate's JSON is never held as one string."""
+    encoder = _encoder(estimate, indent)
+    if encoder.indent is not None:  # not a huge trace: the fast one-shot encoder
+        stream.write(encoder.encode(estimate_to_dict(estimate, locale)))
+        stream.write("\n")
+        return
+    pieces: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(estimate_to_dict(estimate, locale)):
+        pieces.append(piece)
+        size += len(piece)
+        if size > 1 << 20:
+            stream.write("".join(pieces))
+            pieces.clear()
+            size = 0
+    pieces.append("\n")
+    stream.write("".join(pieces))
