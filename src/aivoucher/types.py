@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, PlainSerializer, PlainValidator, ValidationError
+from pydantic import PlainSerializer, PlainValidator
 
 from . import jurisdictions
 from .dates import parse_date
 from .errors import InputError
 from .money import canonical, parse_amount
 
-__all__ = ["Amount", "CityId", "Date", "error_path", "first_error", "parse_path"]
+__all__ = ["Amount", "CityId", "Date", "error_path", "parse_path"]
 
 
 def _date(value: object) -> dt.date:
@@ -62,12 +62,3 @@ def parse_path(path: str) -> tuple[str | int, ...]:
         elif chunk:
             parts.append(chunk)
     return tuple(parts)
-
-
-def first_error(exc: ValidationError) -> tuple[tuple[int | str, ...], str]:
-    """The location and a clean message of the first error of a pydantic ``ValidationError``
-    (:func:`aivoucher.problems.from_validation` reports them all, with codes)."""
-    from .problems import from_validation
-
-    first = from_validation(exc, InputError, scope="input", model=BaseModel)
-    return parse_path(first.field or ""), first.message
