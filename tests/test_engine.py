@@ -208,7 +208,7 @@ def test_no_purchases() -> None:
 
 
 def test_unpublished_rate_gives_no_amount() -> None:
-    p = plan(rate={"unpublished": "比例未公布"})
+    p = plan(rate={"unpublished": {"zh": "比例未公布", "en": "the rate is not published"}})
     award = run(p, profile(amount="10万"))
     assert (award.eligible, award.low, award.high) == (None, None, None)
     assert award.reasons[0].code is ReasonCode.RATE_UNPUBLISHED

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from conftest import plan, profile, rule, write_rule
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aivoucher import jurisdictions
 from aivoucher.errors import InputError
 from aivoucher.profile import parse_profile
 from aivoucher.registry import load_rules
@@ -98,7 +99,12 @@ def test_minimum_award() -> None:
 
 
 QUAL = [
-    {"id": "top100", "zh": "百强", "en": "Top 100", "description": "on the national top-100 list"}
+    {
+        "id": "top100",
+        "zh": "百强",
+        "en": "Top 100",
+        "description": {"zh": "入选全国百强榜单", "en": "on the national top-100 list"},
+    }
 ]
 
 
@@ -128,7 +134,14 @@ def test_unknown_fact_assumed_met_is_reported() -> None:
             **cite("未获得其他市级补贴"),
         }
     ]
-    ambiguities = [{"id": "no-other", "question": "q", "choice": "c", "why": "w"}]
+    ambiguities = [
+        {
+            "id": "no-other",
+            "question": {"zh": "问", "en": "q"},
+            "choice": {"zh": "选", "en": "c"},
+            "why": {"zh": "因", "en": "w"},
+        }
+    ]
     p = plan(eligibility=eligibility, ambiguities=ambiguities, caps=[])
     award = run(p, profile(amount="10万"))
     assert (award.low, award.high) == (5 * W, 5 * W)
@@ -206,7 +219,13 @@ def test_yearly_total_tier_is_exact_and_not_monotone() -> None:
 def test_switch() -> None:
     overrides = {
         "switches": [
-            {"id": "early-small", "description": "the applicant counts as early or small"}
+            {
+                "id": "early-small",
+                "description": {
+                    "zh": "申请主体属于早期或小型企业",
+                    "en": "the applicant counts as early or small",
+                },
+            }
         ],
         "rate": {
             "tiers": [
@@ -336,7 +355,9 @@ def test_schema_refuses_undeclared_switches_and_qualifications() -> None:
 # -- a rate tier limited to the first years of a contract's service period ---------------------
 
 FIRST_YEAR = {
-    "switches": [{"id": "early-small", "description": "early or small"}],
+    "switches": [
+        {"id": "early-small", "description": {"zh": "早期或小型", "en": "early or small"}}
+    ],
     "rate": {
         "tiers": [
             {
@@ -435,3 +456,304 @@ def test_first_year_tier_is_bounded_and_monotone(
     assert got.high >= (Decimal(amount) * Decimal("0.3")).quantize(Decimal("0.01"))
     assert got.high <= amount
     assert award(amount + more).high >= got.high
+
+
+# -- annual spend threshold, districts, producer awards, application windows ------------------
+
+THRESHOLD = {"amount": "30万", "inclusive": True, **cite("年度购买总额达到30万元以上的")}
+
+
+def test_spend_threshold_gates_the_year_and_pays_on_the_whole_spend() -> None:
+    p = plan(threshold=THRESHOLD, caps=[])
+    below = run(p, profile(amount="29万"))
+    assert (below.low, below.high) == (0, 0)
+    assert any(r.code is ReasonCode.BELOW_THRESHOLD for r in below.reasons)
+    # reaching it is enough ("(含)"), and the rate applies to the whole year's spend
+    assert run(p, profile(amount="30万")).high == 15 * W
+    two = profile(
+        {"item": "compute", "amount": "20万", "signed": "2025-02-01"},
+        {"item": "compute", "amount": "20万", "signed": "2025-09-01"},
+        {"item": "compute", "amount": "20万", "signed": "2026-02-01"},
+    )
+    award = run(p, two)
+    # 2025: 40万 reaches 30万 → 20万; 2026: 20万 alone does not
+    assert award.high == 20 * W
+    steps = [s for s in award.steps if s.kind is StepKind.THRESHOLD]
+    assert [s.detail["met"] for s in steps] == [True, False]
+
+
+def test_exclusive_threshold_must_be_exceeded() -> None:
+    p = plan(threshold={**THRESHOLD, "inclusive": False}, caps=[])
+    assert run(p, profile(amount="30万")).high == 0
+    assert run(p, profile(amount="300001")).high == Decimal("150000.50")
+
+
+def test_threshold_with_unknown_inclusion_gives_a_range() -> None:
+    eligibility = [
+        {"fact": "purchase.item", "in": ["compute"], **cite("算力")},
+        {"fact": "purchase.via_platform", "is": True, **cite("通过平台")},
+    ]
+    p = plan(threshold=THRESHOLD, caps=[], eligibility=eligibility)
+    data = profile(
+        {"item": "compute", "amount": "20万", "signed": "2025-02-01", "via_platform": True},
+        {"item": "compute", "amount": "20万", "signed": "2025-03-01"},
+    )
+    award = run(p, data)
+    # with the second purchase the year reaches 30万 (20万 paid); without it, nothing
+    assert (award.low, award.high) == (0, 20 * W)
+    assert "purchases[1].via_platform" in award.missing
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    amounts=st.lists(st.integers(min_value=0, max_value=100_000_000), min_size=1, max_size=5),
+    extra=st.integers(min_value=0, max_value=10_000_000),
+    threshold=st.integers(min_value=0, max_value=50_000_000),
+)
+def test_threshold_is_monotone_and_never_pays_below_it(
+    amounts: list[int], extra: int, threshold: int
+) -> None:
+    p = plan(threshold={**THRESHOLD, "amount": str(threshold)}, caps=[])
+    items = [{"item": "compute", "amount": str(a), "signed": "2025-03-01"} for a in amounts]
+    award = run(p, profile(*items))
+    spend = sum(amounts)
+    if spend < threshold:
+        assert award.high == 0
+    else:
+        assert award.high == (Decimal(spend) / 2).quantize(Decimal("0.01"))
+    more = [*items, {"item": "compute", "amount": str(extra), "signed": "2025-04-01"}]
+    assert run(p, profile(*more)).high >= award.high
+
+
+DISTRICT_RULE = {
+    "id": "shenzhen-longhua.test-voucher",
+    "jurisdiction": "shenzhen-longhua",
+    "eligibility": [
+        {"fact": "applicant.district", "in": ["深圳市龙华区"], **cite("实际经营地在龙华区")},
+        {"fact": "purchase.item", "in": ["compute"], **cite("算力")},
+    ],
+}
+
+
+def test_district_condition_and_aliases() -> None:
+    p = plan(**DISTRICT_RULE, caps=[])
+    for name in ("龙华区", "龙华", "longhua", "shenzhen-longhua", "深圳市龙华区"):
+        assert run(p, profile(amount="100万", district=name)).high == 50 * W
+    assert run(p, profile(amount="100万", district="南山区")).eligible is False
+    unknown = run(p, profile(amount="100万"))
+    assert (unknown.low, unknown.high) == (0, 50 * W)
+    assert unknown.missing == ("applicant.district",)
+
+
+def test_district_must_belong_to_the_city() -> None:
+    with pytest.raises(InputError, match="haikou"):
+        parse_profile(profile(district="海口市龙华区"))
+    with pytest.raises(InputError, match="district"):
+        parse_profile(profile(district="no such place"))
+    # the same name in another city is that city's district
+    haikou = parse_profile(
+        {"applicant": {"kind": "enterprise", "city": "海口", "district": "龙华区"}}
+    )
+    assert haikou.applicant.district == "haikou-longhua"
+
+
+def test_jurisdiction_table() -> None:
+    j = jurisdictions
+    assert j.city("深圳市") == j.city("深圳") == j.city("Shenzhen") == "shenzhen"
+    assert j.province_of("shenzhen-longhua") == "guangdong"
+    assert j.city_of("shenzhen-longhua") == "shenzhen"
+    assert j.level("shenzhen-longhua") == "district" and j.level("guangdong") == "province"
+    # two cities with one pinyin: the province tells them apart, the Chinese names still work
+    assert j.city("宿州") == "suzhou-anhui" and j.city("苏州") == "suzhou"
+    assert j.city("泰州") != j.city("台州")
+    with pytest.raises(InputError):
+        j.district("龙华区")  # Shenzhen's or Haikou's: the city is needed
+    # every prefecture-level city has a province, every district a city
+    assert len(j.CITIES) > 330 and len(j.DISTRICTS) > 2800
+    assert all(c.province in j.PROVINCES for c in j.CITIES.values())
+    assert all(d.city in j.CITIES for d in j.DISTRICTS.values())
+    # one id names one place: a city shares its id only with its own municipality
+    assert not set(j.DISTRICTS) & (set(j.CITIES) | set(j.PROVINCES))
+    shared = set(j.CITIES) & set(j.PROVINCES)
+    assert shared == {"beijing", "tianjin", "shanghai", "chongqing"}
+    assert all(j.CITIES[c].province == c for c in shared)
+
+
+PRODUCER = {
+    "qualifications": [
+        {
+            "id": "evaluated",
+            "zh": "通过国家级评测",
+            "en": "Passed a national evaluation",
+            "description": {
+                "zh": "通过国家级专业测评",
+                "en": "passed a national professional evaluation",
+            },
+        }
+    ],
+    "eligibility": [
+        {"fact": "purchase.item", "in": ["model"], **cite("垂直领域大模型产品")},
+        {"fact": "purchase.role", "in": ["producer"], **cite("开展大模型推理或训练优化")},
+        {"fact": "purchase.qualifications", "has": "evaluated", **cite("通过国家级专业评测")},
+    ],
+    "rate": {"lump_sum": {"amount": "100万", "per": "purchase", **cite("每个给予最高100万元")}},
+    "caps": [],
+}
+
+
+def test_fixed_award_for_each_produced_item() -> None:
+    p = plan(**PRODUCER)
+
+    def model(**kw: Any) -> dict[str, Any]:
+        return {"item": "model", "amount": "10万", "signed": "2025-05-01", **kw}
+
+    two = profile(
+        model(role="producer", qualifications=["evaluated"]),
+        model(role="producer", qualifications=["evaluated"]),
+    )
+    assert run(p, two).high == 200 * W
+    bought = run(p, profile(model(qualifications=["evaluated"])))
+    assert bought.eligible is False  # a model the applicant bought is not its product
+    unknown = run(p, profile(model(role="producer")))
+    assert (unknown.low, unknown.high) == (0, 100 * W)
+    assert unknown.missing == ("purchases[0].qualifications.evaluated",)
+
+
+def _app_program(application: dict[str, Any]) -> Any:
+    from aivoucher.schema import Program
+
+    return Program.model_validate(rule(application=application))
+
+
+def test_application_status_yearly_window() -> None:
+    from aivoucher.application import application_status
+
+    prog = _app_program(
+        {
+            "windows": [
+                {
+                    "every_year": {"from": "01-04", "to": "01-23"},
+                    "covers": "previous_year",
+                    **cite("申报时间为1月4日至23日"),
+                }
+            ]
+        }
+    )
+    import datetime as dt
+
+    open_now = application_status(prog, dt.date(2026, 1, 10), [2025])
+    assert (open_now.state, open_now.closes, open_now.covers) == (
+        "open",
+        dt.date(2026, 1, 23),
+        2025,
+    )
+    later = application_status(prog, dt.date(2026, 2, 1), [2024, 2025])
+    assert later.state == "upcoming" and later.opens == dt.date(2027, 1, 4)
+    assert later.closed_for == (2024, 2025)
+    assert application_status(prog, dt.date(2025, 6, 1), [2025]).closed_for == ()
+
+
+def test_application_status_dated_and_unknown() -> None:
+    from aivoucher.application import application_status
+
+    dated = _app_program({"windows": [{"from": "2025-09-01", "to": "2025-09-30", **cite("9月")}]})
+    assert application_status(dated, dt.date(2025, 8, 1)).state == "upcoming"
+    assert application_status(dated, dt.date(2025, 9, 30)).state == "open"
+    closed = application_status(dated, dt.date(2025, 10, 1))
+    assert (closed.state, closed.closes) == ("closed", dt.date(2025, 9, 30))
+    none = _app_program(
+        {"materials": [{"item": {"zh": "合同", "en": "the contract"}, **cite("合同")}]}
+    )
+    assert application_status(none, dt.date(2025, 1, 1)).state == "unknown"
+
+
+def test_application_in_the_estimate_and_its_renderings(tmp_path: Path) -> None:
+    import json
+
+    data = rule(
+        application={
+            "windows": [{"from": "2025-09-01", "to": "2025-09-30", **cite("9月")}],
+            "materials": [
+                {"item": {"zh": "算力服务合同", "en": "the compute contract"}, **cite("合同")}
+            ],
+            "payment": {"text": {"zh": "事后拨付", "en": "paid afterwards"}, **cite("事后奖补")},
+        }
+    )
+    write_rule(tmp_path, data)
+    est = load_rules(tmp_path).estimate(profile(amount="100万"), as_of="2025-09-10")
+    award = est.awards[0]
+    assert award.application is not None and award.application.state == "open"
+    text = est.to_text()
+    assert "open now, closes 2025-09-30" in text and "the compute contract" in text
+    assert "申报窗口开放中，2025-09-30截止" in est.to_text(locale="zh")
+    app = json.loads(est.to_json())["awards"][0]["application"]
+    assert app["state"] == "open" and app["closes"] == "2025-09-30"
+    assert app["materials"] == ["the compute contract"] and app["payment"] == "paid afterwards"
+
+
+def test_application_schema_refuses_both_kinds_of_window() -> None:
+    with pytest.raises(ValueError):
+        _app_program(
+            {"windows": [{"from": "2025-01-01", "every_year": {"from": "01-01", "to": "01-31"}}]}
+        )
+    with pytest.raises(ValueError):
+        _app_program({"windows": [{"every_year": {"from": "02-30", "to": "03-01"}, **cite("x")}]})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2200, 12, 31)),
+    start=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2023, 12, 31)),
+    length=st.integers(min_value=0, max_value=200),
+)
+def test_a_yearly_window_is_always_open_or_next(day: dt.date, start: dt.date, length: int) -> None:
+    from aivoucher.application import application_status
+
+    end = start + dt.timedelta(days=length)
+    yearly = {"from": start.strftime("%m-%d"), "to": end.strftime("%m-%d")}
+    prog = _app_program({"windows": [{"every_year": yearly, **cite("每年")}]})
+    status = application_status(prog, day)
+    assert status.opens is not None and status.closes is not None
+    assert status.opens <= status.closes
+    if status.state == "open":
+        assert status.opens <= day <= status.closes
+    else:
+        assert status.state == "upcoming"
+        assert day < status.opens <= day + dt.timedelta(days=366)
+
+
+_SHENZHEN_DISTRICTS = sorted(d.id for d in jurisdictions.DISTRICTS.values() if d.city == "shenzhen")
+
+
+@settings(max_examples=40, deadline=None)
+@given(district=st.sampled_from(_SHENZHEN_DISTRICTS), amount=st.integers(1, 10**9))
+def test_a_district_program_pays_its_own_district_only(district: str, amount: int) -> None:
+    p = plan(**DISTRICT_RULE, caps=[])
+    award = run(p, profile(amount=str(amount), district=district))
+    if district == "shenzhen-longhua":
+        assert award.high == (Decimal(amount) / 2).quantize(Decimal("0.01"))
+    else:
+        assert award.eligible is False
+
+
+@settings(max_examples=40, deadline=None)
+@given(flags=st.lists(st.sampled_from([True, False, None]), max_size=6))
+def test_producer_awards_count_entries(flags: list[bool | None]) -> None:
+    p = plan(**PRODUCER)
+    entries = []
+    for flag in flags:
+        entry: dict[str, Any] = {
+            "item": "model",
+            "role": "producer",
+            "amount": "1万",
+            "signed": "2025-05-01",
+        }
+        if flag is not None:
+            entry["qualifications"] = {"evaluated": flag}
+        entries.append(entry)
+    award = run(p, profile(*entries))
+    sure, maybe = flags.count(True), flags.count(None)
+    if sure + maybe == 0:
+        assert award.eligible is False
+    else:
+        assert (award.low, award.high) == (100 * W * sure, 100 * W * (sure + maybe))

@@ -15,10 +15,17 @@ from aivoucher.profile import Profile
 from aivoucher.registry import Entry, bundled_rules
 
 ENTRIES = [pytest.param(e, id=e.program.key) for e in bundled_rules()]
+JURISDICTIONS = {e.program.jurisdiction for e in bundled_rules()}
+# the districts with programs, by city, so that profiles of those cities name them sometimes
+DISTRICTS: dict[str, list[str]] = {}
+for _j in sorted(JURISDICTIONS & set(jurisdictions.DISTRICTS)):
+    DISTRICTS.setdefault(jurisdictions.city_of(_j), []).append(_j)
 CITIES = sorted(
     {
-        next(c.id for c in jurisdictions.CITIES.values() if c.id == j or c.province == j)
-        for j in {e.program.jurisdiction for e in bundled_rules()}
+        jurisdictions.city_of(j)
+        if j in jurisdictions.DISTRICTS
+        else next(c.id for c in jurisdictions.CITIES.values() if c.id == j or c.province == j)
+        for j in JURISDICTIONS
     }
 )
 
@@ -55,6 +62,9 @@ def profiles(draw: st.DrawFn) -> Profile:
         "opc": draw(maybe_bool),
         "good_standing": draw(st.booleans()),
     }
+    districts = DISTRICTS.get(applicant["city"], [])
+    if districts:
+        applicant["district"] = draw(st.sampled_from([None, *districts]))
     applicant = {k: v for k, v in applicant.items() if v is not None}
     return Profile.model_validate(
         {"applicant": applicant, "purchases": draw(st.lists(purchases(), max_size=4))}

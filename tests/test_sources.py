@@ -22,7 +22,10 @@ def _quotes() -> list[tuple[str, str, str]]:
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the research folder is not beside this checkout")
 def test_quotes_are_verbatim() -> None:
-    notes = (SHARED / "research" / "policies.md").read_text(encoding="utf-8").replace('\\"', '"')
+    notes = "\n".join(
+        (SHARED / "research" / name).read_text(encoding="utf-8").replace('\\"', '"')
+        for name in ("policies.md", "policies-2026.md")
+    )
     seeds = {p.name: p.read_text(encoding="utf-8") for p in (SHARED / "seeds").glob("*.txt")}
     missing = []
     for key, sid, quote in _quotes():

@@ -1,8 +1,8 @@
-"""Every prose field of every bundled rule file is written in Chinese and English.
+"""Every prose field of every rule file is written in Chinese and English.
 
 A prose field (summary, ambiguity question/choice/why, switch and qualification description,
-history summary, ``rate.unpublished``, source note) given as a plain string is the legacy
-English-only form; Chinese output would fall back to English there.
+history summary, ``rate.unpublished``, source note) must be a ``{zh, en}`` mapping: the schema
+refuses a plain string, and these tests check that each side is in its language.
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from aivoucher.registry import bundled_rules, bundled_rules_dir
-from aivoucher.schema import Program, Prose
-
-# Rule files whose translation is under way elsewhere; empty this set once they are merged.
-NOT_YET_TRANSLATED: set[str] = set()
+from aivoucher.schema import Prose
 
 # CJK unified ideographs (with extension A and the compatibility block).
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -45,11 +42,6 @@ def prose_fields(node: object, path: str = "") -> Iterator[tuple[str, Prose]]:
             yield from prose_fields(item, f"{path}[{i}]")
 
 
-def english_only(program: Program) -> list[str]:
-    """The prose fields of ``program`` that have no Chinese text."""
-    return [path for path, prose in prose_fields(program) if prose.zh is None]
-
-
 def test_the_walk_finds_every_kind_of_prose_field() -> None:
     found = {
         re.sub(r"\[\d+\]", "[]", path)
@@ -69,21 +61,12 @@ def test_the_walk_finds_every_kind_of_prose_field() -> None:
     } <= found
 
 
-def test_a_plain_string_counts_as_english_only() -> None:
-    program = next(iter(FILES.values()))
-    legacy = program.model_copy(update={"summary": Prose.model_validate("English only")})
-    assert "summary" in english_only(legacy)
-    both = program.model_copy(update={"summary": Prose(zh="中文", en="English")})
-    assert "summary" not in english_only(both)
-
-
-def test_the_exemptions_name_bundled_files() -> None:
-    assert NOT_YET_TRANSLATED.issubset(FILES)
-
-
-@pytest.mark.parametrize("name", sorted(set(FILES) - NOT_YET_TRANSLATED))
-def test_no_english_only_prose(name: str) -> None:
-    assert english_only(FILES[name]) == []
+def test_a_plain_string_is_refused() -> None:
+    with pytest.raises(ValidationError, match="both languages"):
+        Prose.model_validate("English only")
+    with pytest.raises(ValidationError):
+        Prose.model_validate({"en": "English only"})
+    assert Prose(zh="中文", en="English").text("zh") == "中文"
 
 
 ALL_PROSE = [
@@ -92,12 +75,10 @@ ALL_PROSE = [
     for path, prose in prose_fields(program)
 ]
 PROSE = [pytest.param(prose, id=where) for where, prose in ALL_PROSE]
-BILINGUAL = [pytest.param(prose, id=where) for where, prose in ALL_PROSE if prose.zh is not None]
 
 
-@pytest.mark.parametrize("prose", BILINGUAL)
+@pytest.mark.parametrize("prose", PROSE)
 def test_chinese_is_chinese(prose: Prose) -> None:
-    assert prose.zh is not None
     assert CJK.search(prose.zh), prose.zh
     assert not ENGLISH_RUN.search(prose.zh), prose.zh
 

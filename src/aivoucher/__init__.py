@@ -28,17 +28,20 @@ from .errors import (
     AmountError,
     EstimateError,
     InputError,
+    MissingDependencyError,
     ProfileError,
     RuleFileError,
     UnknownCityError,
     UnknownProgramError,
 )
+from .i18n import get_locale, set_locale
 from .money import format_money, parse_amount, parse_rate
 from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
 from .result import Award, Estimate
 
 if TYPE_CHECKING:
     from .comparison import Comparison, compare
+    from .curves import Bend, Sweep, SweepPoint, sweep
     from .registry import RuleSet
     from .whatif import Grid, vary, what_narrows
 
@@ -49,15 +52,19 @@ __all__ = [
     "AmountError",
     "Applicant",
     "Award",
+    "Bend",
     "Comparison",
     "Estimate",
     "EstimateError",
     "Grid",
     "InputError",
+    "MissingDependencyError",
     "Profile",
     "ProfileError",
     "Purchase",
     "RuleFileError",
+    "Sweep",
+    "SweepPoint",
     "UnknownCityError",
     "UnknownProgramError",
     "__version__",
@@ -65,11 +72,14 @@ __all__ = [
     "compare",
     "estimate",
     "format_money",
+    "get_locale",
     "load_profile",
     "load_rules",
     "parse_amount",
     "parse_profile",
     "parse_rate",
+    "set_locale",
+    "sweep",
     "vary",
     "what_narrows",
 ]
@@ -115,6 +125,11 @@ _DECISIONS = {
     "vary": ".whatif",
     "Grid": ".whatif",
     "what_narrows": ".whatif",
+    # the module is `curves`: a submodule named `sweep` would shadow the function
+    "sweep": ".curves",
+    "Sweep": ".curves",
+    "Bend": ".curves",
+    "SweepPoint": ".curves",
 }
 
 

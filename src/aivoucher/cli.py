@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from . import __version__
 from .errors import AivoucherError, InputError, error_dict
 
 if TYPE_CHECKING:
+    from .profile import Profile
     from .registry import RuleSet
 
 __all__ = ["main"]
@@ -64,6 +66,15 @@ def _parser() -> _Parser:
     est.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: today)")
     est.add_argument("--locale", choices=["zh", "en"], default="en")
     est.add_argument("--format", choices=["text", "json"], default="text")
+    detail = est.add_mutually_exclusive_group()
+    detail.add_argument(
+        "--verbose",
+        action="store_true",
+        help="every program with its steps, reasons and assumptions",
+    )
+    detail.add_argument(
+        "--summary", action="store_true", help="the total and one line per program that pays"
+    )
     est.add_argument(
         "--all", action="store_true", help="also report programs not in force (drafts, superseded)"
     )
@@ -83,6 +94,26 @@ def _parser() -> _Parser:
         metavar="NAME",
         help="switch on a reading a rule file offers as an option (repeatable; "
         "`aivoucher programs` lists them)",
+    )
+
+    report = sub.add_parser(
+        "report", help="write a self-contained HTML report of an estimate (prints to A4 PDF)"
+    )
+    report.add_argument("profile", help="profile file (YAML or JSON; - for standard input)")
+    report.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the HTML file to write"
+    )
+    report.add_argument("--locale", choices=["zh", "en"], default="en")
+    report.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="evaluation date (default: today)"
+    )
+    report.add_argument(
+        "--assume-renewal",
+        action="store_true",
+        help="count purchases after a program's known end as if it were renewed",
+    )
+    report.add_argument(
+        "--assume", action="append", default=[], metavar="NAME", help="as for estimate"
     )
 
     cmp_ = sub.add_parser(
@@ -132,9 +163,8 @@ def _rules(args: argparse.Namespace) -> RuleSet:
     return load_rules(args.rules) if args.rules else bundled_rules()
 
 
-def _estimate(args: argparse.Namespace) -> int:
+def _profile(args: argparse.Namespace) -> Profile:
     from .profile import load_profile, parse_profile
-    from .render import render_text
 
     if args.profile == "-":
         from .documents import PROFILE_LIMITS, parse_yaml, read_stream
@@ -143,13 +173,18 @@ def _estimate(args: argparse.Namespace) -> int:
 
         text = read_stream(sys.stdin.buffer, PROFILE_LIMITS, "<stdin>")
         try:
-            profile = parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
+            return parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
         except ProfileError as exc:
             raise add_lines(exc, text) from None
-    else:
-        profile = load_profile(args.profile)
+    return load_profile(args.profile)
+
+
+def _estimate(args: argparse.Namespace) -> int:
+    from .render import render_text
+    from .render.text import Detail
+
     result = _rules(args).estimate(
-        profile,
+        _profile(args),
         programs=args.program,
         as_of=args.as_of,
         include_all=args.all,
@@ -167,8 +202,11 @@ def _estimate(args: argparse.Namespace) -> int:
         narrowing = what_narrows(
             result, assume=args.assume, assume_renewal=args.assume_renewal, rules=_rules(args)
         )
-        sys.stdout.write(render_text(result, args.locale))
-        sys.stdout.write(("\n" + render_narrowing(narrowing, args.locale)) if narrowing else "")
+        detail: Detail = "verbose" if args.verbose else "summary" if args.summary else "concise"
+        restricted = bool(args.program)
+        sys.stdout.write(render_text(result, args.locale, detail, restricted=restricted))
+        if narrowing and detail != "summary":
+            sys.stdout.write("\n" + render_narrowing(narrowing, args.locale))
     return 0
 
 
@@ -201,17 +239,43 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .render.report import render_report
+
+    rules = _rules(args)
+    result = rules.estimate(
+        _profile(args),
+        as_of=args.as_of,
+        assume=args.assume,
+        assume_renewal=args.assume_renewal,
+    )
+    html = render_report(result, args.locale, rules=rules)
+    try:
+        Path(args.output).write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the report: {exc.strerror}", file=args.output, code="output.unwritable"
+        ) from None
+    return 0
+
+
+def _columns() -> int:
+    """Width to wrap to: the terminal's, within reason."""
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+
+
 def _programs(args: argparse.Namespace) -> int:
-    from .render.catalog import catalogue_markdown, program_rows, render_rows
+    from .render.catalog import catalogue_markdown, program_rows
+    from .render.text import render_rows
 
     if args.format == "markdown":
-        sys.stdout.write(catalogue_markdown(_rules(args)))
+        sys.stdout.write(catalogue_markdown(_rules(args), args.locale))
         return 0
     rows = program_rows(_rules(args), city=args.city, locale=args.locale)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render_rows(rows))
+        sys.stdout.write(render_rows(rows, args.locale, _columns()))
     return 0
 
 
@@ -220,7 +284,7 @@ def _show(args: argparse.Namespace) -> int:
 
     rules = _rules(args)
     for entry in rules.versions(rules.find(args.id)):
-        sys.stdout.write(render_program(entry.program, args.locale) + "\n")
+        sys.stdout.write(render_program(entry.program, args.locale, _columns()) + "\n")
     return 0
 
 
@@ -255,6 +319,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "estimate": _estimate,
+    "report": _report,
     "compare": _compare,
     "programs": _programs,
     "show": _show,

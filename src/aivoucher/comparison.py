@@ -116,29 +116,38 @@ class Comparison:
         return render_comparison_json(self, locale)
 
     def to_frame(self, *, locale: str = "en") -> Any:
-        """One row per place (pandas, ``aivoucher[notebook]``); money columns exact."""
-        from .render.comparison import comparison_rows
+        """One row per place (pandas, ``aivoucher[notebook]``); money columns keep exact
+        ``Decimal`` values (``aivoucher.frames.wan`` gives floats in 万 for charts)."""
+        from .frames import frame
+        from .render.comparison import MONEY_COLUMNS, comparison_rows
 
-        return _frame(comparison_rows(self, locale))
+        return frame(comparison_rows(self, locale), MONEY_COLUMNS)
+
+    def plot(self, *, locale: str = "en", ax: Any = None) -> Any:
+        """Each place's total as a bar from low to high, best on top (matplotlib,
+        ``aivoucher[notebook]``); Chinese labels where a CJK font is installed."""
+        from .plot import range_bars
+
+        labels = {
+            "zh": [r.place.zh for r in self.rows],
+            "en": [r.place.en for r in self.rows],
+        }
+        from .render.messages import messages
+
+        title = messages(locale).text("compare.chart_title", date=self.as_of.isoformat())
+        return range_bars(
+            labels,
+            [r.total_low for r in self.rows],
+            [r.total_high for r in self.rows],
+            locale=locale,
+            title=title,
+            ax=ax,
+        )
 
     def _repr_html_(self) -> str:
         from .render.comparison import render_comparison_html
 
         return render_comparison_html(self, "en")
-
-
-def _frame(rows: list[dict[str, Any]]) -> Any:
-    import importlib
-
-    try:
-        pd = importlib.import_module("pandas")
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        from .errors import AivoucherError
-
-        raise AivoucherError(
-            "tables need pandas: pip install 'aivoucher[notebook]'", code="dependency.missing"
-        ) from exc
-    return pd.DataFrame(rows)
 
 
 def effective_rate(total: Decimal, spend: Decimal) -> Decimal | None:

@@ -330,7 +330,7 @@ def _walk(
                     raise fail(
                         f"document has more than {limits.max_nodes:,} values",
                         event,
-                        "document.too_many_values",
+                        code="document.too_many_values",
                     )
                 if want is not None and stack:
                     here = (*paths[: len(stack) - 1], _position(stack[-1], keys, no_key))
@@ -351,7 +351,7 @@ def _walk(
                         raise fail(
                             f"document is nested deeper than {limits.max_depth} levels",
                             event,
-                            "document.too_deep",
+                            code="document.too_deep",
                         )
                     if want is not None and stack:
                         del paths[len(stack) - 1 :]
@@ -374,7 +374,7 @@ def _walk(
                 if isinstance(value, (dict, list)):
                     raise fail("a mapping key must be a plain value", event)
                 if value in parent:
-                    raise fail(f"duplicate key {value!r}", event, "document.duplicate_key")
+                    raise fail(f"duplicate key {value!r}", event, code="document.duplicate_key")
                 keys[-1] = value
             else:
                 parent[keys[-1]] = value

@@ -284,6 +284,7 @@ class Plan:
         "prorate",
         "purchase_tests",
         "rounding",
+        "spend_threshold",
         "support_years",
         "switches",
         "threshold",
@@ -303,7 +304,9 @@ class Plan:
         rate = program.rate
         self.unpublished = rate.unpublished
         self.lump_sum = (
-            None if rate.lump_sum is None else _Limit("lump", rate.lump_sum.amount, rate.lump_sum)
+            None
+            if rate.lump_sum is None
+            else _Limit(rate.lump_sum.per, rate.lump_sum.amount, rate.lump_sum)
         )
         self.tiers = [_Tier(t) for t in rate.tiers]
         self.threshold: Decimal | None = next(
@@ -327,6 +330,12 @@ class Plan:
             None
             if minimum is None
             else _Limit("minimum", (minimum.amount, minimum.amount), minimum)
+        )
+        spend = program.threshold
+        self.spend_threshold = (
+            None
+            if spend is None
+            else (spend.amount, spend.inclusive, _cite(spend), spend.assumption)
         )
         sy = program.support_years
         self.support_years = None if sy is None else (sy.count, _cite(sy), sy.assumption)
@@ -367,7 +376,7 @@ class Plan:
             return self._award(False, _NOTHING, trace, ())
         if self.unpublished is not None:
             return self._unpublished(profile.purchases, subjects, trace)
-        if self.lump_sum is not None:
+        if self.lump_sum is not None and self.lump_sum.per == "applicant":
             total = self._lump_sum(trace)
             used: tuple[int, ...] = ()
         else:
@@ -555,6 +564,8 @@ class Plan:
 
     def _amount(self, cand: _Candidate, subjects: list[Any], trace: _Trace) -> Bounds | None:
         """Rate × base, per-purchase caps and the minimum, for one purchase."""
+        if self.lump_sum is not None:  # a fixed award for each qualifying entry
+            return self._lump_each(cand, trace)
         chosen = self._rate(subjects, cand.label, cand.index, trace)
         if chosen is None:
             return None
@@ -900,6 +911,67 @@ class Plan:
         trace.rule(self.lump_sum.assumption)
         return amount
 
+    def _lump_each(self, cand: _Candidate, trace: _Trace) -> Bounds:
+        """A fixed award for one entry (an evaluated model, a corpus); nothing at the low end
+        where the entry's qualifying turns on an unknown fact."""
+        assert self.lump_sum is not None
+        amount = self.lump_sum.amount
+        after = amount if cand.certain else (ZERO, amount[1])
+        trace.steps.append(
+            Step(
+                StepKind.LUMP_SUM,
+                subject=cand.label,
+                after=after,
+                cites=self.lump_sum.cites,
+                assumption=self.lump_sum.assumption,
+            )
+        )
+        trace.rule(self.lump_sum.assumption)
+        amount = self._caps(self.caps_purchase, after, cand.label, trace)
+        return amount
+
+    def _spend_threshold(
+        self, entries: list[tuple[_Candidate, Bounds]], total: Bounds, year: str, trace: _Trace
+    ) -> Bounds:
+        """A year pays only if its qualifying spend (the purchases' bases) reaches the
+        threshold; where that turns on purchases whose inclusion is unknown, the low end is 0."""
+        assert self.spend_threshold is not None
+        amount, inclusive, cites, assumption = self.spend_threshold
+        spend = (
+            sum((c.base[0] for c, _ in entries), ZERO),
+            sum((c.base[1] for c, _ in entries), ZERO),
+        )
+
+        def reaches(value: Decimal) -> bool:
+            return value >= amount if inclusive else value > amount
+
+        met: bool | None = True if reaches(spend[0]) else (None if reaches(spend[1]) else False)
+        after = total if met else (_NOTHING if met is False else (ZERO, total[1]))
+        trace.steps.append(
+            Step(
+                StepKind.THRESHOLD,
+                subject=year,
+                before=total,
+                after=after,
+                detail={"threshold": amount, "inclusive": inclusive, "spend": spend, "met": met},
+                cites=cites,
+                assumption=assumption,
+            )
+        )
+        trace.rule(assumption)
+        if met is False:
+            trace.reasons.append(
+                Reason(
+                    ReasonCode.BELOW_THRESHOLD,
+                    "year.spend",
+                    (amount,),
+                    spend[1],
+                    year,
+                    cites[0][0] if cites else None,
+                )
+            )
+        return after
+
     def _years(self, years: dict[int, list[tuple[_Candidate, Bounds]]], trace: _Trace) -> Bounds:
         """Per calendar year: sum, per-year caps, yearly pool; then the support-years limit."""
         per_year: list[tuple[int, Bounds]] = []
@@ -912,6 +984,8 @@ class Plan:
                     StepKind.YEAR, subject=subject, after=total, detail={"purchases": len(entries)}
                 )
             )
+            if self.spend_threshold is not None:
+                total = self._spend_threshold(entries, total, subject, trace)
             capped = self._caps(self.caps_year, total, subject, trace)
             if self.pool is not None and self.pool.per == "year":
                 capped = self._cap(self.pool, StepKind.POOL, capped, subject, trace)

@@ -25,6 +25,7 @@ __all__ = [
     "AmountError",
     "EstimateError",
     "InputError",
+    "MissingDependencyError",
     "ProfileError",
     "RuleFileError",
     "UnknownCityError",
@@ -81,6 +82,7 @@ CODES: dict[str, str] = {
     "qualification.unknown": "a qualification no rule file defines",
     "locale.unsupported": "a locale other than zh and en",
     "estimate.invalid": "text that is not an estimate in the JSON contract",
+    "output.unwritable": "the file to write (a report) cannot be written",
     "fact.unknown": "a fact to vary that the profile contract does not define",
     "dependency.missing": "an optional dependency the call needs is not installed",
 }
@@ -215,6 +217,19 @@ class UnknownProgramError(InputError, KeyError):
     :meth:`Estimate.award <aivoucher.result.Estimate.award>` raised before)."""
 
     default_code = "program.unknown"
+
+
+class MissingDependencyError(AivoucherError, ImportError):
+    """An optional dependency (pandas, matplotlib: ``aivoucher[notebook]``) is not installed."""
+
+    default_code = "dependency.missing"
+
+    def __init__(self, message: str, *, package: str) -> None:
+        super().__init__(message)
+        self.package = package
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class EstimateError(InputError):

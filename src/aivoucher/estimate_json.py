@@ -29,6 +29,7 @@ from pydantic import (
 from .errors import EstimateError, InputError
 from .profile import Profile
 from .result import (
+    ApplicationStatus,
     Assumption,
     AssumptionCode,
     Award,
@@ -136,6 +137,13 @@ class PoolDetail(_Detail):
     binding: StrictBool
 
 
+class ThresholdDetail(_Detail):
+    threshold: DecimalText = Field(description="The year's qualifying spend must reach this.")
+    inclusive: StrictBool = Field(description="Reaching it exactly counts.")
+    spend: BoundsDoc = Field(description="The year's qualifying spend.")
+    met: StrictBool | None = Field(description="Reached, not reached, or unknown (null).")
+
+
 class MinimumDetail(_Detail):
     minimum: DecimalText
     binding: StrictBool
@@ -185,6 +193,7 @@ DETAILS: dict[StepKind, type[_Detail]] = {
     StepKind.AMOUNT: NoDetail,
     StepKind.CAP: CapDetail,
     StepKind.MINIMUM: MinimumDetail,
+    StepKind.THRESHOLD: ThresholdDetail,
     StepKind.LUMP_SUM: NoDetail,
     StepKind.POOL: PoolDetail,
     StepKind.YEAR: YearDetail,
@@ -276,6 +285,28 @@ class SourceDoc(_Doc):
     confidence: Literal["official", "copy", "report", "seed"]
 
 
+class OfficeDoc(_Doc):
+    name: str
+    url: str | None
+
+
+class ApplicationDoc(_Doc):
+    """The award's application calendar on the estimate's date, and the rule file's facts."""
+
+    state: Literal["open", "upcoming", "closed", "unknown"]
+    opens: DateText | None
+    closes: DateText | None
+    covers: StrictInt | None = Field(description="The year of contracts or usage it takes.")
+    closed_for: list[StrictInt] = Field(
+        description="Signing years of the award's purchases whose window has closed."
+    )
+    text: str = Field(description="The same as a sentence in the requested locale.")
+    frequency: Literal["once", "yearly", "half_yearly", "quarterly", "monthly", "rolling"] | None
+    office: OfficeDoc | None
+    materials: list[str]
+    payment: str | None
+
+
 class AwardDoc(_Doc):
     """One program's result."""
 
@@ -296,6 +327,9 @@ class AwardDoc(_Doc):
     purchases: list[str] = Field(description="Labels of the purchases that may count.")
     purchase_indices: list[Annotated[StrictInt, Field(ge=0)]] = Field(
         description="The same purchases as 0-based positions in `profile.purchases`."
+    )
+    application: ApplicationDoc | None = Field(
+        description="The application calendar on `as_of`; null for an award that pays nothing."
     )
     steps: list[StepDoc]
     sources: dict[str, SourceDoc]
@@ -367,6 +401,7 @@ def _generic(value: Any) -> Any:
 _FACT_VALUES: dict[str, Callable[[Any], Any]] = {
     "purchase.signed": _opt(_date),
     "year.contracts_total": _opt(_dec),
+    "year.spend": _opt(_dec),
 }
 
 
@@ -404,6 +439,7 @@ _DETAIL: dict[StepKind, dict[str, Callable[[Any], Any]]] = {
     StepKind.CAP: {"cap": _bounds},
     StepKind.POOL: {"pool": _dec},
     StepKind.MINIMUM: {"minimum": _dec},
+    StepKind.THRESHOLD: {"threshold": _dec, "spend": _bounds},
     StepKind.ALLOCATION: {"shares": _shares},
     StepKind.TOTAL: {"years": list},
     StepKind.SUPPORT_YEARS: {"years": list},
@@ -512,6 +548,19 @@ def _award(rules: RuleSet, doc: AwardDoc, index: int, raw: Mapping[str, Any]) ->
         steps=tuple(_step(s, raw["steps"][i]["detail"]) for i, s in enumerate(doc.steps)),
         missing=tuple(doc.missing),
         purchases=tuple(doc.purchase_indices),
+        application=_application(doc.application),
+    )
+
+
+def _application(doc: ApplicationDoc | None) -> ApplicationStatus | None:
+    if doc is None:
+        return None
+    return ApplicationStatus(
+        state=doc.state,
+        opens=_opt(_date)(doc.opens),
+        closes=_opt(_date)(doc.closes),
+        covers=doc.covers,
+        closed_for=tuple(doc.closed_for),
     )
 
 

@@ -86,15 +86,15 @@ def _to_decimal(value: object, what: str) -> Decimal:
 
 def _check_amount(result: Decimal, original: object) -> Decimal:
     if result.is_signed():
-        raise _bad(original, "an amount must not be negative", "amount.negative")
+        raise _bad(original, "an amount must not be negative", code="amount.negative")
     if result > MAX_AMOUNT:
         raise _bad(
             original,
             "amount exceeds the supported maximum of 1万亿 (10^12) yuan",
-            "amount.too_large",
+            code="amount.too_large",
         )
     if result != result.quantize(FEN, rounding=ROUND_DOWN):
-        raise _bad(original, "amount has fractions of a fen (0.01 yuan)", "amount.sub_fen")
+        raise _bad(original, "amount has fractions of a fen (0.01 yuan)", code="amount.sub_fen")
     return result
 
 
@@ -111,7 +111,7 @@ def parse_amount(value: object) -> Decimal:
         return _check_amount(_to_decimal(value, "an amount"), value)
     text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
     if text.startswith(("-", "−")):
-        raise _bad(value, "an amount must not be negative", "amount.negative")
+        raise _bad(value, "an amount must not be negative", code="amount.negative")
     for prefix in _PREFIXES:
         if text.upper().startswith(prefix):
             text = text[len(prefix) :]
@@ -141,7 +141,7 @@ def parse_rate(value: object) -> Decimal:
         if percent:
             text = text[:-1].strip()
         if not _NUMBER.fullmatch(text):
-            raise _bad(value, "not a rate (write e.g. 60% or 0.6)", "rate.invalid")
+            raise _bad(value, "not a rate (write e.g. 60% or 0.6)", code="rate.invalid")
         rate = Decimal(text) / 100 if percent else Decimal(text)
     else:
         try:
@@ -150,7 +150,7 @@ def parse_rate(value: object) -> Decimal:
             exc.code = "rate.invalid"
             raise
     if rate.is_signed() or rate > ONE:
-        raise _bad(value, "a rate must lie between 0 and 1 (0% and 100%)", "rate.invalid")
+        raise _bad(value, "a rate must lie between 0 and 1 (0% and 100%)", code="rate.invalid")
     return rate
 
 
@@ -203,9 +203,10 @@ def format_money(amount: Decimal, locale: str = "zh", *, compact: bool = False) 
     return format_currency(amount, CURRENCY, locale=loc)
 
 
-def format_wan(amount: Decimal) -> str:
-    """Chinese compact notation (``480万``, ``1.2亿``), as policy texts write amounts."""
-    return format_compact_decimal(amount, locale="zh_CN", fraction_digits=6)
+def format_wan(amount: Decimal, fraction_digits: int = 6) -> str:
+    """Chinese compact notation (``480万``, ``1.2亿``), as policy texts write amounts; six
+    fraction digits of 万 are exact to the fen."""
+    return format_compact_decimal(amount, locale="zh_CN", fraction_digits=fraction_digits)
 
 
 def format_rate(rate: Decimal, locale: str = "en") -> str:

@@ -21,15 +21,23 @@ def _norm(text: str) -> str:
 
 
 def _place(jurisdiction: str) -> tuple[str, str]:
-    place = jurisdictions.CITIES.get(jurisdiction) or jurisdictions.PROVINCES.get(jurisdiction)
-    return (place.zh, place.en) if place is not None else (jurisdiction, jurisdiction)
+    for table in (jurisdictions.CITIES, jurisdictions.PROVINCES, jurisdictions.DISTRICTS):
+        place = table.get(jurisdiction)
+        if place is not None:
+            return place.zh, place.en
+    return jurisdiction, jurisdiction
+
+
+#: Suffixes a place's Chinese name is written with or without (深圳市, 深圳).
+_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市", "区", "县")
 
 
 def program_names(program: Program) -> list[str]:
     """The names a program is known by: Chinese and English, alone and after its place."""
     zh_place, en_place = _place(program.jurisdiction)
+    short = next((zh_place[: -len(x)] for x in _SUFFIXES if zh_place.endswith(x)), zh_place)
     zh, en = program.name.zh, program.name.en
-    return [zh, en, zh_place + zh, f"{en_place} {en}"]
+    return [zh, en, zh_place + zh, short + zh, f"{en_place} {en}"]
 
 
 def _label(program: Program) -> str:

@@ -52,6 +52,8 @@ def places_with_programs(jurisdiction_ids: Iterable[str]) -> list[Place]:
     cities: set[str] = set()
     provinces: set[str] = set()
     for jid in jurisdiction_ids:
+        if jid in jurisdictions.DISTRICTS:  # a district's programs are its city's row's too
+            jid = jurisdictions.city_of(jid)
         if jid in jurisdictions.CITIES:
             cities.add(jid)
         elif jid in jurisdictions.PROVINCES:
@@ -106,11 +108,15 @@ def register(plan: Profile | Mapping[str, Any], city: str) -> Profile:
     """The plan with its applicant registered in ``city`` (the plan's own city, if any, is
     replaced: a comparison asks where to register)."""
     if isinstance(plan, Profile):
-        applicant = plan.applicant.model_copy(update={"city": city})
+        # a district belongs to the city it was declared in: registering elsewhere drops it
+        applicant = plan.applicant.model_copy(update={"city": city, "district": None})
         return plan.model_copy(update={"applicant": applicant})
     if not isinstance(plan, Mapping):
         raise TypeError("a plan is a Profile or a mapping in the profile contract")
     given = plan.get("applicant")
     data = dict(plan)
-    data["applicant"] = {**(given if isinstance(given, Mapping) else {}), "city": city}
+    fields = {
+        k: v for k, v in (given.items() if isinstance(given, Mapping) else ()) if k != "district"
+    }
+    data["applicant"] = {**fields, "city": city}
     return parse_profile(data)

@@ -31,13 +31,16 @@ __all__ = [
 ]
 
 
-def suggest(name: object, candidates: Iterable[str], *, n: int = 3) -> tuple[str, ...]:
-    """The candidates closest to ``name`` (difflib's ratio of at least 0.6), best first."""
+def suggest(
+    name: object, candidates: Iterable[str], *, n: int = 3, cutoff: float = 0.6
+) -> tuple[str, ...]:
+    """The candidates closest to ``name`` (difflib's ratio of at least ``cutoff``), best
+    first."""
     if not isinstance(name, str) or not name or len(name) > 200:
         return ()
     pool = list(dict.fromkeys(candidates))
     exact = [c for c in pool if c.casefold() == name.casefold() and c != name]
-    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    close = difflib.get_close_matches(name, pool, n=n, cutoff=cutoff)
     return tuple(dict.fromkeys([*exact, *close]))[:n]
 
 

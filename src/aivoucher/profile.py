@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import jurisdictions
 from .documents import PROFILE_LIMITS, load_document, read_text
 from .errors import ProfileError
 from .money import canonical
@@ -45,15 +46,26 @@ __all__ = [
     "Item",
     "Profile",
     "Purchase",
+    "Role",
     "load_profile",
     "parse_profile",
 ]
 
 ApplicantKind = Literal["enterprise", "university", "research_institute"]
 Sector = Literal["software", "manufacturing", "other"]
-Item = Literal["compute", "model", "corpus", "scenario", "rnd", "labeling"]
+Item = Literal["compute", "model", "corpus", "data", "scenario", "rnd", "labeling"]
 Use = Literal["training", "inference", "other"]
 ChipOrigin = Literal["domestic", "foreign"]
+Role = Literal["buyer", "producer"]
+
+
+def _ids_or_mapping(value: object) -> object:
+    """Qualifications as a list of the ids held, or a mapping id → true/false."""
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(v, str) for v in value):
+            raise ValueError("qualifications are ids (text)")
+        return dict.fromkeys(value, True)
+    return value
 
 
 class _Model(BaseModel):
@@ -66,6 +78,12 @@ class Applicant(_Model):
     name: str | None = Field(default=None, max_length=200, description="Optional display name.")
     kind: ApplicantKind = Field(description="enterprise | university | research_institute")
     city: CityId = Field(description="Registered city: pinyin id; Chinese name accepted.")
+    district: str | None = Field(
+        default=None,
+        max_length=100,
+        description="District of the registered city (龙华区, longhua, shenzhen-longhua); "
+        "optional: a district program reports a range when it is left out.",
+    )
     sector: Sector | None = Field(default=None, description="software | manufacturing | other")
     sme: bool | None = Field(default=None, description="Small or medium-sized enterprise.")
     startup: bool | None = Field(default=None, description="Start-up (初创企业).")
@@ -80,11 +98,13 @@ class Applicant(_Model):
     @field_validator("qualifications", mode="before")
     @classmethod
     def _list_or_mapping(cls, value: object) -> object:
-        if isinstance(value, (list, tuple)):
-            if not all(isinstance(v, str) for v in value):
-                raise ValueError("qualifications are ids (text)")
-            return dict.fromkeys(value, True)
-        return value
+        return _ids_or_mapping(value)
+
+    @model_validator(mode="after")
+    def _district_of_city(self) -> Applicant:
+        if self.district is not None:
+            object.__setattr__(self, "district", jurisdictions.district(self.district, self.city))
+        return self
 
 
 class Purchase(_Model):
@@ -108,6 +128,21 @@ class Purchase(_Model):
     other_subsidy: bool | None = Field(
         default=None, description="Already subsidised by another fund of the same government."
     )
+    role: Role = Field(
+        default="buyer",
+        description="buyer: the applicant bought the item (the default); producer: the applicant "
+        "made it (an evaluated model, a corpus) and `amount` is what making it cost.",
+    )
+    qualifications: dict[str, bool] = Field(
+        default_factory=dict,
+        description="Statuses of this item the rule files define (a model that passed a "
+        "national evaluation): a list of ids or a mapping id → true/false; left out: unknown.",
+    )
+
+    @field_validator("qualifications", mode="before")
+    @classmethod
+    def _list_or_mapping(cls, value: object) -> object:
+        return _ids_or_mapping(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Purchase:

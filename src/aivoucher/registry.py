@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from .application import with_application
 from .dates import parse_date
 from .documents import RULE_LIMITS, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
@@ -27,6 +28,9 @@ from .result import Assumption, AssumptionCode, Award, Estimate
 from .schema import Program, Prose
 from .stacking import combine, counted
 from .types import parse_path
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "Entry",
@@ -172,6 +176,13 @@ class RuleSet:
         in_force_status = [e for e in versions if e.program.status == "in_force"]
         return (in_force_status or versions)[-1]
 
+    def to_frame(self, *, locale: str = "en") -> DataFrame:
+        """The program catalogue as a pandas DataFrame, one row per rule file (the rows of
+        ``aivoucher programs``); needs the ``notebook`` extra."""
+        from .frames import catalogue_frame
+
+        return catalogue_frame(self, locale=locale)
+
     @property
     def switches(self) -> dict[str, Prose]:
         """Every user-switchable assumption the rule files declare: name → description."""
@@ -222,6 +233,7 @@ class RuleSet:
             awards += self._program_awards(
                 pid, prof, day, switches, include_all, assume_renewal, named=programs is not None
             )
+        awards = [with_application(a, day, prof) for a in awards]
         total_low, total_high, notes = combine(awards, prof)
         uncounted = tuple(
             a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
@@ -310,18 +322,19 @@ class RuleSet:
 
     def _check_qualifications(self, profile: Profile) -> None:
         known = self.qualifications
-        for name in profile.applicant.qualifications:
-            if name not in known:
-                from .naming import unknown_name
+        declared = [("applicant.qualifications", profile.applicant.qualifications)]
+        declared += [
+            (f"purchases[{i}].qualifications", p.qualifications)
+            for i, p in enumerate(profile.purchases)
+        ]
+        for where, names in declared:
+            for name in names:
+                if name not in known:
+                    from .naming import unknown_name
 
-                raise unknown_name(
-                    "qualification",
-                    name,
-                    known,
-                    "define",
-                    "qualification.unknown",
-                    "applicant.qualifications",
-                )
+                    raise unknown_name(
+                        "qualification", name, known, "define", "qualification.unknown", where
+                    )
 
 
 def _buys(program: Program) -> bool:

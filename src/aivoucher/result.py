@@ -12,14 +12,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from pandas import DataFrame
+
     from .profile import Profile
     from .registry import RuleSet
     from .schema import Program, Prose
 
 __all__ = [
+    "ApplicationStatus",
     "Assumption",
     "AssumptionCode",
     "Award",
@@ -47,6 +50,7 @@ class StepKind(StrEnum):
     CAP = "cap"  # a cap (per purchase, per year, over the program's life)
     MINIMUM = "minimum"  # an award below the program's minimum is not paid
     LUMP_SUM = "lump_sum"  # a fixed award
+    THRESHOLD = "threshold"  # a year's qualifying spend must reach an amount before it pays
     POOL = "pool"  # the program's budget bounding the award
     YEAR = "year"  # a calendar year's purchases summed
     ALLOCATION = "allocation"  # how a binding yearly limit falls on the purchases, in signing order
@@ -65,6 +69,7 @@ class ReasonCode(StrEnum):
     NO_RATE_TIER = "no_rate_tier"
     RATE_UNPUBLISHED = "rate_unpublished"
     BELOW_MINIMUM = "below_minimum"
+    BELOW_THRESHOLD = "below_threshold"  # the year's qualifying spend is below the threshold
     MORE_EXCLUDED = "more_excluded"  # further purchases excluded, counted but not itemised
     OTHER_VERSION = "other_version"  # signed outside this version's window: another version applies
     BEFORE_EFFECTIVE = "before_effective"  # signed before the program took effect (no version)
@@ -143,6 +148,26 @@ class StackingNote:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationStatus:
+    """Where an award stands in the program's application calendar on the estimate's date.
+
+    ``state``: ``open`` (a window is open; ``closes`` is its last day, ``None`` if open-ended),
+    ``upcoming`` (the next window runs ``opens`` to ``closes``), ``closed`` (every published
+    window has passed; ``closes`` is the last one's end) or ``unknown`` (no text gives a
+    window). ``covers`` is the year of contracts or usage the open or next window takes, where
+    the text says; ``closed_for`` the signing years of the award's purchases whose window has
+    already closed. The materials, office and payment are the rule file's
+    (``program.application``).
+    """
+
+    state: str
+    opens: dt.date | None = None
+    closes: dt.date | None = None
+    covers: int | None = None
+    closed_for: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Award:
     """One program's result for one profile.
 
@@ -169,6 +194,7 @@ class Award:
     #: Pays only if the program is renewed: the purchases were signed after its last known
     #: version ends. Such an award shows what that version would pay and is not counted.
     renewal: bool = False
+    application: ApplicationStatus | None = None  # the application calendar on the as-of date
 
     @property
     def id(self) -> str:
@@ -178,13 +204,22 @@ class Award:
     def is_range(self) -> bool:
         return self.low is not None and self.low != self.high
 
-    def _repr_html_(self) -> str:
+    def to_html(self, *, locale: str | None = None) -> str:
+        """The notebook view of this award (locale: the argument, else ``set_locale``'s)."""
         from .render.html import render_award_html
 
-        return render_award_html(self)
+        return render_award_html(self, locale)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        from .render.repr import award_repr
+
+        return award_repr(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Estimate:
     """Every evaluated program for one profile on one date, and the totals.
 
@@ -217,7 +252,7 @@ class Estimate:
 
         raise unknown_program([a.program for a in self.awards], program_id, field=None)
 
-    def to_json(self, *, locale: str = "en") -> str:
+    def to_json(self, *, locale: str | None = None) -> str:
         """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``."""
         from .render.json import render_json
 
@@ -238,12 +273,47 @@ class Estimate:
 
         return estimate_from_json(text, rules=rules)
 
-    def to_text(self, *, locale: str = "en") -> str:
+    def to_text(
+        self,
+        *,
+        locale: str | None = None,
+        detail: Literal["summary", "concise", "verbose"] = "concise",
+    ) -> str:
+        """The text the command line prints; ``detail``: ``summary``, ``concise`` or
+        ``verbose``."""
         from .render.text import render_text
 
-        return render_text(self, locale=locale)
+        if detail not in ("summary", "concise", "verbose"):
+            from .errors import InputError
 
-    def _repr_html_(self) -> str:
+            raise InputError(f"unknown detail {detail!r}", field="detail")
+        return render_text(self, locale, detail)
+
+    def to_frame(self, *, locale: str = "en", steps: bool = False) -> DataFrame:
+        """A pandas DataFrame: one row per award (program, version, place, name, eligible,
+        low, high, counted, missing), or with ``steps`` one row per trace step. Money columns
+        hold exact ``Decimal`` values; needs the ``notebook`` extra."""
+        from .frames import estimate_frame
+
+        return estimate_frame(self, locale=locale, steps=steps)
+
+    def to_html(self, *, locale: str | None = None) -> str:
+        """The notebook view (locale: the argument, else ``set_locale``'s)."""
         from .render.html import render_estimate_html
 
-        return render_estimate_html(self)
+        return render_estimate_html(self, locale)
+
+    def to_report_html(self, *, locale: str | None = None, rules: RuleSet | None = None) -> str:
+        """A self-contained HTML report that prints to A4 (``aivoucher report``); ``rules``
+        are the rule files this estimate used, for the chart (default: the bundled ones)."""
+        from .render.report import render_report
+
+        return render_report(self, locale, rules=rules)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        from .render.repr import estimate_repr
+
+        return estimate_repr(self)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidat
 from . import jurisdictions
 from .errors import RuleFileError, UnknownCityError
 from .money import canonical, parse_amount, parse_rate
-from .profile import ApplicantKind, ChipOrigin, Item, Purchase, Sector, Use
+from .profile import ApplicantKind, ChipOrigin, Item, Purchase, Role, Sector, Use
 from .types import Amount, Date
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
 Fact = Literal[
     "applicant.kind",
     "applicant.city",
+    "applicant.district",
     "applicant.province",
     "applicant.sector",
     "applicant.sme",
@@ -65,6 +66,8 @@ Fact = Literal[
     "purchase.signed",
     "purchase.provider_province",
     "purchase.term",
+    "purchase.role",
+    "purchase.qualifications",
     "applicant.qualifications",
     "year.contracts_total",
     "switch",
@@ -76,6 +79,7 @@ _ENUMS: dict[str, tuple[str, ...]] = {
     "purchase.item": get_args(Item),
     "purchase.use": get_args(Use),
     "purchase.chip_origin": get_args(ChipOrigin),
+    "purchase.role": get_args(Role),
 }
 _CITY_FACTS = ("applicant.city", "purchase.provider_city")
 _BOOL_FACTS = (
@@ -91,12 +95,20 @@ _BOOL_FACTS = (
 #: ``from``/``to`` (an inclusive date window).
 FACTS: dict[str, str] = {
     **{
-        f: "in" for f in (*_ENUMS, *_CITY_FACTS, "applicant.province", "purchase.provider_province")
+        f: "in"
+        for f in (
+            *_ENUMS,
+            *_CITY_FACTS,
+            "applicant.province",
+            "applicant.district",
+            "purchase.provider_province",
+        )
     },
     **{f: "is" for f in _BOOL_FACTS},
     "purchase.signed": "from/to",
     "purchase.term": "max_years",
     "applicant.qualifications": "has",
+    "purchase.qualifications": "has",
     "year.contracts_total": "max",
     "switch": "id",
 }
@@ -150,24 +162,21 @@ class _Strict(BaseModel):
 
 
 class Prose(_Strict):
-    """Text a reader sees, in Chinese and English: ``{zh: …, en: …}``.
+    """Text a reader sees, in Chinese and English: ``{zh: …, en: …}``, both required."""
 
-    A plain string is still read as English only (rule files written before both languages were
-    required); :meth:`text` then falls back to it in Chinese output, and ``aivoucher check``
-    and the test suite list such fields so that they get translated.
-    """
-
-    zh: Text | None = None
+    zh: Text
     en: Text
 
     @model_validator(mode="before")
     @classmethod
-    def _plain_string(cls, value: object) -> object:
-        return {"en": value} if isinstance(value, str) else value
+    def _both_languages(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError("write this text in both languages: {zh: …, en: …}")
+        return value
 
     def text(self, locale: str) -> str:
         """The text in ``locale`` (``zh`` or ``en``)."""
-        return self.zh if locale == "zh" and self.zh is not None else self.en
+        return self.zh if locale == "zh" else self.en
 
     def __str__(self) -> str:
         return self.en
@@ -204,6 +213,11 @@ class Source(_Strict):
         "elsewhere; report: news or secondary summary; seed: only in the seed articles."
     )
     quote: Text = Field(description="The passage relied on, verbatim.")
+    language: Literal["zh", "en"] = Field(
+        default="zh",
+        description="The language of the source's wording: zh, or en for a text read only in "
+        "English (a government's English pages, an English report); its quotes are English.",
+    )
     note: Prose | None = None
 
     @model_validator(mode="after")
@@ -221,7 +235,9 @@ class Condition(_Strict):
     is_: bool | None = Field(default=None, alias="is")
     from_: Date | None = Field(default=None, alias="from")
     to: Date | None = None
-    has: Ident | None = Field(default=None, description="applicant.qualifications: an id")
+    has: Ident | None = Field(
+        default=None, description="applicant.qualifications, purchase.qualifications: an id"
+    )
     max_years: int | None = Field(default=None, ge=1, le=50, description="purchase.term")
     max: AmountValue | None = Field(default=None, description="year.contracts_total")
     id: Ident | None = Field(
@@ -282,6 +298,8 @@ class Condition(_Strict):
                     )
             elif self.fact in ("applicant.province", "purchase.provider_province"):
                 object.__setattr__(self, "in_", [jurisdictions.province(v) for v in self.in_])
+            elif self.fact == "applicant.district":
+                object.__setattr__(self, "in_", [jurisdictions.district(v) for v in self.in_])
             else:
                 object.__setattr__(self, "in_", [jurisdictions.city(v) for v in self.in_])
         if self.from_ is not None and self.to is not None and self.to < self.from_:
@@ -337,10 +355,13 @@ class CitedRate(Cited):
 
 
 class LumpSum(Cited):
-    """A fixed award ("奖励100万元", or "最高2000万元" read as its maximum), paid once to an
-    applicant that meets the conditions, whatever it buys."""
+    """A fixed award ("奖励100万元", or "最高2000万元" read as its maximum): paid once to an
+    applicant that meets the conditions, whatever it buys (``per: applicant``), or once for each
+    qualifying entry of the profile (``per: purchase``: "每个给予最高100万元", an award for each
+    evaluated model or corpus the applicant made)."""
 
     amount: AmountBounds
+    per: Literal["applicant", "purchase"] = "applicant"
 
 
 class RateSpec(_Strict):
@@ -418,6 +439,17 @@ class Pool(Cited):
 
     amount: AmountValue
     period: Literal["year", "program"]
+
+
+class Threshold(Cited):
+    """An annual spend threshold ("年度购买总额达到30万元以上的"): a calendar year pays nothing
+    unless its qualifying purchases' bases add up to ``amount`` (``inclusive``: reaching it is
+    enough, "(含)"; otherwise the total must exceed it). Once reached, the rate applies to the
+    whole spend of the year, as every text seen so far says ("按实际支出费用"), not to the
+    excess."""
+
+    amount: AmountValue
+    inclusive: bool
 
 
 class Minimum(Cited):
@@ -525,6 +557,80 @@ class ContractWindow(Cited):
         return self
 
 
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class YearlyDays(_Strict):
+    """The same days every year: ``{from: "01-04", to: "01-23"}`` (month-day, inclusive)."""
+
+    from_: MonthDay = Field(alias="from")
+    to: MonthDay
+
+
+class Window(Cited):
+    """When applications are taken: dates (``from``/``to``, either may be open) or the same days
+    every year (``every_year``). ``covers`` says which contracts or usage a window takes where the
+    text says: those of the year before the window opens, or of the same year."""
+
+    from_: Date | None = Field(default=None, alias="from")
+    to: Date | None = None
+    every_year: YearlyDays | None = None
+    covers: Literal["previous_year", "same_year"] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Window:
+        dated = self.from_ is not None or self.to is not None
+        if dated == (self.every_year is not None):
+            raise ValueError("give `from`/`to` dates or `every_year`, not both")
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError("`to` is before `from`")
+        if self.every_year is not None:
+            for day in (self.every_year.from_, self.every_year.to):
+                month, dom = map(int, day.split("-"))
+                try:
+                    dt.date(2024, month, dom)  # a leap year: 02-29 is a valid yearly day
+                except ValueError:
+                    raise ValueError(f"not a day of the year: {day!r}") from None
+        return self
+
+
+class Frequency(Cited):
+    """How often applications are taken."""
+
+    every: Literal["once", "yearly", "half_yearly", "quarterly", "monthly", "rolling"]
+
+
+class Office(Cited):
+    """Where to apply: the portal or the office."""
+
+    name: Prose
+    url: Text | None = None
+
+
+class Material(Cited):
+    """One document the applicant is asked to submit."""
+
+    item: Prose
+
+
+class Payment(Cited):
+    """When (or how) the money is paid."""
+
+    text: Prose
+
+
+class Application(_Strict):
+    """How to apply, as far as a text says: windows, frequency, office, materials, payment.
+    Every element cites its text or names an assumption; what no text gives is left out (and
+    reported as unknown)."""
+
+    windows: list[Window] = Field(default_factory=list)
+    frequency: Frequency | None = None
+    office: Office | None = None
+    materials: list[Material] = Field(default_factory=list)
+    payment: Payment | None = None
+
+
 class Names(_Strict):
     zh: Text
     en: Text
@@ -614,6 +720,9 @@ class Program(_Strict):
     pool: Pool | None = None
     support_years: SupportYears | None = None
     minimum: Minimum | None = None
+    threshold: Threshold | None = Field(
+        default=None, description="An annual spend a year must reach before anything is paid."
+    )
     stacking: list[Stacking] = Field(default_factory=list)
     switches: list[Switch] = Field(default_factory=list)
     qualifications: list[Qualification] = Field(default_factory=list)
@@ -631,6 +740,9 @@ class Program(_Strict):
     ambiguities: list[Ambiguity] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
     examples: list[Example] = Field(min_length=1)
+    application: Application | None = Field(
+        default=None, description="How and when to apply, where a text says."
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Program:
@@ -720,7 +832,22 @@ class Program(_Strict):
             out.append(("rate.lump_sum", self.rate.lump_sum))
         if self.minimum is not None:
             out.append(("minimum", self.minimum))
+        if self.threshold is not None:
+            out.append(("threshold", self.threshold))
         out += [(f"stacking[{i}]", c) for i, c in enumerate(self.stacking)]
+        app = self.application
+        if app is not None:
+            out += [(f"application.windows[{i}]", w) for i, w in enumerate(app.windows)]
+            out += [(f"application.materials[{i}]", m) for i, m in enumerate(app.materials)]
+            out += [
+                (f"application.{name}", element)
+                for name, element in (
+                    ("frequency", app.frequency),
+                    ("office", app.office),
+                    ("payment", app.payment),
+                )
+                if element is not None
+            ]
         return out
 
     @property

@@ -40,11 +40,22 @@ def counted(award: Award) -> bool:
     qualification the profile leaves undeclared (a status only the applicant can state), on
     where a purchase's compute comes from, where the profile does not say (programs that pay
     buyers anywhere for one place's compute would otherwise add to every estimate in China),
-    or on the renewal of a program past its known end."""
+    on the district of an applicant that does not name it (a firm is in one district, so the
+    districts' programs cannot all add up), or on the renewal of a program past its known end."""
     return (
         bool(award.eligible)
         and not award.renewal
-        and not any(".qualifications." in m or m.endswith(".provider_city") for m in award.missing)
+        and not any(_speculative(m) for m in award.missing)
+    )
+
+
+def _speculative(field: str) -> bool:
+    """A missing fact that only the applicant can settle, on which the awards are shown rather
+    than added up."""
+    return (
+        ".qualifications." in field
+        or field.endswith(".provider_city")
+        or field == "applicant.district"
     )
 
 

@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 _KINDS = ("enterprise", "university", "research_institute")
-_ITEMS = ("compute", "model", "corpus", "scenario", "rnd", "labeling")
+_ITEMS = ("compute", "model", "corpus", "data", "scenario", "rnd", "labeling")
 _MAYBE = st.sampled_from((True, False, None))
 _LIMIT_FEN = 10**11  # 10亿 yuan: large enough for every cap, small enough to stay readable
 
@@ -89,6 +89,7 @@ def _applicant_data(
     draw: st.DrawFn,
     cities: Sequence[str] | None = None,
     qualifications: Sequence[str] = (),
+    districts: Sequence[str] = (),
 ) -> dict[str, Any]:
     city_pool = list(cities) if cities else sorted(jurisdictions.CITIES)
     data: dict[str, Any] = {
@@ -103,6 +104,9 @@ def _applicant_data(
     quals = {q: v for q in qualifications if (v := draw(_MAYBE)) is not None}
     if quals:
         data["qualifications"] = quals
+    own = [d for d in districts if jurisdictions.city_of(d) == data["city"]]
+    if own:
+        data["district"] = draw(st.sampled_from([None, *own]))
     return _clean(data)
 
 
@@ -113,6 +117,7 @@ def _purchase_data(
     dates: st.SearchStrategy[dt.date] | None = None,
     items: Sequence[str] = _ITEMS,
     cities: Sequence[str] | None = None,
+    qualifications: Sequence[str] = (),
 ) -> dict[str, Any]:
     amount = draw(amounts if amounts is not None else _amounts())
     signed = draw(dates if dates is not None else _dates())
@@ -125,7 +130,11 @@ def _purchase_data(
         "via_platform": draw(_MAYBE),
         "related_party": draw(st.booleans()),
         "other_subsidy": draw(_MAYBE),
+        "role": draw(st.sampled_from(("buyer", "producer", None))),
     }
+    quals = {q: v for q in qualifications if (v := draw(_MAYBE)) is not None}
+    if quals:
+        data["qualifications"] = quals
     if draw(st.booleans()):
         data["provider_city"] = draw(st.sampled_from(list(cities or sorted(jurisdictions.CITIES))))
     if draw(st.booleans()):
@@ -194,6 +203,8 @@ def _edge_amounts(program: Program) -> list[Decimal]:
     if program.minimum is not None:
         limits.add(program.minimum.amount)
     points = {c.max for c in _conditions(program) if c.max is not None}
+    if program.threshold is not None:
+        points.add(program.threshold.amount)  # a spend threshold is on the amount itself
     for limit in limits:
         for rate in rates:
             points.add((limit / rate).quantize(FEN))
@@ -227,7 +238,20 @@ def _edge_cities(program: Program) -> list[str]:
             named |= {x.id for x in jurisdictions.CITIES.values() if x.province in c.in_}
     j = program.jurisdiction
     named |= {x.id for x in jurisdictions.CITIES.values() if j in (x.id, x.province)}
+    named |= {jurisdictions.city_of(d) for d in _edge_districts(program)}
     return [*sorted(named), "beijing", "urumqi"]  # plus cities most programs exclude
+
+
+def _edge_districts(program: Program) -> list[str]:
+    """The districts a program names, and one other district of each of their cities."""
+    named = {v for c in _conditions(program) if c.fact == "applicant.district" for v in c.in_ or ()}
+    if program.jurisdiction in jurisdictions.DISTRICTS:
+        named.add(program.jurisdiction)
+    others = {
+        next(d.id for d in jurisdictions.DISTRICTS.values() if d.city == city and d.id not in named)
+        for city in {jurisdictions.city_of(d) for d in named}
+    }
+    return sorted(named | others)
 
 
 def profiles_for(
@@ -241,12 +265,16 @@ def profiles_for(
     # the program's own items, and one it does not cover, so that exclusion is exercised too
     items = [*sorted(named), next((i for i in _ITEMS if i not in named), "compute")]
     cities = _edge_cities(prog)
-    quals = [q.id for q in prog.qualifications]
+    conds = _conditions(prog)
+    quals = sorted({c.has for c in conds if c.fact == "applicant.qualifications" and c.has})
+    item_quals = sorted({c.has for c in conds if c.fact == "purchase.qualifications" and c.has})
     return st.builds(
         lambda a, ps: Profile.model_validate({"applicant": a, "purchases": ps}),
-        _applicant_data(cities, quals),
+        _applicant_data(
+            cities, quals or [q.id for q in prog.qualifications], _edge_districts(prog)
+        ),
         st.lists(
-            _purchase_data(amounts, dates, items, cities),
+            _purchase_data(amounts, dates, items, cities, item_quals),
             max_size=max_purchases,
         ),
     )
@@ -274,7 +302,8 @@ def _ceilings(program: Program, profile: Profile) -> list[tuple[str, Decimal]]:
         factor = years if program.pool.period == "year" else 1
         out.append(("pool", program.pool.amount * factor))
     if program.rate.lump_sum is not None:
-        out.append(("lump sum", program.rate.lump_sum.amount[1]))
+        lump = program.rate.lump_sum
+        out.append(("lump sum", lump.amount[1] * (n if lump.per == "purchase" else 1)))
     else:
         base = sum((max(p.amount, p.settled or ZERO) for p in profile.purchases), ZERO)
         out.append(("max rate × base", _max_rate(program) * base + program.rounding.quantum))

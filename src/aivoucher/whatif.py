@@ -70,10 +70,12 @@ class Grid:
     def to_frame(self, *, locale: str = "en") -> Any:
         """One row per case (pandas, ``aivoucher[notebook]``): the facts, then the totals and
         each paying program's high end; money columns exact."""
-        from .comparison import _frame
+        from .frames import frame
         from .render.whatif import grid_rows
 
-        return _frame(grid_rows(self, locale))
+        rows = grid_rows(self, locale)
+        money = [k for row in rows for k, v in row.items() if isinstance(v, Decimal)]
+        return frame(rows, dict.fromkeys(money))
 
     def _repr_html_(self) -> str:
         from .render.whatif import render_grid_html

@@ -87,6 +87,10 @@ def render_comparison_json(comparison: Comparison, locale: str = "en") -> str:
     return json.dumps(comparison_to_dict(comparison, locale), ensure_ascii=False, indent=2)
 
 
+#: The columns of :func:`comparison_rows` that hold money (exact ``Decimal``).
+MONEY_COLUMNS = ("total_low", "total_high", "spend")
+
+
 def comparison_rows(comparison: Comparison, locale: str = "en") -> list[dict[str, Any]]:
     """Flat rows for a table: one per place, money as exact ``Decimal``."""
     m = messages(locale)

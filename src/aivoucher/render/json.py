@@ -104,7 +104,9 @@ def assumption_to_dict(assumption: Assumption, award: Award, m: Messages) -> dic
     }
 
 
-def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) -> dict[str, Any]:
+def award_to_dict(
+    award: Award, locale: str | None = None, labels: Sequence[str] = ()
+) -> dict[str, Any]:
     """One award; ``labels`` are the profile's purchase labels (``id`` or ``#n``)."""
     m = messages(locale)
     p = award.program
@@ -122,6 +124,7 @@ def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) 
         "missing": list(award.missing),
         "purchases": [labels[i] if labels else f"#{i + 1}" for i in award.purchases],
         "purchase_indices": list(award.purchases),
+        "application": _application(award, locale),
         "steps": [_step(s) for s in award.steps],
         "sources": {
             s.id: {"title": s.title, "url": s.url, "seed": s.seed, "confidence": s.confidence}
@@ -130,8 +133,33 @@ def award_to_dict(award: Award, locale: str = "en", labels: Sequence[str] = ()) 
     }
 
 
-def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
-    labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
+def _application(award: Award, locale: str | None) -> dict[str, Any] | None:
+    """The award's application calendar on the as-of date, and the rule file's facts."""
+    status = award.application
+    if status is None:
+        return None
+    m = messages(locale)
+    app = award.program.application
+    return {
+        "state": status.state,
+        "opens": None if status.opens is None else status.opens.isoformat(),
+        "closes": None if status.closes is None else status.closes.isoformat(),
+        "covers": status.covers,
+        "closed_for": list(status.closed_for),
+        "text": m.application_status(status),
+        "frequency": None if app is None or app.frequency is None else app.frequency.every,
+        "office": (
+            None
+            if app is None or app.office is None
+            else {"name": m.prose(app.office.name), "url": app.office.url}
+        ),
+        "materials": [] if app is None else [m.prose(x.item) for x in app.materials],
+        "payment": None if app is None or app.payment is None else m.prose(app.payment.text),
+    }
+
+
+def _head(estimate: Estimate, locale: str | None) -> dict[str, Any]:
+    """Everything but the awards (``awards`` is left ``None``, in its place)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "as_of": estimate.as_of.isoformat(),
@@ -139,7 +167,7 @@ def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
         "total_low": canonical(estimate.total_low),
         "total_high": canonical(estimate.total_high),
         "profile": estimate.profile.model_dump(mode="json"),
-        "awards": [award_to_dict(a, locale, labels) for a in estimate.awards],
+        "awards": None,
         "uncounted": list(estimate.uncounted),
         "stacking": [
             {
@@ -154,40 +182,44 @@ def estimate_to_dict(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
     }
 
 
+def estimate_to_dict(estimate: Estimate, locale: str | None = None) -> dict[str, Any]:
+    labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
+    data = _head(estimate, locale)
+    data["awards"] = [award_to_dict(a, locale, labels) for a in estimate.awards]
+    return data
+
+
 #: Above this many trace steps the JSON is written on one line: the indenting encoder is pure
 #: Python and some twenty times slower than the compact one.
 INDENT_LIMIT = 10_000
 
 
-def _encoder(estimate: Estimate, indent: int | None) -> json.JSONEncoder:
-    if sum(len(a.steps) for a in estimate.awards) > INDENT_LIMIT:
-        indent = None
-    return json.JSONEncoder(ensure_ascii=False, indent=indent)
-
-
-def render_json(estimate: Estimate, locale: str = "en", *, indent: int | None = 2) -> str:
+def render_json(estimate: Estimate, locale: str | None = None, *, indent: int | None = 2) -> str:
     """The JSON text; indented unless the trace is very long (see :data:`INDENT_LIMIT`)."""
-    return _encoder(estimate, indent).encode(estimate_to_dict(estimate, locale))
+    if sum(len(a.steps) for a in estimate.awards) > INDENT_LIMIT:
+        return _render_compact(estimate, locale)
+    return json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)
+
+
+def _render_compact(estimate: Estimate, locale: str | None) -> str:
+    """One line, one award at a time: a long trace's dictionaries are several times the size of
+    its text, so only one award's are alive at once."""
+    labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
+    head = _head(estimate, locale)
+    head["awards"] = _SLOT
+    awards = ", ".join(
+        json.dumps(award_to_dict(a, locale, labels), ensure_ascii=False) for a in estimate.awards
+    )
+    return json.dumps(head, ensure_ascii=False).replace(json.dumps(_SLOT), f"[{awards}]", 1)
+
+
+_SLOT = "\x00awards\x00"  # a string no other field of the head can contain
 
 
 def write_json(
-    estimate: Estimate, stream: TextIO, locale: str = "en", *, indent: int | None = 2
+    estimate: Estimate, stream: TextIO, locale: str | None = None, *, indent: int | None = 2
 ) -> None:
-    """Write the same text as :func:`render_json`, and a newline, to ``stream`` piece by piece:
-    a huge estimate's JSON is never held as one string."""
-    encoder = _encoder(estimate, indent)
-    if encoder.indent is not None:  # not a huge trace: the fast one-shot encoder
-        stream.write(encoder.encode(estimate_to_dict(estimate, locale)))
-        stream.write("\n")
-        return
-    pieces: list[str] = []
-    size = 0
-    for piece in encoder.iterencode(estimate_to_dict(estimate, locale)):
-        pieces.append(piece)
-        size += len(piece)
-        if size > 1 << 20:
-            stream.write("".join(pieces))
-            pieces.clear()
-            size = 0
-    pieces.append("\n")
-    stream.write("".join(pieces))
+    """Write :func:`render_json`'s text and a newline to ``stream`` (separately: a huge
+    estimate's text is not copied to add the newline)."""
+    stream.write(render_json(estimate, locale, indent=indent))
+    stream.write("\n")

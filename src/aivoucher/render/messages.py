@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from .. import jurisdictions
-from ..errors import InputError
+from ..i18n import LOCALES, resolve_locale
 from ..money import format_money, format_rate
 from ..result import (
+    ApplicationStatus,
     Assumption,
     AssumptionCode,
     Award,
@@ -26,13 +28,15 @@ from ..result import (
 )
 from ..schema import Program, Prose, Tier
 
-__all__ = ["LOCALES", "Messages", "messages"]
+if TYPE_CHECKING:
+    from ..curves import Bend
 
-LOCALES = ("zh", "en")
+__all__ = ["LOCALES", "Messages", "messages"]
 
 _FACTS = {
     "applicant.kind": ("申请主体类型", "applicant kind"),
     "applicant.city": ("注册地", "registered city"),
+    "applicant.district": ("注册地所在区（县）", "registered district"),
     "applicant.province": ("注册地所在省份", "registered province"),
     "applicant.sector": ("所属行业", "sector"),
     "applicant.sme": ("中小企业", "SME"),
@@ -53,6 +57,9 @@ _FACTS = {
     "purchase.signed": ("合同签订日期", "contract date"),
     "purchase.term": ("合同期限（年）", "contract term (years)"),
     "applicant.qualifications": ("资质", "qualification"),
+    "purchase.role": ("申请主体的角色（采购方或产品研发方）", "role (buyer or producer)"),
+    "purchase.qualifications": ("产品资质", "qualification of the item"),
+    "year.spend": ("年度支出总额", "the year's qualifying spend"),
     "year.contracts_total": ("年度合同累计金额", "the year's contracts in total"),
     "switch": ("可选假设", "switchable assumption"),
 }
@@ -67,6 +74,7 @@ _VALUES = {
     "compute": ("算力", "compute"),
     "model": ("模型", "model"),
     "corpus": ("语料", "corpus"),
+    "data": ("数据产品及服务", "data products and services"),
     "scenario": ("应用场景", "scenario"),
     "rnd": ("研发投入", "R&D"),
     "labeling": ("数据标注", "data labeling"),
@@ -74,6 +82,8 @@ _VALUES = {
     "inference": ("推理", "inference"),
     "domestic": ("国产", "domestic"),
     "foreign": ("非国产", "foreign"),
+    "buyer": ("采购方", "buyer"),
+    "producer": ("研发方（产品由申请主体研发）", "producer (the applicant made it)"),
 }
 
 _CAP_PER = {
@@ -103,13 +113,14 @@ _TEXT = {
     "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
     "total": ("合计：{amount}", "Total: {amount}"),
     "conditional_heading": (
-        "取决于资质声明、未计入合计的项目（{n}）",
-        "Programs that turn on an undeclared qualification, not in the total ({n})",
+        "取决于申请人尚未声明的信息、未计入合计的项目（{n}）",
+        "Programs that turn on a fact only the applicant can state, not in the total ({n})",
     ),
+    "depends.facts": ("取决于未提供的{fields}", "depends on {fields}, not given"),
     "maxima": (
-        "说明：金额为规则允许的最高额——“不超过X%”“最高Y元”按获批申请人最多可得的比例与上限计算。",
-        'Note: amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the '
-        "rate and cap a successful applicant gets at most.",
+        "金额为最高额：“不超过X%”“最高Y元”按获批申请人最多可得计算。",
+        'Amounts are maxima: "不超过X%" and "最高Y元" are read as the most a successful applicant '
+        "gets.",
     ),
     "eligible": ("符合条件", "eligible"),
     "ineligible": ("不符合条件", "not eligible"),
@@ -159,6 +170,7 @@ _TEXT = {
     "narrow.fact": ("声明 {field}", "declare {field}"),
     "narrow.line": ("{fact}：{answers}", "{fact}: {answers}"),
     "narrow.answer": ("{value} → {total}（下限{low}）", "{value} → {total} (low end {low})"),
+    "compare.chart_title": ("各地补贴合计（{date}）", "Total by place ({date})"),
     "compare.col.rank": ("排名", "Rank"),
     "compare.col.place": ("地区", "Place"),
     "compare.col.total": ("补贴合计", "Total"),
@@ -216,6 +228,11 @@ _TEXT = {
     ReasonCode.BELOW_MINIMUM: (
         "金额{actual}低于最低申领额{expected}，不予支持",
         "{actual} is below the minimum award of {expected}, so nothing is paid",
+    ),
+    ReasonCode.BELOW_THRESHOLD: (
+        "年度支出{actual}未达到{expected}的门槛，当年不予支持",
+        "the year's qualifying spend of {actual} does not reach the {expected} threshold, so the "
+        "year pays nothing",
     ),
     AssumptionCode.ASSUMED_MET: (
         "未提供{field}：按规则文件的假设视为符合条件",
@@ -311,6 +328,51 @@ _TEXT = {
     ),
     "step.minimum.free": ("最低申领额 {minimum}：已达到", "minimum award {minimum}: met"),
     "step.lump_sum": ("定额奖励 {amount}", "fixed award {amount}"),
+    "step.threshold": (
+        "年度支出门槛 {threshold}（{inclusive}）：支出 {spend}，{met}；{before} → {after}",
+        "annual spend threshold {threshold} ({inclusive}): spend {spend}, {met}; "
+        "{before} → {after}",
+    ),
+    "application": ("申报", "Application"),
+    "app.open": ("申报窗口开放中，{closes}截止", "open now, closes {closes}"),
+    "app.open_ended": ("申报窗口开放中（未公布截止日期）", "open now, no closing date published"),
+    "app.upcoming": ("下一申报窗口：{opens}至{closes}", "next window {opens} to {closes}"),
+    "app.upcoming_open_ended": ("下一申报窗口：{opens}起", "next window opens {opens}"),
+    "app.closed": (
+        "已公布的申报窗口均已结束（最后截止于{closes}）",
+        "every published window has closed (the last on {closes})",
+    ),
+    "app.unknown": ("下一申报窗口未公布", "next window unknown"),
+    "app.covers": ("（受理{year}年的合同或用量）", " (for contracts or usage of {year})"),
+    "app.closed_for": ("{years}年合同的申报窗口已关闭", "closed for contracts of {years}"),
+    "app.every_year": ("每年{start}至{end}", "every year {start} to {end}"),
+    "app.covers.previous_year": (
+        "受理上一年度的合同或用量",
+        "for the previous year's contracts or usage",
+    ),
+    "app.covers.same_year": ("受理当年的合同或用量", "for the same year's contracts or usage"),
+    "app.windows": ("申报时间：{windows}", "windows: {windows}"),
+    "app.no_window": ("未公布申报时间", "no window published"),
+    "app.frequency": ("频次：{every}", "how often: {every}"),
+    "app.office": ("受理：{name}", "apply at: {name}"),
+    "app.materials": ("申报材料：{items}", "materials: {items}"),
+    "app.payment": ("拨付：{text}", "payment: {text}"),
+    "every.once": ("一次性", "once"),
+    "every.yearly": ("每年", "yearly"),
+    "every.half_yearly": ("每半年", "every half year"),
+    "every.quarterly": ("每季度", "quarterly"),
+    "every.monthly": ("每月", "monthly"),
+    "every.rolling": ("常年受理", "all year round"),
+    "threshold": (
+        "年度支出门槛 {amount}（{inclusive}）",
+        "annual spend threshold {amount} ({inclusive})",
+    ),
+    "fixed_each": ("每项定额 {amount}", "fixed award {amount} each"),
+    "threshold.inclusive": ("含本数", "reaching it is enough"),
+    "threshold.exclusive": ("须超过", "must be exceeded"),
+    "threshold.met": ("已达到", "reached"),
+    "threshold.not_met": ("未达到", "not reached"),
+    "threshold.unknown": ("是否达到取决于未知信息", "whether it is reached turns on unknown facts"),
     "step.allocation": ("按签订顺序分配：{shares}", "shared out in signing order: {shares}"),
     "allocation.exhausted": (
         "（上限已被先签订的合同用尽）",
@@ -329,27 +391,261 @@ _TEXT = {
     "unit.wan": ("万元保留{places}位小数", "万元 to {places} decimals"),
     "mode.half_up": ("四舍五入", "half-up"),
     "mode.truncate": ("直接舍去", "truncated"),
+    # program notes (show, catalogue)
+    "citation": ("《{title}》：“{quote}”", "{title}: “{quote}”"),
+    "qualification.label": ("{zh}", "{en} ({zh})"),
+    "note.qualification": (
+        "资质 `{id}`：{label} — {what}",
+        "Qualification `{id}`: {label} — {what}",
+    ),
+    "note.switch": ("`--assume {id}`：{what}", "`--assume {id}`: {what}"),
+    "note.stacking": (
+        "与 `{program}` 的叠加关系：{relation}{ceiling}",
+        "Stacking with `{program}`: {relation}{ceiling}",
+    ),
+    "relation.stackable": ("可叠加", "stackable"),
+    "relation.exclusive": ("不可叠加", "exclusive"),
+    # show
+    "show.jurisdiction": ("地区", "Jurisdiction"),
+    "show.status": ("状态", "Status"),
+    "show.effective": ("有效期", "effective"),
+    "show.document": ("文件", "Document"),
+    "show.issuer": ("发布机关", "Issuer"),
+    "show.eligibility": ("申请条件", "Eligibility"),
+    "show.assumption": ("假设", "assumption"),
+    "show.base": ("计算基数", "Base"),
+    "base.contract": ("合同金额", "contract amount"),
+    "base.settled": ("实际结算金额", "settled amount"),
+    "show.prorated": ("按基准期折算", "Prorated to the base period"),
+    "show.award": ("奖励", "Award"),
+    "show.rate": ("补贴比例", "Rate"),
+    "show.ceiling": ("比例上限", "Rate ceiling"),
+    "show.support_years": ("资助年限", "Support years"),
+    "show.minimum": ("最低申领额", "Minimum award"),
+    "show.rounding": ("取整", "Rounding"),
+    "rounding.each_step": ("每步取整", "each step"),
+    "rounding.end": ("最终取整", "at the end"),
+    "show.sources": ("来源", "Sources"),
+    "show.seed": ("种子报道 {seed}", "seed {seed}"),
+    "show.open_points": ("待明确事项", "Open points"),
+    "show.history": ("历史版本", "History"),
+    "show.qualifications": ("资质", "qualifications"),
+    "show.rates": ("比例", "rates"),
+    "show.issuer_of": ("发布机关：{issuer}", "issuer {issuer}"),
+    "show.in_force": ("有效期：{window}（{status}）", "In force: {window} ({status})"),
+    "catalog.title": ("项目", "Programs"),
+    "catalog.intro": (
+        "由 `aivoucher programs --format markdown --locale zh` 从 `rules/` 生成。"
+        "金额为最高额（“不超过”“最高”）。",
+        "Generated from `rules/` by `aivoucher programs --format markdown > docs/programs.md`;"
+        ' a test fails when this file is stale. Amounts are maxima ("不超过", "最高").',
+    ),
+    "catalog.columns": (
+        "项目|地区|状态|有效期|补贴比例|上限|资金总额|来源可信度",
+        "program|place|status|in force|rates|caps|pool|confidence",
+    ),
+    # concise estimate
+    "no_program_here": (
+        "没有项目覆盖{city}或{province}",
+        "No program covers {city} or {province}",
+    ),
+    "no_purchases": ("未列出任何采购", "No purchases"),
+    "programs_n": ("{n}个项目", "{n} programs"),
+    "programs_n.one": ("1个项目", "1 program"),
+    "group.other_places": (
+        "{programs}属于其他地区：{places}",
+        "{programs} of other places: {places}",
+    ),
+    "group.other_places.short": ("{programs}属于其他地区", "{programs} of other places"),
+    "group.not_in_force": ("{programs}在基准日不在有效期内", "{programs} not in force on the date"),
+    "group.reason": ("{programs}：{reason}", "{programs}: {reason}"),
+    "depends.qualification": ("取决于资质 {names}", "depends on the qualification {names}"),
+    "depends.renewal": ("取决于续期", "depends on a renewal"),
+    "up_to": ("最高{amount}", "up to {amount}"),
+    "not_counted": ("未计入合计", "not in the total"),
+    "more_verbose": (
+        "（--verbose 显示全部计算过程与原因）",
+        "(--verbose shows every step and reason)",
+    ),
+    # notebook view
+    "html.program": ("项目", "Program"),
+    "html.award": ("金额", "Award"),
+    "html.rate": ("补贴比例", "Rate"),
+    "html.cap": ("触及的上限", "Binding cap"),
+    "html.cap_none": ("未触及上限", "none reached"),
+    "html.trace": ("计算过程（{n}步）", "Trace ({n} steps)"),
+    "html.trace.one": ("计算过程（1步）", "Trace (1 step)"),
+    "html.depends": ("取决于", "Depends on"),
+    "html.missing": ("未提供的信息：{fields}", "facts not given: {fields}"),
+    "html.readings": ("对政策文本的{n}项解读", "{n} readings of the policy texts"),
+    "html.readings.one": ("对政策文本的1项解读", "1 reading of the policy texts"),
+    "html.nothing": ("无未知信息，无需解读", "no missing facts, no readings"),
+    "html.counted": ("计入合计（{n}）", "Counted ({n})"),
+    "html.why": ("原因", "Why"),
+    "html.up_to": ("最高", "Up to"),
+    "rate.fixed": ("定额", "fixed"),
+    # report
+    "report.title": ("人工智能算力补贴估算报告", "AI compute-subsidy estimate"),
+    "report.for": ("申请主体：{name}", "Applicant: {name}"),
+    "report.as_of": (
+        "估算基准日 {date} · 生成日期 {today} · 币种：人民币",
+        "Estimate as of {date} · produced {today} · currency CNY",
+    ),
+    "report.expected": ("预计可获补贴（最高额）", "Expected award (maxima)"),
+    "report.narrows": ("哪些因素会缩小或改变这一区间", "What narrows or changes this range"),
+    "report.narrow.missing": (
+        "补充以下信息可确定金额：{fields}",
+        "Stating these facts settles the amount: {fields}",
+    ),
+    "report.narrow.conditional": (
+        "{program}：{why}；如具备，最高可再得{amount}（未计入合计）",
+        "{program}: {why}; if met, up to {amount} more (not in the total)",
+    ),
+    "report.narrow.readings": (
+        "估算依赖对政策文本的{n}项解读，见“假设”一节",
+        "The estimate rests on {n} readings of the policy texts; see Assumptions",
+    ),
+    "report.narrow.readings.one": (
+        "估算依赖对政策文本的1项解读，见“假设”一节",
+        "The estimate rests on 1 reading of the policy texts; see Assumptions",
+    ),
+    "report.narrow.none": (
+        "金额已确定：无缺失信息，无未计入的项目",
+        "The amount is settled: no missing facts, no programs left out",
+    ),
+    "report.narrow.review": (
+        "实际金额以主管部门审核为准，可能因评审或资金用尽而降低",
+        "Actual awards follow the authorities' review and may be lower (review, budget exhausted)",
+    ),
+    "report.programs": ("计入合计的项目", "Programs counted"),
+    "report.expiry": ("有效期至", "In force until"),
+    "report.open_ended": ("未定截止日期", "open-ended"),
+    "report.profile": ("申报情况", "Profile"),
+    "report.purchase": ("采购", "Purchase"),
+    "report.item": ("内容", "Item"),
+    "report.amount": ("合同金额", "Contract amount"),
+    "report.signed": ("签订日期", "Signed"),
+    "report.kind_city": ("{kind}，注册地{city}", "{kind} registered in {city}"),
+    "report.unnamed": ("（未填写名称）", "(name not given)"),
+    "report.chart": ("补贴金额与采购金额", "Award against spend"),
+    "report.chart.about": (
+        "采购 {purchase} 的金额从0到{top}变化、其他采购不变时，"
+        "各计入合计项目的最高补贴额（万元）。",
+        "The most each counted program pays as purchase {purchase} runs from 0 to {top}, "
+        "the other purchases as in the profile (amounts in 万 = 10,000 yuan).",
+    ),
+    "report.chart.now": ("当前 {amount}", "now {amount}"),
+    "report.chart.low": ("{name}（下限）", "{name} (low end)"),
+    "report.chart.total": ("合计", "Total"),
+    "report.chart.x": ("采购额", "spend"),
+    "report.chart.y": ("补贴额", "award"),
+    "report.how": ("计算过程", "How the amount is computed"),
+    "report.details": ("各项目明细", "Programs in detail"),
+    "report.document": ("政策文件：{title}", "Policy document: {title}"),
+    "report.issuer": (
+        "发布机关：{issuer}；有效期：{window}",
+        "Issued by {issuer}; in force {window}",
+    ),
+    "report.assumptions": ("假设与解读", "Assumptions"),
+    "report.assumptions.intro": (
+        "以下是估算所依据的假设：政策文本未明确之处按规则文件声明的解读计算，未提供的信息按区间计算。",
+        "The estimate rests on these assumptions: where a text leaves a point open, the rule "
+        "file's declared reading; where a fact is not given, a range over both answers.",
+    ),
+    "report.others": ("其他项目", "Other programs"),
+    "report.notes": ("政策原文引用", "Policy text quoted"),
+    "report.confidence": ("可信度：{label}", "confidence: {label}"),
+    "report.disclaimer": (
+        "免责声明（{date}）：金额为依据已公布政策文本可获得的最高额，"
+        "“不超过X%”“最高Y元”均按上限计算；实际金额以主管部门审核为准，可能因评审、"
+        "资金总额用尽或文件修订而降低。本报告不构成申报承诺或法律意见。",
+        "Disclaimer ({date}): amounts are maxima under the published texts — "
+        '"不超过X%" and "最高Y元" are read as the most a successful applicant gets. '
+        "Actual awards follow the authorities' review and may be lower (review, budget "
+        "exhausted, revised texts). This report is not a commitment or legal advice.",
+    ),
+    "report.none_counted": ("没有计入合计的项目", "No program counts towards the total"),
+    "repr.estimate": (
+        "<Estimate {date} 合计 {total}，{n}个项目中{paying}个有金额>",
+        "<Estimate {date} total {total}, {paying} paying of {n}>",
+    ),
+    "repr.award": ("<Award {program} {state} {amount}>", "<Award {program} {state} {amount}>"),
+    # spend curves (aivoucher.sweep)
+    "bend.stops": (
+        "{program}{ends}：采购额达到{amount}时不再增长（{cause}）",
+        "{program}{ends} stops growing at {amount} of spend ({cause})",
+    ),
+    "bend.slope": (
+        "{program}{ends}：采购额自{amount}起，每元采购所得资助由{before}变为{after}（{cause}）",
+        "{program}{ends}: from {amount} of spend, each yuan adds {after} instead of {before} "
+        "({cause})",
+    ),
+    "bend.jump": (
+        "{program}{ends}：采购额为{amount}时，资助由{before}变为{after}（{cause}）",
+        "{program}{ends} goes from {before} to {after} at {amount} of spend ({cause})",
+    ),
+    "bend.ends": ("（区间{ends}）", " ({ends} end)"),
+    "end.low": ("下限", "low"),
+    "end.high": ("上限", "high"),
+    "cause.binds": ("触及{label}{limit}", "{label} {limit} binds"),
+    "cause.frees": ("{label}{limit}不再约束", "{label} {limit} no longer binds"),
+    "cause.minimum.binds": ("低于最低申领额{limit}", "below the minimum award of {limit}"),
+    "cause.minimum.frees": ("达到最低申领额{limit}", "the minimum award of {limit} is reached"),
+    "cause.tier": (
+        "年度合同累计金额超过{limit}，适用另一档补贴比例",
+        "the year's contracts exceed {limit}: another rate tier applies",
+    ),
+    "cause.support_years": ("资助年限限制", "the limit on supported years"),
+    "cause.eligibility": ("是否符合条件发生变化", "eligibility changes"),
+    "sweep.amount": ("采购额", "spend"),
+    "sweep.place": ("注册地", "place"),
+    "sweep.in_place": ("注册于{place}：", "registered in {place}: "),
+    "sweep.total": ("合计", "total"),
+    "sweep.bends": ("拐点", "Bends"),
+    "sweep.award": ("资助额（万元）", "award (10,000 yuan)"),
+    "sweep.spend": ("采购额（万元）", "spend (10,000 yuan)"),
+    "chart.no_cjk_font": (
+        "未找到可显示中文的字体，图表改用英文标签（可安装 Noto Sans CJK 等字体）",
+        "no font with Chinese glyphs is installed: the chart uses English labels (install e.g. "
+        "Noto Sans CJK)",
+    ),
+    "missing_extra": (
+        "{what}需要 {package}：请安装 pip install 'aivoucher[notebook]'",
+        "{what} needs {package}: pip install 'aivoucher[notebook]'",
+    ),
 }
 
 
 class Messages:
     """Wording for one locale (``zh`` or ``en``)."""
 
-    def __init__(self, locale: str) -> None:
-        if locale not in LOCALES:
-            raise InputError(
-                f"unsupported locale {locale!r} (use zh or en)",
-                field="locale",
-                code="locale.unsupported",
-            )
-        self.locale = locale
-        self._i = 0 if locale == "zh" else 1
-        self._sep = "、" if locale == "zh" else ", "
+    def __init__(self, locale: str | None = None) -> None:
+        self.locale = resolve_locale(locale)
+        self._i = 0 if self.locale == "zh" else 1
+        self._sep = "、" if self.locale == "zh" else ", "
 
     @property
     def sep(self) -> str:
-        """The list separator of this locale (``、`` or ``, ``)."""
+        """The separator of a list: ``、`` in Chinese, ``, `` in English."""
         return self._sep
+
+    @property
+    def semi(self) -> str:
+        """Between clauses: ``；`` in Chinese, ``; `` in English."""
+        return "；" if self._i == 0 else "; "
+
+    def paren(self, text: str) -> str:
+        """``（text）`` in Chinese, `` (text)`` in English."""
+        return f"（{text}）" if self._i == 0 else f" ({text})"
+
+    @property
+    def colon(self) -> str:
+        """What follows a label: ``：`` in Chinese, ``: `` in English."""
+        return "：" if self._i == 0 else ": "
+
+    def heading(self, key: str, **values: Any) -> str:
+        """A label followed by a colon: ``计算过程：`` or ``Steps:``."""
+        return self.text(key, **values) + self.colon.rstrip()
 
     def text(self, key: Any, **values: Any) -> str:
         return str(_TEXT[key][self._i]).format(**values)
@@ -396,13 +692,13 @@ class Messages:
 
     def tier(self, tier: Tier) -> str:
         """``60% (start-up: yes)``: a rate tier with the conditions that choose it."""
-        when = "; ".join(
-            f"{self.fact(c.fact)}: {self.expected(c.fact, c.expected)}" for c in tier.when
+        when = self.semi.join(
+            f"{self.fact(c.fact)}{self.colon}{self.expected(c.fact, c.expected)}" for c in tier.when
         )
-        cap = f", {self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
+        cap = f"{self.sep}{self.cap_per('tier')} {self.bounds(tier.cap)}" if tier.cap else ""
         if tier.first_years is not None:
-            cap += ", " + self.text("tier.first_years", years=tier.first_years)
-        return self.rates(tier.rate) + (f" ({when}{cap})" if when or cap else "")
+            cap += self.sep + self.text("tier.first_years", years=tier.first_years)
+        return self.rates(tier.rate) + (self.paren(when + cap) if when or cap else "")
 
     def value(self, value: Any) -> str:
         if value is None:
@@ -417,6 +713,12 @@ class Messages:
             place = jurisdictions.CITIES.get(value) or jurisdictions.PROVINCES.get(value)
             if place is not None:
                 return place.zh if self._i == 0 else place.en
+            district = jurisdictions.DISTRICTS.get(value)
+            if district is not None:
+                town = jurisdictions.CITIES[district.city]
+                if self._i == 0:
+                    return town.zh + district.zh
+                return f"{district.en} District, {town.en}"
         return str(value)
 
     def fact(self, fact: str | None) -> str:
@@ -503,7 +805,7 @@ class Messages:
             body = self.text(code, actual=reason.actual, date=reason.expected[0])
         elif code is ReasonCode.MORE_EXCLUDED:
             body = self.text(code, count=reason.actual)
-        elif code is ReasonCode.BELOW_MINIMUM:
+        elif code in (ReasonCode.BELOW_MINIMUM, ReasonCode.BELOW_THRESHOLD):
             body = self.text(
                 code,
                 actual=self.short_money(reason.actual),
@@ -638,7 +940,21 @@ class Messages:
             )
         if kind is StepKind.LUMP_SUM:
             assert step.after is not None
-            return self.text("step.lump_sum", amount=self.bounds(step.after))
+            return subject + self.text("step.lump_sum", amount=self.bounds(step.after))
+        if kind is StepKind.THRESHOLD:
+            assert step.before is not None and step.after is not None
+            met = {True: "met", False: "not_met", None: "unknown"}[d["met"]]
+            return f"[{step.subject}] " + self.text(
+                "step.threshold",
+                threshold=self.short_money(d["threshold"]),
+                inclusive=self.text(
+                    "threshold.inclusive" if d["inclusive"] else "threshold.exclusive"
+                ),
+                spend=self.bounds(d["spend"]),
+                met=self.text(f"threshold.{met}"),
+                before=self.bounds(step.before),
+                after=self.bounds(step.after),
+            )
         if kind is StepKind.ALLOCATION:
             shares = self._sep.join(
                 f"{share['purchase']} {self.bounds(share['share'])}"
@@ -690,14 +1006,18 @@ class Messages:
 
     def program_notes(self, program: Program) -> list[str]:
         """Qualifications, switches and stacking relations of a program, one line each."""
-        zh = self._i == 0
         lines = []
         for q in program.qualifications:
-            label = q.zh if zh else f"{q.en} ({q.zh})"
-            what = self.prose(q.description)
-            lines.append(f"{'资质' if zh else 'Qualification'} `{q.id}`: {label} — {what}")
+            lines.append(
+                self.text(
+                    "note.qualification",
+                    id=q.id,
+                    label=self.text("qualification.label", zh=q.zh, en=q.en),
+                    what=self.prose(q.description),
+                )
+            )
         for w in program.switches:
-            lines.append(f"`--assume {w.id}`: {self.prose(w.description)}")
+            lines.append(self.text("note.switch", id=w.id, what=self.prose(w.description)))
         for st in program.stacking:
             ceiling = (
                 ""
@@ -705,20 +1025,171 @@ class Messages:
                 else self.text("stacking.ceiling", rate=self.rates(st.ceiling))
             )
             lines.append(
-                f"{'叠加' if zh else 'Stacking with'} `{st.program}`: {st.relation}{ceiling}"
+                self.text(
+                    "note.stacking",
+                    program=st.program,
+                    relation=self.text(f"relation.{st.relation}"),
+                    ceiling=ceiling,
+                )
             )
         return lines
 
+    def threshold(self, program: Program) -> str | None:
+        """The program's annual spend threshold, if any."""
+        t = program.threshold
+        if t is None:
+            return None
+        inclusive = self.text("threshold.inclusive" if t.inclusive else "threshold.exclusive")
+        return self.text("threshold", amount=self.short_money(t.amount), inclusive=inclusive)
+
+    def lump_sum(self, program: Program) -> str | None:
+        """A fixed award: once, or for each qualifying entry."""
+        lump = program.rate.lump_sum
+        if lump is None:
+            return None
+        key = "fixed_each" if lump.per == "purchase" else "fixed"
+        return self.text(key, amount=self.bounds(lump.amount))
+
+    def application_status(self, status: ApplicationStatus) -> str:
+        """Where an award stands in its application calendar, as a clause."""
+        if status.state == "open":
+            text = (
+                self.text("app.open", closes=status.closes)
+                if status.closes is not None
+                else self.text("app.open_ended")
+            )
+        elif status.state == "upcoming":
+            text = (
+                self.text("app.upcoming", opens=status.opens, closes=status.closes)
+                if status.closes is not None
+                else self.text("app.upcoming_open_ended", opens=status.opens)
+            )
+        elif status.state == "closed":
+            text = self.text("app.closed", closes=status.closes)
+        else:
+            text = self.text("app.unknown")
+        if status.covers is not None and status.state in ("open", "upcoming"):
+            text += self.text("app.covers", year=status.covers)
+        if status.closed_for:
+            years = self._sep.join(str(y) for y in status.closed_for)
+            text += self._sep + self.text("app.closed_for", years=years)
+        return text
+
+    def application(self, award: Award) -> str | None:
+        """The award's application line: the window, then what the rule file says about
+        materials, office and payment."""
+        if award.application is None:
+            return None
+        parts = [self.application_status(award.application)]
+        parts += self.application_details(award.program, windows=False)
+        return " · ".join(parts)
+
+    def application_details(self, program: Program, *, windows: bool = True) -> list[str]:
+        """A program's application facts, one clause each (empty where no text gives any)."""
+        app = program.application
+        if app is None:
+            return [self.text("app.no_window")] if windows else []
+        out = []
+        if windows:
+            shown = []
+            for w in app.windows:
+                if w.every_year is not None:
+                    one = self.text("app.every_year", start=w.every_year.from_, end=w.every_year.to)
+                elif w.from_ is not None:
+                    one = self.window(w.from_, w.to)
+                else:
+                    one = self.text("on_or_before", date=w.to)
+                if w.covers is not None:
+                    one += f" ({self.text(f'app.covers.{w.covers}')})"
+                shown.append(one)
+            out.append(
+                self.text("app.windows", windows=self._sep.join(shown))
+                if shown
+                else self.text("app.no_window")
+            )
+        if app.frequency is not None:
+            out.append(self.text("app.frequency", every=self.text(f"every.{app.frequency.every}")))
+        if app.office is not None:
+            name = self.prose(app.office.name)
+            if app.office.url:
+                name += f" {app.office.url}"
+            out.append(self.text("app.office", name=name))
+        if app.materials:
+            items = self._sep.join(self.prose(m.item) for m in app.materials)
+            out.append(self.text("app.materials", items=items))
+        if app.payment is not None:
+            out.append(self.text("app.payment", text=self.prose(app.payment.text)))
+        return out
+
+    def program_label(self, program: Program) -> str:
+        """``成都 算力券`` / ``Chengdu Compute voucher``."""
+        place, name = self.place(program.jurisdiction), self.name(program)
+        if name.startswith(place):
+            return name
+        return f"{place}{'' if self._i == 0 else ' '}{name}"
+
+    def bend(self, bend: Bend, program: Program) -> str:
+        """One bend of a spend curve as a sentence."""
+        if bend.kind in ("cap", "pool"):
+            label = (
+                self.cap_per(bend.per or "")
+                if bend.kind == "cap"
+                else self.pool_period(bend.per or "")
+            )
+            key = "cause.binds" if bend.binds else "cause.frees"
+            cause = self.text(key, label=label, limit=self._limit(bend.limit))
+        elif bend.kind == "minimum":
+            key = "cause.minimum.binds" if bend.binds else "cause.minimum.frees"
+            cause = self.text(key, limit=self._limit(bend.limit))
+        else:
+            cause = self.text(f"cause.{bend.kind}", limit=self._limit(bend.limit))
+        ends = ""
+        if len(bend.ends) == 1:
+            ends = self.text("bend.ends", ends=self.text(f"end.{bend.ends[0]}"))
+        values = {
+            "program": self.program_label(program),
+            "ends": ends,
+            "amount": self.money(bend.at),
+            "cause": cause,
+        }
+        if not bend.jump and bend.slope_after == 0:
+            return self.text("bend.stops", **values)
+        if not bend.jump:
+            return self.text(
+                "bend.slope",
+                before=self._slope(bend.slope_before),
+                after=self._slope(bend.slope_after),
+                **values,
+            )
+        return self.text(
+            "bend.jump",
+            before=self.short_money(bend.before),
+            after=self.short_money(bend.after),
+            **values,
+        )
+
+    def _limit(self, limit: Decimal | None) -> str:
+        return "" if limit is None else format_money(limit, self.locale, compact=True)
+
+    def _slope(self, slope: Fraction) -> str:
+        return self.rate(Decimal(slope.numerator) / Decimal(slope.denominator))
+
     def citation(self, program: Program, source_id: str, quote: str) -> str:
         title = program.source(source_id).title
-        return f"《{title}》：“{quote}”" if self._i == 0 else f"{title}: “{quote}”"
+        return self.text("citation", title=title, quote=quote)
+
+    def count(self, key: str, n: int, **values: Any) -> str:
+        """A sentence about ``n`` things: the ``key.one`` wording for one, ``key`` otherwise."""
+        one = f"{key}.one"
+        return self.text(one if n == 1 and one in _TEXT else key, n=n, **values)
 
 
 _CACHE: dict[str, Messages] = {}
 
 
-def messages(locale: str) -> Messages:
-    """The (cached) :class:`Messages` of a locale."""
+def messages(locale: str | None = None) -> Messages:
+    """The (cached) :class:`Messages` of a locale (default: :func:`aivoucher.set_locale`'s)."""
+    locale = resolve_locale(locale)
     found = _CACHE.get(locale)
     if found is None:
         found = _CACHE[locale] = Messages(locale)

@@ -1,178 +1,343 @@
-"""Plain-text rendering of estimates and programs, in Chinese or English."""
+"""Plain-text rendering of estimates and programs, in Chinese or English.
+
+An estimate prints in one of three levels of detail: ``summary`` (one line per program that
+pays), ``concise`` (the counted awards in full, the conditional ones briefly, the ineligible
+ones one line per reason) and ``verbose`` (everything, each program with its steps or reasons).
+"""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
+from .. import jurisdictions
 from ..result import Award, Estimate, ReasonCode
 from ..schema import Program
-from .messages import messages
+from .messages import Messages, messages
+from .parts import Group, covers_home, depends_on_renewal, needed_qualifications, parts
+from .width import pad, width, wrap
 
-__all__ = ["render_award", "render_program", "render_text"]
+__all__ = ["Detail", "render_award", "render_program", "render_rows", "render_text"]
+
+Detail = Literal["summary", "concise", "verbose"]
+
+#: Width of text that is wrapped when no terminal says otherwise.
+COLUMNS = 100
 
 
-def _heading(award: Award, locale: str) -> str:
-    m = messages(locale)
+def _label(award: Award, m: Messages) -> str:
     p = award.program
+    return f"{m.place(p.jurisdiction)} · {m.name(p)}{m.paren(p.key)}"
+
+
+def _heading(award: Award, m: Messages) -> str:
     if award.eligible is None:
         state = m.text("no_amount")
     elif award.eligible:
         state = m.text("eligible")
     else:
         state = m.text("ineligible")
-    head = f"{m.place(p.jurisdiction)} · {m.name(p)} ({p.key}) — {state}"
+    head = f"{_label(award, m)} — {state}"
     if award.eligible:
         head += f": {m.amount_range(award.low, award.high)}"
     return head
 
 
-def render_award(award: Award, locale: str = "en", *, steps: bool = True) -> str:
+def render_award(award: Award, locale: str | None = None, *, steps: bool = True) -> str:
     """One program's result: heading, steps with their citations, reasons, assumptions."""
     m = messages(locale)
-    lines = [_heading(award, locale)]
+    lines = [_heading(award, m)]
+    application = m.application(award)
+    if application is not None:
+        lines.append(f"  {m.text('application')}{m.colon}{application}")
     if steps and award.eligible:
-        lines.append(f"  {m.text('steps')}:")
+        lines.append(f"  {m.heading('steps')}")
         for n, step in enumerate(award.steps, 1):
             lines.append(f"    {n:>2}. {m.step(step)}")
             for source_id, quote in step.cites:
                 lines.append(f"        ↳ {m.citation(award.program, source_id, quote)}")
     if award.reasons:
-        lines.append(f"  {m.text('reasons')}:")
+        lines.append(f"  {m.heading('reasons')}")
         lines += [f"    - {m.reason(r)}" for r in award.reasons]
     if award.assumptions and award.eligible is not False:
-        lines.append(f"  {m.text('assumptions')}:")
+        lines.append(f"  {m.heading('assumptions')}")
         lines += [f"    - {m.assumption(a, award)}" for a in award.assumptions]
     return "\n".join(lines)
 
 
-def render_text(estimate: Estimate, locale: str = "en") -> str:
-    """The whole estimate: paying programs in full, then the others with their reasons."""
-    m = messages(locale)
-    out = [
+def apart(conditional: tuple[Award, ...]) -> list[tuple[str, list[Award]]]:
+    """The awards left out of the total, by why: (heading key, awards), the empty ones left
+    out: those that turn on a qualification, then those that depend on a renewal."""
+    groups = [
+        ("conditional_heading", [a for a in conditional if not depends_on_renewal(a)]),
+        ("renewal_heading", [a for a in conditional if depends_on_renewal(a)]),
+    ]
+    return [(key, awards) for key, awards in groups if awards]
+
+
+def conditional_why(award: Award, m: Messages) -> str:
+    """Why an eligible award is left out of the total, in words."""
+    names = needed_qualifications(award)
+    if names:
+        return m.text("depends.qualification", names=m.sep.join(names))
+    if depends_on_renewal(award):
+        return m.text("depends.renewal")
+    facts = [m.field(f) for f in award.missing if not f.startswith("purchases[") or "provider" in f]
+    return m.text("depends.facts", fields=m.sep.join(dict.fromkeys(facts)))
+
+
+def group_line(group: Group, m: Messages) -> str:
+    """One line for a group of ineligible programs."""
+    programs = m.count("programs_n", len(group.awards))
+    keys = m.sep.join(a.program.key for a in group.awards)
+    if group.kind == "other_places":
+        places = dict.fromkeys(m.place(a.program.jurisdiction) for a in group.awards)
+        return m.text("group.other_places", programs=programs, places=m.sep.join(places))
+    if group.kind == "not_in_force":
+        return m.text("group.not_in_force", programs=programs) + m.paren(keys)
+    reason = m.reason(group.reason) if group.reason else m.text("ineligible")
+    return m.text("group.reason", programs=programs, reason=reason) + m.paren(keys)
+
+
+def notices(estimate: Estimate, m: Messages, *, restricted: bool = False) -> list[str]:
+    """What the reader must know before any amount: no program for the applicant's place (not
+    said of an estimate ``restricted`` to chosen programs), no purchases."""
+    out = []
+    if not restricted and not covers_home(estimate):
+        city = estimate.profile.applicant.city
+        province = jurisdictions.province_of(city)
+        out.append(m.text("no_program_here", city=m.place(city), province=m.place(province)))
+    if not estimate.profile.purchases:
+        out.append(m.text("no_purchases"))
+    return out
+
+
+def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
+    return [
         m.text("header", date=estimate.as_of.isoformat()),
         m.text("total", amount=m.amount_range(estimate.total_low, estimate.total_high)),
-        m.text("maxima"),
+        *notices(estimate, m, restricted=restricted),
     ]
-    out += [f"{m.text('stacking')}: {m.stacking(note)}" for note in estimate.stacking]
-    if estimate.uncounted:
+
+
+def _indented(text: str) -> str:
+    return "  " + text.replace("\n", "\n  ")
+
+
+def render_text(
+    estimate: Estimate,
+    locale: str | None = None,
+    detail: Detail = "concise",
+    *,
+    restricted: bool = False,
+) -> str:
+    """The estimate at the chosen level of detail (see the module's description);
+    ``restricted``: the estimate covers programs the user chose, not all."""
+    m = messages(locale)
+    if detail == "summary":
+        return _summary(estimate, m, restricted)
+    verbose = detail == "verbose"
+    arranged = parts(estimate)
+    out = _preamble(estimate, m, restricted)
+    out += wrap(m.text("maxima"), COLUMNS)
+    out += [f"{m.text('stacking')}{m.colon}{m.stacking(note)}" for note in estimate.stacking]
+    if verbose and estimate.uncounted:
         out.append(m.text("uncounted", programs=", ".join(estimate.uncounted)))
     out.append("")
-    uncounted = set(estimate.uncounted)
-    # Ordering is presentation: the awards that count, largest first, then the conditional ones.
-    eligible = sorted(
-        (
-            a
-            for a in estimate.awards
-            if a.eligible and a.program.key not in uncounted and not a.renewal
-        ),
-        key=lambda a: (-(a.high or 0), a.program.key),
-    )
-    conditional = [
-        a for a in estimate.awards if a.eligible and a.program.key in uncounted and not a.renewal
-    ]
-    renewal = [a for a in estimate.awards if a.eligible and a.renewal]
-    unpublished = [a for a in estimate.awards if a.eligible is None]
-    ineligible = [a for a in estimate.awards if a.eligible is False]
-    for award in eligible:
-        out += [render_award(award, locale), ""]
-    if conditional:
-        out.append(m.text("conditional_heading", n=len(conditional)))
-        out += ["  " + render_award(a, locale).replace("\n", "\n  ") for a in conditional]
+    for award in arranged.counted:
+        out += [render_award(award, m.locale), ""]
+    for heading, awards in apart(arranged.conditional):
+        out.append(m.text(heading, n=len(awards)))
+        for award in awards:
+            if verbose:
+                out.append(_indented(render_award(award, m.locale)))
+            else:
+                amount = m.amount_range(award.high, award.high)
+                why = conditional_why(award, m)
+                out.append(f"  {_label(award, m)}{m.colon}{m.text('up_to', amount=amount)} — {why}")
         out.append("")
-    if renewal:
-        out.append(m.text("renewal_heading", n=len(renewal)))
-        out += ["  " + render_award(a, locale).replace("\n", "\n  ") for a in renewal]
+    if arranged.unpublished:
+        out.append(m.text("no_amount_heading", n=len(arranged.unpublished)))
+        for award in arranged.unpublished:
+            if verbose:
+                out.append(_indented(render_award(award, m.locale, steps=False)))
+            else:
+                why = m.sep.join(m.reason(r) for r in award.reasons)
+                out += wrap(f"{_label(award, m)}{m.colon}{why}", COLUMNS, "  ", "      ")
         out.append("")
-    if unpublished:
-        out.append(m.text("no_amount_heading", n=len(unpublished)))
-        out += [
-            "  " + render_award(a, locale, steps=False).replace("\n", "\n  ") for a in unpublished
-        ]
-        out.append("")
+    ineligible = [a for g in arranged.ineligible for a in g.awards]
+    hint = not verbose and bool(arranged.conditional or ineligible or arranged.unpublished)
     if ineligible:
-        out.append(m.text("not_eligible_heading", n=len(ineligible)))
-        out += [
-            "  " + render_award(a, locale, steps=False).replace("\n", "\n  ") for a in ineligible
-        ]
+        heading = m.text("not_eligible_heading", n=len(ineligible))
+        if hint:  # the hint on the heading's line: the concise view stays on one screen
+            heading += ("" if m.locale == "zh" else " ") + m.text("more_verbose")
+            hint = False
+        out.append(heading)
+        if verbose:
+            out += [
+                _indented(render_award(a, m.locale, steps=False))
+                for a in sorted(ineligible, key=lambda a: a.program.key)
+            ]
+        else:
+            for group in arranged.ineligible:
+                out += wrap(group_line(group, m), COLUMNS, "  ", "      ")
+    if hint:
+        out.append(m.text("more_verbose"))
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_program(program: Program, locale: str = "en") -> str:
-    """A program in words: what it pays, to whom, capped how, on which sources and readings."""
+def _summary(estimate: Estimate, m: Messages, restricted: bool) -> str:
+    out = _preamble(estimate, m, restricted)
+    arranged = parts(estimate)
+    rows = [
+        (_label(a, m), m.amount_range(a.low, a.high))
+        for a in arranged.counted
+        if a.high is not None and a.high > 0
+    ]
+    rows += [
+        (
+            _label(a, m),
+            f"{m.text('up_to', amount=m.amount_range(a.high, a.high))}"
+            f" — {m.text('not_counted')}{m.colon}{conditional_why(a, m)}",
+        )
+        for a in arranged.conditional
+    ]
+    columns = max((width(label) for label, _ in rows), default=0)
+    out += [f"  {pad(label, columns)}  {amount}" for label, amount in rows]
+    return "\n".join(out) + "\n"
+
+
+def _wrap_lines(lines: list[str], columns: int | None) -> list[str]:
+    """Each line wrapped at ``columns``, continuation lines indented under its text."""
+    if columns is None:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        body = line.lstrip(" ")
+        lead = " " * (len(line) - len(body))
+        out += wrap(body, columns, lead, lead + "    ")
+    return out
+
+
+def render_program(program: Program, locale: str | None = None, columns: int | None = None) -> str:
+    """A program in words: what it pays, to whom, capped how, on which sources and readings.
+    With ``columns``, lines wrap to that width (Chinese characters count two)."""
     m = messages(locale)
-    zh = locale == "zh"
+    t = m.text
     eff = program.effective
     lines = [
-        f"{program.key} — {program.name.zh} / {program.name.en}",
-        f"  {'地区' if zh else 'Jurisdiction'}: {m.place(program.jurisdiction)}",
-        f"  {'状态' if zh else 'Status'}: {m.status(program.status)}; "
-        f"{'有效期' if zh else 'effective'} {m.window(eff.from_, eff.to)}",
-        f"  {'文件' if zh else 'Document'}: {program.document.title}"
-        + (f" ({program.document.number})" if program.document.number else ""),
-        f"  {'发布机关' if zh else 'Issuer'}: {program.issuer}",
+        f"{program.key} — {m.name(program)}"
+        + ("" if m.locale == "zh" else f" ({program.name.zh})"),
+        f"  {t('show.jurisdiction')}{m.colon}{m.place(program.jurisdiction)}",
+        f"  {t('show.status')}{m.colon}{m.status(program.status)}{m.semi}"
+        f"{t('show.effective')} {m.window(eff.from_, eff.to)}",
+        f"  {t('show.document')}{m.colon}{program.document.title}"
+        + (m.paren(program.document.number) if program.document.number else ""),
+        f"  {t('show.issuer')}{m.colon}{program.issuer}",
     ]
     if program.summary:
         lines.append(f"  {m.prose(program.summary)}")
-    lines.append(f"  {'申请条件' if zh else 'Eligibility'}:")
+    lines.append(f"  {m.heading('show.eligibility')}")
     for cond in program.eligibility:
-        text = f"    - {m.fact(cond.fact)}: {m.expected(cond.fact, cond.expected)}"
+        text = f"    - {m.fact(cond.fact)}{m.colon}{m.expected(cond.fact, cond.expected)}"
         if cond.source and cond.quote:
             text += f"  ↳ {m.citation(program, cond.source, cond.quote)}"
         if cond.assumption:
-            text += f"  [{'假设' if zh else 'assumption'}: {cond.assumption}]"
+            text += f"  [{t('show.assumption')}{m.colon}{cond.assumption}]"
         lines.append(text)
-    base = program.base
-    base_zh = "合同金额" if base.of == "contract" else "实际结算金额"
-    lines.append(f"  {'计算基数' if zh else 'Base'}: {base_zh if zh else base.of + ' amount'}")
-    if base.prorate is not None:
-        period = m.window(base.prorate.from_, base.prorate.to)
-        lines.append(f"  {'按基准期折算' if zh else 'Prorated to the base period'}: {period}")
-    if program.rate.lump_sum is not None:
-        lump = m.text("fixed", amount=m.bounds(program.rate.lump_sum.amount))
-        lines.append(f"  {'奖励' if zh else 'Award'}: {lump}")
+    if program.rate.lump_sum is None:  # a fixed award has no base
+        lines.append(f"  {t('show.base')}{m.colon}{t('base.' + program.base.of)}")
+    if program.base.prorate is not None:
+        period = m.window(program.base.prorate.from_, program.base.prorate.to)
+        lines.append(f"  {t('show.prorated')}{m.colon}{period}")
+    lump = m.lump_sum(program)
+    if lump is not None:
+        lines.append(f"  {t('show.award')}{m.colon}{lump}")
     if program.rate.unpublished:
-        unpublished = m.text(ReasonCode.RATE_UNPUBLISHED, text=m.prose(program.rate.unpublished))
-        lines.append(f"  {'补贴比例' if zh else 'Rate'}: {unpublished}")
+        unpublished = t(ReasonCode.RATE_UNPUBLISHED, text=m.prose(program.rate.unpublished))
+        lines.append(f"  {t('show.rate')}{m.colon}{unpublished}")
     for tier in program.rate.tiers:
-        text = f"  {'补贴比例' if zh else 'Rate'}: {m.tier(tier)}"
+        text = f"  {t('show.rate')}{m.colon}{m.tier(tier)}"
         if tier.source and tier.quote:
             text += f"  ↳ {m.citation(program, tier.source, tier.quote)}"
         lines.append(text)
     if program.rate.ceiling:
-        c = program.rate.ceiling
-        lines.append(f"  {'比例上限' if zh else 'Rate ceiling'}: {m.rates(c.rate)}")
+        lines.append(f"  {t('show.ceiling')}{m.colon}{m.rates(program.rate.ceiling.rate)}")
     for cap in program.caps:
-        text = f"  {m.cap_per(cap.per)}: {m.bounds(cap.amount)}"
+        text = f"  {m.cap_per(cap.per)}{m.colon}{m.bounds(cap.amount)}"
         if cap.source and cap.quote:
             text += f"  ↳ {m.citation(program, cap.source, cap.quote)}"
         lines.append(text)
     if program.pool:
         lines.append(
-            f"  {m.pool_period(program.pool.period)}: {m.short_money(program.pool.amount)}"
+            f"  {m.pool_period(program.pool.period)}{m.colon}{m.short_money(program.pool.amount)}"
         )
     if program.support_years:
-        lines.append(f"  {'资助年限' if zh else 'Support years'}: {program.support_years.count}")
+        lines.append(f"  {t('show.support_years')}{m.colon}{program.support_years.count}")
+    threshold = m.threshold(program)
+    if threshold is not None:
+        lines.append(f"  {threshold}")
     if program.minimum:
-        lines.append(
-            f"  {'最低申领额' if zh else 'Minimum award'}: {m.short_money(program.minimum.amount)}"
-        )
+        lines.append(f"  {t('show.minimum')}{m.colon}{m.short_money(program.minimum.amount)}")
     r = program.rounding
-    unit = m.text(f"unit.{r.unit}", places=r.places)
-    each = (
-        ("每步" if zh else "each step") if r.at == "each_step" else ("最终" if zh else "at the end")
-    )
-    lines.append(f"  {'取整' if zh else 'Rounding'}: {unit}, {m.text(f'mode.{r.mode}')}, {each}")
+    unit = t(f"unit.{r.unit}", places=r.places)
+    each = t("rounding.each_step" if r.at == "each_step" else "rounding.end")
+    lines.append(f"  {t('show.rounding')}{m.colon}{unit}{m.sep}{t(f'mode.{r.mode}')}{m.sep}{each}")
     lines += [f"  {note}" for note in m.program_notes(program)]
-    lines.append(f"  {'来源' if zh else 'Sources'}:")
+    details = m.semi.join(m.application_details(program))
+    lines.append(f"  {m.text('application')}{m.colon}{details}")
+    lines.append(f"  {m.heading('show.sources')}")
     for s in program.sources:
-        where = s.url or f"seed {s.seed}"
-        lines.append(f"    [{s.id}] {s.title} ({m.confidence(s.confidence)}) {where}")
+        where = s.url or t("show.seed", seed=s.seed)
+        lines.append(f"    [{s.id}] {s.title}{m.paren(m.confidence(s.confidence))} {where}")
         lines.append(f"        “{s.quote}”")
     if program.ambiguities:
-        lines.append(f"  {'待明确事项' if zh else 'Open points'}:")
+        lines.append(f"  {m.heading('show.open_points')}")
         for a in program.ambiguities:
             lines.append(f"    [{a.id}] {m.prose(a.question)}")
-            lines.append(f"        → {m.prose(a.choice)} ({m.prose(a.why)})")
+            lines.append(f"        → {m.prose(a.choice)}{m.paren(m.prose(a.why))}")
     if program.history:
-        lines.append(f"  {'历史版本' if zh else 'History'}:")
+        lines.append(f"  {m.heading('show.history')}")
         for h in program.history:
             lines.append(f"    {h.date} {h.version} ({m.status(h.status)}): {m.prose(h.summary)}")
+    return "\n".join(_wrap_lines(lines, columns)) + "\n"
+
+
+def render_rows(
+    rows: list[dict[str, Any]], locale: str | None = None, columns: int = COLUMNS
+) -> str:
+    """``aivoucher programs``: one aligned line per program, its rates, caps and pool below."""
+    m = messages(locale)
+    keys = [str(r["id"]) + (f"@{r['version']}" if r["version"] else "") for r in rows]
+    key_w = max((width(k) for k in keys), default=0)
+    place_w = max((width(str(r["place"])) for r in rows), default=0)
+    lines: list[str] = []
+    for key, r in zip(keys, rows, strict=True):
+        head = f"{pad(key, key_w)}  {pad(str(r['place']), place_w)}  "
+        if width(head) + 24 > columns:  # too little room beside the id and place: name below
+            lines.append(head.rstrip())
+            lines += wrap(str(r["name"]), columns, "    ", "      ")
+        else:
+            lines += wrap(str(r["name"]), columns, head, " " * width(head))
+        window = f"{r['from']} – {r['to'] or '…'}"
+        rates = f"{m.text('show.rates')} " + " / ".join(r["rates"])
+        detail = m.semi.join(
+            [
+                m.status(str(r["status"])),
+                window,
+                rates,
+                *r["caps"],
+                *([r["pool"]] if r["pool"] else []),
+            ]
+        )
+        lines += wrap(detail, columns, "    ", "      ")
+        if r["switches"]:
+            lines += wrap(f"--assume: {', '.join(r['switches'])}", columns, "    ", "      ")
+        if r["qualifications"]:
+            quals = ", ".join(r["qualifications"])
+            lines += wrap(
+                f"{m.text('show.qualifications')}{m.colon}{quals}", columns, "    ", "      "
+            )
+        if r.get("application"):
+            how = m.semi.join(r["application"])
+            lines += wrap(f"{m.text('application')}{m.colon}{how}", columns, "    ", "      ")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,638 @@
+"""Spend curves: what each program pays as one purchase's amount varies, and where each curve bends.
+
+Every award is piecewise linear in one purchase's amount: a rate times the amount until a cap,
+a pool, a minimum, a yearly-total threshold or a support-years limit changes the formula. A
+:class:`Sweep` evaluates the engine at the amounts asked for and reports each **bend**
+exactly:
+
+1. *Candidates* come from the compiled plan: every cap, tier cap, pool and minimum (net of
+   what the other purchases already take from a yearly or lifetime limit), divided by every
+   rate that may apply to the purchase (and its proration share); every yearly-total threshold
+   net of the other purchases of that year.
+2. The engine is evaluated just below and above each candidate, on whole fen. Where the
+   *regime* of an evaluation changes (which caps, pools and minimums bind at that end of the
+   range, which rate tier applies), an exact bisection on fen finds the first fen of the new
+   regime; the same bisection runs between any two grid points whose regimes differ, so a bend
+   the candidates missed is still found.
+3. A regime change is reported as a bend only when the engine confirms it: the lines through
+   the engine's exact (unrounded) values on either side differ in slope, or the award jumps.
+
+A bend's ``at`` is the smallest spend, in fen, at which the award follows the new piece's
+formula: for a cap, the smallest spend at which the award has reached the cap (spending more
+adds nothing). ``exact`` is the rational point where the two lines meet (``None`` for a jump).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+from . import jurisdictions
+from .errors import InputError
+from .money import FEN, ZERO, parse_amount
+from .profile import Profile, parse_profile
+from .result import Award, Bounds, Estimate, Step, StepKind
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from pandas import DataFrame
+
+    from .engine import Plan
+    from .registry import RuleSet
+    from .schema import Program
+
+__all__ = ["Bend", "Sweep", "SweepPoint", "registered_in", "sweep"]
+
+#: Most amounts one sweep evaluates (each amount is a full estimate per place).
+MAX_AMOUNTS = 2000
+End = Literal["low", "high"]
+_ENDS: tuple[End, End] = ("low", "high")
+_FEN_PER_YUAN = 100
+
+
+def registered_in(profile: Profile, place: str) -> Profile:
+    """``profile`` with its applicant registered in ``place`` (a city id or name)."""
+    city = jurisdictions.city(place)
+    applicant = profile.applicant.model_copy(update={"city": city})
+    return profile.model_copy(update={"applicant": applicant})
+
+
+def _with_amount(profile: Profile, index: int, amount: Decimal) -> Profile:
+    """``profile`` with purchase ``index`` at ``amount``; a declared settled amount follows it
+    (the swept spend is what is paid)."""
+    purchase = profile.purchases[index]
+    update: dict[str, Any] = {"amount": amount}
+    if purchase.settled is not None:
+        update["settled"] = amount
+    purchases = list(profile.purchases)
+    purchases[index] = purchase.model_copy(update=update)
+    return profile.model_copy(update={"purchases": tuple(purchases)})
+
+
+@dataclass(frozen=True, slots=True)
+class SweepPoint:
+    """Every curve's value at one amount in one place: program key → (low, high), and the
+    place's total. An award with no computable amount is ``(None, None)``."""
+
+    place: str
+    amount: Decimal
+    awards: Mapping[str, tuple[Decimal | None, Decimal | None]]
+    total: Bounds
+
+
+@dataclass(frozen=True, slots=True)
+class Bend:
+    """Where one end (``low``/``high``, or both) of one program's curve changes formula.
+
+    ``at`` is the smallest spend in fen at which the new piece holds; ``exact`` the rational
+    spend where the two pieces' lines meet (``None`` where the award jumps, and for programs
+    that round at every step, whose curve is a staircase: there ``at`` is the first fen at
+    which the engine's limit binds and the slopes are the staircase's trend); ``jump`` whether
+    the award jumps at ``at``. ``kind`` is the
+    step that starts or stops binding: ``cap`` (``per`` purchase, tier, applicant_year or
+    applicant_total), ``pool`` (``per`` year or program), ``minimum``, ``tier`` (a yearly-total
+    threshold chooses another rate), ``support_years`` or ``eligibility``; ``limit`` its amount;
+    ``binds`` whether it starts (``True``) or stops binding. ``slope_before``/``slope_after``
+    are yuan of award per yuan of spend; ``before``/``after`` the award one fen below ``at``
+    and at ``at``. ``cites`` are the step's (source id, quote) pairs from the trace.
+    """
+
+    place: str
+    program: str
+    ends: tuple[End, ...]
+    at: Decimal
+    exact: Fraction | None
+    jump: bool
+    kind: str
+    per: str | None
+    limit: Decimal | None
+    binds: bool
+    slope_before: Fraction
+    slope_after: Fraction
+    before: Decimal
+    after: Decimal
+    cites: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Spend curves of one profile as purchase ``purchase`` takes each of ``amounts``.
+
+    ``points`` holds one :class:`SweepPoint` per place and amount (places in the order given,
+    amounts ascending); ``bends`` every confirmed bend inside the swept range, by place,
+    program and spend; ``programs`` the programs that pay at some amount, by key.
+    """
+
+    profile: Profile
+    purchase: int
+    amounts: tuple[Decimal, ...]
+    places: tuple[str, ...]
+    as_of: dt.date
+    points: tuple[SweepPoint, ...]
+    bends: tuple[Bend, ...]
+    programs: Mapping[str, Program] = field(repr=False)
+    #: Points at each bend and one fen below it (for drawing totals through the bends).
+    knots: tuple[SweepPoint, ...] = field(default=(), repr=False)
+
+    def at(self, amount: object, place: str | None = None) -> SweepPoint:
+        """The point at one swept amount (in one place; default the first)."""
+        value = parse_amount(amount)
+        where = self._place(place)
+        for point in self.points:
+            if point.place == where and point.amount == value:
+                return point
+        raise InputError(f"{value} is not one of the swept amounts", field="amount")
+
+    def curve(
+        self, program: str, place: str | None = None
+    ) -> list[tuple[Decimal, Decimal | None, Decimal | None]]:
+        """``(amount, low, high)`` of one program in one place (default: the first)."""
+        where = self._place(place)
+        if program not in self.programs:
+            raise InputError(f"no curve for {program!r} in this sweep", field="program")
+        return [
+            (p.amount, *p.awards.get(program, (ZERO, ZERO)))
+            for p in self.points
+            if p.place == where
+        ]
+
+    def describe(self, locale: str = "en") -> list[str]:
+        """One sentence per bend, in ``locale`` (zh or en)."""
+        from .render.messages import messages
+
+        m = messages(locale)
+        many = len(self.places) > 1
+        return [
+            (m.text("sweep.in_place", place=m.place(b.place)) if many else "")
+            + m.bend(b, self.programs[b.program])
+            for b in self.bends
+        ]
+
+    def _place(self, place: str | None) -> str:
+        if place is None:
+            return self.places[0]
+        where = jurisdictions.city(place)
+        if where not in self.places:
+            raise InputError(f"{place!r} is not one of the swept places", field="place")
+        return where
+
+    def __repr__(self) -> str:
+        from .render.messages import messages
+
+        m = messages("en")
+        low, high = self.amounts[0], self.amounts[-1]
+        head = (
+            f"<Sweep purchase #{self.purchase + 1}: {m.short_money(low)} – {m.short_money(high)}"
+            f" ({len(self.amounts)} amounts) · {', '.join(self.places)} · "
+            f"{len(self.programs)} programs · {len(self.bends)} bends>"
+        )
+        return "\n".join([head, *(f"  {line}" for line in self.describe("en"))])
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_sweep_html
+
+        return render_sweep_html(self)
+
+    def to_frame(self, *, locale: str = "en") -> DataFrame:
+        """One row per place, amount and program (plus a ``total`` row per place and amount);
+        money columns hold exact ``Decimal`` values (see :mod:`aivoucher.frames`)."""
+        from .frames import sweep_frame
+
+        return sweep_frame(self, locale=locale)
+
+    def bends_frame(self, *, locale: str = "en") -> DataFrame:
+        """One row per bend."""
+        from .frames import bends_frame
+
+        return bends_frame(self, locale=locale)
+
+    def plot(
+        self,
+        *,
+        program: str | None = None,
+        place: str | None = None,
+        locale: str = "en",
+        ax: Axes | None = None,
+    ) -> Axes:
+        """The curves (low dashed, high solid) with the bends marked; see :mod:`aivoucher.plot`."""
+        from .plot import plot_sweep
+
+        return plot_sweep(self, program=program, place=place, locale=locale, ax=ax)
+
+
+# -- evaluation ------------------------------------------------------------------------------
+
+
+def _exact(award: Award, end: int) -> Fraction:
+    """The award before its final rounding (the rounding step's input), as a fraction."""
+    for step in reversed(award.steps):
+        if step.kind is StepKind.ROUNDING and step.before is not None:
+            return Fraction(step.before[end])
+    value = award.high if end else award.low
+    return Fraction(value) if value is not None and award.eligible else Fraction(0)
+
+
+def _rounded(award: Award, end: int) -> Decimal:
+    value = award.high if end else award.low
+    return value if value is not None and award.eligible else ZERO
+
+
+Regime = tuple[Any, ...]
+
+
+def _regime(award: Award, end: int) -> tuple[Regime, tuple[Step | None, ...]]:
+    """What decides the formula at one end: eligibility, the rate tiers chosen, and which
+    caps, pools, minimums and support-year limits bind; with the step behind each part."""
+    parts: list[Any] = [("eligible", award.eligible)]
+    steps: list[Step | None] = [None]
+    for step in award.steps:
+        kind = step.kind
+        if kind in (StepKind.CAP, StepKind.POOL, StepKind.MINIMUM):
+            assert step.before is not None and step.after is not None
+            per = step.detail.get("per", step.detail.get("period"))
+            parts.append((kind, step.subject, per, step.before[end] != step.after[end]))
+        elif kind is StepKind.RATE:
+            parts.append((kind, step.subject, step.detail.get("tiers"), step.rate))
+        elif kind is StepKind.SUPPORT_YEARS:
+            assert step.before is not None and step.after is not None
+            years = tuple(step.detail.get("years", ()))
+            parts.append((kind, years, step.before[end] != step.after[end]))
+        else:
+            continue
+        steps.append(step)
+    return tuple(parts), tuple(steps)
+
+
+class _Curve:
+    """One program's award in one place as a function of the swept purchase's amount in fen,
+    evaluated by the engine and cached."""
+
+    def __init__(self, evaluate: Callable[[Decimal], Award]) -> None:
+        self._evaluate = evaluate
+        self._cache: dict[int, Award] = {}
+
+    def award(self, fen: int) -> Award:
+        found = self._cache.get(fen)
+        if found is None:
+            found = self._cache[fen] = self._evaluate(Decimal(fen).scaleb(-2))
+        return found
+
+    def exact(self, fen: int, end: int) -> Fraction:
+        return _exact(self.award(fen), end)
+
+    def regime(self, fen: int, end: int) -> Regime:
+        return _regime(self.award(fen), end)[0]
+
+
+# -- candidates ------------------------------------------------------------------------------
+
+
+def _candidates(plan: Plan, profile: Profile, index: int, at_zero: Award) -> set[Fraction]:
+    """Spends (in yuan) at which a limit of ``plan`` may start or stop binding for purchase
+    ``index``: each limit, net of what the other purchases take, over each applicable rate."""
+    purchase = profile.purchases[index]
+    rates: set[Fraction] = set()
+    for tier in plan.tiers:
+        rates.update(Fraction(r) for r in tier.rate)
+    if plan.ceiling is not None:
+        rates.add(Fraction(plan.ceiling.amount[1]))
+        ceiling = Fraction(plan.ceiling.amount[1])
+        rates = {min(r, ceiling) for r in rates}
+    shares = {Fraction(1)}
+    if plan.prorate is not None and purchase.start is not None and purchase.end is not None:
+        first, last, _ = plan.prorate
+        days = (purchase.end - purchase.start).days
+        inside = max(0, (min(purchase.end, last) - max(purchase.start, first)).days)
+        if days > 0:
+            shares.add(Fraction(inside, days))
+    slopes = {r * s for r in rates for s in shares if r * s > 0}
+    limits: set[Fraction] = set()
+    for tier in plan.tiers:
+        if tier.cap is not None:
+            limits.update(Fraction(c) for c in tier.cap)
+    for cap in (*plan.caps_purchase, *plan.caps_year, *plan.caps_program):
+        limits.update(Fraction(c) for c in cap.amount)
+    if plan.pool is not None:
+        limits.add(Fraction(plan.pool.amount[0]))
+    if plan.minimum is not None:
+        limits.add(Fraction(plan.minimum.amount[0]))
+    # What the other purchases already take from a yearly or lifetime limit.
+    taken: set[Fraction] = {Fraction(0)}
+    for step in at_zero.steps:
+        if step.after is not None and (
+            (step.kind is StepKind.YEAR and step.subject == str(purchase.year))
+            or step.kind is StepKind.TOTAL
+        ):
+            taken.update(Fraction(v) for v in step.after)
+    found = {(limit - t) / slope for limit in limits for t in taken for slope in slopes}
+    if plan.threshold is not None:
+        same_year = [
+            p.amount
+            for i, p in enumerate(profile.purchases)
+            if i != index and p.year == purchase.year
+        ]
+        for others in {Fraction(0), Fraction(sum(same_year, ZERO))}:
+            found.add(Fraction(plan.threshold) - others)
+    if plan.support_years is not None:
+        found.add(Fraction(1, _FEN_PER_YUAN))
+    return {c for c in found if c > 0}
+
+
+# -- bends -----------------------------------------------------------------------------------
+
+
+def _first_change(curve: _Curve, end: int, lo: int, hi: int) -> int:
+    """The smallest fen in (lo, hi] whose regime differs from lo's (given that hi's does):
+    exact bisection on whole fen."""
+    start = curve.regime(lo, end)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if curve.regime(mid, end) == start:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def _changes(curve: _Curve, end: int, grid: list[int]) -> list[int]:
+    """Every fen of the grid's span at which the regime changes (first fen of the new one)."""
+    found: list[int] = []
+    for lo, hi in itertools.pairwise(grid):
+        target = curve.regime(hi, end)
+        at = lo
+        while curve.regime(at, end) != target:
+            at = _first_change(curve, end, at, hi)
+            found.append(at)
+    return found
+
+
+def _line(curve: _Curve, end: int, a: int, b: int) -> tuple[Fraction, Fraction]:
+    """(value at 0, slope per fen) of the line through the curve's exact values at a and b."""
+    ya, yb = curve.exact(a, end), curve.exact(b, end)
+    slope = (yb - ya) / (b - a)
+    return ya - slope * a, slope
+
+
+def _second_point(
+    curve: _Curve, end: int, at: int, other: int, step: int, floor: int
+) -> int | None:
+    """A second fen of the piece containing ``at`` (the piece's other end, or the neighbour
+    just outside the swept range that shares its regime)."""
+    if other != at:
+        return other
+    near = at + step
+    if near >= floor and curve.regime(near, end) == curve.regime(at, end):
+        return near
+    return None
+
+
+def _confirm(
+    curve: _Curve, end: int, change: int, left_end: int, right_end: int, tolerance: Fraction
+) -> tuple[Fraction, Fraction, Fraction | None, int, bool] | None:
+    """Slopes (per yuan) on either side, where the lines meet (fen), the first fen of the new
+    piece and whether the award jumps there — or ``None`` where the engine shows no bend."""
+    left_a = change - 1
+    left_b = _second_point(curve, end, left_a, left_end, -1, 0)
+    right_b = _second_point(curve, end, change, right_end, 1, 0)
+    if left_b is None and right_b is None:
+        return None
+    # A piece of a single fen has no slope of its own: it is a jump off the other piece's line.
+    if left_b is not None:
+        a_left, b_left = _line(curve, end, min(left_a, left_b), max(left_a, left_b))
+    if right_b is not None:
+        a_right, b_right = _line(curve, end, change, right_b)
+    if left_b is None:
+        b_left = b_right
+        a_left = curve.exact(left_a, end) - b_left * left_a
+        left_b = left_a
+    if right_b is None:
+        b_right = b_left
+        a_right = curve.exact(change, end) - b_right * change
+        right_b = change
+    # The left line's value at the new piece's first fen, against the engine's.
+    gap = abs(a_left + b_left * change - curve.exact(change, end))
+    if b_left == b_right and gap <= tolerance:
+        return None
+    if abs(b_left - b_right) * max(1, right_b - left_b) <= tolerance and gap <= tolerance:
+        return None  # rounding at every step: no bend beyond the rounding noise
+    if tolerance:
+        # Rounding at every step makes the curve a staircase: the lines are its trend, not
+        # exact, so no meeting point is claimed; the bend is where the engine's regime changes.
+        rise = curve.exact(change, end) - curve.exact(change - 1, end)
+        jump = abs(rise - b_left) > tolerance
+        return b_left * _FEN_PER_YUAN, b_right * _FEN_PER_YUAN, None, change, jump
+    meet: Fraction | None = None
+    if b_left != b_right:
+        x = (a_right - a_left) / (b_left - b_right)
+        if change - 1 <= x <= change:
+            meet = x
+    first = change - 1 if meet is not None and meet == change - 1 else change
+    return b_left * _FEN_PER_YUAN, b_right * _FEN_PER_YUAN, meet, first, meet is None
+
+
+def _cause(
+    before: Award, after: Award, end: int, plan: Plan
+) -> tuple[str, str | None, Decimal | None, bool, tuple[tuple[str, str], ...]]:
+    """The step whose binding (or tier) changed between two evaluations."""
+    parts_b, steps_b = _regime(before, end)
+    parts_a, steps_a = _regime(after, end)
+    step: Step | None = None
+    binds = True
+    if len(parts_a) == len(parts_b):
+        for pb, pa, sb, sa in zip(parts_b, parts_a, steps_b, steps_a, strict=True):
+            if pb != pa:
+                step = sa or sb
+                binds = bool(pa[-1]) if isinstance(pa[-1], bool) else True
+                break
+    else:
+        extra = [s for s in steps_a if s is not None and s.kind is StepKind.SUPPORT_YEARS]
+        step = extra[0] if extra else None
+    if step is None:
+        return "eligibility", None, None, bool(after.eligible), ()
+    d = step.detail
+    if step.kind is StepKind.CAP:
+        return "cap", d["per"], d["cap"][end], binds, step.cites
+    if step.kind is StepKind.POOL:
+        return "pool", d["period"], d["pool"], binds, step.cites
+    if step.kind is StepKind.MINIMUM:
+        # The minimum binds while the award is zeroed; paying starts when it stops binding.
+        return "minimum", None, d["minimum"], binds, step.cites
+    if step.kind is StepKind.RATE:
+        return "tier", None, plan.threshold, True, step.cites
+    return "support_years", None, None, binds, step.cites
+
+
+def _bends(
+    curve: _Curve,
+    plan: Plan,
+    profile: Profile,
+    index: int,
+    place: str,
+    key: str,
+    lo: int,
+    hi: int,
+) -> list[Bend]:
+    candidates = _candidates(plan, profile, index, curve.award(0))
+    grid = {lo, hi}
+    for c in candidates:
+        f = math.floor(c * _FEN_PER_YUAN)
+        grid.update(x for x in (f - 1, f, f + 1, f + 2) if lo <= x <= hi)
+    points = sorted(grid)
+    quantum = Fraction(plan.rounding.quantum)
+    tolerance = quantum * 4 if plan.rounding.each_step else Fraction(0)
+    found: dict[tuple[Any, ...], Bend] = {}
+    for end in (0, 1):
+        changes = _changes(curve, end, points)
+        edges = [lo, *changes, hi + 1]
+        for i, change in enumerate(changes):
+            left_end, right_end = edges[i], edges[i + 2] - 1
+            confirmed = _confirm(curve, end, change, left_end, right_end, tolerance)
+            if confirmed is None:
+                continue
+            slope_before, slope_after, meet, first, jump = confirmed
+            kind, per, limit, binds, cites = _cause(
+                curve.award(change - 1), curve.award(change), end, plan
+            )
+            identity = (first, kind, per, limit, binds, slope_before, slope_after, jump)
+            bend = Bend(
+                place=place,
+                program=key,
+                ends=(_ENDS[end],),
+                at=Decimal(first).scaleb(-2),
+                exact=None if meet is None else meet / _FEN_PER_YUAN,
+                jump=jump,
+                kind=kind,
+                per=per,
+                limit=limit,
+                binds=binds,
+                slope_before=slope_before,
+                slope_after=slope_after,
+                before=_rounded(curve.award(first - 1), end),
+                after=_rounded(curve.award(first), end),
+                cites=cites,
+            )
+            if identity in found:
+                old = found[identity]
+                bend = Bend(**{**_fields(old), "ends": (*old.ends, _ENDS[end])})
+            found[identity] = bend
+    return sorted(found.values(), key=lambda b: (b.at, b.ends))
+
+
+def _fields(bend: Bend) -> dict[str, Any]:
+    return {name: getattr(bend, name) for name in Bend.__slots__}
+
+
+# -- the entry point -------------------------------------------------------------------------
+
+
+def sweep(
+    profile: Profile | Mapping[str, Any],
+    amounts: Iterable[object],
+    *,
+    purchase: int = 0,
+    places: Iterable[str] | None = None,
+    as_of: dt.date | str | None = None,
+    assume: Iterable[str] = (),
+    rules: RuleSet | None = None,
+) -> Sweep:
+    """Award low/high of every program (and the total) as purchase number ``purchase``
+    (0-based) takes each of ``amounts`` (``"800万"``, ``Decimal``, ``int``), in the profile's
+    own city or in each of ``places`` (city ids or names: the applicant registered there).
+
+    Bends are reported inside the swept range (smallest to largest amount), exactly: see the
+    module documentation. A declared ``settled`` amount follows the swept amount.
+    """
+    from .registry import _as_of, bundled_rules
+
+    ruleset = rules if rules is not None else bundled_rules()
+    prof = parse_profile(profile)
+    if isinstance(purchase, bool) or not isinstance(purchase, int):
+        raise InputError("purchase must be the index of a purchase (0, 1, …)", field="purchase")
+    if not 0 <= purchase < len(prof.purchases):
+        raise InputError(
+            f"purchase {purchase} does not exist (the profile lists {len(prof.purchases)})",
+            field="purchase",
+        )
+    if isinstance(amounts, (str, bytes)):
+        amounts = [amounts]
+    values = sorted({parse_amount(a) for a in amounts})
+    if not values:
+        raise InputError("give at least one amount to sweep", field="amounts")
+    if len(values) > MAX_AMOUNTS:
+        raise InputError(f"at most {MAX_AMOUNTS} amounts per sweep", field="amounts")
+    day = _as_of(as_of)
+    chosen = tuple(assume)
+    where = (
+        (prof.applicant.city,)
+        if places is None
+        else tuple(dict.fromkeys(jurisdictions.city(p) for p in places))
+    )
+    if not where:
+        raise InputError("give at least one place", field="places")
+    entries = {e.program.key: e for e in ruleset}
+    points: list[SweepPoint] = []
+    bends: list[Bend] = []
+    knots: list[SweepPoint] = []
+    programs: dict[str, Program] = {}
+    for place in where:
+        base = registered_in(prof, place)
+        estimates: list[Estimate] = [
+            ruleset.estimate(_with_amount(base, purchase, v), as_of=day, assume=chosen)
+            for v in values
+        ]
+        paying: dict[str, Program] = {}
+        for est in estimates:
+            for award in est.awards:
+                if award.eligible is not False:
+                    paying.setdefault(award.program.key, award.program)
+        for v, est in zip(values, estimates, strict=True):
+            awards = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
+            points.append(SweepPoint(place, v, awards, (est.total_low, est.total_high)))
+        for key, program in paying.items():
+            programs.setdefault(key, program)
+            if program.rate.unpublished is not None or program.rate.lump_sum is not None:
+                continue  # no amount, or one that does not depend on spend
+            curve = _Curve(_single(ruleset, base, purchase, program, day, chosen))
+            lo, hi = (int(v * _FEN_PER_YUAN) for v in (values[0], values[-1]))
+            if lo == hi:
+                continue
+            bends += _bends(curve, entries[key].plan, base, purchase, place, key, lo, hi)
+        spots = sorted({v for b in bends if b.place == place for v in (b.at - FEN, b.at)})
+        for v in spots:
+            est = ruleset.estimate(_with_amount(base, purchase, v), as_of=day, assume=chosen)
+            awards = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
+            knots.append(SweepPoint(place, v, awards, (est.total_low, est.total_high)))
+    return Sweep(
+        profile=prof,
+        purchase=purchase,
+        amounts=tuple(values),
+        places=where,
+        as_of=day,
+        points=tuple(points),
+        bends=tuple(bends),
+        programs=programs,
+        knots=tuple(knots),
+    )
+
+
+def _single(
+    ruleset: RuleSet,
+    profile: Profile,
+    index: int,
+    program: Program,
+    day: dt.date,
+    assume: tuple[str, ...],
+) -> Callable[[Decimal], Award]:
+    def evaluate(amount: Decimal) -> Award:
+        est = ruleset.estimate(
+            _with_amount(profile, index, amount), programs=[program.id], as_of=day, assume=assume
+        )
+        return est.award(program.key)
+
+    return evaluate
