@@ -22,6 +22,29 @@ def test_import_reads_no_rule_files() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_import_loads_no_pydantic_yaml_or_babel() -> None:
+    code = (
+        "import sys, aivoucher; "
+        "print(sorted(m for m in ('pydantic', 'yaml', 'babel', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_public_name_resolves() -> None:
+    code = (
+        "import sys, aivoucher\n"
+        "for name in aivoucher.__all__:\n"
+        "    assert getattr(aivoucher, name) is not None, name\n"
+        "assert set(aivoucher.__all__) <= set(dir(aivoucher))\n"
+        "print(aivoucher.Profile.__module__, aivoucher.format_money.__module__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["aivoucher.profile", "aivoucher.money"]
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        aivoucher.nonsense  # noqa: B018
+
+
 def test_estimate_selects_programs_and_versions() -> None:
     est = aivoucher.estimate(SHENZHEN, programs=["shenzhen.training-compute"], as_of="2025-06-30")
     assert [a.id for a in est.awards] == ["shenzhen.training-compute"]

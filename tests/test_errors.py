@@ -73,6 +73,15 @@ def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
     main(list(args))
 
 
+def _bad_table() -> None:
+    import numpy as np
+
+    from aivoucher import batch
+
+    table = {"purchase.amount": np.array([1])}  # amounts are integer fen: amount_fen
+    batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31")
+
+
 def _raise(error: Exception) -> None:
     raise error
 
@@ -146,6 +155,7 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     ),
     "locale.unsupported": lambda t, m: messages("fr"),
     "estimate.invalid": lambda t, m: Estimate.from_json('{"schema_version": 2}'),
+    "table.invalid": lambda t, m: _bad_table(),
     "fact.unknown": lambda t, m: vary(profile(amount="100万"), startp=[True, False]),
     "dependency.missing": _without_pandas,
 }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -35,14 +36,14 @@ from .errors import (
     UnknownProgramError,
 )
 from .i18n import get_locale, set_locale
-from .money import format_money, parse_amount, parse_rate
-from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
-from .result import Award, Estimate
 
 if TYPE_CHECKING:
     from .comparison import Comparison, compare
     from .curves import Bend, Sweep, SweepPoint, sweep
-    from .registry import RuleSet
+    from .money import format_money, parse_amount, parse_rate
+    from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
+    from .registry import RuleSet, bundled_rules, load_rules
+    from .result import Award, Estimate
     from .whatif import Grid, vary, what_narrows
 
 __version__ = "0.1.0"
@@ -118,29 +119,48 @@ def estimate(
     )
 
 
-#: The decision helpers, imported on first use: name → module.
-_DECISIONS = {
-    "compare": ".comparison",
-    "Comparison": ".comparison",
-    "vary": ".whatif",
-    "Grid": ".whatif",
-    "what_narrows": ".whatif",
+# Public names and the module that defines each. They are imported on first access, so that
+# `import aivoucher` loads neither pydantic, PyYAML nor babel (the CLI and batch callers that
+# need none of them start faster).
+_LAZY = {
+    "format_money": "money",
+    "parse_amount": "money",
+    "parse_rate": "money",
+    "Applicant": "profile",
+    "Profile": "profile",
+    "Purchase": "profile",
+    "load_profile": "profile",
+    "parse_profile": "profile",
+    "Award": "result",
+    "Estimate": "result",
+    "RuleSet": "registry",
+    "bundled_rules": "registry",
+    "load_program": "registry",
+    "load_rules": "registry",
+    "compare": "comparison",
+    "Comparison": "comparison",
+    "vary": "whatif",
+    "Grid": "whatif",
+    "what_narrows": "whatif",
     # the module is `curves`: a submodule named `sweep` would shadow the function
-    "sweep": ".curves",
-    "Sweep": ".curves",
-    "Bend": ".curves",
-    "SweepPoint": ".curves",
+    "sweep": "curves",
+    "Sweep": "curves",
+    "Bend": "curves",
+    "SweepPoint": "curves",
 }
+_SUBMODULES = ("batch", "pool")
 
 
 def __getattr__(name: str) -> Any:
-    # Registry helpers are imported lazily so that `import aivoucher` stays cheap.
-    if name in ("bundled_rules", "load_rules", "load_program", "RuleSet"):
-        from . import registry
-
-        return getattr(registry, name)
-    if name in _DECISIONS:
-        import importlib
-
-        return getattr(importlib.import_module(_DECISIONS[name], __name__), name)
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(import_module(f".{module}", __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    if name in _SUBMODULES:
+        return import_module(f".{name}", __name__)
     raise AttributeError(f"module 'aivoucher' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from . import jurisdictions
 from .errors import InputError
 from .money import FEN, ZERO, parse_amount
+from .places import register
 from .profile import Profile, parse_profile
 from .result import Award, Bounds, Estimate, Step, StepKind
 
@@ -58,9 +59,7 @@ _FEN_PER_YUAN = 100
 
 def registered_in(profile: Profile, place: str) -> Profile:
     """``profile`` with its applicant registered in ``place`` (a city id or name)."""
-    city = jurisdictions.city(place)
-    applicant = profile.applicant.model_copy(update={"city": city})
-    return profile.model_copy(update={"applicant": applicant})
+    return register(profile, jurisdictions.city(place))
 
 
 def _with_amount(profile: Profile, index: int, amount: Decimal) -> Profile:
@@ -551,6 +550,12 @@ def sweep(
     from .registry import _as_of, bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
+    if places is not None and not isinstance(profile, Profile):
+        # the places are the question: the profile's own city may be left out
+        names = [places] if isinstance(places, str) else list(places)
+        if not names:
+            raise InputError("give at least one place", field="places")
+        profile = register(profile, jurisdictions.city(names[0]))
     prof = parse_profile(profile)
     if isinstance(purchase, bool) or not isinstance(purchase, int):
         raise InputError("purchase must be the index of a purchase (0, 1, …)", field="purchase")

@@ -23,19 +23,40 @@ per-purchase caps and the minimum; purchases summed per calendar year of signing
 caps and a yearly pool; the first N years where support is time-limited; years summed, then
 lifetime caps and a lifetime pool; finally rounding (or after every step, where the program
 says so).
+
+Where each stage lives (the conditions themselves are in :mod:`aivoucher.conditions`):
+
+* applicant and purchase conditions, three-valued and traced: ``Plan._conditions``;
+* which purchases this version covers, and each one's base: ``Plan._purchases``, ``Plan._base``
+  (proration: ``Plan._prorate``);
+* the rate (tiers over every answer to an unknown fact): ``Plan._rate``; base × rate, tier and
+  per-purchase caps, the minimum: ``Plan._amount`` (first years of service: ``Plan._first_years``);
+* the annual spend threshold: ``Plan._spend_threshold``;
+* per-year caps and the yearly pool, their allocation in signing order, support years:
+  ``Plan._years``, ``Plan._allocate``, ``Plan._support_years``;
+* lifetime caps, the program's pool, eligibility left uncertain and rounding:
+  ``Plan.evaluate``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from .conditions import (
+    APPLICANT,
+    PURCHASE,
+    YEAR,
+    Test,
+    YearContext,
+    cite,
+    domain_of,
+)
 from .dates import add_years
-from .jurisdictions import province_of
-from .money import FEN, ZERO, Rounding
+from .money import ZERO, Rounding
 from .profile import Profile, Purchase
 from .result import (
     Assumption,
@@ -47,121 +68,13 @@ from .result import (
     Step,
     StepKind,
 )
-from .schema import DOMAINS, Condition, Program, Tier
+from .schema import Program, Tier
 
 __all__ = ["Plan", "compile_program", "not_in_force"]
 
 _NOTHING: Bounds = (ZERO, ZERO)
 #: How many excluded purchases an award explains one by one; the rest are counted.
 EXCLUDED_SHOWN = 20
-Cites = tuple[tuple[str, str], ...]
-# Where a condition's fact lives: the applicant, the purchase, the purchase's calendar year,
-# or the set of assumptions the user switched on.
-APPLICANT, PURCHASE, YEAR, SWITCHES = range(4)
-_SCOPES = {"applicant": APPLICANT, "purchase": PURCHASE, "year": YEAR, "switch": SWITCHES}
-
-
-def _cite(element: Any) -> Cites:
-    """``((source id, quote),)`` for an element that cites its text, else ``()``."""
-    source = getattr(element, "source", None)
-    quote = getattr(element, "quote", None)
-    return ((source, quote),) if source and quote else ()
-
-
-class _YearContext:
-    """What a year-level condition reads: the year's contracts in total, as far as known."""
-
-    __slots__ = ("contracts_total",)
-
-    def __init__(self, total: Bounds, threshold: Decimal | None) -> None:
-        low, high = total
-        value: Decimal | None = high
-        if threshold is not None and low <= threshold < high:
-            value = None  # the answer depends on purchases whose inclusion is unknown
-        elif threshold is not None and low > threshold:
-            value = low
-        self.contracts_total = value
-
-
-class _Test:
-    """A compiled condition: reads one fact and answers True, False or None (unknown)."""
-
-    __slots__ = (
-        "assumption",
-        "cites",
-        "domain",
-        "expected",
-        "fact",
-        "field",
-        "get",
-        "if_unknown",
-        "scope",
-        "source",
-        "test",
-    )
-
-    def __init__(self, cond: Condition) -> None:
-        self.fact = cond.fact
-        head, _, tail = cond.fact.partition(".")
-        self.scope = _SCOPES[head]
-        self.field = tail
-        self.source = cond.source
-        self.cites = _cite(cond)
-        self.assumption = cond.assumption
-        self.if_unknown = cond.if_unknown
-        self.expected: tuple[Any, ...] = cond.expected
-        self.domain: tuple[Any, ...] | None = DOMAINS.get(cond.fact)
-        self.get: Callable[[Any], Any] = _getter(cond)
-        self.test: Callable[[Any], bool] = _tester(cond)
-        if cond.has is not None:
-            self.field = f"qualifications.{cond.has}"
-            self.domain = (True, False)
-        elif cond.max is not None:
-            self.domain = (cond.max, cond.max + FEN)
-
-    def check(self, subjects: Sequence[Any]) -> tuple[bool | None, Any]:
-        value = self.get(subjects[self.scope])
-        if value is None:
-            return None, None
-        return self.test(value), value
-
-
-def _getter(cond: Condition) -> Callable[[Any], Any]:
-    if cond.fact == "applicant.province":
-        return lambda applicant: province_of(applicant.city)
-    if cond.fact == "purchase.provider_province":
-        return lambda p: None if p.provider_city is None else province_of(p.provider_city)
-    if cond.has is not None:
-        qualification = cond.has
-        return lambda applicant: applicant.qualifications.get(qualification)
-    if cond.fact == "purchase.term":
-        return lambda p: None if p.start is None or p.end is None else (p.start, p.end)
-    if cond.id is not None:
-        name = cond.id
-        return lambda switches: name in switches
-    field = cond.fact.partition(".")[2]
-    return lambda subject: getattr(subject, field)
-
-
-def _tester(cond: Condition) -> Callable[[Any], bool]:
-    if cond.in_ is not None:
-        allowed = frozenset(cond.in_)
-        return lambda v: v in allowed
-    if cond.is_ is not None:
-        want = cond.is_
-        return lambda v: v is want
-    if cond.has is not None or cond.id is not None:
-        return lambda v: v is True
-    if cond.max_years is not None:
-        years = cond.max_years
-        return lambda v: v[1] <= add_years(v[0], years)
-    if cond.max is not None:
-        limit = cond.max
-        return lambda v: v <= limit
-    low, high = cond.from_, cond.to
-    return lambda v: (low is None or v >= low) and (high is None or v <= high)
-
-
 Window = tuple[dt.date, dt.date | None]
 
 
@@ -175,27 +88,15 @@ def _outside(day: dt.date, window: Window, coverage: Window | None, label: str) 
     return Reason(ReasonCode.OTHER_VERSION, "purchase.signed", window, day, label)
 
 
-_OTHER = object()  # stands for "any value no condition names" of an open-ended fact
-
-
-def _domain(tests: Sequence[_Test]) -> tuple[Any, ...]:
-    """The values to try for an unknown fact: its closed domain, or the values the conditions
-    name plus one value that none names."""
-    if tests[0].domain is not None:
-        return tests[0].domain
-    named = {v for t in tests for v in t.expected}
-    return (*sorted(named, key=str), _OTHER)
-
-
 class _Tier:
     __slots__ = ("assumption", "cap", "cites", "first_years", "rate", "tests")
 
     def __init__(self, tier: Tier) -> None:
-        self.tests = [_Test(c) for c in tier.when]
+        self.tests = [Test(c) for c in tier.when]
         self.rate: Bounds = tier.rate
         self.cap: Bounds | None = tier.cap
         self.first_years: int | None = tier.first_years
-        self.cites = _cite(tier)
+        self.cites = cite(tier)
         self.assumption = tier.assumption
 
 
@@ -207,7 +108,7 @@ class _Limit:
     def __init__(self, per: str, amount: Bounds, element: Any) -> None:
         self.per = per
         self.amount = amount
-        self.cites = _cite(element)
+        self.cites = cite(element)
         self.assumption: str | None = element.assumption
 
 
@@ -240,7 +141,7 @@ class _Trace:
         self.assume(Assumption(AssumptionCode.MISSING_FACT, field=field, subject=subject))
 
 
-def _field_path(test: _Test, index: int | None) -> str:
+def _field_path(test: Test, index: int | None) -> str:
     if test.scope == APPLICANT:
         return f"applicant.{test.field}"
     if test.scope == PURCHASE:
@@ -294,13 +195,13 @@ class Plan:
 
     def __init__(self, program: Program) -> None:
         self.program = program
-        tests = [_Test(c) for c in program.eligibility]
+        tests = [Test(c) for c in program.eligibility]
         self.applicant_tests = [t for t in tests if t.scope != PURCHASE]
         self.purchase_tests = [t for t in tests if t.scope == PURCHASE]
         self.effective_assumption = program.effective.assumption
         self.base = program.base
         prorate = program.base.prorate
-        self.prorate = None if prorate is None else (prorate.from_, prorate.to, _cite(prorate))
+        self.prorate = None if prorate is None else (prorate.from_, prorate.to, cite(prorate))
         rate = program.rate
         self.unpublished = rate.unpublished
         self.lump_sum = (
@@ -335,10 +236,10 @@ class Plan:
         self.spend_threshold = (
             None
             if spend is None
-            else (spend.amount, spend.inclusive, _cite(spend), spend.assumption)
+            else (spend.amount, spend.inclusive, cite(spend), spend.assumption)
         )
         sy = program.support_years
-        self.support_years = None if sy is None else (sy.count, _cite(sy), sy.assumption)
+        self.support_years = None if sy is None else (sy.count, cite(sy), sy.assumption)
         r = program.rounding
         self.rounding = Rounding(r.quantum, r.mode, r.at == "each_step")
 
@@ -444,7 +345,7 @@ class Plan:
 
     def _conditions(
         self,
-        tests: Sequence[_Test],
+        tests: Sequence[Test],
         subjects: Sequence[Any],
         label: str | None,
         index: int | None,
@@ -491,7 +392,7 @@ class Plan:
 
     def _condition(
         self,
-        test: _Test,
+        test: Test,
         ok: bool | None,
         value: Any,
         subject: str | None,
@@ -546,13 +447,13 @@ class Plan:
             candidates.append(_Candidate(purchase, index, base, ok is True))
         if excluded > EXCLUDED_SHOWN:
             trace.reasons.append(Reason(ReasonCode.MORE_EXCLUDED, actual=excluded - EXCLUDED_SHOWN))
-        contexts: dict[int, _YearContext] = {}
+        contexts: dict[int, YearContext] = {}
         if self.threshold is not None:
             for year in {c.purchase.year for c in candidates}:
                 same = [c for c in candidates if c.purchase.year == year]
                 low = sum((c.purchase.amount for c in same if c.certain), ZERO)
                 high = sum((c.purchase.amount for c in same), ZERO)
-                contexts[year] = _YearContext((low, high), self.threshold)
+                contexts[year] = YearContext((low, high), self.threshold)
         years: dict[int, list[tuple[_Candidate, Bounds]]] = {}
         for cand in candidates:
             subjects[PURCHASE] = cand.purchase
@@ -611,7 +512,7 @@ class Plan:
                 subject=label,
                 after=base,
                 detail=detail,
-                cites=_cite(base_rule),
+                cites=cite(base_rule),
                 assumption=base_rule.assumption,
             )
         )
@@ -714,14 +615,14 @@ class Plan:
         """The rate range of the first tier after ``limited`` that applies, trying every value
         of a fact the profile leaves unknown; 0 where no later tier applies."""
         later = self.tiers[self.tiers.index(limited) + 1 :]
-        unknown: dict[str, list[_Test]] = {}
+        unknown: dict[str, list[Test]] = {}
         for tier in later:
             for t in tier.tests:
                 if t.get(subjects[t.scope]) is None:
                     unknown.setdefault(t.fact + t.field, []).append(t)
         keys = list(unknown)
         lows, highs = [], []
-        for values in itertools.product(*(_domain(unknown[k]) for k in keys)):
+        for values in itertools.product(*(domain_of(unknown[k]) for k in keys)):
             fixed = dict(zip(keys, values, strict=True))
             found = next(
                 (
@@ -787,7 +688,7 @@ class Plan:
         is tried (facts have small domains), so the rate pair is exactly the lowest and highest
         rate any answer would give; an answer under which no tier applies counts as 0.
         """
-        unknown: dict[str, list[_Test]] = {}
+        unknown: dict[str, list[Test]] = {}
         for tier in self.tiers:
             for t in tier.tests:
                 if t.get(subjects[t.scope]) is None:
@@ -800,7 +701,7 @@ class Plan:
             for tests in unknown.values():
                 t = tests[0]
                 trace.unknown(_field_path(t, index), label if t.scope == PURCHASE else None)
-            domains = [_domain(unknown[k]) for k in keys]
+            domains = [domain_of(unknown[k]) for k in keys]
             outcomes = [
                 self._first_tier(subjects, dict(zip(keys, values, strict=True)))
                 for values in itertools.product(*domains)

@@ -28,6 +28,7 @@ __all__ = [
     "MissingDependencyError",
     "ProfileError",
     "RuleFileError",
+    "TableError",
     "UnknownCityError",
     "UnknownProgramError",
     "YamlError",
@@ -83,6 +84,8 @@ CODES: dict[str, str] = {
     "locale.unsupported": "a locale other than zh and en",
     "estimate.invalid": "text that is not an estimate in the JSON contract",
     "output.unwritable": "the file to write (a report) cannot be written",
+    "table.invalid": "a batch table with a column of the wrong type, a value outside the "
+    "profile contract, or a required column missing",
     "fact.unknown": "a fact to vary that the profile contract does not define",
     "dependency.missing": "an optional dependency the call needs is not installed",
 }
@@ -219,12 +222,20 @@ class UnknownProgramError(InputError, KeyError):
     default_code = "program.unknown"
 
 
+class TableError(InputError):
+    """A table given to :mod:`aivoucher.batch` with a column of the wrong type, a value outside
+    the profile contract, or a required column missing; ``field`` names the column."""
+
+    default_code = "table.invalid"
+
+
 class MissingDependencyError(AivoucherError, ImportError):
-    """An optional dependency (pandas, matplotlib: ``aivoucher[notebook]``) is not installed."""
+    """An optional dependency a feature needs is not installed: pandas or matplotlib
+    (``pip install 'aivoucher[notebook]'``), numpy (``pip install 'aivoucher[batch]'``)."""
 
     default_code = "dependency.missing"
 
-    def __init__(self, message: str, *, package: str) -> None:
+    def __init__(self, message: str, *, package: str | None = None) -> None:
         super().__init__(message)
         self.package = package
 

@@ -5,6 +5,8 @@ handed to a parser is converted through its shortest ``repr`` (``0.1`` → ``Dec
 which is exactly the number that was typed.
 
 Formatting is babel's (``¥4,800,000.00``, ``CN¥4.8M``, ``480万``); nothing here re-implements it.
+babel is imported by the formatting functions, not with this module, so that parsing and the
+engine do not pay for loading its locale data.
 """
 
 from __future__ import annotations
@@ -14,13 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
-
-from babel.numbers import (
-    format_compact_currency,
-    format_compact_decimal,
-    format_currency,
-    format_percent,
-)
 
 from .errors import AmountError
 
@@ -195,6 +190,8 @@ def babel_locale(locale: str) -> str:
 def format_money(amount: Decimal, locale: str = "zh", *, compact: bool = False) -> str:
     """Format yuan with babel: ``¥4,800,000.00`` / ``CN¥4,800,000.00``; compact ``480万`` /
     ``CN¥4.8M``."""
+    from babel.numbers import format_compact_currency, format_currency
+
     loc = babel_locale(locale)
     if compact:
         if loc.startswith("zh"):
@@ -206,9 +203,13 @@ def format_money(amount: Decimal, locale: str = "zh", *, compact: bool = False) 
 def format_wan(amount: Decimal, fraction_digits: int = 6) -> str:
     """Chinese compact notation (``480万``, ``1.2亿``), as policy texts write amounts; six
     fraction digits of 万 are exact to the fen."""
+    from babel.numbers import format_compact_decimal
+
     return format_compact_decimal(amount, locale="zh_CN", fraction_digits=fraction_digits)
 
 
 def format_rate(rate: Decimal, locale: str = "en") -> str:
     """A rate as a percentage without needless decimals: 0.6 → 60%, 0.125 → 12.5%."""
+    from babel.numbers import format_percent
+
     return format_percent(rate, format="#,##0.####%", locale=babel_locale(locale))

@@ -1,0 +1,380 @@
+"""Grouping rows per applicant and per calendar year, and the scalar path for the rest."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import ProfileError, TableError
+
+__all__ = ["run"]
+from . import (
+    APPLICANT_COLUMNS,
+    MAX_FEN,
+    QUALIFICATION_PREFIX,
+    BatchResult,
+    Coverage,
+    _check_columns,
+)
+from ._kernel import SAFE, Kernel, _cap, _Unsupported, canon_for, kernel
+from ._table import Column, Table, categorical, dates, integers, read_table
+
+if TYPE_CHECKING:
+    from ..profile import Profile
+    from ..registry import RuleSet
+
+I64 = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+Index = npt.NDArray[np.intp]
+
+
+def _column(table: Table, name: str) -> Column:
+    column = table.get(name)
+    if column is None:
+        raise TableError("required column is missing", field=name)
+    return column
+
+
+def _amounts(table: Table, name: str, required: bool) -> tuple[I64 | None, Bools | None]:
+    column = table.get(name)
+    if column is None:
+        if required:
+            raise TableError("required column is missing", field=name)
+        return None, None
+    values, null = integers(column, "amounts in fen")
+    if required and null is not None:
+        raise TableError("required column has nulls", field=name)
+    if len(values) and (values.min() < 0 or values.max() > MAX_FEN):
+        raise TableError("amounts in fen must lie between 0 and 10^14 (1万亿 yuan)", field=name)
+    return values, null
+
+
+class _Rows:
+    """The table's rows in applicant order, with the group boundaries."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        n = table.rows
+        keys, null = integers(_column(table, "applicant"), "applicant keys")
+        if null is not None:
+            raise TableError("every row needs its applicant key", field="applicant")
+        amount, _ = _amounts(table, "purchase.amount_fen", True)
+        assert amount is not None
+        self.amount = amount
+        self.settled, self.settled_null = _amounts(table, "purchase.settled_fen", False)
+        for name in ("applicant.kind", "applicant.city", "purchase.item"):
+            column = _column(table, name)
+            if column.null is not None or (column.codes is not None and (column.codes < 0).any()):
+                raise TableError("required column has nulls", field=name)
+        signed_column = _column(table, "purchase.signed")
+        self._signed: npt.NDArray[np.datetime64] | None = None
+        if signed_column.values is None or signed_column.values.dtype.kind != "M":
+            self._signed, _ = dates(signed_column)  # text is checked now, datetimes when read
+        if signed_column.null is not None or (
+            signed_column.codes is not None and (signed_column.codes < 0).any()
+        ):
+            raise TableError("required column has nulls", field="purchase.signed")
+        self._signed_column = signed_column
+        start, end = table.get("purchase.start"), table.get("purchase.end")
+        if start is not None and end is not None:
+            first, first_null = dates(start)
+            last, last_null = dates(end)
+            bad = last < first
+            for null in (first_null, last_null):
+                if null is not None:
+                    bad &= ~null
+            if bad.any():
+                raise TableError("end is before start", field="purchase.end")
+        self.keys = keys
+        self.n = n
+        # one purchase per applicant in key order: no grouping at all
+        self.single = bool(n < 2 or (keys[1:] > keys[:-1]).all())
+        self.order: Index | None = None
+        if self.single:
+            self.applicants = keys
+            self.rows_per_applicant = 1
+            return
+        year = self.signed.astype("datetime64[Y]").astype(np.int64)
+        y_min, y_max = int(year.min()), int(year.max())
+        one_year = y_min == y_max
+        same = keys[1:] == keys[:-1]
+        in_order = keys[1:] > keys[:-1]
+        in_order |= same if one_year else same & (year[1:] >= year[:-1])
+        if not in_order.all():
+            self.order = self._order(keys, year, y_min, y_max)
+            keys, year = keys[self.order], year[self.order]
+            same = keys[1:] == keys[:-1]
+        applicant_start = np.concatenate(([True], ~same))
+        year_start = applicant_start if one_year else applicant_start.copy()
+        if not one_year:
+            year_start[1:] |= year[1:] != year[:-1]
+        self.year_starts = np.flatnonzero(year_start)
+        self.starts = np.flatnonzero(applicant_start)
+        self.applicants = keys[self.starts]
+        # where each applicant's first year group sits among the year groups
+        self.year_of_start = np.flatnonzero(applicant_start[self.year_starts])
+        self.rows_per_applicant = int(np.diff(np.append(self.starts, n)).max())
+        self._check_applicant_columns()
+
+    @staticmethod
+    def _order(keys: I64, year: I64, y_min: int, y_max: int) -> Index:
+        """Rows sorted by applicant, then year (the order within a year does not matter)."""
+        span = y_max - y_min + 1
+        k_min, k_max = int(keys.min()), int(keys.max())
+        if (k_max - k_min + 1) * span < 2**62:
+            combined = (keys - k_min) * span + (year - y_min) if span > 1 else keys
+            return np.argsort(combined)
+        return np.lexsort((year, keys))
+
+    def _check_applicant_columns(self) -> None:
+        """Rows of one applicant must describe the same applicant."""
+        names = [c for c in self.table.columns if c in APPLICANT_COLUMNS[1:]]
+        names += [c for c in self.table.columns if c.startswith(QUALIFICATION_PREFIX)]
+        first = np.repeat(self.starts, np.diff(np.append(self.starts, self.n)))
+        for name in names:
+            codes, _ = categorical(self.table.columns[name], canon_for(name))
+            codes = self.sort(codes)
+            differ = codes != codes[first]
+            if differ.any():
+                at = np.searchsorted(self.starts, np.argmax(differ), "right") - 1
+                bad = self.applicants[at]
+                raise TableError(f"rows of applicant {bad} disagree", field=name)
+
+    @property
+    def signed(self) -> npt.NDArray[np.datetime64]:
+        """Signing dates as datetime64[D] (converted on first use)."""
+        if self._signed is None:
+            self._signed, _ = dates(self._signed_column)
+        return self._signed
+
+    def sort(self, values: Any) -> Any:
+        return values if self.order is None else values[self.order]
+
+    def bases(self, settled: bool, fallback: bool) -> tuple[I64, I64]:
+        """Base low and high per row, in fen."""
+        if not settled or self.settled is None:
+            if settled and not fallback:
+                return np.zeros(self.n, dtype=np.int64), self.amount
+            return self.amount, self.amount
+        if self.settled_null is None:
+            return self.settled, self.settled
+        high = np.where(self.settled_null, self.amount, self.settled)
+        low = high if fallback else np.where(self.settled_null, 0, self.settled)
+        return low, high
+
+
+def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet) -> BatchResult:
+    table = table_in if isinstance(table_in, Table) else read_table(table_in)
+    _check_columns(table, rules)
+    rows = _Rows(table)
+    count = len(rows.applicants)
+    low: I64 = np.zeros(0, dtype=np.int64)
+    high: I64 = low
+    eligible: Bools = np.zeros(0, dtype=bool)
+    scalar: list[Coverage] = []
+    first = True
+    for entry, window, always in covered:
+        k = kernel(entry.plan)
+        contracts = entry.program.contracts
+        by_service = contracts is not None and contracts.by == "service"  # dates beyond signing
+        if k.unsupported is not None or by_service or not _fits(k, rows):
+            scalar.append((entry, window, always))
+            continue
+        try:
+            a_lo, a_hi, a_ok = _vectorised(k, rows, window, always)
+        except _Unsupported:
+            scalar.append((entry, window, always))
+            continue
+        if first:
+            low, high, eligible, first = a_lo, a_hi, a_ok, False
+        else:
+            low, high, eligible = low + a_lo, high + a_hi, eligible | a_ok
+    if first:
+        low, high, eligible = (np.zeros(count, dtype=t) for t in (np.int64, np.int64, bool))
+    scalar_rows = 0
+    if scalar:
+        s_lo, s_hi, s_ok = _scalar(scalar, rows)
+        low, high, eligible = low + s_lo, high + s_hi, eligible | s_ok
+        scalar_rows = rows.n
+    return BatchResult(
+        program=program,
+        applicant=rows.applicants,
+        low_fen=low,
+        high_fen=high,
+        eligible=eligible,
+        scalar_applicants=count if scalar else 0,
+        scalar_rows=scalar_rows,
+    )
+
+
+def _fits(k: Kernel, rows: _Rows) -> bool:
+    """Whether every sum stays far from int64's limit (else the scalar engine decides)."""
+    if not rows.n:
+        return True
+    top = int(rows.amount.max())
+    if rows.settled is not None:
+        top = max(top, int(rows.settled.max()))
+    return (top + 1) * k.scale * rows.rows_per_applicant < SAFE
+
+
+def _vectorised(
+    k: Kernel, rows: _Rows, window: tuple[Any, Any] | None, always: bool = True
+) -> tuple[I64, I64, Bools]:
+    base_lo, base_hi = rows.bases(k.settled, k.settled_fallback)
+    lo, hi, counts = k.amounts(rows.table, rows.n, base_lo, base_hi)
+    if k.lump is not None:
+        return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
+    if window is not None:
+        inside = rows.signed >= np.datetime64(window[0], "D")
+        if window[1] is not None:
+            inside &= rows.signed <= np.datetime64(window[1], "D")
+        counts = counts & inside
+        hi = np.where(inside, hi, 0)
+        lo = hi if lo is hi else np.where(inside, lo, 0)
+    if rows.single:
+        # each applicant's only purchase is its year and its total: one minimum for all caps
+        caps = [*k.caps_year, *k.caps_program]
+        if caps:
+            lo, hi = _cap(lo, hi, min(c[0] for c in caps), min(c[1] for c in caps))
+        ok = counts
+    else:
+        shared = hi is lo
+        lo, hi, counts = rows.sort(lo), rows.sort(hi), rows.sort(counts)
+        y_lo = np.add.reduceat(lo, rows.year_starts)
+        y_hi = y_lo if shared else np.add.reduceat(hi, rows.year_starts)
+        for c_lo, c_hi in k.caps_year:
+            y_lo, y_hi = _cap(y_lo, y_hi, c_lo, c_hi)
+        lo = np.add.reduceat(y_lo, rows.year_of_start)
+        hi = lo if y_hi is y_lo else np.add.reduceat(y_hi, rows.year_of_start)
+        for c_lo, c_hi in k.caps_program:
+            lo, hi = _cap(lo, hi, c_lo, c_hi)
+        ok = np.logical_or.reduceat(counts, rows.starts)
+    high = k.to_fen(hi)
+    low = high if lo is hi else k.to_fen(lo)
+    return low, high, ok
+
+
+def _lump_sums(
+    k: Kernel, rows: _Rows, lo: I64, hi: I64, counts: Bools, window: tuple[Any, Any] | None
+) -> tuple[I64, I64, Bools]:
+    """A fixed award: once per applicant that qualifies (a version chosen by signing date pays
+    it only to applicants with a purchase in its window), then lifetime caps and the program
+    pool; per-year limits do not apply."""
+    if window is not None:
+        inside = rows.signed >= np.datetime64(window[0], "D")
+        if window[1] is not None:
+            inside &= rows.signed <= np.datetime64(window[1], "D")
+        counts = counts & inside
+    if rows.single:
+        ok = counts
+    else:
+        counts = rows.sort(counts)
+        ok = np.logical_or.reduceat(counts, rows.starts)
+        # every row of an applicant carries the same award: take it once
+        lo, hi = rows.sort(lo)[rows.starts], rows.sort(hi)[rows.starts]
+    lo, hi = np.where(ok, lo, 0), np.where(ok, hi, 0)
+    for c_lo, c_hi in k.caps_program:
+        lo, hi = _cap(lo, hi, c_lo, c_hi)
+    return k.to_fen(lo), k.to_fen(hi), ok
+
+
+# -- the scalar path --------------------------------------------------------------------------
+
+
+def _python_columns(table: Table) -> dict[str, list[Any]]:
+    """Every contract column as a list of Python values (None where unknown)."""
+    out: dict[str, list[Any]] = {}
+    for name, column in table.columns.items():
+        if name in ("purchase.amount_fen", "purchase.settled_fen"):
+            fen, null = integers(column, "amounts in fen")
+            out[name[: -len("_fen")]] = [
+                None if null is not None and null[i] else Decimal(int(v)).scaleb(-2)
+                for i, v in enumerate(fen.tolist())
+            ]
+        elif name in ("purchase.signed", "purchase.start", "purchase.end"):
+            days, null = dates(column)
+            out[name] = [
+                None if null is not None and null[i] else d for i, d in enumerate(days.tolist())
+            ]
+        elif name in ("applicant.name", "purchase.id"):
+            if column.codes is not None:
+                assert column.categories is not None
+                cats = column.categories
+                out[name] = [None if c < 0 else str(cats[c]) for c in column.codes.tolist()]
+            else:
+                assert column.values is not None
+                null = column.null
+                out[name] = [
+                    None if null is not None and null[i] else str(v)
+                    for i, v in enumerate(column.values.tolist())
+                ]
+        elif name.startswith(("applicant.", "purchase.")):
+            codes, canonical = categorical(column, canon_for(name))
+            out[name] = [None if c < 0 else canonical[c] for c in codes.tolist()]
+    return out
+
+
+def _profile(columns: dict[str, list[Any]], indices: list[int]) -> Profile:
+    from ..profile import parse_profile
+
+    first = indices[0]
+    applicant: dict[str, Any] = {}
+    qualifications: dict[str, bool] = {}
+    purchases: list[dict[str, Any]] = [{} for _ in indices]
+    for name, values in columns.items():
+        scope, _, field = name.partition(".")
+        if scope == "applicant":
+            value = values[first]
+            if value is None:
+                continue
+            if name.startswith(QUALIFICATION_PREFIX):
+                qualifications[name[len(QUALIFICATION_PREFIX) :]] = value
+            else:
+                applicant[field] = value
+        else:
+            for purchase, i in zip(purchases, indices, strict=True):
+                if values[i] is not None:
+                    purchase[field] = values[i]
+    if qualifications:
+        applicant["qualifications"] = qualifications
+    try:
+        return parse_profile({"applicant": applicant, "purchases": purchases})
+    except ProfileError as exc:
+        raise TableError(exc.message, field=exc.field) from None
+
+
+def _scalar(covered: list[Coverage], rows: _Rows) -> tuple[I64, I64, Bools]:
+    """Each applicant through the scalar engine, as :func:`aivoucher.estimate` evaluates it."""
+    columns = _python_columns(rows.table)
+    for name in ("applicant.kind", "applicant.city", "purchase.item"):
+        if name not in columns:
+            raise TableError("required column is missing", field=name)
+    count = len(rows.applicants)
+    low = np.zeros(count, dtype=np.int64)
+    high = np.zeros(count, dtype=np.int64)
+    eligible = np.zeros(count, dtype=bool)
+    if rows.single:
+        groups = [[i] for i in range(rows.n)]
+    else:
+        order = np.arange(rows.n) if rows.order is None else rows.order
+        bounds = np.append(rows.starts, rows.n)
+        groups = [order[a:b].tolist() for a, b in itertools.pairwise(bounds)]
+    for g, indices in enumerate(groups):
+        profile = _profile(columns, indices)
+        for entry, window, always in covered:
+            if (
+                not always
+                and window is not None
+                and not any(entry.program.covers(p, window) for p in profile.purchases)
+            ):
+                continue
+            award = entry.plan.evaluate(profile, window=window)
+            assert award.low is not None and award.high is not None
+            low[g] += int(award.low * 100)
+            high[g] += int(award.high * 100)
+            eligible[g] |= bool(award.eligible)
+    return low, high, eligible

@@ -1,0 +1,57 @@
+"""docs/notebooks/where-to-buy.ipynb runs from a clean kernel and answers its questions: the
+key outputs are checked, not merely that the cells ran."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import ROOT
+
+NOTEBOOK = ROOT / "docs" / "notebooks" / "where-to-buy.ipynb"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> str:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    work = tmp_path_factory.mktemp("notebook")
+    shutil.copy(NOTEBOOK, work / NOTEBOOK.name)
+    notebook = nbformat.read(work / NOTEBOOK.name, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+    )
+    client.execute()  # raises on the first cell that fails
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            texts.append(str(output.get("text") or output.get("data", {}).get("text/plain", "")))
+    return "\n".join(texts)
+
+
+def test_the_notebook_uses_the_public_api_only() -> None:
+    text = NOTEBOOK.read_text(encoding="utf-8")
+    assert "aivoucher." in text
+    for private in ("aivoucher.registry", "aivoucher.engine", "._", "aivoucher.render"):
+        assert private not in text
+
+
+def test_which_place_pays_most(outputs: str) -> None:
+    # known today: Chengdu first (no end date); Shenzhen's measure ends before the contract
+    assert "0     1    Chengdu  4000000.00  4800000.00" in outputs
+    assert " 1. Chengdu: CN¥4,000,000.00–CN¥4,800,000.00 (400万–480万)" in outputs
+    # counted on renewals, Shenzhen's 训力券 pays 60% and comes first
+    assert "('shenzhen', '4800000.00')" in outputs
+    assert "Shenzhen shenzhen.training-compute 4800000.00" in outputs
+
+
+def test_what_if_grid_and_value_of_a_fact(outputs: str) -> None:
+    assert "11  hangzhou    False     foreign  2400000.00  4000000.00" in outputs
+    assert "purchases[0].chip_origin [('domestic', '4000000.00', '4800000.00'), " in outputs
+
+
+def test_spend_curves_and_slide(outputs: str) -> None:
+    assert "Chengdu Compute voucher (high end) stops growing at CN¥8,333,333.34" in outputs
+    assert "Shenzhen Training-compute voucher stops growing at CN¥16,666,666.67" in outputs
+    assert "['Shenzhen', 'Chengdu']" in outputs  # the chart's legend
+    assert "深圳市    480.0     480.0" in outputs  # the slide table in 万
