@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,31 @@ def profile(
     if amount is not None:
         items.append({"item": "compute", "amount": amount, "signed": "2025-03-01"})
     return {"applicant": app, "purchases": items}
+
+
+@cache
+def _estimate_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from aivoucher.schema_export import estimate_schema
+
+    schema = estimate_schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def estimate_json(text: str) -> dict[str, Any]:
+    """Parse an estimate's JSON, checking it against the published JSON Schema
+    (``aivoucher schema --output estimate``): every estimate JSON the suite reads goes through
+    here."""
+    data = json.loads(text)
+    problems = [
+        f"{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
+        for e in _estimate_validator().iter_errors(data)
+    ]
+    assert not problems, problems[:5]
+    assert isinstance(data, dict)
+    return data
 
 
 def plan(**overrides: Any) -> Plan:

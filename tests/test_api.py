@@ -5,7 +5,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-from conftest import profile
+from conftest import estimate_json, profile
 
 import aivoucher
 from aivoucher.errors import InputError, UnknownProgramError
@@ -76,6 +76,7 @@ def test_renderers() -> None:
     assert "480万" in est.award("shenzhen.training-compute")._repr_html_()
     assert "480万（¥4,800,000.00）" in est.to_text(locale="zh")
     assert '"high": "4800000"' in est.to_json()
+    assert estimate_json(est.to_json())["schema_version"] == 2
     with pytest.raises(InputError, match="locale"):
         est.to_text(locale="fr")
 

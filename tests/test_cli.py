@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, rule, write_rule
+from conftest import ROOT, estimate_json, rule, write_rule
 
 from aivoucher.cli import main
 
@@ -71,7 +71,7 @@ def test_json_contract(capsys: Any, tmp_path: Path) -> None:
         capsys, "estimate", write(tmp_path, CHENGDU), "--as-of", "2025-12-31", "--format", "json"
     )
     assert code == 0
-    data = json.loads(out)
+    data = estimate_json(out)
     assert data["as_of"] == "2025-12-31"
     assert data["currency"] == "CNY"
     award = next(a for a in data["awards"] if a["program"] == "chengdu.compute-voucher")
@@ -106,10 +106,12 @@ def test_json_unpublished_and_all(capsys: Any, tmp_path: Path) -> None:
         "--all",
     )
     assert code == 0
-    data = json.loads(out)
+    data = estimate_json(out)
     draft = next(a for a in data["awards"] if a["version"] == "2025-04-draft")
     assert draft["eligible"] is False and draft["low"] == "0"
-    assert "not in force" in draft["reasons"][0]
+    reason = draft["reasons"][0]
+    assert reason["code"] == "not_in_force" and "not in force" in reason["text"]
+    assert (reason["detail"], reason["actual"]) == ("draft", "2025-12-31")
 
 
 def test_programs_show_and_check(capsys: Any) -> None:
@@ -161,7 +163,7 @@ def test_estimate_with_a_users_rules(capsys: Any, tmp_path: Path, rules_dir: Pat
         "json",
     )
     assert code == 0
-    assert [a["program"] for a in json.loads(out)["awards"]] == ["shenzhen.test-voucher"]
+    assert [a["program"] for a in estimate_json(out)["awards"]] == ["shenzhen.test-voucher"]
 
 
 @pytest.mark.parametrize(
@@ -245,7 +247,9 @@ def test_stdin_profile(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     award = next(
-        a for a in json.loads(proc.stdout)["awards"] if a["program"] == "shenzhen.training-compute"
+        a
+        for a in estimate_json(proc.stdout)["awards"]
+        if a["program"] == "shenzhen.training-compute"
     )
     assert award["high"] == "4800000"
 
@@ -267,7 +271,7 @@ purchases:
 
 
 def _award(out: str, program: str) -> dict[str, Any]:
-    return next(a for a in json.loads(out)["awards"] if a["program"] == program)
+    return next(a for a in estimate_json(out)["awards"] if a["program"] == program)
 
 
 def test_beijing_cases(capsys: Any, tmp_path: Path) -> None:
@@ -287,7 +291,10 @@ def test_beijing_cases(capsys: Any, tmp_path: Path) -> None:
     _, out, _ = run(capsys, "estimate", write(tmp_path, early), *args)
     award = _award(out, "beijing.compute-voucher")
     assert award["eligible"] is False
-    assert any("2023-08-31" in r and "2023-09-01" in r for r in award["reasons"])
+    assert any("2023-08-31" in r["text"] and "2023-09-01" in r["text"] for r in award["reasons"])
+    signed = next(r for r in award["reasons"] if r["fact"] == "purchase.signed")
+    assert (signed["code"], signed["actual"]) == ("before_effective", "2023-08-31")
+    assert signed["expected"] == ["2023-09-01"] and signed["subject"] == "first"
 
 
 def test_hangzhou_purchases_are_judged_by_their_signing_date(capsys: Any, tmp_path: Path) -> None:
@@ -303,11 +310,11 @@ def test_hangzhou_purchases_are_judged_by_their_signing_date(capsys: Any, tmp_pa
     _, before, _ = run(capsys, "estimate", profile, "--as-of", "2024-12-31", *args)
     _, after, _ = run(capsys, "estimate", profile, "--as-of", "2025-07-01", *args)
     # Known on 2024-12-31: the 2024 version only; the 2025 contract lies past its end.
-    old = {(a["version"], a.get("renewal", False)): a for a in json.loads(before)["awards"]}
+    old = {(a["version"], a.get("renewal", False)): a for a in estimate_json(before)["awards"]}
     assert old[("2024", False)]["high"] == "80000"  # 20% for other compute
     assert old[("2024", False)]["purchases"] == ["old"]
     # Known on 2025-07-01: each contract under the version in force when it was signed.
-    new = {a["version"]: a for a in json.loads(after)["awards"]}
+    new = {a["version"]: a for a in estimate_json(after)["awards"]}
     assert (new["2024"]["high"], new["2024"]["purchases"]) == ("80000", ["old"])
     assert (new[None]["high"], new[None]["purchases"]) == ("200000", ["new"])  # 50% for an SME
 
@@ -324,7 +331,8 @@ def test_assume_switch(capsys: Any, tmp_path: Path) -> None:
     _, out, _ = run(capsys, "estimate", profile, *args, "--assume", "shanghai-early-small")
     award = _award(out, "shanghai.compute-voucher")
     assert award["high"] == "1000000"
-    assert any("shanghai-early-small" in a for a in award["assumptions"])
+    switch = next(a for a in award["assumptions"] if a["code"] == "switch")
+    assert switch["id"] == "shanghai-early-small" and "shanghai-early-small" in switch["text"]
     code, _, err = run(capsys, "estimate", profile, "--assume", "nope")
     assert code == 2 and "unknown assumption 'nope'" in err
 

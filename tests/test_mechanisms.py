@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import plan, profile, rule, write_rule
+from conftest import estimate_json, plan, profile, rule, write_rule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -668,7 +668,6 @@ def test_application_status_dated_and_unknown() -> None:
 
 
 def test_application_in_the_estimate_and_its_renderings(tmp_path: Path) -> None:
-    import json
 
     data = rule(
         application={
@@ -686,7 +685,7 @@ def test_application_in_the_estimate_and_its_renderings(tmp_path: Path) -> None:
     text = est.to_text()
     assert "open now, closes 2025-09-30" in text and "the compute contract" in text
     assert "申报窗口开放中，2025-09-30截止" in est.to_text(locale="zh")
-    app = json.loads(est.to_json())["awards"][0]["application"]
+    app = estimate_json(est.to_json())["awards"][0]["application"]
     assert app["state"] == "open" and app["closes"] == "2025-09-30"
     assert app["materials"] == ["the compute contract"] and app["payment"] == "paid afterwards"
 

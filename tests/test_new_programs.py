@@ -3,10 +3,10 @@ unconfirmed leads behind a switch, unpublished rates, and application windows.""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
+from conftest import estimate_json
 
 from aivoucher import InputError
 from aivoucher.registry import bundled_rules
@@ -152,7 +152,7 @@ def test_nanning_window_in_text_and_json() -> None:
     during = rules.estimate(profile, programs=["nanning.compute-voucher"], as_of="2026-01-10")
     assert "open now, closes 2026-01-23 (for contracts or usage of 2025)" in during.to_text()
     after = rules.estimate(profile, programs=["nanning.compute-voucher"], as_of="2026-02-01")
-    app = json.loads(after.to_json())["awards"][0]["application"]
+    app = estimate_json(after.to_json())["awards"][0]["application"]
     assert app["state"] == "closed" and app["closed_for"] == [2025]
     assert app["payment"].startswith("Paid directly after use")
 

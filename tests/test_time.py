@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import profile, rule, write_rule
+from conftest import estimate_json, profile, rule, write_rule
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -154,13 +154,12 @@ purchases:
 def test_shenzhen_after_expiry_through_the_cli(
     tmp_path: Path, capsys: Any, flag: list[str], total: str
 ) -> None:
-    import json
 
     path = tmp_path / "p.yaml"
     path.write_text(SHENZHEN_2027, encoding="utf-8")
     args = ["estimate", str(path), "--as-of", "2026-11-24", "--format", "json", *flag]
     assert main(args) == 0
-    out = json.loads(capsys.readouterr().out)
+    out = estimate_json(capsys.readouterr().out)
     assert out["total_high"] == total
     award = next(
         a for a in out["awards"] if a["program"] == "shenzhen.training-compute" and a["eligible"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, profile
+from conftest import ROOT, estimate_json, profile
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -107,6 +107,7 @@ def test_locale_default_applies_to_every_renderer() -> None:
     aivoucher.set_locale("zh")
     assert "估算基准日" in est.to_text()
     assert "训力券" in est.to_json()
+    estimate_json(est.to_json(locale="zh"))
     assert "人工智能算力补贴估算报告" in est.to_report_html()
     assert "Estimate as of" in est.to_text(locale="en")
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     AivoucherError,
     AmountError,
+    EstimateError,
     InputError,
     MissingDependencyError,
     ProfileError,
@@ -55,6 +56,7 @@ __all__ = [
     "Bend",
     "Comparison",
     "Estimate",
+    "EstimateError",
     "Grid",
     "InputError",
     "MissingDependencyError",

@@ -100,6 +100,7 @@ def _unknown_stacking(entries: list[Entry]) -> list[InputError]:
             f"stacking relation names unknown program {st.program!r}",
             file=str(e.path),
             field=f"stacking[{i}].program",
+            code="rules.unknown_reference",
         )
         for e in entries
         for i, st in enumerate(e.program.stacking)
@@ -112,10 +113,14 @@ def check_directory(directory: str | Path) -> CheckReport:
     instead of stopping at the first."""
     root = Path(directory)
     if not root.is_dir():
-        raise RuleFileError("not a directory of rule files", file=str(directory))
+        raise RuleFileError(
+            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
+        )
     files = rule_files(root)
     if not files:
-        raise RuleFileError("no rule files (*.yaml) in this directory", file=str(directory))
+        raise RuleFileError(
+            "no rule files (*.yaml) in this directory", file=str(directory), code="rules.empty"
+        )
     errors: list[InputError] = []
     entries: list[Entry] = []
     for path in files:

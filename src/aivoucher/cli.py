@@ -3,6 +3,10 @@
 Exit codes: 0 success; 2 bad input (one line naming the file, line or field, no traceback);
 1 an internal error (a bug: the traceback is printed so that it can be reported).
 ``aivoucher check`` exits 1 when an example fails or a rule file is invalid.
+
+With ``--format json`` an error is one JSON line on standard error,
+``{"error": {"code", "message", "file", "line", "field", "errors": [...]}}`` (docs/errors.md);
+otherwise one line ``error: …``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import InputError
+from .errors import AivoucherError, InputError, error_dict
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -136,13 +140,20 @@ def _parser() -> _Parser:
     progs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
 
     show = sub.add_parser("show", help="describe one program with its sources and open points")
-    show.add_argument("id")
+    show.add_argument("id", help="the program's id, or its Chinese or English name (训力券)")
     show.add_argument("--locale", choices=["zh", "en"], default="en")
 
     check = sub.add_parser("check", help="validate rule files and run their examples")
     check.add_argument("directory", nargs="?", help="rule directory (default: the bundled rules)")
 
-    sub.add_parser("schema", help="print the JSON Schema of rule files")
+    schema = sub.add_parser("schema", help="print the JSON Schema of rule files or estimates")
+    schema.add_argument(
+        "--output",
+        choices=["rules", "estimate"],
+        default="rules",
+        help="rules: the rule-file schema (default); estimate: the JSON `estimate --format "
+        "json` writes",
+    )
     return parser
 
 
@@ -157,14 +168,19 @@ def _profile(args: argparse.Namespace) -> Profile:
 
     if args.profile == "-":
         from .documents import PROFILE_LIMITS, parse_yaml, read_stream
+        from .errors import ProfileError
+        from .problems import add_lines
 
         text = read_stream(sys.stdin.buffer, PROFILE_LIMITS, "<stdin>")
-        return parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
+        try:
+            return parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
+        except ProfileError as exc:
+            raise add_lines(exc, text) from None
     return load_profile(args.profile)
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    from .render import render_json, render_text
+    from .render import render_text
     from .render.text import Detail
 
     result = _rules(args).estimate(
@@ -176,7 +192,9 @@ def _estimate(args: argparse.Namespace) -> int:
         assume_renewal=args.assume_renewal,
     )
     if args.format == "json":
-        sys.stdout.write(render_json(result, args.locale) + "\n")
+        from .render.json import write_json
+
+        write_json(result, sys.stdout, args.locale)
     else:
         from .render.whatif import render_narrowing
         from .whatif import what_narrows
@@ -199,7 +217,9 @@ def _compare(args: argparse.Namespace) -> int:
     plan = load_document(args.plan, PROFILE_LIMITS)
     if not isinstance(plan, dict):
         raise InputError(
-            "a plan must be a mapping with 'applicant' and 'purchases'", file=args.plan
+            "a plan must be a mapping with 'applicant' and 'purchases'",
+            file=args.plan,
+            code="profile.invalid",
         )
     places = None if args.places is None else [p for p in args.places.split(",") if p.strip()]
     try:
@@ -233,7 +253,9 @@ def _report(args: argparse.Namespace) -> int:
     try:
         Path(args.output).write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write the report: {exc.strerror}", file=args.output) from None
+        raise InputError(
+            f"cannot write the report: {exc.strerror}", file=args.output, code="output.unwritable"
+        ) from None
     return 0
 
 
@@ -261,7 +283,7 @@ def _show(args: argparse.Namespace) -> int:
     from .render import render_program
 
     rules = _rules(args)
-    for entry in rules.versions(args.id):
+    for entry in rules.versions(rules.find(args.id)):
         sys.stdout.write(render_program(entry.program, args.locale, _columns()) + "\n")
     return 0
 
@@ -288,9 +310,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema_export import rule_file_schema
+    from .schema_export import estimate_schema, rule_file_schema
 
-    sys.stdout.write(json.dumps(rule_file_schema(), ensure_ascii=False, indent=2) + "\n")
+    schema = estimate_schema() if args.output == "estimate" else rule_file_schema()
+    sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
 
 
@@ -305,19 +328,41 @@ _COMMANDS = {
 }
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON, read before (or without) parsing it, so that
+    a usage error is reported in the format asked for. argparse takes unique prefixes of
+    options (``--form json``), so they count too."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) > 2 and "--format".startswith(name):
+            if eq:
+                return value == "json"
+            return i + 1 < len(argv) and argv[i + 1] == "json"
+    return False
+
+
+def _fail(error: AivoucherError, as_json: bool) -> int:
+    line = json.dumps(error_dict(error), ensure_ascii=False) if as_json else f"error: {error}"
+    print(line, file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(arguments)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(arguments)
+        as_json = getattr(args, "format", None) == "json"
         status = _COMMANDS[args.command](args)
         sys.stdout.flush()
         return status
     except _ArgumentError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(InputError(str(exc), code="cli.usage"), as_json)
+    except AivoucherError as exc:
+        return _fail(exc, as_json)
     except OSError as exc:
         if exc.filename is not None:  # not a failed write to standard output
             raise

@@ -104,18 +104,27 @@ def read_stream(stream: BinaryIO, limits: Limits, source: str) -> str:
         try:
             chunk = stream.read(_CHUNK)
         except OSError as exc:
-            raise YamlError(f"cannot read file: {exc.strerror or exc}", file=source) from None
+            raise YamlError(
+                f"cannot read file: {exc.strerror or exc}", file=source, code="document.unreadable"
+            ) from None
         if not chunk:
             break
         total += len(chunk)
         if total > limits.max_bytes:
             raise YamlError(
-                f"file is too large (more than {limits.max_bytes:,} bytes)", file=source
+                f"file is too large (more than {limits.max_bytes:,} bytes)",
+                file=source,
+                code="document.too_large",
             )
         nul = chunk.find(b"\0")
         if nul >= 0:
             line = lines + chunk.count(b"\n", 0, nul)
-            raise YamlError("contains a NUL byte (not a text file)", file=source, line=line)
+            raise YamlError(
+                "contains a NUL byte (not a text file)",
+                file=source,
+                line=line,
+                code="document.nul_byte",
+            )
         try:
             parts.append(decoder.decode(chunk))
         except UnicodeDecodeError as exc:
@@ -125,13 +134,17 @@ def read_stream(stream: BinaryIO, limits: Limits, source: str) -> str:
                 f"not valid UTF-8 (byte 0x{chunk[max(exc.start, 0)]:02x} at offset {offset})",
                 file=source,
                 line=line,
+                code="document.encoding",
             ) from None
         lines += chunk.count(b"\n")
     try:
         parts.append(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
         raise YamlError(
-            "not valid UTF-8 (the text ends inside a character)", file=source, line=lines
+            "not valid UTF-8 (the text ends inside a character)",
+            file=source,
+            line=lines,
+            code="document.encoding",
         ) from None
     return "".join(parts)
 
@@ -142,7 +155,9 @@ def read_text(path: str | Path, limits: Limits) -> str:
         with open(path, "rb") as stream:
             return read_stream(stream, limits, str(path))
     except OSError as exc:
-        raise YamlError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+        raise YamlError(
+            f"cannot read file: {exc.strerror or exc}", file=str(path), code="document.unreadable"
+        ) from None
 
 
 def load_document(path: str | Path, limits: Limits) -> Any:
@@ -174,6 +189,7 @@ def _check_flow_depth(text: str, source: str, limits: Limits) -> None:
                     f"document is nested deeper than {limits.max_depth} levels",
                     file=source,
                     line=line,
+                    code="document.too_deep",
                 )
         elif depth:
             depth -= 1
@@ -205,11 +221,15 @@ def _plain_number(value: str, plain: re.Pattern[str], event: Any, source: str) -
             "(or quote it if it is text)",
             file=source,
             line=line,
+            code="number.form",
         )
     digits = sum(ch.isdigit() for ch in value)
     if digits > MAX_DIGITS:
         raise YamlError(
-            f"number has {digits:,} digits (more than {MAX_DIGITS})", file=source, line=line
+            f"number has {digits:,} digits (more than {MAX_DIGITS})",
+            file=source,
+            line=line,
+            code="number.too_long",
         )
 
 
@@ -221,7 +241,12 @@ def _refuse_nul(text: str, source: str) -> None:
     nul = text.find("\0")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
-        raise YamlError("contains a NUL byte (not a text file)", file=source, line=line)
+        raise YamlError(
+            "contains a NUL byte (not a text file)",
+            file=source,
+            line=line,
+            code="document.nul_byte",
+        )
 
 
 def _scalar(event: Any, resolver: Any, source: str) -> Any:
@@ -250,7 +275,12 @@ def _scalar(event: Any, resolver: Any, source: str) -> Any:
             return value  # .inf / .nan: left as text for the field's own validation to refuse
         return number if number.is_finite() else value
     what = "YAML merge keys (<<) are" if tag.endswith(":merge") else f"YAML tag {tag!r} is"
-    raise YamlError(f"{what} not allowed", file=source, line=event.start_mark.line + 1)
+    raise YamlError(
+        f"{what} not allowed",
+        file=source,
+        line=event.start_mark.line + 1,
+        code="document.forbidden",
+    )
 
 
 def _walk(
@@ -270,8 +300,8 @@ def _walk(
     best: int | None = None  # line of the deepest ancestor of ``want`` seen so far
     no_key = object()
 
-    def fail(message: str, event: Any) -> YamlError:
-        return YamlError(message, file=source, line=event.start_mark.line + 1)
+    def fail(message: str, event: Any, code: str = "document.forbidden") -> YamlError:
+        return YamlError(message, file=source, line=event.start_mark.line + 1, code=code)
 
     try:
         while True:
@@ -297,7 +327,11 @@ def _walk(
                     raise fail("YAML anchors (&name) are not allowed", event)
                 nodes += 1
                 if nodes > limits.max_nodes:
-                    raise fail(f"document has more than {limits.max_nodes:,} values", event)
+                    raise fail(
+                        f"document has more than {limits.max_nodes:,} values",
+                        event,
+                        code="document.too_many_values",
+                    )
                 if want is not None and stack:
                     here = (*paths[: len(stack) - 1], _position(stack[-1], keys, no_key))
                     if isinstance(stack[-1], list) or keys[-1] is not no_key:
@@ -315,7 +349,9 @@ def _walk(
                         raise fail(f"YAML tag {tag!r} is not allowed", event)
                     if len(stack) >= limits.max_depth:
                         raise fail(
-                            f"document is nested deeper than {limits.max_depth} levels", event
+                            f"document is nested deeper than {limits.max_depth} levels",
+                            event,
+                            code="document.too_deep",
                         )
                     if want is not None and stack:
                         del paths[len(stack) - 1 :]
@@ -338,7 +374,7 @@ def _walk(
                 if isinstance(value, (dict, list)):
                     raise fail("a mapping key must be a plain value", event)
                 if value in parent:
-                    raise fail(f"duplicate key {value!r}", event)
+                    raise fail(f"duplicate key {value!r}", event, code="document.duplicate_key")
                 keys[-1] = value
             else:
                 parent[keys[-1]] = value
@@ -368,7 +404,9 @@ def parse_yaml(text: str, *, source: str = "<string>", limits: Limits = PROFILE_
     """Parse one YAML document into plain data (see the module docstring for what is refused)."""
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise YamlError(
-            f"document is too large (the limit is {limits.max_bytes:,} bytes)", file=source
+            f"document is too large (the limit is {limits.max_bytes:,} bytes)",
+            file=source,
+            code="document.too_large",
         )
     return _walk(text, source, limits)[0]
 
@@ -387,12 +425,20 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
     _refuse_nul(text, source)
 
     def no_constants(name: str) -> Any:
-        raise YamlError(f"{name} is not a number this library accepts", file=source)
+        raise YamlError(
+            f"{name} is not a number this library accepts",
+            file=source,
+            code="document.forbidden",
+        )
 
     def too_long(text: str) -> None:
         digits = sum(ch.isdigit() for ch in text)
         if digits > MAX_DIGITS:
-            raise YamlError(f"number has {digits:,} digits (more than {MAX_DIGITS})", file=source)
+            raise YamlError(
+                f"number has {digits:,} digits (more than {MAX_DIGITS})",
+                file=source,
+                code="number.too_long",
+            )
 
     def integer(text: str) -> int:
         too_long(text)
@@ -406,7 +452,9 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise YamlError(f"duplicate key {key!r}", file=source)
+                raise YamlError(
+                    f"duplicate key {key!r}", file=source, code="document.duplicate_key"
+                )
             out[key] = value
         return out
 
@@ -419,6 +467,10 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
             object_pairs_hook=pairs,
         )
     except json.JSONDecodeError as exc:
-        raise YamlError(f"malformed JSON: {exc.msg}", file=source, line=exc.lineno) from None
+        raise YamlError(
+            f"malformed JSON: {exc.msg}", file=source, line=exc.lineno, code="json.malformed"
+        ) from None
     except RecursionError:
-        raise YamlError("JSON document is nested too deeply", file=source) from None
+        raise YamlError(
+            "JSON document is nested too deeply", file=source, code="document.too_deep"
+        ) from None

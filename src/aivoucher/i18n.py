@@ -18,7 +18,11 @@ _current = {"locale": "en"}
 
 def _checked(locale: object) -> str:
     if locale not in LOCALES:
-        raise InputError(f"unsupported locale {locale!r} (use zh or en)", field="locale")
+        raise InputError(
+            f"unsupported locale {locale!r} (use zh or en)",
+            field="locale",
+            code="locale.unsupported",
+        )
     assert isinstance(locale, str)
     return locale
 

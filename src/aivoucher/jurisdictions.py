@@ -157,11 +157,17 @@ def _resolve(name: object, kind: str) -> str:
     key = _key(name)
     found = _aliases(kind).get(key) or _aliases(kind).get(name.strip())
     if found is None:
+        from .problems import did_you_mean, suggest
+
         shown = name if len(name) <= 40 else name[:37] + "..."
-        raise UnknownCityError(
-            f"unknown {kind} {shown!r}; use a pinyin id such as 'shenzhen' or a Chinese name "
-            f"such as '深圳' (run `aivoucher programs` for the cities with programs)"
+        # hundreds of short place names: only a near miss is worth suggesting
+        close = suggest(_key(name), _aliases(kind), n=2, cutoff=0.8)
+        ids = tuple(dict.fromkeys(_aliases(kind)[c] for c in close))
+        hint = did_you_mean(ids) or (
+            "; use a pinyin id such as 'shenzhen' or a Chinese name such as '深圳' "
+            "(run `aivoucher programs` for the cities with programs)"
         )
+        raise UnknownCityError(f"unknown {kind} {shown!r}{hint}", suggestions=ids)
     return found
 
 

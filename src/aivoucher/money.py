@@ -52,11 +52,11 @@ _PREFIXES = ("CN¥", "RMB", "CNY", "¥")
 _NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
 
 
-def _bad(value: object, why: str) -> AmountError:
+def _bad(value: object, why: str, code: str = "amount.invalid") -> AmountError:
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return AmountError(f"{why}: {text}")
+    return AmountError(f"{why}: {text}", code=code)
 
 
 def _to_decimal(value: object, what: str) -> Decimal:
@@ -81,11 +81,15 @@ def _to_decimal(value: object, what: str) -> Decimal:
 
 def _check_amount(result: Decimal, original: object) -> Decimal:
     if result.is_signed():
-        raise _bad(original, "an amount must not be negative")
+        raise _bad(original, "an amount must not be negative", code="amount.negative")
     if result > MAX_AMOUNT:
-        raise _bad(original, "amount exceeds the supported maximum of 1万亿 (10^12) yuan")
+        raise _bad(
+            original,
+            "amount exceeds the supported maximum of 1万亿 (10^12) yuan",
+            code="amount.too_large",
+        )
     if result != result.quantize(FEN, rounding=ROUND_DOWN):
-        raise _bad(original, "amount has fractions of a fen (0.01 yuan)")
+        raise _bad(original, "amount has fractions of a fen (0.01 yuan)", code="amount.sub_fen")
     return result
 
 
@@ -102,7 +106,7 @@ def parse_amount(value: object) -> Decimal:
         return _check_amount(_to_decimal(value, "an amount"), value)
     text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
     if text.startswith(("-", "−")):
-        raise _bad(value, "an amount must not be negative")
+        raise _bad(value, "an amount must not be negative", code="amount.negative")
     for prefix in _PREFIXES:
         if text.upper().startswith(prefix):
             text = text[len(prefix) :]
@@ -132,12 +136,16 @@ def parse_rate(value: object) -> Decimal:
         if percent:
             text = text[:-1].strip()
         if not _NUMBER.fullmatch(text):
-            raise _bad(value, "not a rate (write e.g. 60% or 0.6)")
+            raise _bad(value, "not a rate (write e.g. 60% or 0.6)", code="rate.invalid")
         rate = Decimal(text) / 100 if percent else Decimal(text)
     else:
-        rate = _to_decimal(value, "a rate")
+        try:
+            rate = _to_decimal(value, "a rate")
+        except AmountError as exc:
+            exc.code = "rate.invalid"
+            raise
     if rate.is_signed() or rate > ONE:
-        raise _bad(value, "a rate must lie between 0 and 1 (0% and 100%)")
+        raise _bad(value, "a rate must lie between 0 and 1 (0% and 100%)", code="rate.invalid")
     return rate
 
 

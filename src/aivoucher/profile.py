@@ -35,10 +35,10 @@ from pydantic import (
 )
 
 from . import jurisdictions
-from .documents import PROFILE_LIMITS, line_of, load_document, read_text
+from .documents import PROFILE_LIMITS, load_document, read_text
 from .errors import ProfileError
 from .money import canonical
-from .types import Amount, CityId, Date, error_path, first_error, parse_path
+from .types import Amount, CityId, Date
 
 __all__ = [
     "Applicant",
@@ -185,16 +185,23 @@ def parse_profile(data: Profile | Mapping[str, Any], *, source: str | None = Non
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        loc, message = first_error(exc)
-        raise ProfileError(message, file=source, field=error_path(loc) or None) from None
+        from .problems import from_validation
+
+        raise from_validation(
+            exc, ProfileError, scope="profile", model=Profile, file=source
+        ) from None
 
 
 def load_profile(path: str | Path) -> Profile:
-    """Read a profile from a YAML or JSON file; errors carry the file, line and field."""
+    """Read a profile from a YAML or JSON file; errors carry the file, line and field (every
+    problem found is in the error's ``errors``)."""
     data = load_document(path, PROFILE_LIMITS)
     try:
         return parse_profile(data, source=str(path))
     except ProfileError as exc:
-        if exc.field and not str(path).lower().endswith(".json"):
-            exc.line = line_of(read_text(path, PROFILE_LIMITS), parse_path(exc.field))
+        if exc.field:
+            from .problems import add_lines
+
+            # JSON is YAML's flow style, so one YAML reading finds the lines of both
+            add_lines(exc, read_text(path, PROFILE_LIMITS))
         raise

@@ -20,14 +20,14 @@ from pydantic import ValidationError
 
 from .application import with_application
 from .dates import parse_date
-from .documents import RULE_LIMITS, line_of, load_document, read_text
+from .documents import RULE_LIMITS, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
 from .errors import InputError, RuleFileError, UnknownProgramError
 from .profile import Profile, parse_profile
 from .result import Assumption, AssumptionCode, Award, Estimate
 from .schema import Program, Prose
 from .stacking import combine, counted
-from .types import error_path, first_error, parse_path
+from .types import parse_path
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -53,7 +53,9 @@ def bundled_rules_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise RuleFileError(
-        "the bundled rule files are missing from this installation", file=str(packaged)
+        "the bundled rule files are missing from this installation",
+        file=str(packaged),
+        code="rules.missing",
     )
 
 
@@ -66,16 +68,13 @@ def load_program(path: str | Path) -> Program:
     try:
         program = Program.model_validate(data)
     except ValidationError as exc:
-        loc, message = first_error(exc)
-        if not loc:
-            # Cross-reference checks run on the whole file; their messages start with the path.
-            loc, message = _split_path(message)
-        raise RuleFileError(
-            message,
-            file=source,
-            line=line_of(read_text(path, RULE_LIMITS), loc, limits=RULE_LIMITS) if loc else None,
-            field=error_path(loc) or None,
-        ) from None
+        from .problems import add_lines, from_validation
+
+        # Cross-reference checks run on the whole file; their messages start with the path.
+        error = from_validation(
+            exc, RuleFileError, scope="rules", model=Program, file=source, split=_split_path
+        )
+        raise add_lines(error, read_text(path, RULE_LIMITS)) from None
     _check_file_name(Path(path), program)
     return program
 
@@ -97,6 +96,7 @@ def _check_file_name(path: Path, program: Program) -> None:
             + (f" and version {program.version!r}" if program.version else ""),
             file=str(path),
             line=1,
+            code="rules.file_name",
         )
 
 
@@ -127,6 +127,7 @@ class RuleSet:
                 raise RuleFileError(
                     f"{key!r} is defined twice (also in {other}); give each version a `version`",
                     file=str(entry.path),
+                    code="rules.duplicate_id",
                 )
             self._entries[key] = entry
 
@@ -144,12 +145,26 @@ class RuleSet:
         """Every version of one program id, oldest effective date first."""
         found = [e for e in self if e.program.id == program_id or e.program.key == program_id]
         if not found:
-            known = sorted({e.program.id for e in self})
-            raise UnknownProgramError(
-                f"unknown program {program_id!r}; known programs: {', '.join(known)}",
-                field="programs",
-            )
+            raise self._unknown(program_id)
         return sorted(found, key=lambda e: e.program.effective.from_)
+
+    def _unknown(self, name: object) -> UnknownProgramError:
+        from .naming import unknown_program
+
+        return unknown_program(self.programs, name)
+
+    def find(self, name: str) -> str:
+        """The program a person means by ``name``: its id (or ``id@version``), or its Chinese
+        or English name, alone or after its place (``训力券``, ``深圳训力券``, ``corpus
+        voucher``): an exact name first, then a part of one, ignoring case and spaces.
+
+        Returns the id (or the key, where ``name`` is one). A name that fits several programs
+        raises :class:`InputError` (code ``program.ambiguous``) listing them; one that fits
+        none raises :class:`UnknownProgramError`, with the closest names as suggestions.
+        """
+        from .naming import find_program
+
+        return find_program(self.programs, name)
 
     def get(self, program_id: str, as_of: dt.date | None = None) -> Entry:
         """The version of ``program_id`` in force on ``as_of`` or, failing that, the newest."""
@@ -303,10 +318,9 @@ class RuleSet:
         chosen = frozenset(names)
         for name in sorted(chosen):
             if name not in known:
-                listed = ", ".join(sorted(known)) or "none"
-                raise InputError(
-                    f"unknown assumption {name!r}; the rule files offer: {listed}", field="assume"
-                )
+                from .naming import unknown_name
+
+                raise unknown_name("assumption", name, known, "offer", "switch.unknown", "assume")
         return chosen
 
     def _check_qualifications(self, profile: Profile) -> None:
@@ -319,10 +333,10 @@ class RuleSet:
         for where, names in declared:
             for name in names:
                 if name not in known:
-                    listed = ", ".join(sorted(known)) or "none"
-                    raise InputError(
-                        f"unknown qualification {name!r}; the rule files define: {listed}",
-                        field=where,
+                    from .naming import unknown_name
+
+                    raise unknown_name(
+                        "qualification", name, known, "define", "qualification.unknown", where
                     )
 
 
@@ -366,7 +380,7 @@ def _as_of(value: dt.date | str | None) -> dt.date:
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise InputError(str(exc), field="as_of") from None
+        raise InputError(str(exc), field="as_of", code="date.invalid") from None
 
 
 def load_rules(directory: str | Path) -> RuleSet:
@@ -374,10 +388,14 @@ def load_rules(directory: str | Path) -> RuleSet:
     file modification times, so an edited file is re-read)."""
     root = Path(directory)
     if not root.is_dir():
-        raise RuleFileError("not a directory of rule files", file=str(directory))
+        raise RuleFileError(
+            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
+        )
     files = rule_files(root)
     if not files:
-        raise RuleFileError("no rule files (*.yaml) in this directory", file=str(directory))
+        raise RuleFileError(
+            "no rule files (*.yaml) in this directory", file=str(directory), code="rules.empty"
+        )
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
     return _load(root.resolve(), stamp)
 
@@ -403,10 +421,28 @@ def example_profile(program: Program, index: int, path: Path | None = None) -> P
     try:
         return parse_profile(example.profile)
     except InputError as exc:
-        field = f"examples[{index}].profile" + (f".{exc.field}" if exc.field else "")
-        line = None
+        prefix = f"examples[{index}].profile"
+        problems = [
+            RuleFileError(
+                e.message,
+                file=str(path) if path else program.id,
+                field=prefix + (f".{e.field}" if e.field else ""),
+                code=e.code,
+                suggestions=e.suggestions,
+            )
+            for e in exc.errors
+        ]
+        first = problems[0]
+        error = RuleFileError(
+            first.message,
+            file=first.file,
+            field=first.field,
+            code=first.code,
+            suggestions=first.suggestions,
+            errors=problems,
+        )
         if path is not None:
-            line = line_of(read_text(path, RULE_LIMITS), parse_path(field), limits=RULE_LIMITS)
-        raise RuleFileError(
-            exc.message, file=str(path) if path else program.id, line=line, field=field
-        ) from None
+            from .problems import add_lines
+
+            add_lines(error, read_text(path, RULE_LIMITS))
+        raise error from None

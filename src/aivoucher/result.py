@@ -246,17 +246,38 @@ class Estimate:
     assume_renewal: bool = field(default=False, compare=False)
 
     def award(self, program_id: str) -> Award:
-        """The award of one program (by id, or ``id@version``)."""
+        """The award of one program (by id, or ``id@version``).
+
+        Raises :class:`~aivoucher.errors.UnknownProgramError` (also a ``KeyError``) naming the
+        closest programs of this estimate when none has that id.
+        """
         for a in self.awards:
             if program_id in (a.program.id, a.program.key):
                 return a
-        raise KeyError(program_id)
+        from .naming import unknown_program
+
+        raise unknown_program([a.program for a in self.awards], program_id, field=None)
 
     def to_json(self, *, locale: str | None = None) -> str:
         """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``."""
         from .render.json import render_json
 
         return render_json(self, locale=locale)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, rules: RuleSet | None = None) -> Estimate:
+        """Read back what :meth:`to_json` wrote: the profile, and each award with its program
+        looked up by id and version in ``rules`` (default: the bundled rule files).
+
+        The result equals the estimate that was written, field by field, with the same Python
+        types (``Decimal`` amounts, dates, ``(low, high)`` pairs). Text that is not an estimate
+        in the contract raises :class:`~aivoucher.errors.EstimateError` (code
+        ``estimate.invalid``); a program the rule set lacks,
+        :class:`~aivoucher.errors.UnknownProgramError`.
+        """
+        from .estimate_json import estimate_from_json
+
+        return estimate_from_json(text, rules=rules)
 
     def to_text(
         self,

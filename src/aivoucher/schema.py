@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, model_validator
 
 from . import jurisdictions
+from .errors import RuleFileError, UnknownCityError
 from .money import canonical, parse_amount, parse_rate
 from .profile import ApplicantKind, ChipOrigin, Item, Purchase, Role, Sector, Use
 from .types import Amount, Date
@@ -748,7 +749,7 @@ class Program(_Strict):
         try:
             jurisdictions.jurisdiction(self.jurisdiction)
         except ValueError as exc:
-            raise ValueError(f"jurisdiction: {exc}") from None
+            raise UnknownCityError(f"jurisdiction: {exc}") from None
         if self.id.split(".", 1)[0] != self.jurisdiction:
             raise ValueError(
                 f"id: {self.id!r} must start with the jurisdiction {self.jurisdiction!r}"
@@ -757,17 +758,26 @@ class Program(_Strict):
         ambiguities = _unique([a.id for a in self.ambiguities], "ambiguity")
         for where, cited in self._cited():
             if cited.source is not None and cited.source not in sources:
-                raise ValueError(f"{where}: unknown source {cited.source!r}")
+                raise RuleFileError(
+                    f"{where}: unknown source {cited.source!r}", code="rules.unknown_reference"
+                )
             if cited.assumption is not None and cited.assumption not in ambiguities:
-                raise ValueError(f"{where}: unknown assumption {cited.assumption!r}")
+                raise RuleFileError(
+                    f"{where}: unknown assumption {cited.assumption!r}",
+                    code="rules.unknown_reference",
+                )
         switches = _unique([w.id for w in self.switches], "switch")
         quals = _unique([q.id for q in self.qualifications], "qualification")
         for where, cond in self._conditions():
             if cond.id is not None and cond.id not in switches:
-                raise ValueError(f"{where}: unknown switch {cond.id!r} (declare it in `switches`)")
+                raise RuleFileError(
+                    f"{where}: unknown switch {cond.id!r} (declare it in `switches`)",
+                    code="rules.unknown_reference",
+                )
             if cond.has is not None and cond.has not in quals:
-                raise ValueError(
-                    f"{where}: unknown qualification {cond.has!r} (declare it in `qualifications`)"
+                raise RuleFileError(
+                    f"{where}: unknown qualification {cond.has!r} (declare it in `qualifications`)",
+                    code="rules.unknown_reference",
                 )
             if cond.fact == "year.contracts_total" and where.startswith("eligibility"):
                 raise ValueError(f"{where}: year.contracts_total is a rate-tier condition")
@@ -777,7 +787,9 @@ class Program(_Strict):
                     raise ValueError(f"examples[{i}]: unknown switch {name!r}")
         for i, entry in enumerate(self.history):
             if entry.source not in sources:
-                raise ValueError(f"history[{i}]: unknown source {entry.source!r}")
+                raise RuleFileError(
+                    f"history[{i}]: unknown source {entry.source!r}", code="rules.unknown_reference"
+                )
         if self.contracts is not None:
             cw = self.contracts
             start = cw.signed_from or self.effective.from_
@@ -785,7 +797,9 @@ class Program(_Strict):
             if end is not None and end < start:
                 raise ValueError("contracts: the window ends before it starts")
         if self.rounding.source is not None and self.rounding.source not in sources:
-            raise ValueError(f"rounding: unknown source {self.rounding.source!r}")
+            raise RuleFileError(
+                f"rounding: unknown source {self.rounding.source!r}", code="rules.unknown_reference"
+            )
         return self
 
     def _conditions(self) -> list[tuple[str, Condition]]:
@@ -888,6 +902,6 @@ def _unique(ids: list[str], what: str) -> set[str]:
     seen: set[str] = set()
     for i in ids:
         if i in seen:
-            raise ValueError(f"duplicate {what} id {i!r}")
+            raise RuleFileError(f"duplicate {what} id {i!r}", code="rules.duplicate_id")
         seen.add(i)
     return seen

@@ -1,4 +1,5 @@
-"""JSON Schema of rule files and of profiles (pydantic's export), for editors and other tools.
+"""JSON Schema of rule files, of profiles and of the estimate JSON (pydantic's export), for
+editors and other tools.
 
 ``rules/schema.json`` is this module's output; a test keeps it current.
 """
@@ -10,7 +11,7 @@ from typing import Any
 from .profile import Profile
 from .schema import Program
 
-__all__ = ["profile_schema", "rule_file_schema"]
+__all__ = ["estimate_schema", "profile_schema", "rule_file_schema"]
 
 
 def rule_file_schema() -> dict[str, Any]:
@@ -18,6 +19,13 @@ def rule_file_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "aivoucher rule file"
     return schema
+
+
+def estimate_schema() -> dict[str, Any]:
+    """The JSON Schema of ``aivoucher estimate --format json`` (schema_version 2)."""
+    from .estimate_json import estimate_schema as build
+
+    return build()
 
 
 def profile_schema() -> dict[str, Any]:

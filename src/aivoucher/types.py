@@ -9,16 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import PlainSerializer, PlainValidator, ValidationError
+from pydantic import PlainSerializer, PlainValidator
 
 from . import jurisdictions
 from .dates import parse_date
 from .errors import InputError
 from .money import canonical, parse_amount
 
-__all__ = ["Amount", "CityId", "Date", "error_path", "first_error", "parse_path"]
+__all__ = ["Amount", "CityId", "Date", "error_path", "parse_path"]
+
+
+def _date(value: object) -> dt.date:
+    try:
+        return parse_date(value)
+    except InputError:
+        raise
+    except ValueError as exc:
+        raise InputError(str(exc), code="date.invalid") from None
 
 
 # Each type parses with one of the library's parsers and serialises back to a form it accepts
@@ -29,7 +38,7 @@ _DATE_OUT = PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used=
 Amount = Annotated[
     Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int), _DECIMAL_OUT
 ]
-Date = Annotated[dt.date, PlainValidator(parse_date, json_schema_input_type=dt.date), _DATE_OUT]
+Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
 CityId = Annotated[str, PlainValidator(jurisdictions.city, json_schema_input_type=str)]
 
 
@@ -53,23 +62,3 @@ def parse_path(path: str) -> tuple[str | int, ...]:
         elif chunk:
             parts.append(chunk)
     return tuple(parts)
-
-
-def first_error(exc: ValidationError) -> tuple[tuple[int | str, ...], str]:
-    """The location and a clean message of the first error of a pydantic ``ValidationError``."""
-    errors = exc.errors(include_url=False)
-    err = errors[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p and p.endswith("]")))
-    ctx: dict[str, Any] = err.get("ctx") or {}
-    cause = ctx.get("error")
-    if isinstance(cause, InputError):
-        message = cause.message
-    else:
-        message = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field (not part of the contract)"
-        elif err["type"] == "missing":
-            message = "required field is missing"
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-    return loc, message

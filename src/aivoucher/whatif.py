@@ -118,7 +118,12 @@ def _unknown(name: str) -> InputError:
     known = sorted({*_APPLICANT, *_PURCHASE, *_PLACE})
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; one of: {', '.join(known)}"
-    return InputError(f"cannot vary unknown fact {name!r}{hint}", field=name)
+    return InputError(
+        f"cannot vary unknown fact {name!r}{hint}",
+        field=name,
+        code="fact.unknown",
+        suggestions=close,
+    )
 
 
 def vary(

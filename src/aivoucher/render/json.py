@@ -1,8 +1,11 @@
 """The JSON contract of an estimate (documented in docs/json.md).
 
 Amounts are decimal strings (``"4800000"``, ``"12.5"``): exact, and free of binary floats in any
-consumer. ``reasons`` and ``assumptions`` are sentences in the requested locale; ``steps`` keep the
-structure (kind, subject, amounts before/after, rate, parameters, citations) for tools.
+consumer. Each reason and assumption carries its ``code`` and structured fields beside its
+sentence (``text``, in the requested locale); ``steps`` keep the structure (kind, subject,
+amounts before/after, rate, parameters, citations) for tools. The profile is included, so that
+:meth:`Estimate.from_json <aivoucher.result.Estimate.from_json>` can read an estimate back.
+:mod:`aivoucher.estimate_json` describes the document as a JSON Schema.
 """
 
 from __future__ import annotations
@@ -11,15 +14,23 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from ..money import CURRENCY, canonical
-from ..result import Award, Bounds, Estimate, Step
-from .messages import messages
+from ..result import Assumption, AssumptionCode, Award, Bounds, Estimate, Reason, Step
+from .messages import Messages, messages
 
-__all__ = ["SCHEMA_VERSION", "award_to_dict", "estimate_to_dict", "render_json"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "assumption_to_dict",
+    "award_to_dict",
+    "estimate_to_dict",
+    "reason_to_dict",
+    "render_json",
+    "write_json",
+]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -36,6 +47,8 @@ def _plain(value: Any) -> Any:
         return canonical(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a contract's term: whole days
+        return value.days
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, Decimal) for v in value):
         return _bounds(value)
     if isinstance(value, (list, tuple)):
@@ -58,6 +71,39 @@ def _step(step: Step) -> dict[str, Any]:
     }
 
 
+def _prose(value: Any) -> Any:
+    """A rule file's text: ``{"zh", "en"}`` for bilingual prose, else as it is."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    return value
+
+
+def reason_to_dict(reason: Reason, m: Messages) -> dict[str, Any]:
+    """A reason: its code and sentence, and the facts behind them."""
+    return {
+        "code": reason.code.value,
+        "text": m.reason(reason),
+        "fact": reason.fact,
+        "expected": [_plain(v) for v in reason.expected],
+        "actual": _plain(reason.actual),
+        "subject": reason.subject,
+        "source": reason.source,
+        "detail": _prose(reason.text),
+    }
+
+
+def assumption_to_dict(assumption: Assumption, award: Award, m: Messages) -> dict[str, Any]:
+    """An assumption: its code, the ambiguity id (or the switch's name) and the sentence."""
+    switch = assumption.code is AssumptionCode.SWITCH
+    return {
+        "code": assumption.code.value,
+        "id": assumption.field if switch else assumption.ambiguity,
+        "field": None if switch else assumption.field,
+        "subject": assumption.subject,
+        "text": m.assumption(assumption, award),
+    }
+
+
 def award_to_dict(
     award: Award, locale: str | None = None, labels: Sequence[str] = ()
 ) -> dict[str, Any]:
@@ -73,10 +119,11 @@ def award_to_dict(
         "renewal": award.renewal,
         "low": _amount(award.low),
         "high": _amount(award.high),
-        "reasons": [m.reason(r) for r in award.reasons],
-        "assumptions": [m.assumption(a, award) for a in award.assumptions],
+        "reasons": [reason_to_dict(r, m) for r in award.reasons],
+        "assumptions": [assumption_to_dict(a, award, m) for a in award.assumptions],
         "missing": list(award.missing),
         "purchases": [labels[i] if labels else f"#{i + 1}" for i in award.purchases],
+        "purchase_indices": list(award.purchases),
         "application": _application(award, locale),
         "steps": [_step(s) for s in award.steps],
         "sources": {
@@ -119,6 +166,7 @@ def _head(estimate: Estimate, locale: str | None) -> dict[str, Any]:
         "currency": CURRENCY,
         "total_low": canonical(estimate.total_low),
         "total_high": canonical(estimate.total_high),
+        "profile": estimate.profile.model_dump(mode="json"),
         "awards": None,
         "uncounted": list(estimate.uncounted),
         "stacking": [
@@ -166,3 +214,12 @@ def _render_compact(estimate: Estimate, locale: str | None) -> str:
 
 
 _SLOT = "\x00awards\x00"  # a string no other field of the head can contain
+
+
+def write_json(
+    estimate: Estimate, stream: TextIO, locale: str | None = None, *, indent: int | None = 2
+) -> None:
+    """Write :func:`render_json`'s text and a newline to ``stream`` (separately: a huge
+    estimate's text is not copied to add the newline)."""
+    stream.write(render_json(estimate, locale, indent=indent))
+    stream.write("\n")
