@@ -50,6 +50,20 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _time_options(command: argparse.ArgumentParser) -> None:
+    """The options every command that estimates shares: date of knowledge, renewal, locale."""
+    command.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="date of knowledge (default: today)"
+    )
+    command.add_argument(
+        "--assume-renewal",
+        action="store_true",
+        help="count purchases signed after a program's last known version ends, as if it were "
+        "renewed on the same terms (listed as an assumption)",
+    )
+    command.add_argument("--locale", choices=["zh", "en"], default="en")
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="aivoucher",
@@ -63,8 +77,7 @@ def _parser() -> _Parser:
 
     est = sub.add_parser("estimate", help="estimate every program for a profile (YAML or JSON)")
     est.add_argument("profile", help="profile file (YAML or JSON; - for standard input)")
-    est.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: today)")
-    est.add_argument("--locale", choices=["zh", "en"], default="en")
+    _time_options(est)
     est.add_argument("--format", choices=["text", "json"], default="text")
     detail = est.add_mutually_exclusive_group()
     detail.add_argument(
@@ -82,12 +95,6 @@ def _parser() -> _Parser:
         "--program", action="append", metavar="ID", help="only this program (repeatable)"
     )
     est.add_argument(
-        "--assume-renewal",
-        action="store_true",
-        help="count purchases signed after a program's last known version ends, as if it were "
-        "renewed on the same terms (listed as an assumption)",
-    )
-    est.add_argument(
         "--assume",
         action="append",
         default=[],
@@ -103,15 +110,7 @@ def _parser() -> _Parser:
     report.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the HTML file to write"
     )
-    report.add_argument("--locale", choices=["zh", "en"], default="en")
-    report.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="evaluation date (default: today)"
-    )
-    report.add_argument(
-        "--assume-renewal",
-        action="store_true",
-        help="count purchases after a program's known end as if it were renewed",
-    )
+    _time_options(report)
     report.add_argument(
         "--assume", action="append", default=[], metavar="NAME", help="as for estimate"
     )
@@ -123,15 +122,7 @@ def _parser() -> _Parser:
     cmp_.add_argument(
         "--places", metavar="A,B", help="only these cities or provinces (comma-separated)"
     )
-    cmp_.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="date of knowledge (default: today)"
-    )
-    cmp_.add_argument(
-        "--assume-renewal",
-        action="store_true",
-        help="count purchases after a program's known end as if it were renewed",
-    )
-    cmp_.add_argument("--locale", choices=["zh", "en"], default="en")
+    _time_options(cmp_)
     cmp_.add_argument("--format", choices=["text", "json"], default="text")
 
     progs = sub.add_parser("programs", help="list the programs")
