@@ -17,8 +17,8 @@ from typing import Any
 from .dates import add_years
 from .jurisdictions import province_of
 from .money import FEN
-from .result import Bounds
 from .schema import DOMAINS, Condition
+from .trace import Bounds
 
 __all__ = [
     "APPLICANT",

@@ -58,17 +58,9 @@ from .conditions import (
 from .dates import add_years
 from .money import ZERO, Rounding
 from .profile import Profile, Purchase
-from .result import (
-    Assumption,
-    AssumptionCode,
-    Award,
-    Bounds,
-    Reason,
-    ReasonCode,
-    Step,
-    StepKind,
-)
+from .result import Award
 from .schema import Program, Tier
+from .trace import Assumption, AssumptionCode, Bounds, Reason, ReasonCode, Step, StepKind
 
 __all__ = ["Plan", "compile_program", "not_in_force"]
 

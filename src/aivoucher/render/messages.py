@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from .. import jurisdictions
 from ..i18n import LOCALES, resolve_locale
 from ..money import format_money, format_rate
-from ..result import (
-    ApplicationStatus,
+from ..result import ApplicationStatus, Award
+from ..schema import Program, Prose, Tier
+from ..trace import (
     Assumption,
     AssumptionCode,
-    Award,
     Bounds,
     Reason,
     ReasonCode,
@@ -26,7 +26,6 @@ from ..result import (
     Step,
     StepKind,
 )
-from ..schema import Program, Prose, Tier
 
 if TYPE_CHECKING:
     from ..curves import Bend
