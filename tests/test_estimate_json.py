@@ -76,6 +76,7 @@ def assert_round_trip(est: Estimate, *, rules: Any = None) -> None:
                 b.actual
             ), a
     assert back == est
+    assert back.rules is (rules if rules is not None else RULES)
     assert back.to_json() == text
     assert back.to_json(locale="zh") == est.to_json(locale="zh")
 

@@ -649,4 +649,5 @@ def _estimate(doc: EstimateDocument, rules: RuleSet, raw: Mapping[str, Any]) -> 
             for s in doc.stacking
         ),
         uncounted=tuple(doc.uncounted),
+        rules=rules,
     )

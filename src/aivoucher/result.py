@@ -174,7 +174,10 @@ class Estimate:
         types (``Decimal`` amounts, dates, ``(low, high)`` pairs). Text that is not an estimate
         in the contract raises :class:`~aivoucher.errors.EstimateError` (code
         ``estimate.invalid``); a program the rule set lacks,
-        :class:`~aivoucher.errors.UnknownProgramError`.
+        :class:`~aivoucher.errors.UnknownProgramError`. The estimate read back remembers
+        ``rules``; the switches and the renewal setting it was made with are not in the JSON
+        (those that mattered appear among the awards' assumptions), so ``assume`` and
+        ``assume_renewal`` keep their defaults.
         """
         from .estimate_json import estimate_from_json
 
