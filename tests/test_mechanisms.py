@@ -458,6 +458,27 @@ def test_first_year_tier_is_bounded_and_monotone(
     assert award(amount + more).high >= got.high
 
 
+_PERIOD_PLAN = plan(support_years={"count": 3, **cite("补助期限不超过3年")}, caps=[])
+_UNLIMITED_PLAN = plan(caps=[])
+
+
+@given(
+    years=st.lists(st.integers(min_value=2025, max_value=2035), min_size=1, max_size=6),
+    late=st.integers(min_value=3, max_value=10),
+)
+def test_support_period_bounds(years: list[int], late: int) -> None:
+    purchases = [
+        {"item": "compute", "amount": "10万", "signed": f"{y}-06-01"} for y in sorted(years)
+    ]
+    limited = run(_PERIOD_PLAN, profile(*purchases))
+    # never more than without the limit, and never more than three years' worth
+    assert limited.high <= run(_UNLIMITED_PLAN, profile(*purchases)).high
+    assert limited.high == 5 * W * len([y for y in years if y < min(years) + 3])
+    # a purchase past the period changes nothing
+    after = {"item": "compute", "amount": "10万", "signed": f"{min(years) + late}-06-01"}
+    assert run(_PERIOD_PLAN, profile(*purchases, after)).high == limited.high
+
+
 # -- annual spend threshold, districts, producer awards, application windows ------------------
 
 THRESHOLD = {"amount": "30万", "inclusive": True, **cite("年度购买总额达到30万元以上的")}

@@ -592,6 +592,7 @@ class Plan:
             lows.append(lo)
             highs.append(hi)
         after = (ZERO if no_tier_possible else min(lows), max(highs))
+        limited = [t for t in tiers if t.first_years is not None]
         trace.steps.append(
             Step(
                 StepKind.FIRST_YEARS,
@@ -599,6 +600,8 @@ class Plan:
                 before=amount,
                 after=after,
                 detail=detail,
+                cites=tuple(dict.fromkeys(c for t in limited for c in t.cites)),
+                assumption=limited[0].assumption,
             )
         )
         return after
