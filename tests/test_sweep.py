@@ -152,12 +152,19 @@ def test_unknown_place_and_lookups() -> None:
 def _binding(award: Award, end: int) -> tuple[Any, ...]:
     """The engine's own flags at one end: which limits bind, which tiers were chosen."""
     flags: list[Any] = [award.eligible]
+    years: dict[str | None, Any] = {}
     for step in award.steps:
+        if step.kind in (StepKind.YEAR, StepKind.CAP, StepKind.POOL):
+            years[step.subject] = step.after
         if "binding" in step.detail:
             assert step.before is not None and step.after is not None
             flags.append((step.kind, step.subject, step.before[end] != step.after[end]))
-        elif step.kind in (StepKind.RATE, StepKind.SUPPORT_YEARS):
+        elif step.kind is StepKind.RATE:
             flags.append((step.kind, step.subject, repr(step.detail), step.rate))
+        elif step.kind is StepKind.SUPPORT_YEARS:
+            # which years the limit keeps at this end: the largest ones where years are uncertain
+            kept = sorted(step.detail["years"], key=lambda y: (-years[str(y)][end], y))
+            flags.append((step.kind, frozenset(kept[: step.detail["count"]])))
     return tuple(flags)
 
 
@@ -301,6 +308,8 @@ def _synthetic(directory: Path) -> RuleSet:
         name={"zh": "年限券", "en": "Years voucher"},
         support_years={"count": 2, **cited},
     )
+    # A purchase not known to be bought via the platform may or may not count: uncertain years.
+    years["eligibility"].append({"fact": "purchase.via_platform", "is": True, **cited})
     write_rule(directory, years)
     return load_rules(directory)
 
@@ -323,7 +332,8 @@ def test_synthetic_curves_are_exact(synthetic: RuleSet, data: Any) -> None:
                         ["2025-03-01", "2025-09-01", "2026-02-01", "2027-05-01"]
                     ),
                     "use": st.sampled_from(["training", "inference"]),
-                }
+                },
+                optional={"via_platform": st.booleans()},
             ),
             min_size=1,
             max_size=4,

@@ -14,8 +14,9 @@ exactly:
    range, which rate tier applies), an exact bisection on fen finds the first fen of the new
    regime; the same bisection runs between any two grid points whose regimes differ, so a bend
    the candidates missed is still found.
-3. A regime change is reported as a bend only when the engine confirms it: the lines through
-   the engine's exact (unrounded) values on either side differ in slope, or the award jumps.
+3. A regime change is reported as a bend only when the engine confirms it: consecutive
+   regimes whose exact (unrounded) values lie on one line are merged into one piece, and a bend
+   is reported only between pieces whose lines differ in slope, or where the award jumps.
 
 A bend's ``at`` is the smallest spend, in fen, at which the award follows the new piece's
 formula: for a cap, the smallest spend at which the award has reached the cap (spending more
@@ -250,8 +251,11 @@ def _regime(award: Award, end: int) -> tuple[Regime, tuple[Step | None, ...]]:
     caps, pools, minimums and support-year limits bind; with the step behind each part."""
     parts: list[Any] = [("eligible", award.eligible)]
     steps: list[Step | None] = [None]
+    per_year: dict[str | None, Bounds] = {}  # each year's amount after its own limits
     for step in award.steps:
         kind = step.kind
+        if kind in (StepKind.YEAR, StepKind.CAP, StepKind.POOL) and step.after is not None:
+            per_year[step.subject] = step.after
         if kind in (StepKind.CAP, StepKind.POOL, StepKind.MINIMUM):
             assert step.before is not None and step.after is not None
             per = step.detail.get("per", step.detail.get("period"))
@@ -261,7 +265,12 @@ def _regime(award: Award, end: int) -> tuple[Regime, tuple[Step | None, ...]]:
         elif kind is StepKind.SUPPORT_YEARS:
             assert step.before is not None and step.after is not None
             years = tuple(step.detail.get("years", ()))
-            parts.append((kind, years, step.before[end] != step.after[end]))
+            # Where years are uncertain the high end keeps the largest ones: which years
+            # those are decides the formula too.
+            count = step.detail.get("count", len(years))
+            ranked = sorted(years, key=lambda y: (-per_year.get(str(y), (ZERO, ZERO))[end], y))
+            chosen = frozenset(ranked[:count])
+            parts.append((kind, years, chosen, step.before[end] != step.after[end]))
         else:
             continue
         steps.append(step)
@@ -371,55 +380,87 @@ def _changes(curve: _Curve, end: int, grid: list[int]) -> list[int]:
     return found
 
 
-def _line(curve: _Curve, end: int, a: int, b: int) -> tuple[Fraction, Fraction]:
-    """(value at 0, slope per fen) of the line through the curve's exact values at a and b."""
+Line = tuple[Fraction, Fraction]  # (value at 0 fen, slope per fen)
+
+
+class _Run:
+    """Consecutive regime pieces ``start``..``stop`` (fen, inclusive) that follow one formula:
+    ``line`` through the engine's exact values, or ``None`` for a single fen."""
+
+    __slots__ = ("line", "start", "stop")
+
+    def __init__(self, start: int, stop: int, line: Line | None) -> None:
+        self.start, self.stop, self.line = start, stop, line
+
+
+def _line(curve: _Curve, end: int, a: int, b: int) -> Line:
     ya, yb = curve.exact(a, end), curve.exact(b, end)
     slope = (yb - ya) / (b - a)
     return ya - slope * a, slope
 
 
-def _second_point(
-    curve: _Curve, end: int, at: int, other: int, step: int, floor: int
-) -> int | None:
-    """A second fen of the piece containing ``at`` (the piece's other end, or the neighbour
-    just outside the swept range that shares its regime)."""
-    if other != at:
-        return other
-    near = at + step
-    if near >= floor and curve.regime(near, end) == curve.regime(at, end):
-        return near
-    return None
+def _on(curve: _Curve, end: int, line: Line, x: int, tolerance: Fraction) -> bool:
+    return abs(line[0] + line[1] * x - curve.exact(x, end)) <= tolerance
 
 
-def _confirm(
-    curve: _Curve, end: int, change: int, left_end: int, right_end: int, tolerance: Fraction
-) -> tuple[Fraction, Fraction, Fraction | None, int, bool] | None:
+def _runs(
+    curve: _Curve, end: int, changes: list[int], lo: int, hi: int, tolerance: Fraction
+) -> list[_Run]:
+    """Merge the regime pieces into runs of one formula each (the engine's values at every
+    piece's ends on one line). A single-fen piece joins the run on its right where it lies on
+    that line (a kink exactly on a fen), else the run on its left."""
+    edges = [lo, *changes, hi + 1]
+    runs = [
+        _Run(a, b - 1, None if b - 1 == a else _line(curve, end, a, b - 1))
+        for a, b in itertools.pairwise(edges)
+    ]
+
+    def fits(run: _Run, line: Line) -> bool:
+        return _on(curve, end, line, run.start, tolerance) and _on(
+            curve, end, line, run.stop, tolerance
+        )
+
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(runs) - 1):
+            left, right = runs[i], runs[i + 1]
+            if left.line is None and right.line is not None and fits(left, right.line):
+                line: Line | None = right.line
+            elif i + 2 < len(runs) and right.line is None and runs[i + 2].line is not None:
+                continue  # a single fen between two runs: let the right one claim it first
+            elif (
+                left.line is not None
+                and (right.line is None or fits(left, right.line))
+                and fits(right, left.line)
+            ):
+                line = left.line
+            else:
+                continue
+            join = _Run(left.start, right.stop, line)
+            if join.line is not None and join.start != join.stop:
+                join.line = _line(curve, end, join.start, join.stop)
+            runs[i : i + 2] = [join]
+            merged = True
+            break
+    return runs
+
+
+def _bend_between(
+    curve: _Curve, end: int, left: _Run, right: _Run, tolerance: Fraction
+) -> tuple[Fraction, Fraction, Fraction | None, int, bool]:
     """Slopes (per yuan) on either side, where the lines meet (fen), the first fen of the new
-    piece and whether the award jumps there — or ``None`` where the engine shows no bend."""
-    left_a = change - 1
-    left_b = _second_point(curve, end, left_a, left_end, -1, 0)
-    right_b = _second_point(curve, end, change, right_end, 1, 0)
-    if left_b is None and right_b is None:
-        return None
-    # A piece of a single fen has no slope of its own: it is a jump off the other piece's line.
-    if left_b is not None:
-        a_left, b_left = _line(curve, end, min(left_a, left_b), max(left_a, left_b))
-    if right_b is not None:
-        a_right, b_right = _line(curve, end, change, right_b)
-    if left_b is None:
-        b_left = b_right
-        a_left = curve.exact(left_a, end) - b_left * left_a
-        left_b = left_a
-    if right_b is None:
-        b_right = b_left
-        a_right = curve.exact(change, end) - b_right * change
-        right_b = change
-    # The left line's value at the new piece's first fen, against the engine's.
-    gap = abs(a_left + b_left * change - curve.exact(change, end))
-    if b_left == b_right and gap <= tolerance:
-        return None
-    if abs(b_left - b_right) * max(1, right_b - left_b) <= tolerance and gap <= tolerance:
-        return None  # rounding at every step: no bend beyond the rounding noise
+    formula and whether the award jumps there. A single fen has no slope of its own: it is a
+    jump off the other run's line."""
+    change = right.start
+    zero = (Fraction(0), Fraction(0))
+    left_line = left.line or right.line or zero
+    right_line = right.line or left.line or zero
+    if left.line is None:
+        left_line = (curve.exact(left.stop, end) - left_line[1] * left.stop, left_line[1])
+    if right.line is None:
+        right_line = (curve.exact(change, end) - right_line[1] * change, right_line[1])
+    (a_left, b_left), (a_right, b_right) = left_line, right_line
     if tolerance:
         # Rounding at every step makes the curve a staircase: the lines are its trend, not
         # exact, so no meeting point is claimed; the bend is where the engine's regime changes.
@@ -487,14 +528,12 @@ def _bends(
     tolerance = quantum * 4 if plan.rounding.each_step else Fraction(0)
     found: dict[tuple[Any, ...], Bend] = {}
     for end in (0, 1):
-        changes = _changes(curve, end, points)
-        edges = [lo, *changes, hi + 1]
-        for i, change in enumerate(changes):
-            left_end, right_end = edges[i], edges[i + 2] - 1
-            confirmed = _confirm(curve, end, change, left_end, right_end, tolerance)
-            if confirmed is None:
-                continue
-            slope_before, slope_after, meet, first, jump = confirmed
+        runs = _runs(curve, end, _changes(curve, end, points), lo, hi, tolerance)
+        for left, right in itertools.pairwise(runs):
+            change = right.start
+            slope_before, slope_after, meet, first, jump = _bend_between(
+                curve, end, left, right, tolerance
+            )
             kind, per, limit, binds, cites = _cause(
                 curve.award(change - 1), curve.award(change), end, plan
             )
