@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher import InputError, UnknownCityError
-from aivoucher.curves import Sweep, _exact, _single, registered_in, sweep
+from aivoucher.curves import Sweep, _exact, _single, registered_in, support_start, sweep
 from aivoucher.profile import Profile, parse_profile
 from aivoucher.registry import RuleSet, bundled_rules, load_rules
 from aivoucher.result import Award, StepKind
@@ -162,9 +162,10 @@ def _binding(award: Award, end: int) -> tuple[Any, ...]:
         elif step.kind is StepKind.RATE:
             flags.append((step.kind, step.subject, repr(step.detail), step.rate))
         elif step.kind is StepKind.SUPPORT_YEARS:
-            # which years the limit keeps at this end: the largest ones where years are uncertain
-            kept = sorted(step.detail["years"], key=lambda y: (-years[str(y)][end], y))
-            flags.append((step.kind, frozenset(kept[: step.detail["count"]])))
+            # which years the support period keeps, and where it starts at this end
+            kept = tuple(step.detail["years"])
+            start = support_start(kept, step.detail["count"], years, end)
+            flags.append((step.kind, frozenset(kept), start))
     return tuple(flags)
 
 

@@ -264,17 +264,37 @@ def _regime(award: Award, end: int) -> tuple[Regime, tuple[Step | None, ...]]:
             parts.append((kind, step.subject, step.detail.get("tiers"), step.rate))
         elif kind is StepKind.SUPPORT_YEARS:
             assert step.before is not None and step.after is not None
+            # The years inside the support period decide the formula, and so does the year the
+            # period starts at this end (at the high end, where paying years are uncertain, the
+            # start that pays most): a purchase that moves it moves the period.
             years = tuple(step.detail.get("years", ()))
-            # Where years are uncertain the high end keeps the largest ones: which years
-            # those are decides the formula too.
-            count = step.detail.get("count", len(years))
-            ranked = sorted(years, key=lambda y: (-per_year.get(str(y), (ZERO, ZERO))[end], y))
-            chosen = frozenset(ranked[:count])
-            parts.append((kind, years, chosen, step.before[end] != step.after[end]))
+            start = support_start(years, step.detail.get("count", len(years)), per_year, end)
+            parts.append((kind, years, start, step.before[end] != step.after[end]))
         else:
             continue
         steps.append(step)
     return tuple(parts), tuple(steps)
+
+
+def support_start(
+    years: tuple[int, ...], count: int, per_year: dict[str | None, Bounds], end: int
+) -> int | None:
+    """The first year of the support period the engine keeps at one end (``end`` 0: low,
+    1: high), from the years' amounts in the trace: the first paying year at the low end; at
+    the high end the start, up to the first year that certainly pays, whose period pays most."""
+    amounts = {y: per_year.get(str(y), (ZERO, ZERO)) for y in years}
+    paying = sorted(y for y in amounts if amounts[y][1] > 0)
+    if not paying:
+        return None
+    if end == 0:
+        return paying[0]
+    certain = next((y for y in paying if amounts[y][0] > 0), paying[-1])
+    starts = [y for y in paying if y <= certain]
+
+    def pays(start: int) -> Decimal:
+        return sum((amounts[y][1] for y in paying if start <= y < start + count), ZERO)
+
+    return max(starts, key=lambda s: (pays(s), -s))
 
 
 class _Curve:
