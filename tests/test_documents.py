@@ -9,12 +9,12 @@ from aivoucher.documents import (
     PROFILE_LIMITS,
     RULE_LIMITS,
     Limits,
-    line_of,
     load_document,
     parse_json,
     parse_yaml,
 )
 from aivoucher.errors import YamlError
+from aivoucher.problems import lines_of
 
 
 def test_plain_yaml_becomes_plain_data() -> None:
@@ -111,8 +111,10 @@ def test_json_numbers_are_decimal_and_constants_refused() -> None:
     assert info.value.line == 2
 
 
-def test_line_of_finds_nested_fields() -> None:
+def test_lines_of_finds_nested_fields() -> None:
     text = "applicant:\n  kind: enterprise\npurchases:\n  - item: compute\n    amount: 12 bananas\n"
-    assert line_of(text, ("purchases", 0, "amount")) == 5
-    assert line_of(text, ("applicant", "kind")) == 2
-    assert line_of(text, ("purchases", 0, "nope")) == 4  # nearest ancestor
+    paths = [("purchases", 0, "amount"), ("applicant", "kind"), ("purchases", 0, "nope")]
+    lines = lines_of(text, paths)
+    assert lines[("purchases", 0, "amount")] == 5
+    assert lines[("applicant", "kind")] == 2
+    assert lines[("purchases", 0, "nope")] == 4  # nearest ancestor

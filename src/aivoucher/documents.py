@@ -12,8 +12,8 @@ Rule files and profiles come from other people, so the reader is deliberately na
   validated by the schema, with a message naming the field, rather than by the YAML library.
 * Size, depth and node-count limits bound time and memory.
 
-When a later validation step fails on a field path, :func:`line_of` re-reads the text to find the
-line of that field; the fast path records no positions.
+When a later validation step fails on field paths, :func:`aivoucher.problems.lines_of` re-reads
+the text once to find their lines; the fast path records no positions.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -44,7 +43,6 @@ from .errors import YamlError
 
 __all__ = [
     "Limits",
-    "line_of",
     "load_document",
     "parse_json",
     "parse_yaml",
@@ -283,21 +281,16 @@ def _scalar(event: Any, resolver: Any, source: str) -> Any:
     )
 
 
-def _walk(
-    text: str, source: str, limits: Limits, want: Sequence[PathPart] | None = None
-) -> tuple[Any, int | None]:
-    """Build the single document in ``text``. With ``want``, also return the line of that path."""
+def _walk(text: str, source: str, limits: Limits) -> Any:
+    """Build the single document in ``text``."""
     _refuse_nul(text, source)
     _check_flow_depth(text, source, limits)
     loader = _Loader(text)
     stack: list[Any] = []  # open containers
     keys: list[Any] = []  # for each open mapping: the pending key (or _NO_KEY)
-    paths: list[PathPart] = []
     result: Any = None
     documents = 0
     nodes = 0
-    found: int | None = None
-    best: int | None = None  # line of the deepest ancestor of ``want`` seen so far
     no_key = object()
 
     def fail(message: str, event: Any, code: str = "document.forbidden") -> YamlError:
@@ -332,14 +325,6 @@ def _walk(
                         event,
                         code="document.too_many_values",
                     )
-                if want is not None and stack:
-                    here = (*paths[: len(stack) - 1], _position(stack[-1], keys, no_key))
-                    if isinstance(stack[-1], list) or keys[-1] is not no_key:
-                        n = len(here)
-                        if list(here) == list(want[:n]):
-                            best = event.start_mark.line + 1
-                            if n == len(want):
-                                found = best
                 if isinstance(event, ScalarEvent):
                     value = _scalar(event, loader, source)
                     is_value = True
@@ -353,9 +338,6 @@ def _walk(
                             event,
                             code="document.too_deep",
                         )
-                    if want is not None and stack:
-                        del paths[len(stack) - 1 :]
-                        paths.append(_position(stack[-1], keys, no_key))
                     if isinstance(event, MappingStartEvent):
                         stack.append({})
                         keys.append(no_key)
@@ -390,14 +372,7 @@ def _walk(
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
             dispose()
-    return result, (found if found is not None else best)
-
-
-def _position(container: Any, keys: list[Any], no_key: object) -> PathPart:
-    if isinstance(container, list):
-        return len(container)
-    key = keys[-1]
-    return key if key is not no_key else ""
+    return result
 
 
 def parse_yaml(text: str, *, source: str = "<string>", limits: Limits = PROFILE_LIMITS) -> Any:
@@ -408,15 +383,7 @@ def parse_yaml(text: str, *, source: str = "<string>", limits: Limits = PROFILE_
             file=source,
             code="document.too_large",
         )
-    return _walk(text, source, limits)[0]
-
-
-def line_of(text: str, path: Sequence[PathPart], *, limits: Limits = PROFILE_LIMITS) -> int | None:
-    """The 1-based line where the value at ``path`` starts (or its nearest ancestor), if found."""
-    try:
-        return _walk(text, "<string>", limits, want=path)[1]
-    except YamlError:
-        return None
+    return _walk(text, source, limits)
 
 
 def parse_json(text: str, *, source: str = "<string>") -> Any:
