@@ -114,7 +114,7 @@ class _Trace:
         self.steps: list[Step] = []
         self.reasons: list[Reason] = []
         self.assumptions: list[Assumption] = []
-        self.missing: list[str] = []
+        self.missing: dict[str, None] = {}  # an ordered set: one entry per field, in order
         self.seen: set[Any] = set()
 
     def assume(self, assumption: Assumption) -> None:
@@ -128,8 +128,7 @@ class _Trace:
             self.assumptions.append(Assumption(AssumptionCode.RULE, ambiguity=ambiguity))
 
     def unknown(self, field: str, subject: str | None = None) -> None:
-        if field not in self.missing:
-            self.missing.append(field)
+        self.missing[field] = None
         self.assume(Assumption(AssumptionCode.MISSING_FACT, field=field, subject=subject))
 
 
