@@ -116,6 +116,9 @@ def test_invariant_violations_reports_a_broken_engine_result() -> None:
     broken = compile_program(entry.program)
     broken.caps_year = []
     broken.pool = None
+    from aivoucher.fast import compile_fast
+
+    broken.fast = compile_fast(broken)  # the fast path compiled from the broken plan too
     profile = Profile.model_validate(
         {
             "applicant": {"kind": "enterprise", "city": "shenzhen", "startup": True},

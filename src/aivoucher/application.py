@@ -8,7 +8,6 @@ declares the contracts it takes (``covers``), for which of the award's years it 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -90,4 +89,4 @@ def with_application(award: Award, as_of: dt.date, profile: Profile) -> Award:
         return award
     years = [profile.purchases[i].signed.year for i in award.purchases]
     status = application_status(award.program, as_of, years)
-    return dataclasses.replace(award, application=status)
+    return award.replace(application=status)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from .dates import add_years
@@ -117,14 +118,13 @@ def _getter(cond: Condition) -> Callable[[Any], Any]:
     if cond.id is not None:
         name = cond.id
         return lambda switches: name in switches
-    field = cond.fact.partition(".")[2]
-    return lambda subject: getattr(subject, field)
+    # plain fields: C-level getters and membership tests, for the engine's fast path
+    return attrgetter(cond.fact.partition(".")[2])
 
 
 def _tester(cond: Condition) -> Callable[[Any], bool]:
     if cond.in_ is not None:
-        allowed = frozenset(cond.in_)
-        return lambda v: v in allowed
+        return frozenset(cond.in_).__contains__
     if cond.is_ is not None:
         want = cond.is_
         return lambda v: v is want

@@ -56,6 +56,7 @@ from .conditions import (
     domain_of,
 )
 from .dates import add_years
+from .fast import FastPlan, compile_fast
 from .money import ZERO, Rounding
 from .profile import Profile, Purchase
 from .result import Award
@@ -65,6 +66,7 @@ from .trace import Assumption, AssumptionCode, Bounds, Reason, ReasonCode, Step,
 __all__ = ["Plan", "compile_program", "not_in_force"]
 
 _NOTHING: Bounds = (ZERO, ZERO)
+_NO_SWITCHES: frozenset[str] = frozenset()
 #: How many excluded purchases an award explains one by one; the rest are counted.
 EXCLUDED_SHOWN = 20
 Window = tuple[dt.date, dt.date | None]
@@ -168,6 +170,8 @@ class Plan:
         "caps_year",
         "ceiling",
         "effective_assumption",
+        "explainers",
+        "fast",
         "lump_sum",
         "minimum",
         "monotone",
@@ -233,6 +237,10 @@ class Plan:
         self.support_years = None if sy is None else (sy.count, cite(sy), sy.assumption)
         r = program.rounding
         self.rounding = Rounding(r.quantum, r.mode, r.at == "each_step")
+        self.fast: FastPlan | None = compile_fast(self)
+        # one explainer per setting (switches, window, coverage, renewal), shared by the
+        # fast path's awards: an award then holds only its own profile
+        self.explainers: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     # -- the steps -------------------------------------------------------------------------
 
@@ -253,7 +261,37 @@ class Plan:
         together, which tells why a purchase outside the window is left out: another version
         applies, the program had not taken effect, or it depends on a renewal. ``renewal``
         marks the award as one that pays only if the program is renewed.
+
+        Where every fact the plan reads is known, the fast path (:mod:`aivoucher.fast`)
+        decides the amounts and the trace is built on first access; otherwise, and for plans
+        the fast path does not cover, :meth:`explain` evaluates. The award is the same.
         """
+        fast = self.fast
+        if fast is not None:
+            on = _NO_SWITCHES if not switches else frozenset(switches)
+            decision = fast.decide(profile, on, window)
+            if decision is not None:
+                eligible, low, high, used = decision
+                setting = (on, window, coverage, renewal)
+                explainer = self.explainers.get(setting)
+                if explainer is None:
+                    explainer = self.explainers[setting] = (_explain, self, *setting)
+                return Award.explained_later(
+                    self.program, eligible, low, high, used, renewal, explainer, profile
+                )
+        return self.explain(profile, switches, window=window, coverage=coverage, renewal=renewal)
+
+    def explain(
+        self,
+        profile: Profile,
+        switches: Iterable[str] = (),
+        *,
+        window: Window | None = None,
+        coverage: Window | None = None,
+        renewal: bool = False,
+    ) -> Award:
+        """The general engine: :meth:`evaluate` in three-valued logic, recording every step as
+        it goes. Any profile, any plan; the fast path's awards are explained by it."""
         trace = _Trace()
         trace.rule(self.effective_assumption)
         on = frozenset(switches)
@@ -954,6 +992,18 @@ class Plan:
     def _rounding_detail(self) -> dict[str, Any]:
         r = self.program.rounding
         return {"unit": r.unit, "places": r.places, "mode": r.mode, "at": r.at}
+
+
+def _explain(
+    plan: Plan,
+    switches: frozenset[str],
+    window: Window | None,
+    coverage: Window | None,
+    renewal: bool,
+    profile: Profile,
+) -> Award:
+    """The general engine's award, for the trace of an award the fast path decided."""
+    return plan.explain(profile, switches, window=window, coverage=coverage, renewal=renewal)
 
 
 def compile_program(program: Program) -> Plan:

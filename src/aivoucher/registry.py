@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -351,7 +351,7 @@ def _renewal_assumed(award: Award, profile: Profile, end: dt.date) -> Award:
     if not any(profile.purchases[i].signed > end for i in award.purchases):
         return award
     note = Assumption(AssumptionCode.RENEWAL, field=end.isoformat())
-    return replace(award, assumptions=(*award.assumptions, note))
+    return award.replace(assumptions=(*award.assumptions, note))
 
 
 def _names(value: Iterable[str] | None, argument: str, what: str) -> Any:

@@ -1,7 +1,7 @@
 """What an estimate returns: awards with their reasons, assumptions and a structured trace.
 
 The trace records themselves (steps, reasons, assumptions, their codes) are in
-:mod:`aivoucher.trace` and re-exported here. These are plain frozen dataclasses, built by the
+:mod:`aivoucher.trace` and re-exported here. These are immutable values, built by the
 engine without formatting; the renderers in
 :mod:`aivoucher.render` turn them into text, JSON or HTML. Amounts are ``Decimal`` yuan; a
 ``Bounds`` pair is ``(low, high)`` and the two are equal unless the text gives a range or a fact
@@ -11,9 +11,9 @@ the rule needs is unknown.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .trace import (
     Assumption,
@@ -68,7 +68,11 @@ class ApplicationStatus:
     closed_for: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+#: What builds an award's trace on first access: ``(function, *arguments)``; called with the
+#: arguments and then the award's input, the function returns the same award with its trace.
+Explainer = tuple[Any, ...]
+
+
 class Award:
     """One program's result for one profile.
 
@@ -81,21 +85,131 @@ class Award:
     allows no amount (``low`` = ``high`` = ``None``), e.g. because the rate is unpublished.
     Amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the rate and the
     cap a successful applicant gets at most.
+
+    Awards are immutable values: equal when every field is equal (:meth:`replace` makes a
+    changed copy). An award decided by the engine's fast path (:mod:`aivoucher.fast`) records
+    its amounts only; its ``reasons``, ``assumptions`` and ``steps`` are built on first access
+    by the general engine from the same inputs, so they are the same as if they had been
+    recorded as it went.
     """
+
+    __slots__ = (
+        "_explainer",
+        "_input",
+        "_trace",
+        "application",
+        "eligible",
+        "high",
+        "low",
+        "missing",
+        "program",
+        "purchases",
+        "renewal",
+    )
 
     program: Program
     eligible: bool | None
     low: Decimal | None
     high: Decimal | None
-    reasons: tuple[Reason, ...] = ()
-    assumptions: tuple[Assumption, ...] = ()
-    steps: tuple[Step, ...] = ()
-    missing: tuple[str, ...] = ()
-    purchases: tuple[int, ...] = ()  # indices of the purchases that may count towards the award
+    missing: tuple[str, ...]
+    #: indices of the purchases that may count towards the award
+    purchases: tuple[int, ...]
     #: Pays only if the program is renewed: the purchases were signed after its last known
     #: version ends. Such an award shows what that version would pay and is not counted.
-    renewal: bool = False
-    application: ApplicationStatus | None = None  # the application calendar on the as-of date
+    renewal: bool
+    #: the application calendar on the as-of date
+    application: ApplicationStatus | None
+    _trace: tuple[tuple[Reason, ...], tuple[Assumption, ...], tuple[Step, ...]] | None
+    _explainer: Explainer | None
+    _input: Any
+
+    def __init__(
+        self,
+        program: Program,
+        eligible: bool | None,
+        low: Decimal | None,
+        high: Decimal | None,
+        reasons: tuple[Reason, ...] = (),
+        assumptions: tuple[Assumption, ...] = (),
+        steps: tuple[Step, ...] = (),
+        missing: tuple[str, ...] = (),
+        purchases: tuple[int, ...] = (),
+        renewal: bool = False,
+        application: ApplicationStatus | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "program", program)
+        _set(self, "eligible", eligible)
+        _set(self, "low", low)
+        _set(self, "high", high)
+        _set(self, "missing", missing)
+        _set(self, "purchases", purchases)
+        _set(self, "renewal", renewal)
+        _set(self, "application", application)
+        _set(self, "_trace", (reasons, assumptions, steps))
+        _set(self, "_explainer", None)
+        _set(self, "_input", None)
+
+    @classmethod
+    def explained_later(
+        cls,
+        program: Program,
+        eligible: bool | None,
+        low: Decimal | None,
+        high: Decimal | None,
+        purchases: tuple[int, ...],
+        renewal: bool,
+        explainer: Explainer,
+        given: Any,
+    ) -> Award:
+        """An award whose trace ``explainer`` builds on first access: ``(function,
+        *arguments)``, where ``function(*arguments, given)`` returns the same award with its
+        trace (and nothing missing: the fast path decides only where every fact is known).
+
+        ``explainer`` is shared by the awards of one plan and setting; ``given`` (the profile)
+        is each award's own, so that an award kept among many costs one object."""
+        award = object.__new__(cls)
+        _set = object.__setattr__
+        _set(award, "program", program)
+        _set(award, "eligible", eligible)
+        _set(award, "low", low)
+        _set(award, "high", high)
+        _set(award, "missing", ())
+        _set(award, "purchases", purchases)
+        _set(award, "renewal", renewal)
+        _set(award, "application", None)
+        _set(award, "_trace", None)
+        _set(award, "_explainer", explainer)
+        _set(award, "_input", given)
+        return award
+
+    def _explained(self) -> tuple[tuple[Reason, ...], tuple[Assumption, ...], tuple[Step, ...]]:
+        trace = self._trace
+        if trace is None:
+            assert self._explainer is not None
+            function, *arguments = self._explainer
+            full: Award = function(*arguments, self._input)
+            trace = (full.reasons, full.assumptions, full.steps)
+            # Two threads may both build it; they build the same value.
+            object.__setattr__(self, "_trace", trace)
+            object.__setattr__(self, "_explainer", None)
+            object.__setattr__(self, "_input", None)
+        return trace
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why the award is what it is: failed or unknown conditions, exclusions."""
+        return self._explained()[0]
+
+    @property
+    def assumptions(self) -> tuple[Assumption, ...]:
+        """The readings, switches and missing facts the amount rests on."""
+        return self._explained()[1]
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The computation, step by step, each with its citation."""
+        return self._explained()[2]
 
     @property
     def id(self) -> str:
@@ -104,6 +218,50 @@ class Award:
     @property
     def is_range(self) -> bool:
         return self.low is not None and self.low != self.high
+
+    def replace(self, **changes: Any) -> Award:
+        """A copy with some fields changed (the fields are the constructor's arguments); the
+        trace stays unbuilt unless a change touches it."""
+        unknown = set(changes) - set(_AWARD_FIELDS)
+        if unknown:
+            raise TypeError(f"Award has no field {sorted(unknown)[0]!r}")
+        if self._trace is None and not changes.keys() & {"reasons", "assumptions", "steps"}:
+            assert self._explainer is not None
+            award = Award.explained_later(
+                changes.get("program", self.program),
+                changes.get("eligible", self.eligible),
+                changes.get("low", self.low),
+                changes.get("high", self.high),
+                changes.get("purchases", self.purchases),
+                changes.get("renewal", self.renewal),
+                self._explainer,
+                self._input,
+            )
+            object.__setattr__(award, "missing", changes.get("missing", self.missing))
+            object.__setattr__(award, "application", changes.get("application", self.application))
+            return award
+        return Award(**{name: changes.get(name, getattr(self, name)) for name in _AWARD_FIELDS})
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _AWARD_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Award)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Award, self._fields())
 
     def to_html(self, *, locale: str | None = None) -> str:
         """The notebook view of this award (locale: the argument, else ``set_locale``'s)."""
@@ -118,6 +276,22 @@ class Award:
         from .render.repr import award_repr
 
         return award_repr(self)
+
+
+#: The constructor's arguments, in order: what makes two awards equal.
+_AWARD_FIELDS = (
+    "program",
+    "eligible",
+    "low",
+    "high",
+    "reasons",
+    "assumptions",
+    "steps",
+    "missing",
+    "purchases",
+    "renewal",
+    "application",
+)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
