@@ -1,0 +1,116 @@
+"""The fact table: one record per fact, and everything that reads facts agrees with it."""
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from typing import Literal, get_args, get_origin
+
+import pytest
+
+from aivoucher.facts import DOMAINS, FACTS, LABELS, Fact
+from aivoucher.profile import Applicant, Purchase
+from aivoucher.schema import Condition
+
+ALL = list(FACTS.values())
+# The keys a condition can give (its fields' aliases), which a fact's operator names.
+CONDITION_KEYS = {f.alias or name for name, f in Condition.model_fields.items()}
+MODELS = {"applicant": Applicant, "purchase": Purchase}
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("fact", ALL, ids=lambda f: f.name)
+def test_every_fact_has_a_scope_an_operator_and_both_labels(fact: Fact) -> None:
+    assert fact.scope == fact.name.partition(".")[0]
+    assert set(fact.operator.split("/")) <= CONDITION_KEYS
+    assert HAN.search(fact.zh), fact.zh
+    assert fact.en and not HAN.search(fact.en)
+    assert (fact.label("zh"), fact.label("en")) == (fact.zh, fact.en) == LABELS[fact.name]
+
+
+@pytest.mark.parametrize("fact", [f for f in ALL if f.field is not None], ids=lambda f: f.name)
+def test_every_profile_field_exists_and_domains_match_its_type(fact: Fact) -> None:
+    model = MODELS[fact.scope]
+    for field in fact.field.split("/"):  # a term is read from start and end
+        assert field in model.model_fields, f"{fact.name}: no profile field {field!r}"
+    annotation = model.model_fields[fact.field.split("/")[0]].annotation
+    if fact.kind == "enum":
+        # the field's Literal, or the Literal of an optional field (`Use | None`)
+        if get_origin(annotation) is not Literal:
+            (annotation,) = set(get_args(annotation)) - {type(None)}
+        assert get_origin(annotation) is Literal
+        assert get_args(annotation) == fact.domain
+    elif fact.kind == "bool":
+        assert annotation in (bool, bool | None)
+        assert fact.domain == (True, False)
+    elif fact.kind == "qualification":
+        assert annotation == dict[str, bool]
+        assert fact.domain == (True, False)
+    else:
+        assert fact.domain is None
+
+
+def test_domains_are_the_closed_facts() -> None:
+    closed = {"enum", "bool", "qualification"}
+    assert set(DOMAINS) == {f.name for f in ALL if f.kind in closed}
+
+
+def test_the_getters_read_the_profile() -> None:
+    applicant = Applicant.model_validate(
+        {"kind": "enterprise", "city": "深圳", "startup": True, "qualifications": ["listed"]}
+    )
+    purchase = Purchase.model_validate(
+        {
+            "item": "compute",
+            "amount": "100万",
+            "signed": "2025-03-01",
+            "start": "2025-03-01",
+            "end": "2026-02-28",
+            "provider_city": "hangzhou",
+        }
+    )
+    read = {
+        name: FACTS[name].getter(key)
+        for name, key in [
+            ("applicant.startup", None),
+            ("applicant.province", None),
+            ("applicant.qualifications", "listed"),
+            ("purchase.provider_province", None),
+            ("purchase.chip_origin", None),
+            ("purchase.term", None),
+            ("switch", "reading"),
+        ]
+    }
+    assert read["applicant.startup"](applicant) is True
+    assert read["applicant.province"](applicant) == "guangdong"
+    assert read["applicant.qualifications"](applicant) is True
+    assert read["purchase.provider_province"](purchase) == "zhejiang"
+    assert read["purchase.chip_origin"](purchase) is None
+    assert read["purchase.term"](purchase) == (dt.date(2025, 3, 1), dt.date(2026, 2, 28))
+    assert read["switch"](frozenset({"reading"})) is True
+
+
+def test_the_table_imports_no_pydantic_yaml_or_babel() -> None:
+    code = (
+        "import sys, aivoucher.facts; "
+        "print(sorted(m for m in ('pydantic', 'yaml', 'babel') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_table_repeats_what_is_spread_today() -> None:
+    # transitional: the table holds the same operators, domains and labels as the modules
+    # that define them today, until they read it
+    from aivoucher import schema
+    from aivoucher.render import messages
+
+    assert {n: f.operator for n, f in FACTS.items()} == schema.FACTS
+    assert list(FACTS) == list(get_args(schema.Fact))
+    closed = {n: d for n, d in DOMAINS.items() if FACTS[n].kind != "qualification"}
+    assert closed == schema.DOMAINS
+    assert {n: (f.zh, f.en) for n, f in FACTS.items()} == {
+        n: label for n, label in messages._FACTS.items() if n in FACTS
+    }
+    assert set(messages._FACTS) - set(FACTS) == {"year.spend"}
+    assert LABELS["year.spend"] == messages._FACTS["year.spend"]
