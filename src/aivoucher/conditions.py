@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from .dates import add_years
+from .facts import DOMAINS
 from .jurisdictions import province_of
 from .money import FEN
-from .schema import DOMAINS, Condition
+from .schema import Condition
 from .trace import Bounds
 
 __all__ = [
