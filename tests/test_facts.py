@@ -5,11 +5,13 @@ import json
 import re
 import subprocess
 import sys
-from typing import Literal, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from conftest import ROOT
 
+from aivoucher.conditions import APPLICANT, PURCHASE, SWITCHES, YEAR
+from aivoucher.conditions import Test as Compiled
 from aivoucher.facts import DOMAINS, FACTS, LABELS, Fact
 from aivoucher.profile import Applicant, Purchase
 from aivoucher.registry import bundled_rules
@@ -72,6 +74,38 @@ def test_every_profile_field_exists_and_domains_match_its_type(fact: Fact) -> No
 def test_domains_are_the_closed_facts() -> None:
     closed = {"enum", "bool", "qualification"}
     assert set(DOMAINS) == {f.name for f in ALL if f.kind in closed}
+
+
+def _condition(fact: Fact) -> Condition:
+    values: dict[str, Any] = {
+        "enum": {"in": [str((fact.domain or ("",))[0])]},
+        "city": {"in": ["shenzhen"]},
+        "province": {"in": ["guangdong"]},
+        "district": {"in": ["shenzhen-longhua"]},
+        "bool": {"is": True},
+        "date": {"from": "2025-01-01"},
+        "term": {"max_years": 1},
+        "qualification": {"has": "listed"},
+        "amount": {"max": "50万"},
+        "switch": {"id": "reading"},
+    }[fact.kind]
+    return Condition.model_validate({"fact": fact.name, **values})
+
+
+@pytest.mark.parametrize("fact", ALL, ids=lambda f: f.name)
+def test_a_compiled_condition_reads_the_table(fact: Fact) -> None:
+    test = Compiled(_condition(fact))
+    assert test.scope == {"applicant": APPLICANT, "purchase": PURCHASE, "year": YEAR}.get(
+        fact.scope, SWITCHES
+    )
+    assert test.domain == fact.domain or fact.kind == "amount"
+    path = test.path(2)
+    if fact.field is None:
+        assert path == fact.name
+    elif fact.scope == "applicant":
+        assert path.startswith(f"applicant.{fact.field}")
+    else:
+        assert path.startswith(f"purchases[2].{fact.field}")
 
 
 def test_the_getters_read_the_profile() -> None:
