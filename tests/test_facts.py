@@ -12,9 +12,10 @@ from conftest import ROOT
 
 from aivoucher.conditions import APPLICANT, PURCHASE, SWITCHES, YEAR
 from aivoucher.conditions import Test as Compiled
-from aivoucher.facts import DOMAINS, FACTS, LABELS, Fact
+from aivoucher.facts import DOMAINS, FACTS, LABELS, MEASURES, Fact, fact_at
 from aivoucher.profile import Applicant, Purchase
 from aivoucher.registry import bundled_rules
+from aivoucher.render.messages import messages
 from aivoucher.schema import Condition
 from aivoucher.schema import Fact as FactLiteral
 
@@ -160,6 +161,20 @@ def test_the_getters_read_the_profile() -> None:
     assert read["switch"](frozenset({"reading"})) is True
 
 
+def test_messages_label_facts_and_fields_from_the_table() -> None:
+    zh, en = messages("zh"), messages("en")
+    for name, (label_zh, label_en) in LABELS.items():
+        assert (zh.fact(name), en.fact(name)) == (label_zh, label_en)
+    assert set(MEASURES) == {"year.spend"}
+    assert zh.field("purchases[0].start/end") == "purchases[0].start/end（合同期限（年））"
+    assert en.field("applicant.qualifications.x") == "applicant.qualifications.x (qualification)"
+    assert en.field("purchases[1].provider_city") == "purchases[1].provider_city (provider city)"
+    assert en.field("year.contracts_total") == "year.contracts_total"
+    assert fact_at("applicant.city") is FACTS["applicant.city"]
+    assert fact_at("purchases[3].qualifications.y") is FACTS["purchase.qualifications"]
+    assert fact_at("purchases[0].amount") is None
+
+
 def test_the_table_imports_no_pydantic_yaml_or_babel() -> None:
     code = (
         "import sys, aivoucher.facts; "
@@ -167,14 +182,3 @@ def test_the_table_imports_no_pydantic_yaml_or_babel() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-def test_the_table_repeats_the_messages_labels() -> None:
-    # transitional: the table holds the same labels as the messages, until they read it
-    from aivoucher.render import messages
-
-    assert {n: (f.zh, f.en) for n, f in FACTS.items()} == {
-        n: label for n, label in messages._FACTS.items() if n in FACTS
-    }
-    assert set(messages._FACTS) - set(FACTS) == {"year.spend"}
-    assert LABELS["year.spend"] == messages._FACTS["year.spend"]
