@@ -2,23 +2,23 @@
 
 A rule file's condition is compiled once into a :class:`Test`: which subject holds the fact
 (the applicant, a purchase, the purchase's calendar year, or the switched-on assumptions), a
-getter that reads it, and a test that answers ``True``, ``False`` or — where the profile leaves
-the fact unknown — ``None``. :func:`domain_of` gives the values to try for an unknown fact, so
-that a rate tier's range covers every answer. The engine (:mod:`aivoucher.engine`) decides what
-an unknown answer does to an award; this module only reads and tests facts.
+getter that reads it — both from the fact table, :data:`aivoucher.facts.FACTS` — and a test
+that answers ``True``, ``False`` or — where the profile leaves the fact unknown — ``None``.
+:func:`domain_of` gives the values to try for an unknown fact, so that a rate tier's range
+covers every answer. The engine (:mod:`aivoucher.engine`) decides what an unknown answer does
+to an award; this module only reads and tests facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from .dates import add_years
-from .jurisdictions import province_of
+from .facts import FACTS
 from .money import FEN
-from .schema import DOMAINS, Condition
+from .schema import Condition
 from .trace import Bounds
 
 __all__ = [
@@ -34,8 +34,9 @@ __all__ = [
 ]
 
 Cites = tuple[tuple[str, str], ...]
-# Where a condition's fact lives: the applicant, the purchase, the purchase's calendar year,
-# or the set of assumptions the user switched on.
+# Where a condition's fact lives (a fact's scope in the table), as the index of the subject
+# the engine passes: the applicant, the purchase, the purchase's calendar year, or the set of
+# assumptions the user switched on.
 APPLICANT, PURCHASE, YEAR, SWITCHES = range(4)
 _SCOPES = {"applicant": APPLICANT, "purchase": PURCHASE, "year": YEAR, "switch": SWITCHES}
 
@@ -74,52 +75,51 @@ class Test:
         "field",
         "get",
         "if_unknown",
+        "profile_field",
         "scope",
         "source",
         "test",
     )
 
     def __init__(self, cond: Condition) -> None:
+        fact = FACTS[cond.fact]
+        key = cond.has if cond.has is not None else cond.id
         self.fact = cond.fact
-        head, _, tail = cond.fact.partition(".")
-        self.scope = _SCOPES[head]
-        self.field = tail
+        self.scope = _SCOPES[fact.scope]
+        # with the fact, a key unique to what the test reads (the qualification it names)
+        self.field = cond.fact.partition(".")[2]
+        #: The profile field the test reads, relative to its subject (``None``: not a profile
+        #: field, see :meth:`path`).
+        self.profile_field = fact.field
+        if cond.has is not None:
+            self.field = self.profile_field = f"{fact.field}.{cond.has}"
         self.source = cond.source
         self.cites = cite(cond)
         self.assumption = cond.assumption
         self.if_unknown = cond.if_unknown
         self.expected: tuple[Any, ...] = cond.expected
-        self.domain: tuple[Any, ...] | None = DOMAINS.get(cond.fact)
-        self.get: Callable[[Any], Any] = _getter(cond)
-        self.test: Callable[[Any], bool] = _tester(cond)
-        if cond.has is not None:
-            self.field = f"qualifications.{cond.has}"
-            self.domain = (True, False)
-        elif cond.max is not None:
+        self.domain: tuple[Any, ...] | None = fact.domain
+        if cond.max is not None:
+            # an amount's answers are open; either side of the limit is all that matters
             self.domain = (cond.max, cond.max + FEN)
+        self.get: Callable[[Any], Any] = fact.getter(key)
+        self.test: Callable[[Any], bool] = _tester(cond)
+
+    def path(self, index: int | None = None) -> str:
+        """The profile field the test reads, as a missing fact names it: ``applicant.startup``,
+        ``purchases[0].start/end`` (a purchase's, at ``index``), or the fact's name where the
+        profile holds no such field (a year's contracts in total, a switch)."""
+        if self.profile_field is None:
+            return self.fact
+        if self.scope == APPLICANT:
+            return f"applicant.{self.profile_field}"
+        return f"purchases[{index}].{self.profile_field}"
 
     def check(self, subjects: Sequence[Any]) -> tuple[bool | None, Any]:
         value = self.get(subjects[self.scope])
         if value is None:
             return None, None
         return self.test(value), value
-
-
-def _getter(cond: Condition) -> Callable[[Any], Any]:
-    if cond.fact == "applicant.province":
-        return lambda applicant: province_of(applicant.city)
-    if cond.fact == "purchase.provider_province":
-        return lambda p: None if p.provider_city is None else province_of(p.provider_city)
-    if cond.has is not None:
-        qualification = cond.has
-        return lambda applicant: applicant.qualifications.get(qualification)
-    if cond.fact == "purchase.term":
-        return lambda p: None if p.start is None or p.end is None else (p.start, p.end)
-    if cond.id is not None:
-        name = cond.id
-        return lambda switches: name in switches
-    # plain fields: C-level getters and membership tests, for the engine's fast path
-    return attrgetter(cond.fact.partition(".")[2])
 
 
 def _tester(cond: Condition) -> Callable[[Any], bool]:

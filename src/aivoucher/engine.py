@@ -35,7 +35,11 @@ Where each stage lives (the conditions themselves are in :mod:`aivoucher.conditi
 * per-year caps and the yearly pool, their allocation in signing order, support years:
   ``Plan._years``, ``Plan._allocate``, ``Plan._support_years``;
 * lifetime caps, the program's pool, eligibility left uncertain and rounding:
-  ``Plan.evaluate``.
+  ``Plan.explain``.
+
+Every step is recorded by one helper, ``_Trace.step``, with the text it cites and the reading it
+rests on; :meth:`Plan.evaluate` first tries the fast path (:mod:`aivoucher.fast`), which decides
+the amounts where every fact the plan reads is known and leaves the trace to ``Plan.explain``.
 """
 
 from __future__ import annotations
@@ -47,9 +51,9 @@ from decimal import Decimal
 from typing import Any
 
 from .conditions import (
-    APPLICANT,
     PURCHASE,
     YEAR,
+    Cites,
     Test,
     YearContext,
     cite,
@@ -119,6 +123,34 @@ class _Trace:
         self.missing: dict[str, None] = {}  # an ordered set: one entry per field, in order
         self.seen: set[Any] = set()
 
+    def step(
+        self,
+        kind: StepKind,
+        subject: str | None = None,
+        *,
+        before: Bounds | None = None,
+        after: Bounds | None = None,
+        rate: Bounds | None = None,
+        detail: dict[str, Any] | None = None,
+        cites: Cites = (),
+        assumption: str | None = None,
+    ) -> None:
+        """Record a step with the text it cites and the reading it rests on (listed among
+        the assumptions once)."""
+        self.steps.append(
+            Step(
+                kind,
+                subject,
+                before,
+                after,
+                rate,
+                {} if detail is None else detail,
+                cites,
+                assumption,
+            )
+        )
+        self.rule(assumption)
+
     def assume(self, assumption: Assumption) -> None:
         if assumption not in self.seen:
             self.seen.add(assumption)
@@ -132,18 +164,6 @@ class _Trace:
     def unknown(self, field: str, subject: str | None = None) -> None:
         self.missing[field] = None
         self.assume(Assumption(AssumptionCode.MISSING_FACT, field=field, subject=subject))
-
-
-def _field_path(test: Test, index: int | None) -> str:
-    if test.scope == APPLICANT:
-        return f"applicant.{test.field}"
-    if test.scope == PURCHASE:
-        # the province of a provider is read from its city, the field the profile has
-        field = {"term": "start/end", "provider_province": "provider_city"}.get(
-            test.field, test.field
-        )
-        return f"purchases[{index}].{field}"
-    return test.fact
 
 
 class _Candidate:
@@ -324,12 +344,12 @@ class Plan:
             total = self._cap(self.pool, StepKind.POOL, total, None, trace)
         if applicant_ok is None:
             after = (ZERO, total[1])
-            trace.steps.append(Step(StepKind.UNCERTAIN, before=total, after=after))
+            trace.step(StepKind.UNCERTAIN, before=total, after=after)
             total = after
         rounded = (self.rounding.apply(total[0]), self.rounding.apply(total[1]))
         if rounded != total:
-            trace.steps.append(
-                Step(StepKind.ROUNDING, before=total, after=rounded, detail=self._rounding_detail())
+            trace.step(
+                StepKind.ROUNDING, before=total, after=rounded, detail=self._rounding_detail()
             )
         return self._award(True, rounded, trace, used)
 
@@ -401,7 +421,7 @@ class Plan:
                 # the rule file decides this unknown fact; the estimate says so
                 ok = test.if_unknown == "pass"
                 code = AssumptionCode.ASSUMED_MET if ok else AssumptionCode.ASSUMED_NOT_MET
-                assumed.append(Assumption(code, field=_field_path(test, index), subject=label))
+                assumed.append(Assumption(code, field=test.path(index), subject=label))
             if ok is False:
                 failed = True
             elif ok is None:
@@ -428,23 +448,20 @@ class Plan:
         index: int | None,
         trace: _Trace,
     ) -> None:
-        trace.steps.append(
-            Step(
-                StepKind.CONDITION,
-                subject=subject,
-                detail={"fact": test.fact, "expected": test.expected, "actual": value, "ok": ok},
-                cites=test.cites,
-                assumption=test.assumption,
-            )
+        trace.step(
+            StepKind.CONDITION,
+            subject=subject,
+            detail={"fact": test.fact, "expected": test.expected, "actual": value, "ok": ok},
+            cites=test.cites,
+            assumption=test.assumption,
         )
-        trace.rule(test.assumption)
         if ok is True:
             return
         code = ReasonCode.CONDITION_FAILED if ok is False else ReasonCode.CONDITION_UNKNOWN
         actual = value[1] - value[0] if test.fact == "purchase.term" and value else value
         trace.reasons.append(Reason(code, test.fact, test.expected, actual, subject, test.source))
         if ok is None:
-            trace.unknown(_field_path(test, index), subject)
+            trace.unknown(test.path(index), subject)
 
     def _purchases(
         self,
@@ -502,9 +519,7 @@ class Plan:
         rate, tiers, no_tier_possible = chosen
         base = cand.base
         amount = self._round_step((base[0] * rate[0], base[1] * rate[1]))
-        trace.steps.append(
-            Step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
-        )
+        trace.step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
         if any(t.first_years is not None for t in tiers):
             amount = self._first_years(cand, tiers, no_tier_possible, subjects, amount, trace)
         if any(t.cap is not None for t in tiers):
@@ -521,6 +536,7 @@ class Plan:
 
     def _base(self, purchase: Purchase, label: str, index: int, trace: _Trace) -> Bounds:
         base_rule = self.base
+        # the reading is listed before the settled-amount assumption it qualifies
         trace.rule(base_rule.assumption)
         detail: dict[str, Any] = {"of": base_rule.of}
         if base_rule.of == "contract" or purchase.settled is not None:
@@ -535,15 +551,13 @@ class Plan:
             base = (ZERO, purchase.amount)
             detail["settled_unknown"] = True
             trace.assume(Assumption(AssumptionCode.SETTLED_UNKNOWN, subject=label))
-        trace.steps.append(
-            Step(
-                StepKind.BASE,
-                subject=label,
-                after=base,
-                detail=detail,
-                cites=cite(base_rule),
-                assumption=base_rule.assumption,
-            )
+        trace.step(
+            StepKind.BASE,
+            subject=label,
+            after=base,
+            detail=detail,
+            cites=cite(base_rule),
+            assumption=base_rule.assumption,
         )
         if self.prorate is not None:
             base = self._prorate(purchase, base, label, index, trace)
@@ -566,15 +580,13 @@ class Plan:
             inside = max(0, (min(end, last) - max(start, first)).days)
             detail.update(days=days, inside=inside)
             after = self._round_step((base[0] * inside / days, base[1] * inside / days))
-        trace.steps.append(
-            Step(
-                StepKind.PRORATION,
-                subject=label,
-                before=base,
-                after=after,
-                detail=detail,
-                cites=cites,
-            )
+        trace.step(
+            StepKind.PRORATION,
+            subject=label,
+            before=base,
+            after=after,
+            detail=detail,
+            cites=cites,
         )
         return after
 
@@ -630,16 +642,14 @@ class Plan:
             highs.append(hi)
         after = (ZERO if no_tier_possible else min(lows), max(highs))
         limited = [t for t in tiers if t.first_years is not None]
-        trace.steps.append(
-            Step(
-                StepKind.FIRST_YEARS,
-                subject=cand.label,
-                before=amount,
-                after=after,
-                detail=detail,
-                cites=tuple(dict.fromkeys(c for t in limited for c in t.cites)),
-                assumption=limited[0].assumption,
-            )
+        trace.step(
+            StepKind.FIRST_YEARS,
+            subject=cand.label,
+            before=amount,
+            after=after,
+            detail=detail,
+            cites=tuple(dict.fromkeys(c for t in limited for c in t.cites)),
+            assumption=limited[0].assumption,
         )
         return after
 
@@ -699,15 +709,13 @@ class Plan:
         after = (ZERO if no_tier_possible else min(lows), max(highs))
         caps = [t.cap for t in tiers if t.cap is not None]
         cap = (min(c[0] for c in caps), max(c[1] for c in caps))
-        trace.steps.append(
-            Step(
-                StepKind.CAP,
-                subject=label,
-                before=amount,
-                after=after,
-                detail={"per": "tier", "cap": cap, "binding": after != amount},
-                cites=tuple(dict.fromkeys(c for t in tiers if t.cap is not None for c in t.cites)),
-            )
+        trace.step(
+            StepKind.CAP,
+            subject=label,
+            before=amount,
+            after=after,
+            detail={"per": "tier", "cap": cap, "binding": after != amount},
+            cites=tuple(dict.fromkeys(c for t in tiers if t.cap is not None for c in t.cites)),
         )
         return after
 
@@ -732,7 +740,7 @@ class Plan:
             keys = list(unknown)
             for tests in unknown.values():
                 t = tests[0]
-                trace.unknown(_field_path(t, index), label if t.scope == PURCHASE else None)
+                trace.unknown(t.path(index), label if t.scope == PURCHASE else None)
             domains = [domain_of(unknown[k]) for k in keys]
             outcomes = [
                 self._first_tier(subjects, dict(zip(keys, values, strict=True)))
@@ -755,9 +763,7 @@ class Plan:
                 low, high = min(low, ceiling), ceiling
                 cites += self.ceiling.cites
             trace.rule(self.ceiling.assumption)
-        trace.steps.append(
-            Step(StepKind.RATE, subject=label, rate=(low, high), detail=detail, cites=cites)
-        )
+        trace.step(StepKind.RATE, subject=label, rate=(low, high), detail=detail, cites=cites)
         return (low, high), chosen, None in outcomes
 
     def _first_tier(self, subjects: Sequence[Any], fixed: dict[str, Any]) -> _Tier | None:
@@ -781,18 +787,15 @@ class Plan:
         else:
             detail = {"period": limit.per, "pool": limit.amount[0]}
         detail["binding"] = after != amount
-        trace.steps.append(
-            Step(
-                kind,
-                subject=subject,
-                before=amount,
-                after=after,
-                detail=detail,
-                cites=limit.cites,
-                assumption=limit.assumption,
-            )
+        trace.step(
+            kind,
+            subject=subject,
+            before=amount,
+            after=after,
+            detail=detail,
+            cites=limit.cites,
+            assumption=limit.assumption,
         )
-        trace.rule(limit.assumption)
         return after
 
     def _caps(
@@ -810,18 +813,15 @@ class Plan:
             amount[0] if amount[0] >= floor else ZERO,
             amount[1] if amount[1] >= floor else ZERO,
         )
-        trace.steps.append(
-            Step(
-                StepKind.MINIMUM,
-                subject=subject,
-                before=amount,
-                after=after,
-                detail={"minimum": floor, "binding": after != amount},
-                cites=self.minimum.cites,
-                assumption=self.minimum.assumption,
-            )
+        trace.step(
+            StepKind.MINIMUM,
+            subject=subject,
+            before=amount,
+            after=after,
+            detail={"minimum": floor, "binding": after != amount},
+            cites=self.minimum.cites,
+            assumption=self.minimum.assumption,
         )
-        trace.rule(self.minimum.assumption)
         if after[1] == 0 and amount[1] > 0:
             trace.reasons.append(
                 Reason(
@@ -833,15 +833,12 @@ class Plan:
     def _lump_sum(self, trace: _Trace) -> Bounds:
         assert self.lump_sum is not None
         amount = self.lump_sum.amount
-        trace.steps.append(
-            Step(
-                StepKind.LUMP_SUM,
-                after=amount,
-                cites=self.lump_sum.cites,
-                assumption=self.lump_sum.assumption,
-            )
+        trace.step(
+            StepKind.LUMP_SUM,
+            after=amount,
+            cites=self.lump_sum.cites,
+            assumption=self.lump_sum.assumption,
         )
-        trace.rule(self.lump_sum.assumption)
         return amount
 
     def _lump_each(self, cand: _Candidate, trace: _Trace) -> Bounds:
@@ -850,16 +847,13 @@ class Plan:
         assert self.lump_sum is not None
         amount = self.lump_sum.amount
         after = amount if cand.certain else (ZERO, amount[1])
-        trace.steps.append(
-            Step(
-                StepKind.LUMP_SUM,
-                subject=cand.label,
-                after=after,
-                cites=self.lump_sum.cites,
-                assumption=self.lump_sum.assumption,
-            )
+        trace.step(
+            StepKind.LUMP_SUM,
+            subject=cand.label,
+            after=after,
+            cites=self.lump_sum.cites,
+            assumption=self.lump_sum.assumption,
         )
-        trace.rule(self.lump_sum.assumption)
         amount = self._caps(self.caps_purchase, after, cand.label, trace)
         return amount
 
@@ -880,18 +874,15 @@ class Plan:
 
         met: bool | None = True if reaches(spend[0]) else (None if reaches(spend[1]) else False)
         after = total if met else (_NOTHING if met is False else (ZERO, total[1]))
-        trace.steps.append(
-            Step(
-                StepKind.THRESHOLD,
-                subject=year,
-                before=total,
-                after=after,
-                detail={"threshold": amount, "inclusive": inclusive, "spend": spend, "met": met},
-                cites=cites,
-                assumption=assumption,
-            )
+        trace.step(
+            StepKind.THRESHOLD,
+            subject=year,
+            before=total,
+            after=after,
+            detail={"threshold": amount, "inclusive": inclusive, "spend": spend, "met": met},
+            cites=cites,
+            assumption=assumption,
         )
-        trace.rule(assumption)
         if met is False:
             trace.reasons.append(
                 Reason(
@@ -912,10 +903,8 @@ class Plan:
             entries = years[year]
             subject = str(year)
             total = (sum((a[0] for _, a in entries), ZERO), sum((a[1] for _, a in entries), ZERO))
-            trace.steps.append(
-                Step(
-                    StepKind.YEAR, subject=subject, after=total, detail={"purchases": len(entries)}
-                )
+            trace.step(
+                StepKind.YEAR, subject=subject, after=total, detail={"purchases": len(entries)}
             )
             if self.spend_threshold is not None:
                 total = self._spend_threshold(entries, total, subject, trace)
@@ -928,9 +917,7 @@ class Plan:
         result = (sum((t[0] for _, t in per_year), ZERO), sum((t[1] for _, t in per_year), ZERO))
         if self.support_years is not None:
             result = self._support_years(per_year, result, trace)
-        trace.steps.append(
-            Step(StepKind.TOTAL, after=result, detail={"years": [y for y, _ in per_year]})
-        )
+        trace.step(StepKind.TOTAL, after=result, detail={"years": [y for y, _ in per_year]})
         return result
 
     def _allocate(
@@ -945,9 +932,7 @@ class Plan:
             share = (min(amount[0], left[0]), min(amount[1], left[1]))
             left = [left[0] - share[0], left[1] - share[1]]
             shares.append({"purchase": cand.label, "amount": amount, "share": share})
-        trace.steps.append(
-            Step(StepKind.ALLOCATION, subject=subject, after=capped, detail={"shares": shares})
-        )
+        trace.step(StepKind.ALLOCATION, subject=subject, after=capped, detail={"shares": shares})
 
     def _support_years(
         self, per_year: list[tuple[int, Bounds]], total: Bounds, trace: _Trace
@@ -977,15 +962,13 @@ class Plan:
         if (low, high) == total:
             return total
         counted = sorted({y for s in starts for y, _ in period(s, s + count)})
-        trace.steps.append(
-            Step(
-                StepKind.SUPPORT_YEARS,
-                before=total,
-                after=(low, high),
-                detail={"count": count, "years": counted},
-                cites=cites,
-                assumption=assumption,
-            )
+        trace.step(
+            StepKind.SUPPORT_YEARS,
+            before=total,
+            after=(low, high),
+            detail={"count": count, "years": counted},
+            cites=cites,
+            assumption=assumption,
         )
         return low, high
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -37,6 +37,7 @@ from pydantic import (
 from . import jurisdictions
 from .documents import PROFILE_LIMITS, load_document, read_text
 from .errors import ProfileError
+from .facts import ApplicantKind, ChipOrigin, Item, Role, Sector, Use
 from .money import canonical
 from .types import Amount, CityId, Date
 
@@ -51,12 +52,8 @@ __all__ = [
     "parse_profile",
 ]
 
-ApplicantKind = Literal["enterprise", "university", "research_institute"]
-Sector = Literal["software", "manufacturing", "other"]
-Item = Literal["compute", "model", "corpus", "data", "scenario", "rnd", "labeling"]
-Use = Literal["training", "inference", "other"]
-ChipOrigin = Literal["domestic", "foreign"]
-Role = Literal["buyer", "producer"]
+# The enumerated fields' values are defined with their facts (aivoucher.facts), which the rule
+# files' conditions name: ApplicantKind, Sector, Item, Use, ChipOrigin, Role.
 
 
 def _ids_or_mapping(value: object) -> object:

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, model_validator
 
 from . import jurisdictions
 from .errors import RuleFileError, UnknownCityError
+from .facts import FACTS as _FACTS
+from .facts import FactName
 from .money import canonical, parse_amount, parse_rate
-from .profile import ApplicantKind, ChipOrigin, Item, Purchase, Role, Sector, Use
+from .profile import Purchase
 from .types import Amount, Date
 
 __all__ = [
@@ -46,78 +48,17 @@ __all__ = [
     "Tier",
 ]
 
-Fact = Literal[
-    "applicant.kind",
-    "applicant.city",
-    "applicant.district",
-    "applicant.province",
-    "applicant.sector",
-    "applicant.sme",
-    "applicant.startup",
-    "applicant.opc",
-    "applicant.good_standing",
-    "purchase.item",
-    "purchase.use",
-    "purchase.chip_origin",
-    "purchase.provider_city",
-    "purchase.via_platform",
-    "purchase.related_party",
-    "purchase.other_subsidy",
-    "purchase.signed",
-    "purchase.provider_province",
-    "purchase.term",
-    "purchase.role",
-    "purchase.qualifications",
-    "applicant.qualifications",
-    "year.contracts_total",
-    "switch",
-]
-
-_ENUMS: dict[str, tuple[str, ...]] = {
-    "applicant.kind": get_args(ApplicantKind),
-    "applicant.sector": get_args(Sector),
-    "purchase.item": get_args(Item),
-    "purchase.use": get_args(Use),
-    "purchase.chip_origin": get_args(ChipOrigin),
-    "purchase.role": get_args(Role),
-}
-_CITY_FACTS = ("applicant.city", "purchase.provider_city")
-_BOOL_FACTS = (
-    "applicant.sme",
-    "applicant.startup",
-    "applicant.opc",
-    "applicant.good_standing",
-    "purchase.via_platform",
-    "purchase.related_party",
-    "purchase.other_subsidy",
-)
-#: Each fact and the operator it takes: ``in`` (a list of values), ``is`` (a boolean) or
-#: ``from``/``to`` (an inclusive date window).
-FACTS: dict[str, str] = {
-    **{
-        f: "in"
-        for f in (
-            *_ENUMS,
-            *_CITY_FACTS,
-            "applicant.province",
-            "applicant.district",
-            "purchase.provider_province",
-        )
-    },
-    **{f: "is" for f in _BOOL_FACTS},
-    "purchase.signed": "from/to",
-    "purchase.term": "max_years",
-    "applicant.qualifications": "has",
-    "purchase.qualifications": "has",
-    "year.contracts_total": "max",
-    "switch": "id",
-}
-
-#: The closed set of values each enumerated or boolean fact can take (used to cover every
-#: answer when a profile leaves a fact unknown).
-DOMAINS: dict[str, tuple[object, ...]] = {
-    **_ENUMS,
-    **{f: (True, False) for f in _BOOL_FACTS},
+#: A fact's name, as a condition or an example's expected reason gives it (the names of
+#: :data:`aivoucher.facts.FACTS`, where each fact is defined).
+Fact = FactName
+#: Each fact and the operator it takes (read from the fact table; kept for code that reads it
+#: here).
+FACTS: dict[str, str] = {name: fact.operator for name, fact in _FACTS.items()}
+# How the values a condition names are resolved to place ids, by the fact's kind.
+_PLACES = {
+    "city": jurisdictions.city,
+    "province": jurisdictions.province,
+    "district": jurisdictions.district,
 }
 
 Confidence = Literal["official", "copy", "report", "seed"]
@@ -268,7 +209,7 @@ class Condition(_Strict):
 
     @model_validator(mode="after")
     def _operator_fits(self) -> Condition:
-        op = FACTS[self.fact]
+        op = _FACTS[self.fact].operator
         given = [
             name
             for name, value in (
@@ -289,19 +230,17 @@ class Condition(_Strict):
         if self.in_ is not None:
             if not self.in_:
                 raise ValueError("`in` needs at least one value")
-            if self.fact in _ENUMS:
-                bad = [v for v in self.in_ if v not in _ENUMS[self.fact]]
+            fact = _FACTS[self.fact]
+            if fact.kind == "enum":
+                domain = [str(v) for v in fact.domain or ()]
+                bad = [v for v in self.in_ if v not in domain]
                 if bad:
                     raise ValueError(
-                        f"{bad[0]!r} is not a value of {self.fact} "
-                        f"(one of: {', '.join(_ENUMS[self.fact])})"
+                        f"{bad[0]!r} is not a value of {self.fact} (one of: {', '.join(domain)})"
                     )
-            elif self.fact in ("applicant.province", "purchase.provider_province"):
-                object.__setattr__(self, "in_", [jurisdictions.province(v) for v in self.in_])
-            elif self.fact == "applicant.district":
-                object.__setattr__(self, "in_", [jurisdictions.district(v) for v in self.in_])
-            else:
-                object.__setattr__(self, "in_", [jurisdictions.city(v) for v in self.in_])
+            else:  # a place: names and aliases become ids
+                place = _PLACES[fact.kind]
+                object.__setattr__(self, "in_", [place(v) for v in self.in_])
         if self.from_ is not None and self.to is not None and self.to < self.from_:
             raise ValueError("`to` is before `from`")
         if self.source is not None and self.quote is None:
@@ -779,8 +718,9 @@ class Program(_Strict):
                     f"{where}: unknown qualification {cond.has!r} (declare it in `qualifications`)",
                     code="rules.unknown_reference",
                 )
-            if cond.fact == "year.contracts_total" and where.startswith("eligibility"):
-                raise ValueError(f"{where}: year.contracts_total is a rate-tier condition")
+            # a year's facts exist only once its purchases are known: rate tiers read them
+            if _FACTS[cond.fact].scope == "year" and where.startswith("eligibility"):
+                raise ValueError(f"{where}: {cond.fact} is a rate-tier condition")
         for i, example in enumerate(self.examples):
             for name in example.assume:
                 if name not in switches:

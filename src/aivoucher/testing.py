@@ -43,6 +43,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from . import jurisdictions
 from .engine import Plan, compile_program
+from .facts import DOMAINS, FACTS
 from .money import FEN, MAX_AMOUNT, ZERO
 from .profile import Profile, Purchase
 from .render.json import award_to_dict
@@ -60,9 +61,13 @@ __all__ = [
     "purchases",
 ]
 
-_KINDS = ("enterprise", "university", "research_institute")
-_ITEMS = ("compute", "model", "corpus", "data", "scenario", "rnd", "labeling")
+# Values are drawn from the facts' domains (aivoucher.facts), so that a new value is drawn
+# as soon as the contract has it; None (unknown) where the profile may leave a fact out.
+_KINDS = DOMAINS["applicant.kind"]
+_ITEMS: tuple[str, ...] = tuple(map(str, DOMAINS["purchase.item"]))
 _MAYBE = st.sampled_from((True, False, None))
+#: Each fact with a closed domain: one of its values, or None.
+_VALUE_OR_NONE = {name: st.sampled_from((*domain, None)) for name, domain in DOMAINS.items()}
 _LIMIT_FEN = 10**11  # 10亿 yuan: large enough for every cap, small enough to stay readable
 
 
@@ -95,7 +100,7 @@ def _applicant_data(
     data: dict[str, Any] = {
         "kind": draw(st.sampled_from(_KINDS)),
         "city": draw(st.sampled_from(city_pool)),
-        "sector": draw(st.sampled_from(("software", "manufacturing", "other", None))),
+        "sector": draw(_VALUE_OR_NONE["applicant.sector"]),
         "sme": draw(_MAYBE),
         "startup": draw(_MAYBE),
         "opc": draw(_MAYBE),
@@ -125,12 +130,12 @@ def _purchase_data(
         "item": draw(st.sampled_from(items)),
         "amount": amount,
         "signed": signed,
-        "use": draw(st.sampled_from(("training", "inference", "other", None))),
-        "chip_origin": draw(st.sampled_from(("domestic", "foreign", None))),
+        "use": draw(_VALUE_OR_NONE["purchase.use"]),
+        "chip_origin": draw(_VALUE_OR_NONE["purchase.chip_origin"]),
         "via_platform": draw(_MAYBE),
         "related_party": draw(st.booleans()),
         "other_subsidy": draw(_MAYBE),
-        "role": draw(st.sampled_from(("buyer", "producer", None))),
+        "role": draw(_VALUE_OR_NONE["purchase.role"]),
     }
     quals = {q: v for q in qualifications if (v := draw(_MAYBE)) is not None}
     if quals:
@@ -232,9 +237,10 @@ def _edge_dates(program: Program) -> list[dt.date]:
 def _edge_cities(program: Program) -> list[str]:
     named: set[str] = set()
     for c in _conditions(program):
-        if c.fact in ("applicant.city", "purchase.provider_city") and c.in_:
+        kind = FACTS[c.fact].kind
+        if kind == "city" and c.in_:
             named |= set(c.in_)
-        if c.fact in ("applicant.province", "purchase.provider_province") and c.in_:
+        if kind == "province" and c.in_:
             named |= {x.id for x in jurisdictions.CITIES.values() if x.province in c.in_}
     j = program.jurisdiction
     named |= {x.id for x in jurisdictions.CITIES.values() if j in (x.id, x.province)}
@@ -244,7 +250,8 @@ def _edge_cities(program: Program) -> list[str]:
 
 def _edge_districts(program: Program) -> list[str]:
     """The districts a program names, and one other district of each of their cities."""
-    named = {v for c in _conditions(program) if c.fact == "applicant.district" for v in c.in_ or ()}
+    conds = _conditions(program)
+    named = {v for c in conds if FACTS[c.fact].kind == "district" for v in c.in_ or ()}
     if program.jurisdiction in jurisdictions.DISTRICTS:
         named.add(program.jurisdiction)
     others = {

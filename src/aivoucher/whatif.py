@@ -18,10 +18,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .facts import FACTS
 from .places import register
 from .profile import Applicant, Profile, Purchase, parse_profile
 from .result import Estimate
-from .schema import DOMAINS
 from .types import parse_path
 
 if TYPE_CHECKING:
@@ -178,12 +178,15 @@ def _domain(field: str) -> tuple[Any, ...] | None:
     """The answers to try for a missing profile field, where the contract closes them."""
     path = parse_path(field)
     if path[:2] == ("applicant", "qualifications"):
-        return (True, False)
-    if path[0] == "applicant" and len(path) == 2:
-        return DOMAINS.get(f"applicant.{path[1]}")
-    if path[0] == "purchases" and len(path) == 3:
-        return DOMAINS.get(f"purchase.{path[2]}")
-    return None
+        name = "applicant.qualifications"
+    elif path[0] == "applicant" and len(path) == 2:
+        name = f"applicant.{path[1]}"
+    elif path[0] == "purchases" and len(path) == 3:
+        name = f"purchase.{path[2]}"
+    else:
+        return None
+    fact = FACTS.get(name)
+    return None if fact is None else fact.domain
 
 
 def _answer(profile: Profile, field: str, value: Any) -> Profile:

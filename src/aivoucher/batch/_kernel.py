@@ -41,7 +41,7 @@ from .. import jurisdictions
 from ..conditions import APPLICANT, PURCHASE, SWITCHES, Test, domain_of
 from ..engine import Plan
 from ..errors import TableError
-from ..schema import DOMAINS
+from ..facts import FACTS
 from ._table import Table, categorical, dates
 
 __all__ = ["Kernel", "kernel"]
@@ -55,8 +55,8 @@ LUT_MAX = 1 << 16
 #: Up to this many categories, a column's own codes index the lookup table.
 RAW_CATEGORIES = 16
 #: Columns a profile contract field is read from, and how their values are checked.
-ENUM_COLUMNS = {f: DOMAINS[f] for f in DOMAINS if isinstance(DOMAINS[f][0], str)}
-CITY_COLUMNS = ("applicant.city", "purchase.provider_city")
+ENUM_COLUMNS = {f.name: f.domain or () for f in FACTS.values() if f.kind == "enum"}
+CITY_COLUMNS = tuple(f.name for f in FACTS.values() if f.kind == "city")
 #: Contract defaults for facts the profile cannot leave unknown.
 DEFAULTS = {"applicant.good_standing": True, "purchase.related_party": False}
 
@@ -490,10 +490,9 @@ def _required(table: Table, name: str) -> Any:
 
 def _source(test: Test) -> tuple[str, Callable[[Any], Any] | None]:
     """The column a condition reads, and how its value becomes the fact."""
-    if test.fact == "applicant.province":
-        return "applicant.city", jurisdictions.province_of
-    if test.fact == "purchase.provider_province":
-        return "purchase.provider_city", jurisdictions.province_of
+    fact = FACTS[test.fact]
+    if fact.kind == "province":  # read from the city the profile gives
+        return f"{fact.scope}.{fact.field}", jurisdictions.province_of
     if test.field.startswith("qualifications."):
         return f"applicant.{test.field}", None
     return test.fact, None

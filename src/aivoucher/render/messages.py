@@ -1,6 +1,7 @@
-"""Localised wording (zh, en) for results: labels of facts and values, reasons, assumptions,
-steps. Formatting of numbers and money is babel's (:mod:`aivoucher.money`); this module only
-chooses words. It does no arithmetic.
+"""Localised wording (zh, en) for results: labels of values, reasons, assumptions, steps; the
+labels of facts are the fact table's (:data:`aivoucher.facts.FACTS`). Formatting of numbers and
+money is babel's (:mod:`aivoucher.money`); this module only chooses words. It does no
+arithmetic.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .. import jurisdictions
+from ..facts import LABELS, fact_at
 from ..i18n import LOCALES, resolve_locale
 from ..money import format_money, format_rate
 from ..result import ApplicationStatus, Award
@@ -31,37 +33,6 @@ if TYPE_CHECKING:
     from ..curves import Bend
 
 __all__ = ["LOCALES", "Messages", "messages"]
-
-_FACTS = {
-    "applicant.kind": ("申请主体类型", "applicant kind"),
-    "applicant.city": ("注册地", "registered city"),
-    "applicant.district": ("注册地所在区（县）", "registered district"),
-    "applicant.province": ("注册地所在省份", "registered province"),
-    "applicant.sector": ("所属行业", "sector"),
-    "applicant.sme": ("中小企业", "SME"),
-    "applicant.startup": ("初创企业", "start-up"),
-    "applicant.opc": ("一人公司（OPC）", "one-person company (OPC)"),
-    "applicant.good_standing": ("无失信及重大处罚记录", "good standing"),
-    "purchase.item": ("采购内容", "item"),
-    "purchase.use": ("用途", "use"),
-    "purchase.chip_origin": ("算力芯片来源", "chip origin"),
-    "purchase.provider_city": ("服务商所在城市", "provider city"),
-    "purchase.provider_province": ("服务商所在省份", "provider province"),
-    "purchase.via_platform": (
-        "通过指定平台或名单内服务商采购",
-        "bought via the designated platform",
-    ),
-    "purchase.related_party": ("关联方交易", "related-party purchase"),
-    "purchase.other_subsidy": ("已获同级财政其他资助", "already subsidised by the same government"),
-    "purchase.signed": ("合同签订日期", "contract date"),
-    "purchase.term": ("合同期限（年）", "contract term (years)"),
-    "applicant.qualifications": ("资质", "qualification"),
-    "purchase.role": ("申请主体的角色（采购方或产品研发方）", "role (buyer or producer)"),
-    "purchase.qualifications": ("产品资质", "qualification of the item"),
-    "year.spend": ("年度支出总额", "the year's qualifying spend"),
-    "year.contracts_total": ("年度合同累计金额", "the year's contracts in total"),
-    "switch": ("可选假设", "switchable assumption"),
-}
 
 _VALUES = {
     "enterprise": ("企业", "enterprise"),
@@ -723,20 +694,14 @@ class Messages:
     def fact(self, fact: str | None) -> str:
         if fact is None:
             return ""
-        return _FACTS[fact][self._i] if fact in _FACTS else fact
+        return LABELS[fact][self._i] if fact in LABELS else fact
 
     def field(self, path: str) -> str:
         """``purchases[0].chip_origin`` → ``purchases[0].chip_origin（算力芯片来源）``."""
-        scope = "applicant." if path.startswith("applicant.") else "purchase."
-        name = path.rsplit(".", 1)[-1]
-        if ".qualifications." in path:
-            name = "qualifications"
-        elif name == "start/end":
-            name = "term"
-        label = _FACTS.get(scope + name)
-        if label is None:
+        fact = fact_at(path)
+        if fact is None:
             return path
-        return f"{path}（{label[0]}）" if self._i == 0 else f"{path} ({label[1]})"
+        return f"{path}（{fact.zh}）" if self._i == 0 else f"{path} ({fact.en})"
 
     def expected(self, fact: str | None, expected: Sequence[Any]) -> str:
         if fact == "year.contracts_total":
