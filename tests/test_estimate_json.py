@@ -137,20 +137,24 @@ def test_round_trip_with_a_users_rules(tmp_path: Path) -> None:
 def test_written_piece_by_piece_is_the_same_text(many: bool) -> None:
     import io
 
-    from aivoucher.render.json import INDENT_LIMIT, render_json, write_json
+    from aivoucher.render.json import COMPACT_ABOVE, estimate_to_dict, render_json, write_json
 
     purchases = [
-        {"item": "compute", "amount": 1000 + i, "signed": "2025-03-01"}
-        for i in range(INDENT_LIMIT // 4 if many else 2)
+        {"item": "compute", "amount": 1000 + i, "signed": f"2025-0{1 + i % 9}-01"}
+        for i in range(COMPACT_ABOVE + 1 if many else 2)
     ]
     est = aivoucher.estimate(
         profile(*purchases), programs=["shenzhen.training-compute"], as_of="2025-06-30"
     )
-    assert (sum(len(a.steps) for a in est.awards) > INDENT_LIMIT) is many
     out = io.StringIO()
     write_json(est, out)
-    assert out.getvalue() == render_json(est) + "\n"
-    estimate_json(out.getvalue())
+    text = out.getvalue()
+    assert text == render_json(est) + "\n"
+    assert ("\n" in text.rstrip("\n")) is not many  # a long profile's JSON is one line
+    # written piece by piece, it is the document the dictionaries make, with the full trace
+    assert json.loads(text) == json.loads(json.dumps(estimate_to_dict(est), ensure_ascii=False))
+    assert len(json.loads(text)["awards"][0]["steps"]) == len(est.awards[0].steps)
+    estimate_json(text)
 
 
 def test_types_come_back() -> None:

@@ -226,3 +226,25 @@ def test_an_award_explained_later_is_a_value() -> None:
         award.low = Decimal(0)  # type: ignore[misc]
     with pytest.raises(TypeError, match="no field"):
         award.replace(amount=1)
+
+
+def test_a_long_profile_gets_the_same_award_with_its_trace_built_when_read() -> None:
+    """Above TRACE_ON_ACCESS_ABOVE purchases the general engine's awards keep their amounts and
+    missing facts; the trace, built when read, is the one it would have recorded."""
+    from aivoucher.engine import TRACE_ON_ACCESS_ABOVE
+
+    plan = bundled_rules().get("qingyang.compute-voucher").plan
+    purchases = [
+        {"item": "compute", "amount": 1000 + i, "signed": f"2025-0{1 + i % 9}-01"}
+        for i in range(TRACE_ON_ACCESS_ABOVE + 1)
+    ]
+    profile = parse_profile(
+        {"applicant": {"kind": "enterprise", "city": "shenzhen"}, "purchases": purchases}
+    )
+    award = plan.evaluate(profile)
+    assert award.missing  # the provider's city is unknown: the general engine decided
+    general = _same(plan, profile)
+    streamed: list[Any] = []
+    later = plan.evaluate(profile)
+    assert later.explanation(streamed.append) == (general.reasons, general.assumptions)
+    assert tuple(streamed) == general.steps

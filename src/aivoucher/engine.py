@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -61,6 +61,7 @@ from .conditions import (
 )
 from .dates import add_years
 from .fast import FastPlan, compile_fast
+from .indices import indices
 from .money import ZERO, Rounding
 from .profile import Profile, Purchase
 from .result import Award
@@ -71,6 +72,10 @@ __all__ = ["Plan", "compile_program", "not_in_force"]
 
 _NOTHING: Bounds = (ZERO, ZERO)
 _NO_SWITCHES: frozenset[str] = frozenset()
+#: Above this many purchases, an award evaluated by the general engine keeps its amounts and
+#: missing facts and builds its trace when first read (a 100,000-purchase trace takes hundreds
+#: of megabytes; an estimate holds dozens of awards).
+TRACE_ON_ACCESS_ABOVE = 1_000
 #: How many excluded purchases an award explains one by one; the rest are counted.
 EXCLUDED_SHOWN = 20
 Window = tuple[dt.date, dt.date | None]
@@ -113,9 +118,10 @@ class _Limit:
 class _Trace:
     """Collects steps, reasons, assumptions and missing fields during one evaluation."""
 
-    __slots__ = ("assumptions", "missing", "reasons", "renewal", "seen", "steps")
+    __slots__ = ("assumptions", "missing", "reasons", "renewal", "seen", "steps", "visit")
 
-    def __init__(self) -> None:
+    def __init__(self, visit: Callable[[Step], None] | None = None) -> None:
+        self.visit = visit  # where steps go as they are recorded; None: kept in ``steps``
         self.renewal = False
         self.steps: list[Step] = []
         self.reasons: list[Reason] = []
@@ -137,7 +143,7 @@ class _Trace:
     ) -> None:
         """Record a step with the text it cites and the reading it rests on (listed among
         the assumptions once)."""
-        self.steps.append(
+        (self.steps.append if self.visit is None else self.visit)(
             Step(
                 kind,
                 subject,
@@ -286,20 +292,48 @@ class Plan:
         decides the amounts and the trace is built on first access; otherwise, and for plans
         the fast path does not cover, :meth:`explain` evaluates. The award is the same.
         """
+        on = _NO_SWITCHES if not switches else frozenset(switches)
+        setting = (on, window, coverage, renewal)
         fast = self.fast
         if fast is not None:
-            on = _NO_SWITCHES if not switches else frozenset(switches)
             decision = fast.decide(profile, on, window)
             if decision is not None:
                 eligible, low, high, used = decision
-                setting = (on, window, coverage, renewal)
-                explainer = self.explainers.get(setting)
-                if explainer is None:
-                    explainer = self.explainers[setting] = (_explain, self, *setting)
                 return Award.explained_later(
-                    self.program, eligible, low, high, used, renewal, explainer, profile
+                    self.program,
+                    eligible,
+                    low,
+                    high,
+                    used,
+                    renewal,
+                    self._explainer(setting),
+                    profile,
                 )
-        return self.explain(profile, switches, window=window, coverage=coverage, renewal=renewal)
+        if len(profile.purchases) > TRACE_ON_ACCESS_ABOVE:
+            # a long trace is built when read, not kept in every award of the estimate
+            full = self.explain(
+                profile, on, window=window, coverage=coverage, renewal=renewal, steps=_discard
+            )
+            return Award.explained_later(
+                self.program,
+                full.eligible,
+                full.low,
+                full.high,
+                full.purchases,
+                renewal,
+                self._explainer(setting),
+                profile,
+                full.missing,
+            )
+        return self.explain(profile, on, window=window, coverage=coverage, renewal=renewal)
+
+    def _explainer(self, setting: tuple[Any, ...]) -> tuple[Any, ...]:
+        """One explainer per setting (switches, window, coverage, renewal), shared by the
+        awards whose trace is built on access: each award then holds only its profile."""
+        explainer = self.explainers.get(setting)
+        if explainer is None:
+            explainer = self.explainers[setting] = (_explain, self, *setting)
+        return explainer
 
     def explain(
         self,
@@ -309,10 +343,14 @@ class Plan:
         window: Window | None = None,
         coverage: Window | None = None,
         renewal: bool = False,
+        steps: Callable[[Step], None] | None = None,
     ) -> Award:
         """The general engine: :meth:`evaluate` in three-valued logic, recording every step as
-        it goes. Any profile, any plan; the fast path's awards are explained by it."""
-        trace = _Trace()
+        it goes. Any profile, any plan; the fast path's awards are explained by it.
+
+        ``steps``: a function each step is passed to as it is recorded, instead of keeping it
+        in the award (whose ``steps`` are then empty), for writers that stream a long trace."""
+        trace = _Trace(steps)
         trace.rule(self.effective_assumption)
         on = frozenset(switches)
         for name in sorted(on & self.switches):
@@ -358,7 +396,7 @@ class Plan:
     ) -> Award:
         """No amount can be computed; still say whether any purchase would qualify."""
         qualifying = []
-        for index, purchase in enumerate(purchases):
+        for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
             subjects[PURCHASE] = purchase
             label = purchase.label(index)
             if (
@@ -474,7 +512,7 @@ class Plan:
         """Every purchase's award before per-year caps, grouped by the year it was signed."""
         candidates: list[_Candidate] = []
         excluded = 0
-        for index, purchase in enumerate(purchases):
+        for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
             subjects[PURCHASE] = purchase
             label = purchase.label(index)
             if window is not None and not self.program.covers(purchase, window):
@@ -984,9 +1022,16 @@ def _explain(
     coverage: Window | None,
     renewal: bool,
     profile: Profile,
+    steps: Callable[[Step], None] | None,
 ) -> Award:
-    """The general engine's award, for the trace of an award the fast path decided."""
-    return plan.explain(profile, switches, window=window, coverage=coverage, renewal=renewal)
+    """The general engine's award, for the trace of an award whose trace was left for later."""
+    return plan.explain(
+        profile, switches, window=window, coverage=coverage, renewal=renewal, steps=steps
+    )
+
+
+def _discard(step: Step) -> None:
+    """A step visitor that keeps nothing."""
 
 
 def compile_program(program: Program) -> Plan:

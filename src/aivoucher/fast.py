@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .conditions import PURCHASE, Test
+from .indices import indices
 from .money import ZERO
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class FastPlan:
         purchases = profile.purchases
         if self.unpublished:
             qualifying = []
-            for index, purchase in enumerate(purchases):
+            for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
                 subjects[PURCHASE] = purchase
                 ok = self._qualifies(subjects)
                 if ok is None:
@@ -193,7 +194,7 @@ class FastPlan:
         start, end = window if window is not None else (None, None)
         lump = self.lump_purchase
         base_of = self.base_of
-        for index, purchase in enumerate(purchases):
+        for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
             if start is not None:
                 day = purchase.signed
                 if day < start or (end is not None and day > end):

@@ -11,6 +11,7 @@ the rule needs is unknown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import FrozenInstanceError, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -69,8 +70,13 @@ class ApplicationStatus:
 
 
 #: What builds an award's trace on first access: ``(function, *arguments)``; called with the
-#: arguments and then the award's input, the function returns the same award with its trace.
+#: arguments, the award's input and a step visitor (``None``: keep the steps), the function
+#: returns the same award with its trace.
 Explainer = tuple[Any, ...]
+
+
+def _discard(step: Step) -> None:
+    """A step visitor that keeps nothing."""
 
 
 class Award:
@@ -161,10 +167,11 @@ class Award:
         renewal: bool,
         explainer: Explainer,
         given: Any,
+        missing: tuple[str, ...] = (),
     ) -> Award:
         """An award whose trace ``explainer`` builds on first access: ``(function,
         *arguments)``, where ``function(*arguments, given)`` returns the same award with its
-        trace (and nothing missing: the fast path decides only where every fact is known).
+        trace; ``missing`` are the facts it names as missing.
 
         ``explainer`` is shared by the awards of one plan and setting; ``given`` (the profile)
         is each award's own, so that an award kept among many costs one object."""
@@ -174,7 +181,7 @@ class Award:
         _set(award, "eligible", eligible)
         _set(award, "low", low)
         _set(award, "high", high)
-        _set(award, "missing", ())
+        _set(award, "missing", missing)
         _set(award, "purchases", purchases)
         _set(award, "renewal", renewal)
         _set(award, "application", None)
@@ -188,13 +195,31 @@ class Award:
         if trace is None:
             assert self._explainer is not None
             function, *arguments = self._explainer
-            full: Award = function(*arguments, self._input)
+            full: Award = function(*arguments, self._input, None)
             trace = (full.reasons, full.assumptions, full.steps)
             # Two threads may both build it; they build the same value.
             object.__setattr__(self, "_trace", trace)
             object.__setattr__(self, "_explainer", None)
             object.__setattr__(self, "_input", None)
         return trace
+
+    def explanation(
+        self, steps: Callable[[Step], None] | None = None
+    ) -> tuple[tuple[Reason, ...], tuple[Assumption, ...]]:
+        """The reasons and assumptions; with ``steps``, each step is passed to it in order.
+
+        Where the trace was left for later it is built for this call and not kept: a writer
+        streams a long trace (100,000 purchases make millions of steps) one award at a time."""
+        trace = self._trace
+        if trace is not None:
+            if steps is not None:
+                for step in trace[2]:
+                    steps(step)
+            return trace[0], trace[1]
+        assert self._explainer is not None
+        function, *arguments = self._explainer
+        full: Award = function(*arguments, self._input, _discard if steps is None else steps)
+        return full.reasons, full.assumptions
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -236,8 +261,8 @@ class Award:
                 changes.get("renewal", self.renewal),
                 self._explainer,
                 self._input,
+                changes.get("missing", self.missing),
             )
-            object.__setattr__(award, "missing", changes.get("missing", self.missing))
             object.__setattr__(award, "application", changes.get("application", self.application))
             return award
         return Award(**{name: changes.get(name, getattr(self, name)) for name in _AWARD_FIELDS})

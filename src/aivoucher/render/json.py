@@ -11,8 +11,10 @@ amounts before/after, rate, parameters, citations) for tools. The profile is inc
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -105,11 +107,15 @@ def assumption_to_dict(assumption: Assumption, award: Award, m: Messages) -> dic
 
 
 def award_to_dict(
-    award: Award, locale: str | None = None, labels: Sequence[str] = ()
+    award: Award, locale: str | None = None, labels: Sequence[str] = (), *, trace: bool = True
 ) -> dict[str, Any]:
-    """One award; ``labels`` are the profile's purchase labels (``id`` or ``#n``)."""
+    """One award; ``labels`` are the profile's purchase labels (``id`` or ``#n``). Without
+    ``trace``, its reasons, assumptions and steps are left empty (a writer streams them)."""
     m = messages(locale)
     p = award.program
+    reasons, assumptions, steps = (
+        (award.reasons, award.assumptions, award.steps) if trace else ((), (), ())
+    )
     return {
         "program": p.id,
         "version": p.version,
@@ -119,13 +125,13 @@ def award_to_dict(
         "renewal": award.renewal,
         "low": _amount(award.low),
         "high": _amount(award.high),
-        "reasons": [reason_to_dict(r, m) for r in award.reasons],
-        "assumptions": [assumption_to_dict(a, award, m) for a in award.assumptions],
+        "reasons": [reason_to_dict(r, m) for r in reasons],
+        "assumptions": [assumption_to_dict(a, award, m) for a in assumptions],
         "missing": list(award.missing),
         "purchases": [labels[i] if labels else f"#{i + 1}" for i in award.purchases],
         "purchase_indices": list(award.purchases),
         "application": _application(award, locale),
-        "steps": [_step(s) for s in award.steps],
+        "steps": [_step(s) for s in steps],
         "sources": {
             s.id: {"title": s.title, "url": s.url, "seed": s.seed, "confidence": s.confidence}
             for s in p.sources
@@ -158,15 +164,16 @@ def _application(award: Award, locale: str | None) -> dict[str, Any] | None:
     }
 
 
-def _head(estimate: Estimate, locale: str | None) -> dict[str, Any]:
-    """Everything but the awards (``awards`` is left ``None``, in its place)."""
+def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> dict[str, Any]:
+    """Everything but the awards (``awards`` is left ``None``, in its place; without
+    ``profile``, so is the profile)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "as_of": estimate.as_of.isoformat(),
         "currency": CURRENCY,
         "total_low": canonical(estimate.total_low),
         "total_high": canonical(estimate.total_high),
-        "profile": estimate.profile.model_dump(mode="json"),
+        "profile": estimate.profile.model_dump(mode="json") if profile else None,
         "awards": None,
         "uncounted": list(estimate.uncounted),
         "stacking": [
@@ -189,37 +196,126 @@ def estimate_to_dict(estimate: Estimate, locale: str | None = None) -> dict[str,
     return data
 
 
-#: Above this many trace steps the JSON is written on one line: the indenting encoder is pure
-#: Python and some twenty times slower than the compact one.
-INDENT_LIMIT = 10_000
+#: Above this many purchases the JSON is written on one line, one award and one trace entry at a
+#: time: the indenting encoder is pure Python and some twenty times slower than the compact
+#: one, and a long trace's dictionaries are several times the size of its text.
+COMPACT_ABOVE = 1_000
 
 
 def render_json(estimate: Estimate, locale: str | None = None, *, indent: int | None = 2) -> str:
-    """The JSON text; indented unless the trace is very long (see :data:`INDENT_LIMIT`)."""
-    if sum(len(a.steps) for a in estimate.awards) > INDENT_LIMIT:
-        return _render_compact(estimate, locale)
+    """The JSON text; indented unless the profile is very long (see :data:`COMPACT_ABOVE`)."""
+    if len(estimate.profile.purchases) > COMPACT_ABOVE:
+        out = io.StringIO()
+        _write_compact(estimate, out, locale)
+        return out.getvalue()
     return json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)
-
-
-def _render_compact(estimate: Estimate, locale: str | None) -> str:
-    """One line, one award at a time: a long trace's dictionaries are several times the size of
-    its text, so only one award's are alive at once."""
-    labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
-    head = _head(estimate, locale)
-    head["awards"] = _SLOT
-    awards = ", ".join(
-        json.dumps(award_to_dict(a, locale, labels), ensure_ascii=False) for a in estimate.awards
-    )
-    return json.dumps(head, ensure_ascii=False).replace(json.dumps(_SLOT), f"[{awards}]", 1)
-
-
-_SLOT = "\x00awards\x00"  # a string no other field of the head can contain
 
 
 def write_json(
     estimate: Estimate, stream: TextIO, locale: str | None = None, *, indent: int | None = 2
 ) -> None:
-    """Write :func:`render_json`'s text and a newline to ``stream`` (separately: a huge
-    estimate's text is not copied to add the newline)."""
-    stream.write(render_json(estimate, locale, indent=indent))
+    """Write :func:`render_json`'s text and a newline to ``stream``; a long estimate is
+    written piece by piece, never held whole (nor every award's trace at once)."""
+    if len(estimate.profile.purchases) > COMPACT_ABOVE:
+        _write_compact(estimate, stream, locale)
+    else:
+        stream.write(render_json(estimate, locale, indent=indent))
     stream.write("\n")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _write_compact(estimate: Estimate, stream: TextIO, locale: str | None) -> None:
+    """The one-line JSON, written as it is made: each award's reasons, assumptions and steps
+    one entry at a time (a trace left for later is built for this and not kept)."""
+    labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
+    head = _head(estimate, locale, profile=False)
+    head["profile"] = {"applicant": _SLOT, "purchases": _SLOT}
+    head["awards"] = _SLOT
+    first, to_purchases, to_awards, last = _dumps(head).split(_dumps(_SLOT))
+    del head
+    stream.write(first)
+    profile = estimate.profile
+    stream.write(_dumps(profile.applicant.model_dump(mode="json")))
+    stream.write(to_purchases)
+    stream.write("[")
+    for number, purchase in enumerate(profile.purchases):
+        if number:
+            stream.write(", ")
+        stream.write(_dumps(purchase.model_dump(mode="json")))
+    stream.write("]")
+    stream.write(to_awards)
+    stream.write("[")
+    for number, award in enumerate(estimate.awards):
+        if number:
+            stream.write(", ")
+        _write_award(award, stream, locale, labels)
+    stream.write("]")
+    stream.write(last)
+
+
+def _write_award(award: Award, stream: TextIO, locale: str | None, labels: Sequence[str]) -> None:
+    m = messages(locale)
+    reasons, assumptions = award.explanation()
+    data = award_to_dict(award, locale, labels, trace=False)
+    data["reasons"] = data["assumptions"] = data["steps"] = _SLOT
+    parts = _dumps(data).split(_dumps(_SLOT))
+    write = stream.write
+
+    def entries(items: Any) -> None:
+        write("[")
+        for number, item in enumerate(items):
+            if number:
+                write(", ")
+            write(_dumps(item))
+        write("]")
+
+    write(parts[0])
+    entries(reason_to_dict(r, m) for r in reasons)
+    write(parts[1])
+    entries(assumption_to_dict(a, award, m) for a in assumptions)
+    del reasons, assumptions  # not alive while the steps are built again
+    write(parts[2])
+    first = True
+
+    def step(item: Step) -> None:
+        nonlocal first
+        if not first:
+            write(", ")
+        first = False
+        _write_step(item, write)
+
+    write("[")
+    award.explanation(step)
+    write("]")
+    write(parts[3])
+
+
+#: A step parameter holding more entries than this (the allocation of a yearly cap over every
+#: contract of the year) is written one entry at a time.
+_LONG = 1_000
+
+
+def _write_step(step: Step, write: Callable[[str], object]) -> None:
+    long = {k: v for k, v in step.detail.items() if isinstance(v, list) and len(v) > _LONG}
+    if not long:
+        write(_dumps(_step(step)))
+        return
+    data = _step(
+        replace(step, detail={k: _SLOT if k in long else v for k, v in step.detail.items()})
+    )
+    parts = _dumps(data).split(_dumps(_SLOT))
+    for part, values in zip(parts, long.values(), strict=False):
+        write(part)
+        write("[")
+        for number, value in enumerate(values):
+            if number:
+                write(", ")
+            write(_dumps(_plain(value)))
+        write("]")
+    write(parts[-1])
+
+
+_SLOT = "\x00slot\x00"  # a string no field of an estimate can contain
