@@ -436,6 +436,33 @@ def startup(reps: int) -> dict[str, float | str]:
     }
 
 
+def json_memory(n: int) -> tuple[float, float, int]:
+    """``aivoucher estimate --format json`` of an n-purchase YAML profile in a child process:
+    its peak memory (MB), wall time (s) and the JSON's size (bytes)."""
+    import resource
+    import tempfile
+
+    cli = str(Path(sys.executable).with_name("aivoucher"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "long.yaml"
+        lines = ["applicant: {kind: enterprise, city: shenzhen, startup: true}", "purchases:"]
+        row = "  - {{item: compute, use: training, amount: {}, signed: 2025-0{}-01}}"
+        lines += [row.format(1000 + i, 1 + i % 9) for i in range(n)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = Path(tmp) / "estimate.json"
+        start = time.perf_counter()
+        with out.open("w", encoding="utf-8") as sink:
+            subprocess.run(
+                [cli, "estimate", str(path), "--as-of", "2025-06-30", "--format", "json"],
+                check=True,
+                stdout=sink,
+            )
+        seconds = time.perf_counter() - start
+        size = out.stat().st_size
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak_kib / 1024, seconds, size
+
+
 def scale(sizes: tuple[int, ...]) -> list[tuple[int, float]]:
     """``aivoucher.estimate`` of one Shenzhen profile with n purchases, against every program in
     force: seconds per purchase."""
@@ -553,6 +580,7 @@ def report(
     grouped: list[Row],
     start: dict[str, Any],
     sizes: list[tuple[int, float]],
+    memory: tuple[int, float, float, int],
     info: dict[str, str],
     load_after: str,
     command: str,
@@ -637,6 +665,12 @@ def report(
         f"{t1 * 1e6:.1f} → {t2 * 1e6:.1f} µs ({t2 / t1:.2f}×) | "
         f"{'yes' if t2 / t1 <= 1.2 else 'no'} |"
     )
+    n_json, peak, seconds, size = memory
+    lines.append(
+        f"| {n_json:,}-purchase JSON estimate within 400 MB peak memory | "
+        f"{peak:.0f} MB ({size / 1e6:.0f} MB of JSON in {seconds:.0f} s) | "
+        f"{'yes' if peak <= 400 else 'no'} |"
+    )
     lines += [
         "",
         "## Start-up",
@@ -656,6 +690,10 @@ def report(
         "| purchases | µs per purchase |",
         "| ---: | ---: |",
         *(f"| {n:,} | {t * 1e6:.1f} |" for n, t in sizes),
+        "",
+        f"`aivoucher estimate --format json` of a {n_json:,}-purchase YAML profile (the same",
+        "applicant, every program in force, written to a file): peak memory of the process",
+        f"{peak:.0f} MB, {seconds:.0f} s, {size / 1e6:.0f} MB of JSON.",
         "",
         *NOTES.splitlines(),
     ]
@@ -679,9 +717,11 @@ def main() -> None:
     grouped = measure_grouped(n_batch, reps)
     start = startup(7)
     scaled = scale(sizes)
+    n_json = 10_000 if args.quick else 100_000
+    memory = (n_json, *json_memory(n_json))
     load_after = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     command = ".venv-bench/bin/python benchmarks/run.py" + (" --quick" if args.quick else "")
-    text = report(results, grouped, start, scaled, info, load_after, command)
+    text = report(results, grouped, start, scaled, memory, info, load_after, command)
     print(text)
     if not args.no_write and not args.quick:
         (ROOT / "docs" / "performance.md").write_text(text, encoding="utf-8")
