@@ -248,3 +248,28 @@ def test_a_long_profile_gets_the_same_award_with_its_trace_built_when_read() -> 
     later = plan.evaluate(profile)
     assert later.explanation(streamed.append) == (general.reasons, general.assumptions)
     assert tuple(streamed) == general.steps
+
+
+def test_a_long_estimate_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    import aivoucher
+
+    purchases = [
+        {"item": "compute", "use": "training", "amount": 1000 + i, "signed": "2025-03-01"}
+        for i in range(1_001)
+    ]
+    long = {"applicant": {"kind": "enterprise", "city": "shenzhen"}, "purchases": purchases}
+    programs = ["shenzhen.training-compute"]
+    assert gc.isenabled()
+    est = aivoucher.estimate(long, programs=programs, as_of="2025-06-30")
+    assert gc.isenabled() and est.total_high > 0
+    gc.disable()
+    try:
+        aivoucher.estimate(long, programs=programs, as_of="2025-06-30")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(aivoucher.InputError):
+        aivoucher.estimate(long, programs=programs, as_of="2025-06-30", assume=["nonesuch"])
+    assert gc.isenabled()

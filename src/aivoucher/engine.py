@@ -327,7 +327,7 @@ class Plan:
             )
         return self.explain(profile, on, window=window, coverage=coverage, renewal=renewal)
 
-    def _explainer(self, setting: tuple[Any, ...]) -> tuple[Any, ...]:
+    def _explainer(self, setting: tuple[frozenset[str], Any, Any, bool]) -> tuple[Any, ...]:
         """One explainer per setting (switches, window, coverage, renewal), shared by the
         awards whose trace is built on access: each award then holds only its profile."""
         explainer = self.explainers.get(setting)

@@ -79,13 +79,14 @@ class FastPlan:
         "caps_program",
         "caps_purchase",
         "caps_year",
-        "ceiling",
         "each_step",
         "lump_applicant",
         "lump_purchase",
         "minimum",
+        "profile_reads",
         "purchase",
         "quantize",
+        "same_tier",
         "spend",
         "tier_reads",
         "tiers",
@@ -108,7 +109,6 @@ class FastPlan:
             else ("settled_or_contract" if base.if_unknown == "contract" else "settled")
         )
         ceiling = plan.ceiling.amount[1] if plan.ceiling is not None else None
-        self.ceiling = ceiling
         tiers = []
         for tier in plan.tiers:
             low, high = tier.rate
@@ -116,10 +116,13 @@ class FastPlan:
                 low, high = min(low, ceiling), ceiling
             tiers.append((_checks(tier.tests), low, high, tier.cap))
         self.tiers = tuple(tiers)
-        # every fact any tier reads: one unknown among them sends the purchase to the general
-        # engine, which tries each of its values
-        reads = {(t.scope, t.fact, t.field): (t.scope, t.get) for r in plan.tiers for t in r.tests}
-        self.tier_reads = tuple(reads.values())
+        # every fact any tier reads: one unknown among them sends the profile to the general
+        # engine, which tries each of its values. The applicant's are read once per profile;
+        # where no tier reads a purchase, every purchase takes the same tier.
+        reads = {(t.scope, t.fact, t.field): t for r in plan.tiers for t in r.tests}
+        self.tier_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope == PURCHASE)
+        self.profile_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope != PURCHASE)
+        self.same_tier = not self.tier_reads
         self.caps_purchase = tuple(c.amount for c in plan.caps_purchase)
         self.caps_year = tuple(c.amount for c in plan.caps_year)
         if plan.pool is not None and plan.pool.per == "year":
@@ -144,6 +147,9 @@ class FastPlan:
                 return None
             if not test(value):
                 return _NOT_ELIGIBLE
+        for scope, get in self.profile_reads:
+            if get(subjects[scope]) is None:
+                return None
         purchases = profile.purchases
         if self.unpublished:
             qualifying = []
@@ -194,6 +200,7 @@ class FastPlan:
         start, end = window if window is not None else (None, None)
         lump = self.lump_purchase
         base_of = self.base_of
+        same_tier: Any = None  # the tier every purchase takes, once chosen (``same_tier``)
         for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
             if start is not None:
                 day = purchase.signed
@@ -221,10 +228,15 @@ class FastPlan:
                 if lump is not None:
                     a_low, a_high = lump
                 else:
-                    for scope, get in self.tier_reads:
-                        if get(subjects[scope]) is None:
-                            return None  # the general engine tries each answer
-                    tier = self._tier(subjects)
+                    if self.same_tier:
+                        if same_tier is None:
+                            same_tier = self._tier(subjects) or False
+                        tier = same_tier or None
+                    else:
+                        for scope, get in self.tier_reads:
+                            if get(subjects[scope]) is None:
+                                return None  # the general engine tries each answer
+                        tier = self._tier(subjects)
                     if tier is None:
                         continue  # no rate tier applies: nothing for this purchase
                     a_low, a_high = low * tier[1], high * tier[2]

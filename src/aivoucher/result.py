@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import FrozenInstanceError, dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .trace import (
     Assumption,
@@ -79,25 +79,9 @@ def _discard(step: Step) -> None:
     """A step visitor that keeps nothing."""
 
 
-class Award:
-    """One program's result for one profile.
-
-    ``renewal`` marks an award for purchases signed after the program's last known version
-    ends: what that version would pay if it were extended, kept out of the totals (unless the
-    estimate assumed renewal, which then appears among the ``assumptions`` instead).
-
-    ``eligible`` is ``True`` (possibly with ``low`` 0 where eligibility turns on a missing
-    fact), ``False`` (``low`` = ``high`` = 0, with ``reasons``) or ``None``: the published text
-    allows no amount (``low`` = ``high`` = ``None``), e.g. because the rate is unpublished.
-    Amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the rate and the
-    cap a successful applicant gets at most.
-
-    Awards are immutable values: equal when every field is equal (:meth:`replace` makes a
-    changed copy). An award decided by the engine's fast path (:mod:`aivoucher.fast`) records
-    its amounts only; its ``reasons``, ``assumptions`` and ``steps`` are built on first access
-    by the general engine from the same inputs, so they are the same as if they had been
-    recorded as it went.
-    """
+class _AwardFields:
+    """An award's storage. :class:`Award` adds its behaviour and keeps it immutable; the fast
+    path fills a :class:`_AwardDraft` (plain attribute stores) and turns it into an award."""
 
     __slots__ = (
         "_explainer",
@@ -128,6 +112,29 @@ class Award:
     _trace: tuple[tuple[Reason, ...], tuple[Assumption, ...], tuple[Step, ...]] | None
     _explainer: Explainer | None
     _input: Any
+
+
+class Award(_AwardFields):
+    """One program's result for one profile.
+
+    ``renewal`` marks an award for purchases signed after the program's last known version
+    ends: what that version would pay if it were extended, kept out of the totals (unless the
+    estimate assumed renewal, which then appears among the ``assumptions`` instead).
+
+    ``eligible`` is ``True`` (possibly with ``low`` 0 where eligibility turns on a missing
+    fact), ``False`` (``low`` = ``high`` = 0, with ``reasons``) or ``None``: the published text
+    allows no amount (``low`` = ``high`` = ``None``), e.g. because the rate is unpublished.
+    Amounts are the most the rules allow: "不超过X%" and "最高Y元" are read as the rate and the
+    cap a successful applicant gets at most.
+
+    Awards are immutable values: equal when every field is equal (:meth:`replace` makes a
+    changed copy). An award decided by the engine's fast path (:mod:`aivoucher.fast`) records
+    its amounts only; its ``reasons``, ``assumptions`` and ``steps`` are built on first access
+    by the general engine from the same inputs, so they are the same as if they had been
+    recorded as it went.
+    """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -175,20 +182,20 @@ class Award:
 
         ``explainer`` is shared by the awards of one plan and setting; ``given`` (the profile)
         is each award's own, so that an award kept among many costs one object."""
-        award = object.__new__(cls)
-        _set = object.__setattr__
-        _set(award, "program", program)
-        _set(award, "eligible", eligible)
-        _set(award, "low", low)
-        _set(award, "high", high)
-        _set(award, "missing", missing)
-        _set(award, "purchases", purchases)
-        _set(award, "renewal", renewal)
-        _set(award, "application", None)
-        _set(award, "_trace", None)
-        _set(award, "_explainer", explainer)
-        _set(award, "_input", given)
-        return award
+        draft = _new(_AwardDraft)
+        draft.program = program
+        draft.eligible = eligible
+        draft.low = low
+        draft.high = high
+        draft.missing = missing
+        draft.purchases = purchases
+        draft.renewal = renewal
+        draft.application = None
+        draft._trace = None
+        draft._explainer = explainer
+        draft._input = given
+        _set_class(draft, "__class__", cls)  # from here on immutable
+        return cast(Award, draft)
 
     def _explained(self) -> tuple[tuple[Reason, ...], tuple[Assumption, ...], tuple[Step, ...]]:
         trace = self._trace
@@ -302,6 +309,15 @@ class Award:
 
         return award_repr(self)
 
+
+class _AwardDraft(_AwardFields):
+    """An award being filled in (the same layout, without the immutability)."""
+
+    __slots__ = ()
+
+
+_new = object.__new__
+_set_class = object.__setattr__
 
 #: The constructor's arguments, in order: what makes two awards equal.
 _AWARD_FIELDS = (
