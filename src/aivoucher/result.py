@@ -177,8 +177,9 @@ class Award(_AwardFields):
         missing: tuple[str, ...] = (),
     ) -> Award:
         """An award whose trace ``explainer`` builds on first access: ``(function,
-        *arguments)``, where ``function(*arguments, given)`` returns the same award with its
-        trace; ``missing`` are the facts it names as missing.
+        *arguments)``, where ``function(*arguments, given, visit)`` returns the same award with
+        its trace (``visit``: ``None`` to keep the steps, else a function each step is passed
+        to); ``missing`` are the facts it names as missing.
 
         ``explainer`` is shared by the awards of one plan and setting; ``given`` (the profile)
         is each award's own, so that an award kept among many costs one object."""
