@@ -221,12 +221,14 @@ def compare(
     provinces (pinyin or Chinese); by default every place any program covers. Each row's
     figures are exactly what :func:`aivoucher.estimate` returns for the plan registered there.
     """
-    from .registry import _as_of, _names, bundled_rules
+    from .dates import as_of_date
+    from .naming import name_list
+    from .registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
-    day = _as_of(as_of)
+    day = as_of_date(as_of)
     covered = places_with_programs(p.jurisdiction for p in ruleset.programs)
-    wanted = _names(places, "places", "place names")
+    wanted = name_list(places, "places", "place names")
     chosen = covered if wanted is None else [place_of(name, covered) for name in wanted]
     chosen = list({p.id: p for p in chosen}.values())
     rows = []

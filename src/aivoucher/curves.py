@@ -606,7 +606,8 @@ def sweep(
     Bends are reported inside the swept range (smallest to largest amount), exactly: see the
     module documentation. A declared ``settled`` amount follows the swept amount.
     """
-    from .registry import _as_of, bundled_rules
+    from .dates import as_of_date
+    from .registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
     if places is not None and not isinstance(profile, Profile):
@@ -630,7 +631,7 @@ def sweep(
         raise InputError("give at least one amount to sweep", field="amounts")
     if len(values) > MAX_AMOUNTS:
         raise InputError(f"at most {MAX_AMOUNTS} amounts per sweep", field="amounts")
-    day = _as_of(as_of)
+    day = as_of_date(as_of)
     chosen = tuple(assume)
     where = (
         (prof.applicant.city,)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["DATE_FORMS", "add_years", "parse_date"]
+__all__ = ["DATE_FORMS", "add_years", "as_of_date", "parse_date"]
 
 #: The accepted forms, as shown in error messages.
 DATE_FORMS = "YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日"
@@ -65,3 +65,21 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=year)
     except ValueError:  # 29 February
         return day.replace(year=year, day=28)
+
+
+def as_of_date(value: dt.date | str | None) -> dt.date:
+    """An estimate's date of knowledge from an argument: today where ``None``, a date, a
+    datetime's date or a text in one of :data:`DATE_FORMS`; anything else raises
+    :class:`~aivoucher.errors.InputError` (code ``date.invalid``, field ``as_of``)."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        from .errors import InputError
+
+        raise InputError(str(exc), field="as_of", code="date.invalid") from None

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import jurisdictions
 from .errors import InputError, UnknownProgramError
@@ -13,7 +13,7 @@ from .problems import did_you_mean, suggest
 if TYPE_CHECKING:
     from .schema import Program
 
-__all__ = ["find_program", "program_names", "unknown_name", "unknown_program"]
+__all__ = ["find_program", "name_list", "program_names", "unknown_name", "unknown_program"]
 
 
 def _norm(text: str) -> str:
@@ -109,3 +109,19 @@ def unknown_name(
         code=code,
         suggestions=close,
     )
+
+
+def name_list(value: Iterable[str] | None, argument: str, what: str) -> Any:
+    """A list of names, refusing a lone string (which would be iterated letter by letter)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{argument} must be a list of {what}, not a single string: "
+            f"write {argument}=[{value!r}]"
+        )
+    names = list(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{argument} must hold {what} (text), not {type(name).__name__}")
+    return names

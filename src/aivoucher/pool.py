@@ -132,13 +132,14 @@ def simulate(
     from .batch import _numpy, coverage
     from .batch._run import run
     from .batch._table import read_table
-    from .registry import _as_of, bundled_rules
+    from .dates import as_of_date
+    from .registry import bundled_rules
 
     np_ = _numpy()
     if order not in ("pro-rata", "first-come"):
         raise InputError(f"order must be 'pro-rata' or 'first-come', not {order!r}", field="order")
     ruleset = rules if rules is not None else bundled_rules()
-    day = _as_of(as_of)
+    day = as_of_date(as_of)
     entry = ruleset.get(program_id, day)
     plan_pool = entry.plan.pool
     if plan_pool is None:

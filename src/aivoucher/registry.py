@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .application import with_application
-from .dates import parse_date
+from .dates import as_of_date
 from .documents import RULE_LIMITS, load_document, read_text
 from .engine import Plan, compile_program, not_in_force
 from .errors import InputError, RuleFileError, UnknownProgramError
+from .naming import name_list
 from .profile import Profile, parse_profile
 from .result import Assumption, AssumptionCode, Award, Estimate
 from .schema import Program, Prose
@@ -220,10 +221,10 @@ class RuleSet:
         and drafts, with the reason. ``assume`` switches on readings the rule files offer as
         options (``aivoucher programs`` lists them).
         """
-        programs = _names(programs, "programs", "program ids")
-        assume = _names(assume, "assume", "assumption names")
+        programs = name_list(programs, "programs", "program ids")
+        assume = name_list(assume, "assume", "assumption names")
         prof = parse_profile(profile)
-        day = _as_of(as_of)
+        day = as_of_date(as_of)
         switches = self._check_switches(assume)
         self._check_qualifications(prof)
         if programs is not None:
@@ -384,35 +385,6 @@ def _renewal_assumed(award: Award, profile: Profile, end: dt.date) -> Award:
         return award
     note = Assumption(AssumptionCode.RENEWAL, field=end.isoformat())
     return award.replace(assumptions=(*award.assumptions, note))
-
-
-def _names(value: Iterable[str] | None, argument: str, what: str) -> Any:
-    """A list of names, refusing a lone string (which would be iterated letter by letter)."""
-    if value is None:
-        return None
-    if isinstance(value, (str, bytes)):
-        raise TypeError(
-            f"{argument} must be a list of {what}, not a single string: "
-            f"write {argument}=[{value!r}]"
-        )
-    names = list(value)
-    for name in names:
-        if not isinstance(name, str):
-            raise TypeError(f"{argument} must hold {what} (text), not {type(name).__name__}")
-    return names
-
-
-def _as_of(value: dt.date | str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise InputError(str(exc), field="as_of", code="date.invalid") from None
 
 
 def load_rules(directory: str | Path) -> RuleSet:

@@ -173,11 +173,12 @@ def evaluate(
     :class:`~aivoucher.errors.MissingDependencyError` without numpy.
     """
     _numpy()
-    from ..registry import _as_of, bundled_rules
+    from ..dates import as_of_date
+    from ..registry import bundled_rules
     from ._run import run
 
     ruleset = rules if rules is not None else bundled_rules()
-    day = _as_of(as_of)
+    day = as_of_date(as_of)
     entry = ruleset.get(program_id, day)
     if entry.plan.unpublished is not None:
         raise InputError(
