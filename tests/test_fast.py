@@ -270,6 +270,9 @@ def test_a_long_estimate_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
-    with pytest.raises(aivoucher.InputError):
-        aivoucher.estimate(long, programs=programs, as_of="2025-06-30", assume=["nonesuch"])
+    from aivoucher.registry import _collector_paused
+
+    with pytest.raises(RuntimeError), _collector_paused(True):
+        assert not gc.isenabled()
+        raise RuntimeError("an error inside a long estimate")
     assert gc.isenabled()

@@ -66,7 +66,16 @@ from .money import ZERO, Rounding
 from .profile import Profile, Purchase
 from .result import Award
 from .schema import Program, Tier
-from .trace import Assumption, AssumptionCode, Bounds, Reason, ReasonCode, Step, StepKind
+from .trace import (
+    Assumption,
+    AssumptionCode,
+    Bounds,
+    Reason,
+    ReasonCode,
+    Step,
+    StepKind,
+    discard_step,
+)
 
 __all__ = ["Plan", "compile_program", "not_in_force"]
 
@@ -312,7 +321,7 @@ class Plan:
         if len(profile.purchases) > TRACE_ON_ACCESS_ABOVE:
             # a long trace is built when read, not kept in every award of the estimate
             full = self.explain(
-                profile, on, window=window, coverage=coverage, renewal=renewal, steps=_discard
+                profile, on, window=window, coverage=coverage, renewal=renewal, steps=discard_step
             )
             return Award.explained_later(
                 self.program,
@@ -1028,10 +1037,6 @@ def _explain(
     return plan.explain(
         profile, switches, window=window, coverage=coverage, renewal=renewal, steps=steps
     )
-
-
-def _discard(step: Step) -> None:
-    """A step visitor that keeps nothing."""
 
 
 def compile_program(program: Program) -> Plan:

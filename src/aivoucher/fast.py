@@ -46,6 +46,7 @@ _Check = tuple[int, Callable[[Any], Any], Callable[[Any], bool]]
 _Entry = tuple[int, int, Decimal, Decimal, Decimal, Decimal]
 
 _NOT_ELIGIBLE: Decision = (False, ZERO, ZERO, ())
+_UNCHOSEN = object()
 # Shared one-purchase index tuples: an award kept in a list of many costs one object fewer for
 # the garbage collector to track.
 _ONE = tuple((i,) for i in range(64))
@@ -200,20 +201,17 @@ class FastPlan:
         start, end = window if window is not None else (None, None)
         lump = self.lump_purchase
         base_of = self.base_of
-        same_tier: Any = None  # the tier every purchase takes, once chosen (``same_tier``)
+        chosen: Any = _UNCHOSEN  # the tier every purchase takes (``same_tier``), once chosen
         for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
             if start is not None:
                 day = purchase.signed
                 if day < start or (end is not None and day > end):
                     continue
             subjects[PURCHASE] = purchase
-            for scope, get, test in self.purchase:
-                value = get(subjects[scope])
-                if value is None:
-                    return None
-                if not test(value):
-                    break
-            else:
+            ok = self._qualifies(subjects)
+            if ok is None:
+                return None
+            if ok:
                 amount = purchase.amount
                 if base_of == "contract":
                     low = high = amount
@@ -229,9 +227,9 @@ class FastPlan:
                     a_low, a_high = lump
                 else:
                     if self.same_tier:
-                        if same_tier is None:
-                            same_tier = self._tier(subjects) or False
-                        tier = same_tier or None
+                        if chosen is _UNCHOSEN:
+                            chosen = self._tier(subjects)
+                        tier = chosen
                     else:
                         for scope, get in self.tier_reads:
                             if get(subjects[scope]) is None:

@@ -25,6 +25,7 @@ from .trace import (
     StackingNote,
     Step,
     StepKind,
+    discard_step,
 )
 
 if TYPE_CHECKING:
@@ -73,10 +74,6 @@ class ApplicationStatus:
 #: arguments, the award's input and a step visitor (``None``: keep the steps), the function
 #: returns the same award with its trace.
 Explainer = tuple[Any, ...]
-
-
-def _discard(step: Step) -> None:
-    """A step visitor that keeps nothing."""
 
 
 class _AwardFields:
@@ -226,7 +223,7 @@ class Award(_AwardFields):
             return trace[0], trace[1]
         assert self._explainer is not None
         function, *arguments = self._explainer
-        full: Award = function(*arguments, self._input, _discard if steps is None else steps)
+        full: Award = function(*arguments, self._input, discard_step if steps is None else steps)
         return full.reasons, full.assumptions
 
     @property

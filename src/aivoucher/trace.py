@@ -28,6 +28,7 @@ __all__ = [
     "StackingNote",
     "Step",
     "StepKind",
+    "discard_step",
 ]
 
 Bounds = tuple[Decimal, Decimal]
@@ -140,3 +141,8 @@ class StackingNote:
     relation: str
     purchases: tuple[str, ...]
     ceiling: Decimal | None = None
+
+
+def discard_step(step: Step) -> None:
+    """A step visitor that keeps nothing (the trace's steps are not wanted, only its reasons
+    and assumptions)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TextIO
@@ -227,6 +227,37 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class _Entries:
+    """``[a, b, …]`` written one entry at a time, separated as the compact encoder does."""
+
+    __slots__ = ("first", "write")
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
+        self.first = True
+        write("[")
+
+    def begin(self) -> None:
+        """Start an entry (its text is written next)."""
+        if not self.first:
+            self.write(", ")
+        self.first = False
+
+    def add(self, text: str) -> None:
+        self.begin()
+        self.write(text)
+
+    def close(self) -> None:
+        self.write("]")
+
+
+def _write_entries(write: Callable[[str], object], texts: Iterable[str]) -> None:
+    entries = _Entries(write)
+    for text in texts:
+        entries.add(text)
+    entries.close()
+
+
 def _write_compact(estimate: Estimate, stream: TextIO, locale: str | None) -> None:
     """The one-line JSON, written as it is made: each award's reasons, assumptions and steps
     one entry at a time (a trace left for later is built for this and not kept)."""
@@ -236,60 +267,43 @@ def _write_compact(estimate: Estimate, stream: TextIO, locale: str | None) -> No
     head["awards"] = _SLOT
     first, to_purchases, to_awards, last = _dumps(head).split(_dumps(_SLOT))
     del head
-    stream.write(first)
+    write = stream.write
+    write(first)
     profile = estimate.profile
-    stream.write(_dumps(profile.applicant.model_dump(mode="json")))
-    stream.write(to_purchases)
-    stream.write("[")
-    for number, purchase in enumerate(profile.purchases):
-        if number:
-            stream.write(", ")
-        stream.write(_dumps(purchase.model_dump(mode="json")))
-    stream.write("]")
-    stream.write(to_awards)
-    stream.write("[")
-    for number, award in enumerate(estimate.awards):
-        if number:
-            stream.write(", ")
-        _write_award(award, stream, locale, labels)
-    stream.write("]")
-    stream.write(last)
+    write(_dumps(profile.applicant.model_dump(mode="json")))
+    write(to_purchases)
+    _write_entries(write, (_dumps(p.model_dump(mode="json")) for p in profile.purchases))
+    write(to_awards)
+    awards = _Entries(write)
+    for award in estimate.awards:
+        awards.begin()
+        _write_award(award, write, locale, labels)
+    awards.close()
+    write(last)
 
 
-def _write_award(award: Award, stream: TextIO, locale: str | None, labels: Sequence[str]) -> None:
+def _write_award(
+    award: Award, write: Callable[[str], object], locale: str | None, labels: Sequence[str]
+) -> None:
     m = messages(locale)
     reasons, assumptions = award.explanation()
     data = award_to_dict(award, locale, labels, trace=False)
     data["reasons"] = data["assumptions"] = data["steps"] = _SLOT
     parts = _dumps(data).split(_dumps(_SLOT))
-    write = stream.write
-
-    def entries(items: Any) -> None:
-        write("[")
-        for number, item in enumerate(items):
-            if number:
-                write(", ")
-            write(_dumps(item))
-        write("]")
-
     write(parts[0])
-    entries(reason_to_dict(r, m) for r in reasons)
+    _write_entries(write, (_dumps(reason_to_dict(r, m)) for r in reasons))
     write(parts[1])
-    entries(assumption_to_dict(a, award, m) for a in assumptions)
+    _write_entries(write, (_dumps(assumption_to_dict(a, award, m)) for a in assumptions))
     del reasons, assumptions  # not alive while the steps are built again
     write(parts[2])
-    first = True
+    steps = _Entries(write)
 
     def step(item: Step) -> None:
-        nonlocal first
-        if not first:
-            write(", ")
-        first = False
+        steps.begin()
         _write_step(item, write)
 
-    write("[")
     award.explanation(step)
-    write("]")
+    steps.close()
     write(parts[3])
 
 
@@ -309,12 +323,7 @@ def _write_step(step: Step, write: Callable[[str], object]) -> None:
     parts = _dumps(data).split(_dumps(_SLOT))
     for part, values in zip(parts, long.values(), strict=False):
         write(part)
-        write("[")
-        for number, value in enumerate(values):
-            if number:
-                write(", ")
-            write(_dumps(_plain(value)))
-        write("]")
+        _write_entries(write, (_dumps(_plain(v)) for v in values))
     write(parts[-1])
 
 
