@@ -147,6 +147,7 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "rules.not_a_directory": lambda t, m: load_rules(t / "absent"),
     "rules.empty": lambda t, m: load_rules(t),
     "rules.missing": _missing_rules,
+    "rules.digest_mismatch": lambda t, m: registry._bundled_with_digest("0" * 64),
     "program.unknown": lambda t, m: bundled_rules().find("no.such-program"),
     "program.ambiguous": lambda t, m: bundled_rules().find("算力券"),
     "switch.unknown": lambda t, m: aivoucher.estimate(profile(), assume=["nope"]),

@@ -35,7 +35,7 @@ from .errors import (
     UnknownCityError,
     UnknownProgramError,
 )
-from .i18n import get_locale, set_locale
+from .i18n import get_locale, locale, set_locale
 
 if TYPE_CHECKING:
     from .comparison import Comparison, compare
@@ -76,6 +76,7 @@ __all__ = [
     "get_locale",
     "load_profile",
     "load_rules",
+    "locale",
     "parse_amount",
     "parse_profile",
     "parse_rate",

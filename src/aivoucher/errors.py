@@ -77,6 +77,8 @@ CODES: dict[str, str] = {
     "rules.not_a_directory": "the rule directory does not exist or is not a directory",
     "rules.empty": "the rule directory holds no rule file",
     "rules.missing": "the bundled rule files are missing from the installation",
+    "rules.digest_mismatch": "a pickled rule set (or an estimate made with one) refers to "
+    "bundled rules other than this installation's: a process pool mixes aivoucher versions",
     "program.unknown": "no loaded rule file defines this program id",
     "program.ambiguous": "a program name matches several programs",
     "switch.unknown": "an assumption to switch on that no rule file offers",

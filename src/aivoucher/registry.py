@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,6 +123,7 @@ class RuleSet:
 
     def __init__(self, entries: Iterable[Entry], directory: Path | None = None) -> None:
         self.directory = directory
+        self._digest: str | None = None
         self._entries: dict[str, Entry] = {}
         for entry in entries:
             key = entry.program.key
@@ -136,6 +138,39 @@ class RuleSet:
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries.values())
+
+    @property
+    def digest(self) -> str:
+        """A SHA-256 of the programs this set holds, as validated (each program's canonical
+        JSON, in key order): the same rule files give the same digest wherever they are
+        loaded, and any change to a number, a condition or a quote changes it."""
+        if self._digest is None:
+            sha = hashlib.sha256()
+            for key in sorted(self._entries):
+                sha.update(key.encode())
+                sha.update(b"\0")
+                sha.update(self._entries[key].program.model_dump_json().encode())
+                sha.update(b"\0")
+            self._digest = sha.hexdigest()
+        return self._digest
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleSet):
+            return NotImplemented
+        return self is other or self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled plans hold closures, which pickle cannot carry. A rule set travels as what
+        # it was made from: the bundled set as a reference that the receiving process loads
+        # from its own installation and checks by digest (so a process pool's results are
+        # small); any other set as its validated programs, compiled again on arrival.
+        if self.directory is not None and self.directory == bundled_rules_dir().resolve():
+            return (_bundled_with_digest, (self.digest,))
+        programs = tuple((str(entry.path), entry.program) for entry in self)
+        return (_compiled_again, (programs, self.directory, self.digest))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -417,6 +452,43 @@ def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
 def bundled_rules() -> RuleSet:
     """The rule files shipped with aivoucher (loaded once, on first use)."""
     return load_rules(bundled_rules_dir())
+
+
+def _bundled_with_digest(digest: str) -> RuleSet:
+    """The bundled rule set, as a pickled reference to it is read back (see
+    :meth:`RuleSet.__reduce__`); refused if this installation's rules differ from the sender's."""
+    rules = bundled_rules()
+    if rules.digest != digest:
+        raise RuleFileError(
+            f"the pickled rule set was made with other bundled rules (digest {digest[:12]}) "
+            f"than this installation's ({rules.digest[:12]}): install the same aivoucher "
+            "version in every process",
+            file=str(bundled_rules_dir()),
+            code="rules.digest_mismatch",
+        )
+    return rules
+
+
+#: Rule sets read back from pickles, by digest: a process pool that returns many estimates
+#: made with one user rule set compiles it once per process, not once per estimate.
+_received: dict[str, RuleSet] = {}
+
+
+def _compiled_again(
+    programs: tuple[tuple[str, Program], ...], directory: Path | None, digest: str
+) -> RuleSet:
+    """A user rule set, as its pickle is read back (see :meth:`RuleSet.__reduce__`)."""
+    known = _received.get(digest)
+    if known is not None:
+        return known
+    rules = RuleSet(
+        (Entry(Path(path), program, compile_program(program)) for path, program in programs),
+        directory,
+    )
+    if len(_received) >= 16:  # a bound, so that a long-lived worker does not grow without end
+        _received.pop(next(iter(_received)))
+    _received[digest] = rules
+    return rules
 
 
 def example_profile(program: Program, index: int, path: Path | None = None) -> Profile:

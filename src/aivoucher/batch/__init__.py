@@ -118,6 +118,24 @@ class BatchResult:
     def __len__(self) -> int:
         return len(self.applicant)
 
+    # Arrays compare element by element, so the dataclass's own ``==`` would be ambiguous:
+    # results are equal when they hold the same program, counts and values.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BatchResult):
+            return NotImplemented
+        np = _numpy()
+        return (
+            self.program == other.program
+            and self.scalar_applicants == other.scalar_applicants
+            and self.scalar_rows == other.scalar_rows
+            and all(
+                np.array_equal(getattr(self, name), getattr(other, name))
+                for name in ("applicant", "low_fen", "high_fen", "eligible")
+            )
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays: not hashable
+
     def to_frame(self) -> Any:
         """A pandas DataFrame with columns applicant, low_fen, high_fen and eligible."""
         return _pandas().DataFrame(
