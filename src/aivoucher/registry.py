@@ -310,9 +310,7 @@ class RuleSet:
         for entry, window, always in choice.judges:
             assert window is not None  # a program that buys judges by signing dates
             if always or covers(entry, window):
-                award = entry.plan.evaluate(
-                    profile, switches, window=window, coverage=choice.span
-                )
+                award = entry.plan.evaluate(profile, switches, window=window, coverage=choice.span)
                 if entry is last and renewed:
                     assert end is not None
                     award = _renewal_assumed(award, profile, end)

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 from .errors import RuleFileError
 
 if TYPE_CHECKING:
+    from .profile import Purchase
     from .registry import Entry
-    from .schema import Program, Purchase
+    from .schema import Program
 
 __all__ = ["Choice", "Coverage", "VersionIndex", "Window", "overlaps"]
 
