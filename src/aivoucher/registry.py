@@ -293,12 +293,14 @@ class RuleSet:
             return [not_in_force(versions[-1].program, day)] if named else []
         if not choice.buys:
             # A fixed award or an unpublished rate: only the version in force is applied for.
-            awards += [entry.plan.evaluate(profile, switches) for entry, _, _ in choice.judges]
-            if not choice.judges and (include_all or named):
+            judged = [entry for entry, _, _ in choice.judges]
+            awards += [entry.plan.evaluate(profile, switches) for entry in judged]
+            if not judged and (include_all or named):
                 awards.append(not_in_force(current.program, day))
-            listed = {entry.program.key for entry, _, _ in choice.judges}
-            others = [e for e in versions if e.program.key not in listed]
-            return awards + ([not_in_force(e.program, day) for e in others] if include_all else [])
+            if include_all:
+                others = [e for e in versions if not any(e is j for j in judged)]
+                awards += [not_in_force(e.program, day) for e in others]
+            return awards
         last = choice.known[-1]
         end = last.program.window[1]
         renewed = assume_renewal and end is not None
