@@ -303,7 +303,6 @@ class RuleSet:
             return awards
         last = choice.known[-1]
         end = last.program.window[1]
-        renewed = assume_renewal and end is not None
 
         def covers(entry: Entry, window: tuple[dt.date, dt.date | None]) -> bool:
             return any(entry.program.covers(p, window) for p in profile.purchases)
@@ -313,8 +312,7 @@ class RuleSet:
             assert window is not None  # a program that buys judges by signing dates
             if always or covers(entry, window):
                 award = entry.plan.evaluate(profile, switches, window=window, coverage=choice.span)
-                if entry is last and renewed:
-                    assert end is not None
+                if entry is last and assume_renewal and end is not None:
                     award = _renewal_assumed(award, profile, end)
                 awards.append(award)
                 used.append(entry)
