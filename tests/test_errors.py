@@ -91,6 +91,14 @@ def _duplicate(tmp_path: Path) -> None:
     RuleSet([entry, entry])
 
 
+def _overlapping_versions(tmp_path: Path) -> None:
+    _rule_file(tmp_path)  # in force from 2025-01-01, open-ended
+    effective = {"from": "2024-01-01", "source": "text", "quote": "自2024年1月1日起施行"}
+    old = rule(version="2024", effective=effective)
+    write_rule(tmp_path / "rules", old, name="test-voucher.2024.yaml")
+    load_rules(tmp_path / "rules")
+
+
 # One way to raise each code; the test below checks that the table and these agree.
 TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "input.invalid": lambda t, m: _raise(InputError("bad input")),
@@ -148,6 +156,20 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "rules.empty": lambda t, m: load_rules(t),
     "rules.missing": _missing_rules,
     "rules.digest_mismatch": lambda t, m: registry._bundled_with_digest("0" * 64),
+    "rules.versions_overlap": lambda t, m: _overlapping_versions(t),
+    "rules.self_stacking": lambda t, m: load_program(
+        _rule_file(
+            t,
+            stacking=[
+                {
+                    "program": "shenzhen.test-voucher",
+                    "relation": "stackable",
+                    "source": "text",
+                    "quote": "可叠加",
+                }
+            ],
+        )
+    ),
     "program.unknown": lambda t, m: bundled_rules().find("no.such-program"),
     "program.ambiguous": lambda t, m: bundled_rules().find("算力券"),
     "switch.unknown": lambda t, m: aivoucher.estimate(profile(), assume=["nope"]),

@@ -133,7 +133,7 @@ def check_directory(directory: str | Path) -> CheckReport:
     try:
         RuleSet(entries, root)
     except InputError as exc:
-        errors.append(exc)
+        errors += exc.errors  # every overlapping pair of versions, not only the first
     errors += _unknown_stacking(entries)
     outcomes = [run_example(e, i) for e in entries for i in range(len(e.program.examples))]
     return CheckReport(len(files), tuple(errors), tuple(outcomes))

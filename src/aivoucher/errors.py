@@ -79,6 +79,9 @@ CODES: dict[str, str] = {
     "rules.missing": "the bundled rule files are missing from the installation",
     "rules.digest_mismatch": "a pickled rule set (or an estimate made with one) refers to "
     "bundled rules other than this installation's: a process pool mixes aivoucher versions",
+    "rules.versions_overlap": "two published versions of one program whose effective periods "
+    "(or the contract signing dates they cover) overlap, so one purchase would be paid by both",
+    "rules.self_stacking": "a program declares a stacking relation with itself",
     "program.unknown": "no loaded rule file defines this program id",
     "program.ambiguous": "a program name matches several programs",
     "switch.unknown": "an assumption to switch on that no rule file offers",

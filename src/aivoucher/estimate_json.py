@@ -521,14 +521,10 @@ def _assumption(doc: AssumptionDoc, program: Program, where: str) -> Assumption:
 def _program(rules: RuleSet, doc: AwardDoc, index: int) -> Program:
     from .naming import unknown_program
 
-    try:
-        versions = rules.versions(doc.program)
-    except InputError:
-        versions = []
-    for entry in versions:
-        if entry.program.version == doc.version:
-            return entry.program
     key = doc.program if doc.version is None else f"{doc.program}@{doc.version}"
+    entry = rules.index.entry(key)
+    if entry is not None and entry.program.id == doc.program:
+        return entry.program
     raise unknown_program(rules.programs, key, field=f"awards[{index}].program")
 
 

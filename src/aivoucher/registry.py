@@ -32,6 +32,7 @@ from .result import Assumption, AssumptionCode, Award, Estimate
 from .schema import Program, Prose
 from .stacking import combine, counted
 from .types import parse_path
+from .versions import Choice, VersionIndex
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -135,6 +136,8 @@ class RuleSet:
                     code="rules.duplicate_id",
                 )
             self._entries[key] = entry
+        # the one chooser of versions every path asks (built once; refuses overlaps)
+        self.index = VersionIndex(self._entries.values())
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries.values())
@@ -180,11 +183,20 @@ class RuleSet:
         return [e.program for e in self]
 
     def versions(self, program_id: str) -> list[Entry]:
-        """Every version of one program id, oldest effective date first."""
-        found = [e for e in self if e.program.id == program_id or e.program.key == program_id]
-        if not found:
+        """Every version of one program id, oldest effective date first (the one version a
+        key ``id@version`` names)."""
+        found = self.index.versions(program_id)
+        if found is None:
             raise self._unknown(program_id)
-        return sorted(found, key=lambda e: e.program.effective.from_)
+        return list(found)
+
+    def choose(self, program_id: str, as_of: dt.date, assume_renewal: bool = False) -> Choice:
+        """Which versions of ``program_id`` judge purchases, as known on ``as_of``: the one
+        answer every path uses (:class:`~aivoucher.versions.VersionIndex`, docs/time.md)."""
+        found = self.index.choose(program_id, as_of, assume_renewal)
+        if found is None:
+            raise self._unknown(program_id)
+        return found
 
     def _unknown(self, name: object) -> UnknownProgramError:
         from .naming import unknown_program
@@ -206,13 +218,10 @@ class RuleSet:
 
     def get(self, program_id: str, as_of: dt.date | None = None) -> Entry:
         """The version of ``program_id`` in force on ``as_of`` or, failing that, the newest."""
-        versions = self.versions(program_id)
-        if as_of is not None:
-            for entry in reversed(versions):
-                if entry.program.in_force(as_of):
-                    return entry
-        in_force_status = [e for e in versions if e.program.status == "in_force"]
-        return (in_force_status or versions)[-1]
+        found = self.index.get(program_id, as_of)
+        if found is None:
+            raise self._unknown(program_id)
+        return found
 
     def to_frame(self, *, locale: str = "en") -> DataFrame:
         """The program catalogue as a pandas DataFrame, one row per rule file (the rows of
@@ -265,7 +274,7 @@ class RuleSet:
         if programs is not None:
             ids = list(dict.fromkeys(self.versions(pid)[0].program.id for pid in programs))
         else:
-            ids = list(dict.fromkeys(e.program.id for e in self))
+            ids = list(self.index.ids)
         awards: list[Award] = []
         with _collector_paused(len(prof.purchases) > LONG_PROFILE):
             for pid in ids:
@@ -310,47 +319,42 @@ class RuleSet:
         """The awards of one program: one per known version that covers some purchase, one
         for the purchases that depend on a renewal, or the current version's (with the reasons
         why nothing is covered) when no purchase falls in any version."""
-        versions = self.versions(program_id)
-        known = [e for e in versions if e.program.known(day)]
+        choice = self.choose(program_id, day, assume_renewal)
+        versions, current = choice.versions, choice.current
         awards: list[Award] = []
-        if not known:  # a program named explicitly is reported, if only as "not in force"
+        if current is None:  # a program named explicitly is reported, if only as "not in force"
             if include_all:
                 return [not_in_force(e.program, day) for e in versions]
             return [not_in_force(versions[-1].program, day)] if named else []
-        current = next((e for e in reversed(known) if e.program.in_force(day)), known[-1])
-        if not _buys(current.program):
-            # A fixed award or an unpublished rate: nothing is bought, so only the version in
-            # force can be applied for.
-            if current.program.in_force(day):
-                awards.append(current.plan.evaluate(profile, switches))
-            elif include_all or named:
+        if not choice.buys:
+            # A fixed award or an unpublished rate: only the version in force is applied for.
+            judged = [entry for entry, _, _ in choice.judges]
+            awards += [entry.plan.evaluate(profile, switches) for entry in judged]
+            if not judged and (include_all or named):
                 awards.append(not_in_force(current.program, day))
-            listed = {current.program.key} if current.program.in_force(day) else set()
-            others = [e for e in versions if e.program.key not in listed]
-            return awards + ([not_in_force(e.program, day) for e in others] if include_all else [])
-        last = known[-1]
+            if include_all:
+                others = [e for e in versions if not any(e is j for j in judged)]
+                awards += [not_in_force(e.program, day) for e in others]
+            return awards
+        last = choice.known[-1]
         end = last.program.window[1]
-        coverage = (min(e.program.window[0] for e in known), None if assume_renewal else end)
-        signed = [p.signed for p in profile.purchases]
 
         def covers(entry: Entry, window: tuple[dt.date, dt.date | None]) -> bool:
             return any(entry.program.covers(p, window) for p in profile.purchases)
 
         used: list[Entry] = []
-        for entry in known:
-            window = entry.program.window
-            if entry is last and assume_renewal:
-                window = (window[0], None)
-            if entry is current or covers(entry, window):
-                award = entry.plan.evaluate(profile, switches, window=window, coverage=coverage)
+        for entry, window, always in choice.judges:
+            assert window is not None  # a program that buys judges by signing dates
+            if always or covers(entry, window):
+                award = entry.plan.evaluate(profile, switches, window=window, coverage=choice.span)
                 if entry is last and assume_renewal and end is not None:
                     award = _renewal_assumed(award, profile, end)
                 awards.append(award)
                 used.append(entry)
-        if not assume_renewal and end is not None and any(d > end for d in signed):
-            later = (end + dt.timedelta(days=1), None)
+        if choice.end is not None and any(p.signed > choice.end for p in profile.purchases):
+            later = (choice.end + dt.timedelta(days=1), None)
             renewal = last.plan.evaluate(
-                profile, switches, window=later, coverage=coverage, renewal=True
+                profile, switches, window=later, coverage=choice.span, renewal=True
             )
             if renewal.eligible is not False:  # what the last version would pay, if renewed
                 awards.append(renewal)
@@ -406,11 +410,6 @@ def _collector_paused(pause: bool) -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-def _buys(program: Program) -> bool:
-    """Whether the program pays on purchases (rather than a fixed award or no amount)."""
-    return bool(program.rate.tiers)
 
 
 def _renewal_assumed(award: Award, profile: Profile, end: dt.date) -> Award:

@@ -730,6 +730,14 @@ class Program(_Strict):
                 raise RuleFileError(
                     f"history[{i}]: unknown source {entry.source!r}", code="rules.unknown_reference"
                 )
+        for i, relation in enumerate(self.stacking):
+            if relation.program == self.id:
+                raise RuleFileError(
+                    f"stacking[{i}].program: the relation names this program itself "
+                    f"({self.id!r}); a program does not stack with itself: remove the relation / "
+                    f"叠加关系指向本项目自身（{self.id!r}）；项目不与自身叠加，请删除该关系",
+                    code="rules.self_stacking",
+                )
         if self.contracts is not None:
             cw = self.contracts
             start = cw.signed_from or self.effective.from_

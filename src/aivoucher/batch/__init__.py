@@ -37,19 +37,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, MissingDependencyError, TableError
+from ..versions import Coverage
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from ..registry import Entry, RuleSet
+    from ..registry import RuleSet
     from ._table import Table
 
 __all__ = ["BatchResult", "Coverage", "coverage", "evaluate"]
 
-#: A version, the signing dates of the purchases it judges (``None``: every purchase), and
-#: whether it is evaluated for an applicant none of whose purchases it judges.
-Coverage = tuple["Entry", tuple[dt.date, dt.date | None] | None, bool]
 MAX_FEN = 10**14  # parse_amount's maximum (1万亿 yuan), in fen
 
 APPLICANT_COLUMNS = (
@@ -151,8 +149,8 @@ class BatchResult:
 def coverage(
     rules: RuleSet, program_id: str, as_of: dt.date, assume_renewal: bool = False
 ) -> list[Coverage]:
-    """Which version judges which purchases — the one place batch evaluation decides it, by
-    the rules :func:`aivoucher.estimate` follows (docs/time.md).
+    """Which version judges which purchases, as :func:`aivoucher.estimate` decides it: both ask
+    the rule set's :class:`~aivoucher.versions.VersionIndex` (docs/time.md).
 
     Every version known on ``as_of`` judges the purchases its window covers (signed inside
     its effective period, or its ``contracts`` window); the version current on ``as_of`` is
@@ -160,19 +158,7 @@ def coverage(
     ``assume_renewal``, which extends that version's window. A fixed award or an unpublished
     rate is judged by the version in force on ``as_of`` alone.
     """
-    known = [e for e in rules.versions(program_id) if e.program.known(as_of)]
-    if not known:
-        return []
-    current = next((e for e in reversed(known) if e.program.in_force(as_of)), known[-1])
-    if not current.program.rate.tiers:
-        return [(current, None, True)] if current.program.in_force(as_of) else []
-    out: list[Coverage] = []
-    for entry in known:
-        window = entry.program.window
-        if entry is known[-1] and assume_renewal:
-            window = (window[0], None)
-        out.append((entry, window, entry is current))
-    return out
+    return list(rules.choose(program_id, as_of, assume_renewal).judges)
 
 
 def evaluate(
