@@ -7,11 +7,12 @@ strings, as in the estimate JSON; effective rates are decimal strings rounded to
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..money import CURRENCY, canonical
 from ..stacking import counted
+from ..visible import joined
+from ..visible import markup as escape  # escaped, control characters shown
 from .json import SCHEMA_VERSION
 from .messages import messages
 
@@ -156,7 +157,7 @@ def render_comparison_text(comparison: Comparison, locale: str = "en") -> str:
             out.append("      " + m.text("compare.missing", fields=m.sep.join(row.missing)))
         for note in row.notes:
             out.append("      " + m.text(f"compare.note.{note.code}", **_note_values(note)))
-    return "\n".join(out).rstrip() + "\n"
+    return joined(out).rstrip() + "\n"
 
 
 def _note_values(note: Note) -> dict[str, Any]:
