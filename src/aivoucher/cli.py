@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .errors import AivoucherError, InputError, error_dict
 from .limits import MAX_ARGUMENTS, check_count
-from .visible import joined, visible
+from .visible import joined, json_text, visible
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -270,7 +270,7 @@ def _programs(args: argparse.Namespace) -> int:
         return 0
     rows = program_rows(_rules(args), city=args.city, locale=args.locale)
     if args.format == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n")
     else:
         sys.stdout.write(render_rows(rows, args.locale, _columns()))
     return 0
@@ -342,7 +342,9 @@ def _wants_json(argv: Sequence[str]) -> bool:
 
 def _fail(error: AivoucherError, as_json: bool) -> int:
     line = (
-        json.dumps(error_dict(error), ensure_ascii=False) if as_json else visible(f"error: {error}")
+        json_text(json.dumps(error_dict(error), ensure_ascii=False))
+        if as_json
+        else visible(f"error: {error}")
     )
     print(line, file=sys.stderr)
     return 2

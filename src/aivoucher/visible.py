@@ -15,7 +15,8 @@ U+2066–U+2069).
 Rule files refuse these characters in their text (:func:`refuse_control`, code
 ``rules.control_character``); profiles keep them (an id is the applicant's label, and every
 path — a profile file, a table, the API — then gives the same answer), and they are escaped
-wherever text is shown. JSON escapes them by its own encoding.
+wherever text is shown. JSON escapes C0 by its own encoding; :func:`json_text` escapes the
+rest (C1, the separators and bidirectional controls) as ``\\uXXXX``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ import re
 from collections.abc import Iterable
 from html import escape
 
-__all__ = ["CONTROL", "control_message", "joined", "markup", "refuse_control", "visible"]
+__all__ = [
+    "CONTROL",
+    "control_message",
+    "joined",
+    "json_text",
+    "markup",
+    "refuse_control",
+    "visible",
+]
 
 #: The characters :func:`visible` escapes.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -56,6 +65,19 @@ def joined(lines: Iterable[str]) -> str:
 def markup(text: str) -> str:
     """``text`` for HTML: made :func:`visible`, then escaped (``<``, ``&``, quotes)."""
     return escape(visible(text))
+
+
+#: What JSON's encoder leaves raw (it escapes only C0): DEL, C1, the separators and bidi
+#: controls. They occur only inside JSON strings, where ``\\uXXXX`` is the same character.
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with the control characters its
+    encoder leaves raw written as ``\\uXXXX``: the same data, nothing a terminal obeys."""
+    if _JSON_RAW.search(text) is None:
+        return text
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 _MESSAGES = {

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..money import CURRENCY, canonical
 from ..stacking import counted
-from ..visible import joined
+from ..visible import joined, json_text
 from ..visible import markup as escape  # escaped, control characters shown
 from .json import SCHEMA_VERSION
 from .messages import messages
@@ -85,7 +85,9 @@ def comparison_to_dict(comparison: Comparison, locale: str = "en") -> dict[str, 
 
 
 def render_comparison_json(comparison: Comparison, locale: str = "en") -> str:
-    return json.dumps(comparison_to_dict(comparison, locale), ensure_ascii=False, indent=2)
+    return json_text(
+        json.dumps(comparison_to_dict(comparison, locale), ensure_ascii=False, indent=2)
+    )
 
 
 #: The columns of :func:`comparison_rows` that hold money (exact ``Decimal``).
