@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import AivoucherError, InputError, error_dict
-from .limits import MAX_ARGUMENTS, check_count
+from .limits import MAX_ARGUMENTS, check_count, no_place
 from .visible import joined, json_text, visible
 
 if TYPE_CHECKING:
@@ -216,11 +216,7 @@ def _compare(args: argparse.Namespace) -> int:
         )
     places = None if args.places is None else [p for p in args.places.split(",") if p.strip()]
     if places == []:  # "--places ," or "--places ''" names no place: not "every place"
-        raise InputError(
-            "--places names no place: give city or province names separated by commas",
-            field="places",
-            code="places.empty",
-        )
+        raise no_place("--places")
     try:
         result = compare(
             plan,

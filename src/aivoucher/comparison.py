@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
-from .limits import MAX_PLACES, take
+from .limits import MAX_PLACES, no_place, take
 from .money import ZERO
 from .places import Place, place_of, places_with_programs, register
 from .profile import Profile
@@ -235,7 +234,7 @@ def compare(
         places = take(places, MAX_PLACES, "places", "places")
     wanted = name_list(places, "places", "place names")  # refuses a lone string
     if wanted == []:  # no place named is a mistake, not "every place"
-        raise InputError("give at least one place", field="places", code="places.empty")
+        raise no_place()
     chosen = covered if wanted is None else [place_of(name, covered) for name in wanted]
     chosen = list({p.id: p for p in chosen}.values())
     rows = []

@@ -36,7 +36,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import jurisdictions
 from .errors import InputError
-from .limits import MAX_AMOUNTS, MAX_PLACES, MAX_SWEEP_ESTIMATES, check_count, take
+from .limits import (
+    MAX_AMOUNTS,
+    MAX_PLACES,
+    MAX_SWEEP_ESTIMATES,
+    check_count,
+    no_place,
+    take,
+)
 from .money import FEN, ZERO, parse_amount
 from .places import register
 from .profile import Profile, parse_profile
@@ -618,7 +625,7 @@ def sweep(
             [places] if isinstance(places, str) else take(places, MAX_PLACES, "places", "places")
         )
         if not names:
-            raise InputError("give at least one place", field="places", code="places.empty")
+            raise no_place()
     if names is not None and not isinstance(profile, Profile):
         # the places are the question: the profile's own city may be left out
         profile = register(profile, jurisdictions.city(names[0]))

@@ -34,6 +34,7 @@ __all__ = [
     "MAX_SWEEP_ESTIMATES",
     "MAX_VALUES",
     "check_count",
+    "no_place",
     "take",
 ]
 
@@ -77,6 +78,27 @@ def _error(kind: str, count: str, limit: int, field: str | None) -> InputError:
     what = _WHAT[kind][0 if locale == "zh" else 1]
     message = _MESSAGE[locale].format(what=what, count=count, limit=limit)
     return InputError(message, field=field, code="limit.exceeded")
+
+
+_NO_PLACE = {
+    "zh": "{option}没有给出任何地区：请给出城市或省份名称{how}",
+    "en": "{option} names no place: give city or province names{how}",
+}
+_NO_PLACE_HOW = {
+    "zh": ("（以逗号分隔）", ""),
+    "en": (" separated by commas", ""),
+}
+
+
+def no_place(option: str = "places") -> InputError:
+    """The error (``places.empty``) for a list of places that names none: ``compare``'s and
+    ``sweep``'s ``places=[]``, ``--places ,`` (``option`` names the argument or option)."""
+    from .i18n import get_locale
+
+    locale = get_locale()
+    how = _NO_PLACE_HOW[locale][0 if option.startswith("--") else 1]
+    message = _NO_PLACE[locale].format(option=option, how=how)
+    return InputError(message, field="places", code="places.empty")
 
 
 def check_count(count: int, limit: int, kind: str, field: str | None = None) -> None:
