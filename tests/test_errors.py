@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import re
 import subprocess
@@ -181,6 +182,12 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "table.invalid": lambda t, m: _bad_table(),
     "fact.unknown": lambda t, m: vary(profile(amount="100万"), startp=[True, False]),
     "dependency.missing": _without_pandas,
+    "rules.control_character": lambda t, m: load_program(_rule_file(t, issuer="x\x1b[31m")),
+    "limit.exceeded": lambda t, m: aivoucher.sweep(profile(amount="1万"), itertools.count()),
+    "places.empty": lambda t, m: compare(profile(amount="100万"), places=[]),
+    "output.is_input": lambda t, m: _cli(
+        m, "report", str(p := _file(t, "p.yaml", yaml.safe_dump(profile()))), "-o", str(p)
+    ),
 }
 
 

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import AivoucherError, InputError, error_dict
+from .limits import MAX_ARGUMENTS, check_count, no_place
+from .visible import joined, json_text, visible
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -213,6 +215,8 @@ def _compare(args: argparse.Namespace) -> int:
             code="profile.invalid",
         )
     places = None if args.places is None else [p for p in args.places.split(",") if p.strip()]
+    if places == []:  # "--places ," or "--places ''" names no place: not "every place"
+        raise no_place("--places")
     try:
         result = compare(
             plan,
@@ -231,8 +235,11 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .output import check_target, write_atomic
     from .render.report import render_report
 
+    # refused before anything is computed: the profile itself, a directory, a pipe, a device
+    target = check_target(args.output, [args.profile])
     rules = _rules(args)
     result = rules.estimate(
         _profile(args),
@@ -241,12 +248,7 @@ def _report(args: argparse.Namespace) -> int:
         assume_renewal=args.assume_renewal,
     )
     html = render_report(result, args.locale, rules=rules)
-    try:
-        Path(args.output).write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot write the report: {exc.strerror}", file=args.output, code="output.unwritable"
-        ) from None
+    write_atomic(target, html, shown=args.output)  # whole or not at all
     return 0
 
 
@@ -264,7 +266,7 @@ def _programs(args: argparse.Namespace) -> int:
         return 0
     rows = program_rows(_rules(args), city=args.city, locale=args.locale)
     if args.format == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n")
     else:
         sys.stdout.write(render_rows(rows, args.locale, _columns()))
     return 0
@@ -285,13 +287,13 @@ def _check(args: argparse.Namespace) -> int:
 
     directory = Path(args.directory or args.rules or bundled_rules_dir())
     report = check_directory(directory)
-    for error in report.errors:
-        print(f"error: {error}")
+    lines = [f"error: {error}" for error in report.errors]
     failed = [o for o in report.outcomes if not o.passed]
     for outcome in failed:
-        print(f"FAIL {outcome.path}: {outcome.program}: {outcome.name}")
-        for problem in outcome.problems:
-            print(f"     {problem}")
+        lines.append(f"FAIL {outcome.path}: {outcome.program}: {outcome.name}")
+        lines += [f"     {problem}" for problem in outcome.problems]
+    if lines:  # a file name or an example's text may hold anything: each line stays one line
+        print(joined(lines))
     passed = len(report.outcomes) - len(failed)
     print(
         f"{report.files} rule files, {len(report.errors)} invalid; "
@@ -335,7 +337,11 @@ def _wants_json(argv: Sequence[str]) -> bool:
 
 
 def _fail(error: AivoucherError, as_json: bool) -> int:
-    line = json.dumps(error_dict(error), ensure_ascii=False) if as_json else f"error: {error}"
+    line = (
+        json_text(json.dumps(error_dict(error), ensure_ascii=False))
+        if as_json
+        else visible(f"error: {error}")
+    )
     print(line, file=sys.stderr)
     return 2
 
@@ -345,6 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = _wants_json(arguments)
     try:
+        # argparse's time grows with the square of the number of options (it looks for the
+        # next option from the start each time): a command line is refused past a limit
+        check_count(len(arguments), MAX_ARGUMENTS, "arguments")
         args = _parser().parse_args(arguments)
         as_json = getattr(args, "format", None) == "json"
         status = _COMMANDS[args.command](args)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from .limits import MAX_PLACES, no_place, take
 from .money import ZERO
 from .places import Place, place_of, places_with_programs, register
 from .profile import Profile
@@ -228,7 +229,12 @@ def compare(
     ruleset = rules if rules is not None else bundled_rules()
     day = as_of_date(as_of)
     covered = places_with_programs(p.jurisdiction for p in ruleset.programs)
-    wanted = name_list(places, "places", "place names")
+    # each place is a full estimate: the names are read no further than the limit
+    if places is not None and not isinstance(places, (str, bytes)):
+        places = take(places, MAX_PLACES, "places", "places")
+    wanted = name_list(places, "places", "place names")  # refuses a lone string
+    if wanted == []:  # no place named is a mistake, not "every place"
+        raise no_place()
     chosen = covered if wanted is None else [place_of(name, covered) for name in wanted]
     chosen = list({p.id: p for p in chosen}.values())
     rows = []

@@ -36,6 +36,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import jurisdictions
 from .errors import InputError
+from .limits import (
+    MAX_AMOUNTS,
+    MAX_PLACES,
+    MAX_SWEEP_ESTIMATES,
+    check_count,
+    no_place,
+    take,
+)
 from .money import FEN, ZERO, parse_amount
 from .places import register
 from .profile import Profile, parse_profile
@@ -51,8 +59,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Bend", "Sweep", "SweepPoint", "registered_in", "sweep"]
 
-#: Most amounts one sweep evaluates (each amount is a full estimate per place).
-MAX_AMOUNTS = 2000
 End = Literal["low", "high"]
 _ENDS: tuple[End, End] = ("low", "high")
 _FEN_PER_YUAN = 100
@@ -192,7 +198,9 @@ class Sweep:
             f" ({len(self.amounts)} amounts) · {', '.join(self.places)} · "
             f"{len(self.programs)} programs · {len(self.bends)} bends>"
         )
-        return "\n".join([head, *(f"  {line}" for line in self.describe("en"))])
+        from .visible import joined
+
+        return joined([head, *(f"  {line}" for line in self.describe("en"))])
 
     def _repr_html_(self) -> str:
         from .render.html import render_sweep_html
@@ -610,11 +618,16 @@ def sweep(
     from .registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
-    if places is not None and not isinstance(profile, Profile):
-        # the places are the question: the profile's own city may be left out
-        names = [places] if isinstance(places, str) else list(places)
+    names: list[str] | None = None
+    if places is not None:
+        # read once, and no further than the limit: ``places`` may be any iterable
+        names = (
+            [places] if isinstance(places, str) else take(places, MAX_PLACES, "places", "places")
+        )
         if not names:
-            raise InputError("give at least one place", field="places")
+            raise no_place()
+    if names is not None and not isinstance(profile, Profile):
+        # the places are the question: the profile's own city may be left out
         profile = register(profile, jurisdictions.city(names[0]))
     prof = parse_profile(profile)
     if isinstance(purchase, bool) or not isinstance(purchase, int):
@@ -626,20 +639,18 @@ def sweep(
         )
     if isinstance(amounts, (str, bytes)):
         amounts = [amounts]
-    values = sorted({parse_amount(a) for a in amounts})
+    # at most the limit and one more amount is read: an endless iterable is refused, not run
+    values = sorted({parse_amount(a) for a in take(amounts, MAX_AMOUNTS, "amounts", "amounts")})
     if not values:
         raise InputError("give at least one amount to sweep", field="amounts")
-    if len(values) > MAX_AMOUNTS:
-        raise InputError(f"at most {MAX_AMOUNTS} amounts per sweep", field="amounts")
     day = as_of_date(as_of)
     chosen = tuple(assume)
     where = (
         (prof.applicant.city,)
-        if places is None
-        else tuple(dict.fromkeys(jurisdictions.city(p) for p in places))
+        if names is None
+        else tuple(dict.fromkeys(jurisdictions.city(p) for p in names))
     )
-    if not where:
-        raise InputError("give at least one place", field="places")
+    check_count(len(values) * len(where), MAX_SWEEP_ESTIMATES, "sweep", "amounts")
     entries = {e.program.key: e for e in ruleset}
     points: list[SweepPoint] = []
     bends: list[Bend] = []

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from .visible import visible
+
 __all__ = [
     "CODES",
     "AivoucherError",
@@ -93,6 +95,12 @@ CODES: dict[str, str] = {
     "profile contract, or a required column missing",
     "fact.unknown": "a fact to vary that the profile contract does not define",
     "dependency.missing": "an optional dependency the call needs is not installed",
+    "rules.control_character": "a rule file's name or text holds a control character (a line "
+    "break, a tab, a terminal escape sequence, a bidirectional override)",
+    "limit.exceeded": "a call or command line past a documented limit (amounts of a sweep, "
+    "combinations of vary, place names, command-line arguments)",
+    "places.empty": "a list of places that names no place (--places , or places=[])",
+    "output.is_input": "the file to write is one of the command's inputs (the profile)",
 }
 
 #: How many further problems ``str()`` lists after the first (``errors`` keeps them all).
@@ -122,7 +130,8 @@ class AivoucherError(Exception):
         return (self,) if isinstance(self, InputError) else ()
 
     def __str__(self) -> str:
-        return self.message
+        # one line, no control character obeyed, whatever a value quoted in it holds
+        return visible(self.message)
 
 
 class InputError(AivoucherError, ValueError):
@@ -186,8 +195,8 @@ class InputError(AivoucherError, ValueError):
             shown = "; ".join(e.problem() for e in more[:SHOWN])
             rest = "; …" if len(more) > SHOWN else ""
             text += f"; and {len(more)} more: {shown}{rest}"
-        # one line whatever a document's keys or values hold
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        # one line whatever a document's keys or values hold, with no control character obeyed
+        return visible(text)
 
 
 class AmountError(InputError):
@@ -245,7 +254,7 @@ class MissingDependencyError(AivoucherError, ImportError):
         self.package = package
 
     def __str__(self) -> str:
-        return self.message
+        return visible(self.message)
 
 
 class EstimateError(InputError):

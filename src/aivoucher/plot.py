@@ -1,4 +1,4 @@
-"""Charts with matplotlib (optional extra ``aivoucher[notebook]``): spend curves and ranges.
+r"""Charts with matplotlib (optional extra ``aivoucher[notebook]``): spend curves and ranges.
 
 Chinese labels need a font with Chinese glyphs. :func:`cjk_font` looks for one among the fonts
 matplotlib knows (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, PingFang …); where there is
@@ -6,6 +6,11 @@ none, a chart asked for in ``zh`` is drawn with English labels and a :class:`Fon
 why, so no label ever renders as empty boxes. The font is set on the chart's own text objects,
 not in matplotlib's global settings. :func:`save` writes a chart with ``svg.fonttype = 'none'``
 (in an ``rc_context``), so SVG keeps text as text.
+
+Labels come from rule files and profiles (a program's name, a place) and are shown literally:
+mathtext and TeX are off for every text of a chart (``parse_math=False``, ``usetex=False``,
+set on each text object as well as in the settings it is drawn in), so a ``$`` or a ``\`` is a
+plain character, never a formula that renders as something else or fails to parse.
 
 Amounts are exact ``Decimal`` everywhere else; here, and only here, they become floats in 万元
 to be drawn.
@@ -93,13 +98,27 @@ def _families(font: str | None) -> list[str]:
     return [font, _LATIN] if font else [_LATIN]
 
 
+def _settings(font: str | None) -> dict[str, Any]:
+    """The settings a chart is made in: its fonts, and text shown as written (no mathtext,
+    no TeX), whatever the global settings say."""
+    return {
+        "font.family": _families(font),
+        "axes.unicode_minus": False,
+        "text.parse_math": False,
+        "text.usetex": False,
+    }
+
+
 def _finish(ax: Axes, font: str | None) -> None:
-    """Fix the font on every text the chart holds, so that drawing it later, outside any
-    settings context, still finds the Chinese glyphs."""
+    """Fix the font, and text shown as written, on every text the chart holds, so that drawing
+    it later, outside any settings context, still finds the Chinese glyphs and never parses a
+    ``$`` in a label as mathtext."""
     text_class = require("matplotlib.text", "plot()").Text
     families = _families(font)
     for text in ax.figure.findobj(text_class):
         text.set_fontfamily(families)
+        text.set_parse_math(False)
+        text.set_usetex(False)
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -140,7 +159,7 @@ def range_bars(
 
         raise InputError("labels, lows and highs must have the same length", field="labels")
     m = messages(chart)
-    with matplotlib.rc_context({"font.family": _families(font), "axes.unicode_minus": False}):
+    with matplotlib.rc_context(_settings(font)):
         axes = _axes(ax)
         rows = list(range(len(names)))
         low = [_wan(v) for v in lows]
@@ -208,7 +227,7 @@ def plot_sweep(
     chart, font = chart_locale(locale)
     m = messages(chart)
     series = _series(sweep, program, place, m)
-    with matplotlib.rc_context({"font.family": _families(font), "axes.unicode_minus": False}):
+    with matplotlib.rc_context(_settings(font)):
         axes = _axes(ax)
         for label, high, low, marks in series:
             (line,) = axes.plot([x for x, _ in high], [y for _, y in high], label=label)

@@ -272,7 +272,9 @@ class RuleSet:
         switches = self._check_switches(assume)
         self._check_qualifications(prof)
         if programs is not None:
-            ids = list(dict.fromkeys(self.versions(pid)[0].program.id for pid in programs))
+            # each distinct name looked up once: a name repeated costs nothing more
+            named = dict.fromkeys(programs)
+            ids = list(dict.fromkeys(self.versions(pid)[0].program.id for pid in named))
         else:
             ids = list(self.index.ids)
         awards: list[Award] = []

@@ -19,7 +19,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    model_validator,
+)
 
 from . import jurisdictions
 from .errors import RuleFileError, UnknownCityError
@@ -28,6 +36,7 @@ from .facts import FactName
 from .money import canonical, parse_amount, parse_rate
 from .profile import Purchase
 from .types import Amount, Date
+from .visible import refuse_control
 
 __all__ = [
     "FACTS",
@@ -94,7 +103,9 @@ AmountBounds = Annotated[
     _BOUNDS_OUT,
 ]
 AmountValue = Amount
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
+# Names, titles, quotes and prose: no control character (a newline or an escape sequence in a
+# name would forge or recolour a line of every text view; aivoucher.visible).
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(refuse_control)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .facts import FACTS
+from .limits import MAX_CASES, MAX_VALUES, check_count, take
 from .places import register
 from .profile import Applicant, Profile, Purchase, parse_profile
 from .result import Estimate
@@ -141,6 +143,10 @@ def vary(
     ``sme``, ``kind`` …), a purchase fact set on every purchase (``chip_origin``, ``use``,
     ``amount`` …) or ``place``/``city`` (where the applicant registers) — and gives the values
     to try (``None`` for unknown).
+
+    A fact's values are read no further than 2,000, and the grid may hold at most 2,000
+    combinations (:mod:`aivoucher.limits`): past either, :class:`InputError` (code
+    ``limit.exceeded``) before anything is estimated.
     """
     from .registry import bundled_rules
 
@@ -155,7 +161,9 @@ def vary(
         given = facts[name]
         if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
             raise TypeError(f"{name} takes a list of values, e.g. {name}=[{given!r}]")
-        values.append(list(given))
+        values.append(take(given, MAX_VALUES, "values", name))
+    # the grid's size, checked before any estimate: each combination is a full estimate
+    check_count(math.prod(len(v) for v in values), MAX_CASES, "cases", ",".join(names))
     place_first = sorted(names, key=lambda n: n not in _PLACE)  # register, then set facts
     base = profile if isinstance(profile, Profile) else None
     cases = []

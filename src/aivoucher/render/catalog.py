@@ -8,6 +8,7 @@ from typing import Any
 from .. import jurisdictions
 from ..registry import RuleSet
 from ..schema import Program
+from ..visible import joined
 from .messages import messages
 
 __all__ = ["catalogue_markdown", "program_row", "program_rows"]
@@ -131,7 +132,7 @@ def catalogue_markdown(rules: RuleSet, locale: str = "en") -> str:
             out.append(f"- {t('show.open_points')}:")
             for a in p.ambiguities:
                 out.append(f"  - `{a.id}`: {m.prose(a.question)} → {m.prose(a.choice)}")
-    return "\n".join(out) + "\n"
+    return joined(out) + "\n"
 
 
 def _keys(keys: list[str]) -> str:

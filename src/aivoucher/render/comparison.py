@@ -7,11 +7,12 @@ strings, as in the estimate JSON; effective rates are decimal strings rounded to
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..money import CURRENCY, canonical
 from ..stacking import counted
+from ..visible import joined, json_text
+from ..visible import markup as escape  # escaped, control characters shown
 from .json import SCHEMA_VERSION
 from .messages import messages
 
@@ -84,7 +85,9 @@ def comparison_to_dict(comparison: Comparison, locale: str = "en") -> dict[str, 
 
 
 def render_comparison_json(comparison: Comparison, locale: str = "en") -> str:
-    return json.dumps(comparison_to_dict(comparison, locale), ensure_ascii=False, indent=2)
+    return json_text(
+        json.dumps(comparison_to_dict(comparison, locale), ensure_ascii=False, indent=2)
+    )
 
 
 #: The columns of :func:`comparison_rows` that hold money (exact ``Decimal``).
@@ -156,7 +159,7 @@ def render_comparison_text(comparison: Comparison, locale: str = "en") -> str:
             out.append("      " + m.text("compare.missing", fields=m.sep.join(row.missing)))
         for note in row.notes:
             out.append("      " + m.text(f"compare.note.{note.code}", **_note_values(note)))
-    return "\n".join(out).rstrip() + "\n"
+    return joined(out).rstrip() + "\n"
 
 
 def _note_values(note: Note) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from html import escape
 from typing import TYPE_CHECKING
 
 from ..money import format_money
 from ..result import Award, Estimate
+from ..visible import markup as escape  # escaped, control characters shown
 from .messages import Messages, messages
 from .parts import Group, binding_caps, parts, rate_bounds
 from .text import apart, conditional_why, notices

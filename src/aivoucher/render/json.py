@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from ..money import CURRENCY, canonical
 from ..result import Assumption, AssumptionCode, Award, Bounds, Estimate, Reason, Step
+from ..visible import json_text
 from .messages import Messages, messages
 
 __all__ = [
@@ -208,7 +209,9 @@ def render_json(estimate: Estimate, locale: str | None = None, *, indent: int | 
         out = io.StringIO()
         _write_compact(estimate, out, locale)
         return out.getvalue()
-    return json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)
+    return json_text(
+        json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)
+    )
 
 
 def write_json(
@@ -224,7 +227,7 @@ def write_json(
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json_text(json.dumps(value, ensure_ascii=False))
 
 
 class _Entries:

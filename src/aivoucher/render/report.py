@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from html import escape
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..money import format_money
 from ..result import AssumptionCode, Award, Estimate
 from ..schema import Program
+from ..visible import markup as escape  # escaped, control characters shown
 from .html import compact
 from .messages import Messages, messages
 from .parts import parts, rate_bounds

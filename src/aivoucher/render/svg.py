@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
+
+from ..visible import markup as escape  # escaped, control characters shown
 
 __all__ = ["Series", "line_chart", "nice_ticks"]
 

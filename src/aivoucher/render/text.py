@@ -3,6 +3,10 @@
 An estimate prints in one of three levels of detail: ``summary`` (one line per program that
 pays), ``concise`` (the counted awards in full, the conditional ones briefly, the ineligible
 ones one line per reason) and ``verbose`` (everything, each program with its steps or reasons).
+
+Every view is built as a list of lines and joined by :func:`aivoucher.visible.joined`, so that
+a control character in a purchase id, a name or a quote is shown as an escape and cannot start
+a line of its own.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any, Literal
 from .. import jurisdictions
 from ..result import Award, Estimate, ReasonCode
 from ..schema import Program
+from ..visible import joined, visible
 from .messages import Messages, messages
 from .parts import Group, covers_home, depends_on_renewal, needed_qualifications, parts
 from .width import pad, width, wrap
@@ -44,7 +49,10 @@ def _heading(award: Award, m: Messages) -> str:
 
 def render_award(award: Award, locale: str | None = None, *, steps: bool = True) -> str:
     """One program's result: heading, steps with their citations, reasons, assumptions."""
-    m = messages(locale)
+    return joined(_award_lines(award, messages(locale), steps=steps))
+
+
+def _award_lines(award: Award, m: Messages, *, steps: bool = True) -> list[str]:
     lines = [_heading(award, m)]
     application = m.application(award)
     if application is not None:
@@ -61,7 +69,7 @@ def render_award(award: Award, locale: str | None = None, *, steps: bool = True)
     if award.assumptions and award.eligible is not False:
         lines.append(f"  {m.heading('assumptions')}")
         lines += [f"    - {m.assumption(a, award)}" for a in award.assumptions]
-    return "\n".join(lines)
+    return lines
 
 
 def apart(conditional: tuple[Award, ...]) -> list[tuple[str, list[Award]]]:
@@ -119,8 +127,8 @@ def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
     ]
 
 
-def _indented(text: str) -> str:
-    return "  " + text.replace("\n", "\n  ")
+def _indented(lines: list[str]) -> list[str]:
+    return ["  " + line for line in lines]
 
 
 def render_text(
@@ -144,12 +152,12 @@ def render_text(
         out.append(m.text("uncounted", programs=", ".join(estimate.uncounted)))
     out.append("")
     for award in arranged.counted:
-        out += [render_award(award, m.locale), ""]
+        out += [*_award_lines(award, m), ""]
     for heading, awards in apart(arranged.conditional):
         out.append(m.text(heading, n=len(awards)))
         for award in awards:
             if verbose:
-                out.append(_indented(render_award(award, m.locale)))
+                out += _indented(_award_lines(award, m))
             else:
                 amount = m.amount_range(award.high, award.high)
                 why = conditional_why(award, m)
@@ -159,7 +167,7 @@ def render_text(
         out.append(m.text("no_amount_heading", n=len(arranged.unpublished)))
         for award in arranged.unpublished:
             if verbose:
-                out.append(_indented(render_award(award, m.locale, steps=False)))
+                out += _indented(_award_lines(award, m, steps=False))
             else:
                 why = m.sep.join(m.reason(r) for r in award.reasons)
                 out += wrap(f"{_label(award, m)}{m.colon}{why}", COLUMNS, "  ", "      ")
@@ -173,29 +181,27 @@ def render_text(
             hint = False
         out.append(heading)
         if verbose:
-            out += [
-                _indented(render_award(a, m.locale, steps=False))
-                for a in sorted(ineligible, key=lambda a: a.program.key)
-            ]
+            for a in sorted(ineligible, key=lambda a: a.program.key):
+                out += _indented(_award_lines(a, m, steps=False))
         else:
             for group in arranged.ineligible:
                 out += wrap(group_line(group, m), COLUMNS, "  ", "      ")
     if hint:
         out.append(m.text("more_verbose"))
-    return "\n".join(out).rstrip() + "\n"
+    return joined(out).rstrip() + "\n"
 
 
 def _summary(estimate: Estimate, m: Messages, restricted: bool) -> str:
     out = _preamble(estimate, m, restricted)
     arranged = parts(estimate)
-    rows = [
-        (_label(a, m), m.amount_range(a.low, a.high))
+    rows = [  # labels escaped before they are measured, as they will be shown
+        (visible(_label(a, m)), m.amount_range(a.low, a.high))
         for a in arranged.counted
         if a.high is not None and a.high > 0
     ]
     rows += [
         (
-            _label(a, m),
+            visible(_label(a, m)),
             f"{m.text('up_to', amount=m.amount_range(a.high, a.high))}"
             f" — {m.text('not_counted')}{m.colon}{conditional_why(a, m)}",
         )
@@ -203,7 +209,7 @@ def _summary(estimate: Estimate, m: Messages, restricted: bool) -> str:
     ]
     columns = max((width(label) for label, _ in rows), default=0)
     out += [f"  {pad(label, columns)}  {amount}" for label, amount in rows]
-    return "\n".join(out) + "\n"
+    return joined(out) + "\n"
 
 
 def _wrap_lines(lines: list[str], columns: int | None) -> list[str]:
@@ -299,7 +305,7 @@ def render_program(program: Program, locale: str | None = None, columns: int | N
         lines.append(f"  {m.heading('show.history')}")
         for h in program.history:
             lines.append(f"    {h.date} {h.version} ({m.status(h.status)}): {m.prose(h.summary)}")
-    return "\n".join(_wrap_lines(lines, columns)) + "\n"
+    return joined(_wrap_lines(lines, columns)) + "\n"
 
 
 def render_rows(
@@ -340,4 +346,4 @@ def render_rows(
         if r.get("application"):
             how = m.semi.join(r["application"])
             lines += wrap(f"{m.text('application')}{m.colon}{how}", columns, "    ", "      ")
-    return "\n".join(lines) + "\n"
+    return joined(lines) + "\n"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..stacking import counted
+from ..visible import joined
+from ..visible import markup as escape  # escaped, control characters shown
 from .messages import messages
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def render_grid_text(grid: Grid, locale: str = "en") -> str:
         facts = m.sep.join(f"{k}={_value(v, locale)}" for k, v in case.facts)
         est = case.estimate
         lines.append(f"  {facts}: {m.amount_range(est.total_low, est.total_high)}")
-    return "\n".join(lines) + "\n"
+    return joined(lines) + "\n"
 
 
 def render_grid_html(grid: Grid, locale: str = "en") -> str:
@@ -89,4 +90,4 @@ def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
         )
         fact = m.text("narrow.fact", field=m.field(item.field))
         lines.append("  - " + m.text("narrow.line", fact=fact, answers=answers))
-    return "\n".join(lines) + "\n"
+    return joined(lines) + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..visible import visible
+
 __all__ = ["pad", "width", "wrap"]
 
 # Chinese punctuation that must not begin a line (it stays with the character before it).
@@ -51,7 +53,9 @@ def _tokens(text: str) -> list[str]:
 
 
 def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None) -> list[str]:
-    """``text`` as lines of at most ``columns`` (a word longer than a line stays whole)."""
+    """``text`` as lines of at most ``columns`` (a word longer than a line stays whole); a
+    control character in it is measured as the escape it is shown as (aivoucher.visible)."""
+    text = visible(text)
     later = indent if subsequent is None else subsequent
     lines: list[str] = []
     line, used = indent, width(indent)
