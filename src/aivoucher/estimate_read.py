@@ -458,6 +458,22 @@ def _profile(raw: Any, problems: _Problems) -> Profile | None:
     return profile
 
 
+def _indices(awards: Sequence[dict[str, Any]], count: int, problems: _Problems) -> None:
+    """Each award's purchase indices name purchases of the profile."""
+    for i, award in enumerate(awards):
+        indices = award.get("purchase_indices")
+        if not isinstance(indices, list):
+            continue
+        for k, index in enumerate(indices):
+            if type(index) is int and not 0 <= index < count:
+                problems.add(
+                    f"{index} is not the index of one of the profile's {count} purchases",
+                    ("awards", i, "purchase_indices", k),
+                    "estimate.invalid",
+                )
+                break
+
+
 def _settings(awards: Sequence[Any], rules: RuleSet, problems: _Problems) -> tuple[list[str], bool]:
     """The switches and the renewal setting the estimate was made with, as its awards record
     them: every award of a program with a switch that was on lists it; every award counting a
@@ -562,6 +578,8 @@ def _read(data: dict[str, Any], rules: RuleSet, problems: _Problems) -> Estimate
         except InputError as exc:
             problems.add(exc.message, ("as_of",), "estimate.invalid")
     profile = _profile(data.get("profile"), problems)
+    if profile is not None:
+        _indices(awards, len(profile.purchases), problems)
     switches, renewal = _settings(awards, rules, problems)
     problems.check()
     programs = [_program(rules, ident, i) for i, ident in enumerate(identities) if ident]
@@ -744,6 +762,14 @@ def _compare_award(
     except _StepsDiffer:
         return
     if count < len(steps):
+        extra = steps[count]
+        kind = extra.get("kind") if isinstance(extra, dict) else None
+        model = STEP_MODELS.get(kind, StepDoc) if isinstance(kind, str) else StepDoc
+        malformed = _malformed(model, extra, None, (), whole=True)
+        for error in malformed:
+            compare.problems.add_error(error, (*where, "steps", count))
+        if malformed:
+            return
         compare.problems.add(
             f"{len(steps):,} steps; the rules give {count:,}",
             (*where, "steps", count),
@@ -778,6 +804,13 @@ def _same_list(
             return render(item, m)
 
         if not compare.same(listed[k], made, (*where, k), model, whole=True):
+            return False
+    if len(listed) > len(items):
+        extra = len(items)
+        malformed = _malformed(model, listed[extra], None, (), whole=True)
+        for error in malformed:
+            compare.problems.add_error(error, (*where, extra))
+        if malformed:
             return False
     if len(listed) != len(items):
         compare.problems.add(

@@ -290,7 +290,8 @@ class RuleSet:
                 awards.append(current.plan.evaluate(profile, switches))
             elif include_all or named:
                 awards.append(not_in_force(current.program, day))
-            listed = {current.program.key} if current.program.in_force(day) else set()
+            # listed once: an out-of-force version reported above is not reported again
+            listed = {current.program.key} if awards else set()
             others = [e for e in versions if e.program.key not in listed]
             return awards + ([not_in_force(e.program, day) for e in others] if include_all else [])
         last = known[-1]
