@@ -125,28 +125,38 @@ def _show(value: Any) -> str:
 def difference(raw: Any, made: Any, path: Path = ()) -> Path | None:
     """The path of the first place where ``raw`` (parsed JSON) is not ``made`` (what the writer
     puts there), or ``None``. Strict: ``1`` is not ``true``, nor ``1.0``; no key may be added
-    or left out. It recurses only as deep as ``made`` goes (a few levels)."""
-    if type(raw) is not type(made):
-        return path
-    if isinstance(made, dict):
+    or left out (their order is free, as in any JSON object). It recurses only as deep as
+    ``made`` goes (a few levels)."""
+    found = _unlike(raw, made)
+    return None if found is None else (*path, *reversed(found))
+
+
+def _unlike(raw: Any, made: Any) -> list[int | str] | None:
+    """:func:`difference`'s path, innermost part first (built only where they differ)."""
+    cls = made.__class__
+    if raw.__class__ is not cls:
+        return []
+    if cls is dict:
         for key, value in made.items():
             if key not in raw:
-                return (*path, key)
-            found = difference(raw[key], value, (*path, key))
+                return [key]
+            found = _unlike(raw[key], value)
             if found is not None:
+                found.append(key)
                 return found
         if len(raw) != len(made):
-            return (*path, next(k for k in raw if k not in made))
+            return [next(k for k in raw if k not in made)]
         return None
-    if isinstance(made, list):
+    if cls is list:
         for i, (r, m) in enumerate(zip(raw, made, strict=False)):
-            found = difference(r, m, (*path, i))
+            found = _unlike(r, m)
             if found is not None:
+                found.append(i)
                 return found
         if len(raw) != len(made):
-            return (*path, min(len(raw), len(made)))
+            return [min(len(raw), len(made))]
         return None
-    return None if raw == made else path
+    return None if raw == made else []
 
 
 def _at(value: Any, path: Path) -> tuple[bool, Any]:
