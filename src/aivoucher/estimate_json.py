@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
 
+from .documents import PROFILE_LIMITS, Limits
 from .errors import EstimateError, InputError
 from .profile import Profile
 from .result import AssumptionCode, ReasonCode, StepKind
@@ -25,6 +26,9 @@ __all__ = ["EstimateDocument", "EstimateHead", "estimate_from_json", "estimate_s
 
 #: The schema_version this library writes and reads.
 SCHEMA_VERSION = 2
+#: An estimate's JSON read from a file or standard input: the 100,000-purchase estimate the
+#: test suite writes is over 500 MB.
+ESTIMATE_LIMITS = Limits(max_bytes=1 << 30, max_nodes=PROFILE_LIMITS.max_nodes)
 
 #: A decimal number as the JSON writes it: plain digits, no sign, no exponent.
 DecimalText = Annotated[

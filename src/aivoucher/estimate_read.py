@@ -364,9 +364,12 @@ def _bounds(
 
 
 def _identities(
-    awards: Sequence[Any], problems: _Problems
+    awards: Sequence[Any], problems: _Problems, *, copies: _Problems | None = None
 ) -> list[tuple[str, str | None, bool] | None]:
-    """Each award's ``(program, version, renewal)``, checked by hand, and no two the same."""
+    """Each award's ``(program, version, renewal)``, checked by hand, and no two the same
+    (copies are recorded in ``copies``, by default with the other problems)."""
+    if copies is None:
+        copies = problems
     seen: dict[tuple[str, str | None, bool], int] = {}
     out: list[tuple[str, str | None, bool] | None] = []
     for i, award in enumerate(awards):
@@ -394,7 +397,7 @@ def _identities(
         ident = (program, version, renewal)
         if ident in seen:
             key = program if version is None else f"{program}@{version}"
-            problems.add(
+            copies.add(
                 f"a second award of {key}{' (renewal)' if renewal else ''}: awards[{seen[ident]}] "
                 "is the same program and version",
                 where,
@@ -558,15 +561,22 @@ def _read(data: dict[str, Any], rules: RuleSet, problems: _Problems) -> Estimate
             "estimate.invalid",
         )
         return None
-    # cheap checks on the parsed JSON first: copies and counts, before anything is built
-    identities = _identities(awards, problems)
+    # cheap checks on the parsed JSON first: counts and copies, before anything is built
     limit = _max_awards(rules)
     if len(awards) > limit:
+        # the copies among the first awards say more than the count, where there are some
+        try:
+            _identities(awards[: limit + 1], _Problems(), copies=problems)
+        except _Full:  # enough malformed awards to stop looking, or enough copies
+            if len(problems.found) >= MAX_PROBLEMS:
+                raise
         problems.add(
             f"{len(awards):,} awards; the rules give at most {limit:,}",
             ("awards",),
             "estimate.too_large",
         )
+        problems.check()
+    identities = _identities(awards, problems)
     for key in ("uncounted", "stacking"):
         entries = data.get(key)
         most = len(awards) if key == "uncounted" else len(awards) * len(awards)
