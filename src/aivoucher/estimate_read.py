@@ -233,7 +233,9 @@ def _malformed(model: Any, raw: Any, made: Any, path: Path, *, whole: bool) -> l
     part as written for the estimate with the document's value put at ``path``."""
     from .problems import from_validation
 
-    probe = _small(raw, [5000]) if whole else _probe(raw, made, path)
+    # the part as written with the document's whole field put where they first differ: a
+    # field's other problems are found with it
+    probe = _small(raw, [5000]) if whole else _probe(raw, made, path[:1])
     try:
         _adapter(model).validate_python(probe)
     except ValidationError as exc:
