@@ -21,11 +21,12 @@ from aivoucher.cli import main
 from aivoucher.errors import CODES, EstimateError
 from aivoucher.registry import bundled_rules
 from aivoucher.result import Estimate
-from aivoucher.testing import profiles
+from aivoucher.testing import profiles, profiles_for
 from aivoucher.types import error_path
 from aivoucher.whatif import what_narrows
 
 RULES = bundled_rules()
+PROGRAM_IDS = sorted({p.id for p in RULES.programs})
 TRAINING = "shenzhen.training-compute"
 #: 4,000,000 to 4,800,000 from the Shenzhen training-compute voucher alone: 50% of a 800万
 #: contract, or 60% if the applicant is a start-up (not given)
@@ -285,9 +286,15 @@ def test_random_profiles_round_trip(prof: Any, as_of: dt.date) -> None:
 
 
 def _figures(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """The paths of every amount, rate or count written as decimal text, outside the profile."""
+    """The paths of every amount, rate or year written as decimal text, outside the profile
+    (and the programs' versions, which name them)."""
     if isinstance(value, dict):
-        return [p for k, v in value.items() if k != "profile" for p in _figures(v, (*path, k))]
+        return [
+            p
+            for k, v in value.items()
+            if k not in ("profile", "version")
+            for p in _figures(v, (*path, k))
+        ]
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in _figures(v, (*path, i))]
     if isinstance(value, str) and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
@@ -295,10 +302,15 @@ def _figures(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(prof=profiles(), data=st.data())
-def test_any_figure_changed_is_refused(prof: Any, data: st.DataObject) -> None:
-    est = RULES.estimate(prof, as_of="2025-06-30", include_all=True)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program=st.sampled_from(sorted(RULES.programs, key=lambda p: p.key)), data=st.data())
+def test_any_figure_changed_is_refused(program: Any, data: st.DataObject) -> None:
+    """Any one amount, rate or year of a real estimate changed (in an award, its trace, its
+    reasons, the totals or the notes): refused, naming that field."""
+    prof = data.draw(profiles_for(program))
+    as_of = data.draw(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+    programs = [program.id, *data.draw(st.lists(st.sampled_from(PROGRAM_IDS), max_size=2))]
+    est = RULES.estimate(prof, programs=programs, as_of=as_of, include_all=True)
     doc = json.loads(est.to_json())
     paths = _figures(doc)
     assume(paths)
@@ -307,11 +319,9 @@ def test_any_figure_changed_is_refused(prof: Any, data: st.DataObject) -> None:
     for part in path[:-1]:
         target = target[part]
     old = target[path[-1]]
-    new = data.draw(
-        st.decimals(0, 10**9, places=2)
-        .map(lambda d: format(d.normalize(), "f"))
-        .filter(lambda s: s != old)
-    )
+    amounts = st.integers(0, 10**9).map(str)
+    rates = st.decimals(0, 1, places=4).map(lambda d: format(d.normalize(), "f"))
+    new = data.draw((amounts | rates).filter(lambda s: s != old))
     target[path[-1]] = new
     with pytest.raises(EstimateError) as info:
         Estimate.from_json(json.dumps(doc, ensure_ascii=False))
