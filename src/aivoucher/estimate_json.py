@@ -10,6 +10,7 @@ what it returns is the estimate the rules give, with the engine's own types.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
@@ -389,7 +390,13 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
     version = data.get("schema_version")
     # an integer, not 2.0 nor true: the versions are whole numbers
     if type(version) is not int or version != SCHEMA_VERSION:
-        shown = "missing" if "schema_version" not in data else json.dumps(version, default=str)
+        shown = (
+            "missing"
+            if "schema_version" not in data
+            else str(version)  # a number written with a fraction or exponent
+            if isinstance(version, Decimal)
+            else json.dumps(version, default=str)
+        )
         raise EstimateError(
             f"schema_version {shown} is not one this version reads ({SCHEMA_VERSION})",
             field="schema_version",
