@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -264,17 +264,15 @@ class _Compare:
         where: Path,
         model: Any,
         *,
-        code: str = "estimate.inconsistent",
-        what: str = "the rules give",
         whole: bool = False,
     ) -> bool:
         """Whether ``raw`` is what ``make(locale, messages)`` writes in a locale still possible;
-        if not, the problem is recorded (malformed, or not what the rules give) at ``where``."""
+        if not, the problem is recorded at ``where`` (see :meth:`refuse`)."""
         kept: list[tuple[str, Messages]] = []
         first: tuple[Path, Any] | None = None
         for loc, m in self.locales:
             made = make(loc, m)
-            found = difference(raw, made, ())
+            found = difference(raw, made)
             if found is None:
                 kept.append((loc, m))
             elif first is None:
@@ -284,37 +282,29 @@ class _Compare:
             return True
         assert first is not None
         path, made = first
-        self.refuse(raw, made, where, path, model, code=code, what=what, whole=whole)
+        self.refuse(raw, made, where, path, model, whole=whole)
         return False
 
     def refuse(
-        self,
-        raw: Any,
-        made: Any,
-        where: Path,
-        path: Path,
-        model: Any,
-        *,
-        code: str = "estimate.inconsistent",
-        what: str = "the rules give",
-        whole: bool = False,
+        self, raw: Any, made: Any, where: Path, path: Path, model: Any, *, whole: bool = False
     ) -> None:
+        """Record that the document's part ``raw`` at ``where`` first differs from ``made`` (as
+        written for the estimate made again) at ``path``: malformed there (described by
+        ``model``, see :func:`_malformed`), or not what the rules give."""
         malformed = _malformed(model, raw, made, path, whole=whole)
+        for error in malformed:
+            self.problems.add_error(error, where)
         if malformed:
-            for error in malformed:
-                self.problems.add_error(error, where)
             return
         found, value = _at(raw, path)
-        expected = _at(made, path)
-        full = (*where, *path)
+        known, expected = _at(made, path)
         if not found:
-            self.problems.add(f"missing; {what} {_show(expected[1])}", full, code)
-        elif not expected[0]:
-            self.problems.add(
-                f"{_show(value)} is not part of what {what.split()[-1]} write here", full, code
-            )
+            message = f"missing; the rules give {_show(expected)}"
+        elif not known:
+            message = f"{_show(value)}: the rules give nothing here"
         else:
-            self.problems.add(f"{_show(value)}, but {what} {_show(expected[1])}", full, code)
+            message = f"{_show(value)}, but the rules give {_show(expected)}"
+        self.problems.add(message, (*where, *path), "estimate.inconsistent")
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -422,24 +412,23 @@ def _profile(raw: Any, problems: _Problems) -> Profile | None:
             "a profile is an object with applicant and purchases", ("profile",), "estimate.invalid"
         )
         return None
-    purchases = raw.get("purchases", [])
-    if not isinstance(purchases, list):
-        purchases = []  # the validation below says what is wrong
-        chunks: Iterator[int] = iter([0])
-    else:
-        if len(purchases) > MAX_PURCHASES:
-            problems.add(
-                f"{len(purchases):,} purchases (the limit is {MAX_PURCHASES:,})",
-                ("profile", "purchases"),
-                "estimate.too_large",
-            )
-            return None
-        chunks = iter(range(0, max(len(purchases), 1), _CHUNK))
+    given = raw.get("purchases")
+    listed = isinstance(given, list)
+    purchases: list[Any] = given if isinstance(given, list) else []
+    if listed and len(purchases) > MAX_PURCHASES:
+        problems.add(
+            f"{len(purchases):,} purchases (the limit is {MAX_PURCHASES:,})",
+            ("profile", "purchases"),
+            "estimate.too_large",
+        )
+        return None
+    # not a list (or missing): one validation of the whole says what is wrong
+    starts = range(0, max(len(purchases), 1), _CHUNK) if listed else range(1)
     valid: list[Any] = []
     applicant = None
-    for start in chunks:
+    for start in starts:
         part = dict(raw)
-        if isinstance(raw.get("purchases"), list):
+        if listed:
             part["purchases"] = purchases[start : start + _CHUNK]
         try:
             done = Profile.model_validate(part)
