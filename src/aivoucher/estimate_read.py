@@ -11,9 +11,9 @@ reaches the caller.
 The work is bounded by the document and the rules, never by what the document claims: the awards
 are counted against what the rule set can give before anything is built, the trace is compared one
 step at a time with the trace made again (a document cannot make the reader build more than the
-rules' trace and one entry), pydantic is run on the head, on the profile in chunks and on the one
-entry that differs (to tell a malformed value from a wrong one), and at most
-:data:`MAX_PROBLEMS` problems are collected before the reader stops.
+rules' trace and one entry), pydantic is run on the profile a chunk at a time and, where the
+document differs, on the one part that differs (to tell a malformed value from a wrong one), and
+at most :data:`MAX_PROBLEMS` problems are collected before the reader stops.
 """
 
 from __future__ import annotations
