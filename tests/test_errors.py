@@ -101,6 +101,15 @@ def _overlapping_versions(tmp_path: Path) -> None:
 
 
 # One way to raise each code; the test below checks that the table and these agree.
+
+
+def _forged(change: Callable[[dict[str, Any]], object]) -> Estimate:
+    """Read back a real estimate's JSON after ``change``."""
+    data = json.loads(aivoucher.estimate(profile(amount="300万"), as_of="2025-06-30").to_json())
+    change(data)
+    return Estimate.from_json(json.dumps(data))
+
+
 TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "input.invalid": lambda t, m: _raise(InputError("bad input")),
     "cli.usage": lambda t, m: _cli(m, "estimate", "--nope"),
@@ -179,6 +188,12 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     ),
     "locale.unsupported": lambda t, m: messages("fr"),
     "estimate.invalid": lambda t, m: Estimate.from_json('{"schema_version": 2}'),
+    "estimate.schema_version": lambda t, m: Estimate.from_json('{"schema_version": 2.0}'),
+    "estimate.too_large": lambda t, m: _forged(lambda d: d.update(awards=[{}] * 10_000)),
+    "estimate.bounds": lambda t, m: _forged(lambda d: d.update(total_low="1", total_high="0")),
+    "estimate.duplicate_award": lambda t, m: _forged(lambda d: d["awards"].append(d["awards"][0])),
+    "estimate.totals": lambda t, m: _forged(lambda d: d.update(total_high="99999999")),
+    "estimate.inconsistent": lambda t, m: _forged(lambda d: d["awards"][0].update(high="1")),
     "table.invalid": lambda t, m: _bad_table(),
     "fact.unknown": lambda t, m: vary(profile(amount="100万"), startp=[True, False]),
     "dependency.missing": _without_pandas,

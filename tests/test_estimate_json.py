@@ -242,7 +242,6 @@ def _broken(change: Any) -> str:
         "",
         "not json",
         "[1, 2]",
-        '{"schema_version": 1}',
         _broken(lambda d: d.pop("awards")),
         _broken(lambda d: d.update(total_low=1.5)),
         _broken(lambda d: d.update(total_low="-1")),
@@ -303,7 +302,8 @@ def test_any_damaged_estimate_is_a_typed_error_or_reads(path: tuple[Any, ...], v
     try:
         back = Estimate.from_json(json.dumps(data))
     except aivoucher.InputError as exc:
-        assert exc.code in ("estimate.invalid", "program.unknown")
+        # tests/test_estimate_json_verify.py: which code for which damage
+        assert exc.code.startswith("estimate.") or exc.code == "program.unknown", exc.code
     else:
         back.to_json(locale="zh")
         back.to_text()

@@ -139,6 +139,20 @@ def _parser() -> _Parser:
     check = sub.add_parser("check", help="validate rule files and run their examples")
     check.add_argument("directory", nargs="?", help="rule directory (default: the bundled rules)")
 
+    verify = sub.add_parser(
+        "verify",
+        help="read an estimate's JSON back and check it against the rules: exit 2 unless it is "
+        "exactly what they give for its profile",
+    )
+    verify.add_argument("estimate", help="the estimate JSON (- for standard input)")
+    verify.add_argument("--locale", choices=["zh", "en"], default="en")
+    verify.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: the estimate's summary (default); json: the estimate's JSON",
+    )
+
     schema = sub.add_parser("schema", help="print the JSON Schema of rule files or estimates")
     schema.add_argument(
         "--output",
@@ -302,6 +316,29 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from .documents import read_stream, read_text
+    from .estimate_json import ESTIMATE_LIMITS, estimate_from_json
+    from .render import render_text
+
+    source = "<stdin>" if args.estimate == "-" else args.estimate
+    if args.estimate == "-":
+        text = read_stream(sys.stdin.buffer, ESTIMATE_LIMITS, source)
+    else:
+        text = read_text(args.estimate, ESTIMATE_LIMITS)
+    try:
+        result = estimate_from_json(text, rules=_rules(args))
+    except InputError as exc:
+        raise exc.located(file=source) from None
+    if args.format == "json":
+        from .render.json import write_json
+
+        write_json(result, sys.stdout, args.locale)
+    else:
+        sys.stdout.write(render_text(result, args.locale, "summary"))
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from .schema_export import estimate_schema, rule_file_schema
 
@@ -317,6 +354,7 @@ _COMMANDS = {
     "programs": _programs,
     "show": _show,
     "check": _check,
+    "verify": _verify,
     "schema": _schema,
 }
 

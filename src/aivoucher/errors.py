@@ -90,6 +90,18 @@ CODES: dict[str, str] = {
     "qualification.unknown": "a qualification no rule file defines",
     "locale.unsupported": "a locale other than zh and en",
     "estimate.invalid": "text that is not an estimate in the JSON contract",
+    # Estimate.from_json refuses a document that is not what the rules give (docs/json.md)
+    "estimate.schema_version": "an estimate's JSON of a schema_version this version does not "
+    "read (it reads the integer 2)",
+    "estimate.too_large": "an estimate's JSON with more awards than the rule set can give, more "
+    "purchases than 1,000,000, or more notes than its awards allow",
+    "estimate.bounds": "an estimate's JSON with a low amount above its high one (an award's or "
+    "the totals)",
+    "estimate.duplicate_award": "an estimate's JSON listing one program version's award twice",
+    "estimate.totals": "an estimate's JSON whose totals are not its awards added up as the rule "
+    "files stack them",
+    "estimate.inconsistent": "an estimate's JSON whose awards, trace, reasons or notes are not "
+    "what the rules give for its profile and date (altered, or made with other rules)",
     "output.unwritable": "the file to write (a report) cannot be written",
     "table.invalid": "a batch table with a column of the wrong type, a value outside the "
     "profile contract, or a required column missing",

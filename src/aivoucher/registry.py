@@ -335,7 +335,10 @@ class RuleSet:
             if not judged and (include_all or named):
                 awards.append(not_in_force(current.program, day))
             if include_all:
-                others = [e for e in versions if not any(e is j for j in judged)]
+                # each version listed once: one judged, or reported above as not in force,
+                # is not reported again
+                listed = [*judged] if judged else [current]
+                others = [e for e in versions if not any(e is j for j in listed)]
                 awards += [not_in_force(e.program, day) for e in others]
             return awards
         last = choice.known[-1]

@@ -383,14 +383,17 @@ class Estimate:
         """Read back what :meth:`to_json` wrote: the profile, and each award with its program
         looked up by id and version in ``rules`` (default: the bundled rule files).
 
-        The result equals the estimate that was written, field by field, with the same Python
-        types (``Decimal`` amounts, dates, ``(low, high)`` pairs). Text that is not an estimate
-        in the contract raises :class:`~aivoucher.errors.EstimateError` (code
-        ``estimate.invalid``); a program the rule set lacks,
-        :class:`~aivoucher.errors.UnknownProgramError`. The estimate read back remembers
-        ``rules``; the switches and the renewal setting it was made with are not in the JSON
-        (those that mattered appear among the awards' assumptions), so ``assume`` and
-        ``assume_renewal`` keep their defaults.
+        Nothing is taken on trust: the estimate is made again from the document's profile and
+        date with ``rules`` and the switches and renewal setting the document's awards record,
+        and the document must be exactly its JSON (in ``zh`` or ``en``); the estimate made again
+        is returned, equal to the one written, with the same Python types (``Decimal``
+        amounts, dates, ``(low, high)`` pairs), and it remembers ``rules``, the switches and
+        the renewal setting. Anything else raises :class:`~aivoucher.errors.EstimateError`
+        naming the field, with code ``estimate.invalid`` (malformed), ``estimate.inconsistent``
+        (not what the rules give), ``estimate.totals``, ``estimate.bounds``,
+        ``estimate.duplicate_award``, ``estimate.too_large`` or ``estimate.schema_version``
+        (docs/json.md); a program the rule set lacks,
+        :class:`~aivoucher.errors.UnknownProgramError`.
         """
         from .estimate_json import estimate_from_json
 

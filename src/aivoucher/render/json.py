@@ -44,8 +44,13 @@ def _bounds(value: Bounds | None) -> dict[str, str] | None:
     return None if value is None else {"low": canonical(value[0]), "high": canonical(value[1])}
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """Step parameters as JSON values: decimals as strings, dates ISO, pairs as low/high."""
+    if value.__class__ in _AS_IS:  # most parameters: written as they are
+        return value
     if isinstance(value, Decimal):
         return canonical(value)
     if isinstance(value, (dt.date, dt.datetime)):
