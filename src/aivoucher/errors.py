@@ -224,9 +224,26 @@ class UnknownProgramError(InputError, KeyError):
 
 class TableError(InputError):
     """A table given to :mod:`aivoucher.batch` with a column of the wrong type, a value outside
-    the profile contract, or a required column missing; ``field`` names the column."""
+    the profile contract, or a required column missing; ``field`` names the column and ``row``
+    the first offending row (its position, from 0), where one row is at fault.
+
+    A value the profile contract refuses keeps the code a profile gives it (``date.invalid``,
+    ``amount.negative`` …); problems of the table itself are ``table.invalid``."""
 
     default_code = "table.invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        row: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(
+            f"row {row}: {message}" if row is not None else message, field=field, code=code
+        )
+        self.row = row
 
 
 class MissingDependencyError(AivoucherError, ImportError):
