@@ -84,8 +84,8 @@ CODES: dict[str, str] = {
     "locale.unsupported": "a locale other than zh and en",
     "estimate.invalid": "text that is not an estimate in the JSON contract",
     "output.unwritable": "the file to write (a report) cannot be written",
-    "table.invalid": "a batch table with a column of the wrong type, a value outside the "
-    "profile contract, or a required column missing",
+    "table.invalid": "a batch table with a column of the wrong type, named twice or missing "
+    "(a value the profile contract refuses keeps the code a profile gets for it)",
     "fact.unknown": "a fact to vary that the profile contract does not define",
     "dependency.missing": "an optional dependency the call needs is not installed",
 }
