@@ -433,6 +433,13 @@ def test_values_and_mixed_types_are_refused_with_their_row(
     assert (exc.code, exc.field, exc.row) == (code, name, row)
 
 
+def test_a_value_of_another_type_is_named_as_such() -> None:
+    exc = _refusal(_shenzhen(**{"purchase.use": _objects("training", "training", 5)}))
+    assert "mixed types (int among str)" in exc.message
+    exc = _refusal(_shenzhen(**{"purchase.use": _objects("training", "inference", "x")}))
+    assert "mixed types" not in exc.message
+
+
 def test_a_boolean_column_does_not_read_one_as_true() -> None:
     # True == 1 in Python: a hash table would merge them; the reader sees each
     pd = pytest.importorskip("pandas")

@@ -452,10 +452,13 @@ def _read_categories(column: Column) -> tuple[Codes, list[Any]]:
         row = _first(bad[codes])  # code −1 reads the last slot: never bad
         value = raw[codes[row]]
         error = refused[present.index(int(codes[row]))]
-        kinds = sorted({type(raw[i]).__name__ for i in present})
-        if len(kinds) > 1:
+        # a value of a type no accepted value has: say so, the cause is often a merge of tables
+        accepted = {type(raw[present[i]]) for i in range(len(present)) if i not in refused}
+        if accepted and type(value) not in accepted:
+            kinds = ", ".join(sorted(t.__name__ for t in accepted))
             error = InputError(
-                f"values of mixed types ({', '.join(kinds)}): " + error.message, code=error.code
+                f"values of mixed types ({type(value).__name__} among {kinds}): " + error.message,
+                code=error.code,
             )
         raise _refused(column, row, error, value)
     canonical: list[Any] = []
