@@ -50,7 +50,6 @@ __all__ = ["BatchResult", "Coverage", "coverage", "evaluate"]
 #: A version, the signing dates of the purchases it judges (``None``: every purchase), and
 #: whether it is evaluated for an applicant none of whose purchases it judges.
 Coverage = tuple["Entry", tuple[dt.date, dt.date | None] | None, bool]
-MAX_FEN = 10**14  # parse_amount's maximum (1万亿 yuan), in fen
 
 APPLICANT_COLUMNS = (
     "applicant.name",
