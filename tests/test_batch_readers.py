@@ -424,6 +424,9 @@ def test_a_column_named_twice_is_refused() -> None:
         ("applicant.startup", _objects(True, None, "yes"), "profile.invalid", 2),
         ("purchase.signed", _objects("2024-12-18", dt.date(2024, 12, 18), 5), "date.invalid", 2),
         ("purchase.id", _objects("a", "b" * 101, "c"), "profile.invalid", 1),
+        ("purchase.id", np.array(["a", "b" * 101, "c"]), "profile.invalid", 1),
+        ("purchase.id", _objects("a", "b", 3), "profile.invalid", 2),
+        ("applicant.name", _objects("a", "b" * 201, "c"), "profile.invalid", 1),
     ],
 )
 def test_values_and_mixed_types_are_refused_with_their_row(
@@ -431,6 +434,17 @@ def test_values_and_mixed_types_are_refused_with_their_row(
 ) -> None:
     exc = _refusal(_shenzhen(**{name: values}))
     assert (exc.code, exc.field, exc.row) == (code, name, row)
+
+
+def test_free_text_is_read_as_a_profile_reads_it() -> None:
+    # ids are often all distinct: checked as a whole where the types allow, exactly otherwise
+    ids = np.array([f"p{i}" for i in range(5000)])
+    table = _shenzhen(5000, **{"purchase.id": ids})
+    assert len(batch.evaluate(PROGRAM, table, as_of=AS_OF)) == 5000
+    table["purchase.id"] = ids.astype(object)
+    assert len(batch.evaluate(PROGRAM, table, as_of=AS_OF)) == 5000
+    table["purchase.id"] = np.array([" x "] * 4999 + ["y" * 100 + "   "], dtype=object)
+    assert len(batch.evaluate(PROGRAM, table, as_of=AS_OF)) == 5000  # stripped, as in a profile
 
 
 def test_a_value_of_another_type_is_named_as_such() -> None:

@@ -210,6 +210,16 @@ def _values_adapter(field: str) -> TypeAdapter[list[Any]]:
     return TypeAdapter(list[annotation], config=config)
 
 
+def text_limit(field: str) -> int | None:
+    """The most characters the text field ``field`` (``purchase.id``) takes, if it is one."""
+    scope, _, name = field.partition(".")
+    model = _MODELS.get(scope)
+    info = None if model is None else model.model_fields.get(name)
+    if info is None:
+        return None
+    return next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+
+
 def read_values(field: str, values: Sequence[object]) -> tuple[list[Any], dict[int, InputError]]:
     """Each of ``values`` read as a profile reads the field ``field`` (``applicant.kind``,
     ``purchase.signed``, ``applicant.qualifications.<id>``): the values read, or, where some

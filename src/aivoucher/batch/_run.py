@@ -67,6 +67,8 @@ def _no_nulls(column: Column, null: Bools | None) -> None:
 #: profile fields, read as categories.
 KINDS = {
     "applicant": "key",
+    "applicant.name": "text",
+    "purchase.id": "text",
     "purchase.amount_fen": "fen",
     "purchase.settled_fen": "fen",
     "purchase.signed": "date",

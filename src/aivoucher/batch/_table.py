@@ -251,8 +251,28 @@ def read_contract(table: Table, kinds: Mapping[str, str]) -> None:
             fen(column)
         elif kind == "date":
             dates(column)
-        else:
+        elif kind != "text" or not _plain_text(column):
             categorical(column)
+
+
+def _plain_text(column: Column) -> bool:
+    """Whether a free-text column (a name, an id) holds only text a profile accepts, found
+    without reading each value (ids are often all distinct): numpy text no longer than the
+    field's limit, or pandas-checked strings. Where this cannot tell, the column is read."""
+    from ..profile import text_limit
+
+    limit = text_limit(column.name)
+    values = column.values
+    if values is None or limit is None:
+        return False
+    if values.dtype.kind == "U":
+        return values.dtype.itemsize // 4 <= limit
+    pd = _pandas()
+    if values.dtype.kind != "O" or pd is None:
+        return False
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return False
+    return bool(pd.Series(values, dtype=object).str.len().max() <= limit)
 
 
 def integers(
@@ -462,11 +482,14 @@ def _read_categories(column: Column) -> tuple[Codes, list[Any]]:
             )
         raise _refused(column, row, error, value)
     canonical: list[Any] = []
+    position: dict[Any, int] = {}  # the values of one field: one type, hashable
     remap = np.full(len(raw) + 1, -1, dtype=np.intp)  # code −1 maps to itself (last slot)
     for i, value in zip(present, read, strict=True):
-        if value not in canonical:
+        code = position.get(value)
+        if code is None:
+            code = position[value] = len(canonical)
             canonical.append(value)
-        remap[i] = canonical.index(value)
+        remap[i] = code
     if not (len(canonical) == len(raw) and np.array_equal(remap[:-1], np.arange(len(raw)))):
         codes = remap[codes]
     return codes, canonical
