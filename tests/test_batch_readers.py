@@ -44,6 +44,10 @@ FEN = mostly(
     st.one_of(st.integers(0, 10**11), st.sampled_from([0, 1, 10**14])),
     st.sampled_from([10**14 + 1, -1, -(10**9), 2**63, 2**70, -(2**64), None]),
 )
+IDS = mostly(
+    st.one_of(st.none(), st.text(max_size=6), st.just("x" * 100 + "  ")),
+    st.sampled_from(["x" * 101, 7, True]),
+)
 GOOD_DAYS = st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31))
 DAYS = mostly(
     st.one_of(
@@ -84,6 +88,7 @@ def tables(draw: Any) -> dict[str, Any]:
         "applicant.city": [draw(CITIES) for _ in range(n)],
         "applicant.startup": [draw(BOOLS) for _ in range(n)],
         "purchase.item": [draw(ITEMS) for _ in range(n)],
+        "purchase.id": [draw(IDS) for _ in range(n)],
         "purchase.use": [draw(USES) for _ in range(n)],
         "purchase.amount_fen": [draw(FEN) for _ in range(n)],
         "purchase.signed": [draw(DAYS) for _ in range(n)],
