@@ -5,7 +5,8 @@ import json
 import re
 import subprocess
 import sys
-from typing import Any, Literal, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pytest
 from conftest import ROOT
@@ -50,6 +51,19 @@ def test_every_fact_a_bundled_rule_file_names_is_in_the_table() -> None:
     assert named <= set(FACTS)
 
 
+def _plain(annotation: Any) -> Any:
+    """``annotation`` without ``Annotated`` wrappers: ``Bool | None`` → ``bool | None``."""
+    if get_origin(annotation) is Annotated:
+        return _plain(get_args(annotation)[0])
+    args = get_args(annotation)
+    if not args:
+        return annotation
+    plain = tuple(_plain(a) for a in args)
+    if get_origin(annotation) in (Union, UnionType):
+        return Union[plain]  # noqa: UP007 - built from a tuple
+    return get_origin(annotation)[plain]
+
+
 @pytest.mark.parametrize("fact", [f for f in ALL if f.field is not None], ids=lambda f: f.name)
 def test_every_profile_field_exists_and_domains_match_its_type(fact: Fact) -> None:
     model = MODELS[fact.scope]
@@ -63,10 +77,11 @@ def test_every_profile_field_exists_and_domains_match_its_type(fact: Fact) -> No
         assert get_origin(annotation) is Literal
         assert get_args(annotation) == fact.domain
     elif fact.kind == "bool":
-        assert annotation in (bool, bool | None)
+        # booleans are read by types.parse_bool (an Annotated bool)
+        assert _plain(annotation) in (bool, bool | None)
         assert fact.domain == (True, False)
     elif fact.kind == "qualification":
-        assert annotation == dict[str, bool]
+        assert _plain(annotation) == dict[str, bool]
         assert fact.domain == (True, False)
     else:
         assert fact.domain is None

@@ -28,12 +28,18 @@ _FORMS = (
 
 
 def parse_date(value: object) -> dt.date:
-    """A date from a ``date`` or text in one of :data:`DATE_FORMS`; ``ValueError`` otherwise.
+    """A date from a ``date`` (a ``datetime`` at midnight without a time zone) or text in one
+    of :data:`DATE_FORMS`; ``ValueError`` otherwise.
 
     >>> parse_date("2025年3月1日")
     datetime.date(2025, 3, 1)
     """
     if isinstance(value, dt.datetime):
+        # a day only at midnight and without a time zone: another time (its UTC day, its
+        # local day) would be a guess at which day the contract means
+        nanosecond = getattr(value, "nanosecond", 0)  # pandas' Timestamp
+        if value.tzinfo is not None or value.time() != dt.time() or nanosecond:
+            raise ValueError(f"a time, not a date (write {DATE_FORMS}): {_shown(value)}")
         return value.date()
     if isinstance(value, dt.date):
         return value

@@ -103,8 +103,8 @@ CODES: dict[str, str] = {
     "estimate.inconsistent": "an estimate's JSON whose awards, trace, reasons or notes are not "
     "what the rules give for its profile and date (altered, or made with other rules)",
     "output.unwritable": "the file to write (a report) cannot be written",
-    "table.invalid": "a batch table with a column of the wrong type, a value outside the "
-    "profile contract, or a required column missing",
+    "table.invalid": "a batch table with a column of the wrong type, named twice or missing "
+    "(a value the profile contract refuses keeps the code a profile gets for it)",
     "fact.unknown": "a fact to vary that the profile contract does not define",
     "dependency.missing": "an optional dependency the call needs is not installed",
     "rules.control_character": "a rule file's name or text holds a control character (a line "
@@ -250,9 +250,26 @@ class UnknownProgramError(InputError, KeyError):
 
 class TableError(InputError):
     """A table given to :mod:`aivoucher.batch` with a column of the wrong type, a value outside
-    the profile contract, or a required column missing; ``field`` names the column."""
+    the profile contract, or a required column missing; ``field`` names the column and ``row``
+    the first offending row (its position, from 0), where one row is at fault.
+
+    A value the profile contract refuses keeps the code a profile gives it (``date.invalid``,
+    ``amount.negative`` …); problems of the table itself are ``table.invalid``."""
 
     default_code = "table.invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        row: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(
+            f"row {row}: {message}" if row is not None else message, field=field, code=code
+        )
+        self.row = row
 
 
 class MissingDependencyError(AivoucherError, ImportError):

@@ -21,14 +21,18 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -36,10 +40,10 @@ from pydantic import (
 
 from . import jurisdictions
 from .documents import PROFILE_LIMITS, load_document, read_text
-from .errors import ProfileError
+from .errors import InputError, ProfileError
 from .facts import ApplicantKind, ChipOrigin, Item, Role, Sector, Use
 from .money import canonical
-from .types import Amount, CityId, Date
+from .types import Amount, Bool, CityId, Date
 
 __all__ = [
     "Applicant",
@@ -50,6 +54,7 @@ __all__ = [
     "Role",
     "load_profile",
     "parse_profile",
+    "read_values",
 ]
 
 # The enumerated fields' values are defined with their facts (aivoucher.facts), which the rule
@@ -82,11 +87,11 @@ class Applicant(_Model):
         "optional: a district program reports a range when it is left out.",
     )
     sector: Sector | None = Field(default=None, description="software | manufacturing | other")
-    sme: bool | None = Field(default=None, description="Small or medium-sized enterprise.")
-    startup: bool | None = Field(default=None, description="Start-up (初创企业).")
-    opc: bool | None = Field(default=None, description="One-person AI company (OPC).")
-    good_standing: bool = Field(default=True, description="No dishonesty or major-penalty record.")
-    qualifications: dict[str, bool] = Field(
+    sme: Bool | None = Field(default=None, description="Small or medium-sized enterprise.")
+    startup: Bool | None = Field(default=None, description="Start-up (初创企业).")
+    opc: Bool | None = Field(default=None, description="One-person AI company (OPC).")
+    good_standing: Bool = Field(default=True, description="No dishonesty or major-penalty record.")
+    qualifications: dict[str, Bool] = Field(
         default_factory=dict,
         description="Statuses the rule files define (a national list, a model's size): a list "
         "of the ids the applicant holds, or a mapping id → true/false. An id left out is unknown.",
@@ -117,12 +122,12 @@ class Purchase(_Model):
     end: Date | None = None
     chip_origin: ChipOrigin | None = None
     provider_city: CityId | None = None
-    via_platform: bool | None = Field(
+    via_platform: Bool | None = Field(
         default=None,
         description="Bought through the program's designated platform or listed supplier.",
     )
-    related_party: bool = False
-    other_subsidy: bool | None = Field(
+    related_party: Bool = False
+    other_subsidy: Bool | None = Field(
         default=None, description="Already subsidised by another fund of the same government."
     )
     role: Role = Field(
@@ -130,7 +135,7 @@ class Purchase(_Model):
         description="buyer: the applicant bought the item (the default); producer: the applicant "
         "made it (an evaluated model, a corpus) and `amount` is what making it cost.",
     )
-    qualifications: dict[str, bool] = Field(
+    qualifications: dict[str, Bool] = Field(
         default_factory=dict,
         description="Statuses of this item the rule files define (a model that passed a "
         "national evaluation): a list of ids or a mapping id → true/false; left out: unknown.",
@@ -146,12 +151,9 @@ class Purchase(_Model):
         # Contradictions are refused rather than resolved: any choice (the smaller amount, the
         # swapped dates) would be a guess at what the contract says.
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(end_before_start(self.start, self.end))
         if self.settled is not None and self.settled > self.amount:
-            raise ValueError(
-                f"settled {canonical(self.settled)} is above the contract amount "
-                f"{canonical(self.amount)}"
-            )
+            raise ValueError(settled_above_amount(self.settled, self.amount))
         return self
 
     @property
@@ -164,11 +166,80 @@ class Purchase(_Model):
         return self.id if self.id else f"#{index + 1}"
 
 
+def end_before_start(start: dt.date, end: dt.date) -> str:
+    """The refusal of a purchase whose service period ends before it starts."""
+    return f"end {end} is before start {start}"
+
+
+def settled_above_amount(settled: Decimal, amount: Decimal) -> str:
+    """The refusal of a purchase settled above its contract amount."""
+    return f"settled {canonical(settled)} is above the contract amount {canonical(amount)}"
+
+
+#: The code of a purchase that contradicts itself (settled above the amount, end before
+#: start), on every path that reads purchases.
+CONTRADICTION = "profile.invalid"
+
+
 class Profile(_Model):
     """An applicant and its purchases."""
 
     applicant: Applicant
     purchases: tuple[Purchase, ...] = ()
+
+
+_MODELS: dict[str, type[_Model]] = {"applicant": Applicant, "purchase": Purchase}
+
+
+@functools.cache
+def _values_adapter(field: str) -> TypeAdapter[list[Any]]:
+    scope, _, name = field.partition(".")
+    model = _MODELS.get(scope)
+    if model is None:
+        raise KeyError(field)
+    if name.startswith("qualifications."):
+        annotation: Any = Bool  # the value type of the qualifications mapping
+    else:
+        info = model.model_fields.get(name)
+        if info is None or name == "qualifications":
+            raise KeyError(field)
+        annotation = (
+            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        )
+    config = ConfigDict(str_strip_whitespace=bool(model.model_config.get("str_strip_whitespace")))
+    return TypeAdapter(list[annotation], config=config)
+
+
+def text_limit(field: str) -> int | None:
+    """The most characters the text field ``field`` (``purchase.id``) takes, if it is one."""
+    scope, _, name = field.partition(".")
+    model = _MODELS.get(scope)
+    info = None if model is None else model.model_fields.get(name)
+    if info is None:
+        return None
+    return next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+
+
+def read_values(field: str, values: Sequence[object]) -> tuple[list[Any], dict[int, InputError]]:
+    """Each of ``values`` read as a profile reads the field ``field`` (``applicant.kind``,
+    ``purchase.signed``, ``applicant.qualifications.<id>``): the values read, or, where some
+    are refused, nothing and each refused value's index with the error the profile gives it
+    (its code and message; no field). ``None`` is not a value here: leave unknowns out.
+
+    The batch path reads its tables' distinct values through this, so that a table and a
+    profile accept and refuse the same values with the same words.
+    """
+    try:
+        return _values_adapter(field).validate_python(list(values)), {}
+    except ValidationError as exc:
+        from .problems import from_validation
+
+        found = from_validation(exc, ProfileError, scope="profile", model=Profile)
+        refused: dict[int, InputError] = {}
+        for raw, error in zip(exc.errors(include_url=False), found.errors, strict=True):
+            index = next(p for p in raw["loc"] if isinstance(p, int))
+            refused.setdefault(index, InputError(error.message, code=error.code))
+        return [], refused
 
 
 def parse_profile(data: Profile | Mapping[str, Any], *, source: str | None = None) -> Profile:

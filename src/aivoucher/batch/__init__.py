@@ -48,8 +48,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BatchResult", "Coverage", "coverage", "evaluate"]
 
-MAX_FEN = 10**14  # parse_amount's maximum (1万亿 yuan), in fen
-
 APPLICANT_COLUMNS = (
     "applicant.name",
     "applicant.kind",

@@ -54,41 +54,8 @@ SAFE = 2**61
 LUT_MAX = 1 << 16
 #: Up to this many categories, a column's own codes index the lookup table.
 RAW_CATEGORIES = 16
-#: Columns a profile contract field is read from, and how their values are checked.
-ENUM_COLUMNS = {f.name: f.domain or () for f in FACTS.values() if f.kind == "enum"}
-CITY_COLUMNS = tuple(f.name for f in FACTS.values() if f.kind == "city")
 #: Contract defaults for facts the profile cannot leave unknown.
 DEFAULTS = {"applicant.good_standing": True, "purchase.related_party": False}
-
-
-def _canon_enum(name: str) -> Callable[[Any], Any]:
-    allowed = ENUM_COLUMNS[name]
-
-    def canon(value: Any) -> Any:
-        text = value.strip() if isinstance(value, str) else value
-        if text not in allowed:
-            raise TableError(f"{value!r} is not one of: {', '.join(map(str, allowed))}", field=name)
-        return text
-
-    return canon
-
-
-def _canon_bool(name: str) -> Callable[[Any], Any]:
-    def canon(value: Any) -> Any:
-        if isinstance(value, (bool, np.bool_)):
-            return bool(value)
-        raise TableError(f"{value!r} is not true or false", field=name)
-
-    return canon
-
-
-def canon_for(name: str) -> Callable[[Any], Any]:
-    """The checker that turns a raw value of column ``name`` into the contract's value."""
-    if name in ENUM_COLUMNS:
-        return _canon_enum(name)
-    if name in CITY_COLUMNS:
-        return jurisdictions.city
-    return _canon_bool(name)
 
 
 @dataclass(slots=True)
@@ -211,7 +178,7 @@ class Kernel:
             if name in DEFAULTS:
                 return _Fact(None, [_answers(tests, DEFAULTS[name])], None)
             return _Fact(None, [dict.fromkeys((id(x) for x in tests), None)], 0)
-        codes, values = categorical(column, canon_for(name))
+        codes, values = categorical(column)
         if name in DEFAULTS and len(codes) and (codes < 0).any():
             if DEFAULTS[name] not in values:
                 values = [*values, DEFAULTS[name]]

@@ -10,18 +10,19 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ProfileError, TableError
+from ..profile import CONTRADICTION, end_before_start, settled_above_amount
 
 __all__ = ["run"]
 from . import (
     APPLICANT_COLUMNS,
-    MAX_FEN,
+    PURCHASE_COLUMNS,
     QUALIFICATION_PREFIX,
     BatchResult,
     Coverage,
     _check_columns,
 )
-from ._kernel import SAFE, Kernel, _cap, _Unsupported, canon_for, kernel
-from ._table import Column, Table, categorical, dates, integers, read_table
+from ._kernel import SAFE, Kernel, _cap, _Unsupported, kernel
+from ._table import Column, Table, categorical, dates, fen, integers, read_contract, read_table
 
 if TYPE_CHECKING:
     from ..profile import Profile
@@ -45,12 +46,47 @@ def _amounts(table: Table, name: str, required: bool) -> tuple[I64 | None, Bools
         if required:
             raise TableError("required column is missing", field=name)
         return None, None
-    values, null = integers(column, "amounts in fen")
-    if required and null is not None:
-        raise TableError("required column has nulls", field=name)
-    if len(values) and (values.min() < 0 or values.max() > MAX_FEN):
-        raise TableError("amounts in fen must lie between 0 and 10^14 (1万亿 yuan)", field=name)
+    values, null = fen(column)
+    if required:
+        _no_nulls(column, null)
     return values, null
+
+
+def _no_nulls(column: Column, null: Bools | None) -> None:
+    """A required field is known on every row (a profile cannot leave it out)."""
+    if column.codes is not None and len(column.codes) and (column.codes < 0).any():
+        null = column.codes < 0
+    if null is not None and null.any():
+        code = None if column.name == "applicant" else "profile.missing_field"
+        raise TableError(
+            "required column has nulls", field=column.name, row=int(np.argmax(null)), code=code
+        )
+
+
+#: How each column of the contract is read (docs/batch.md): keys, fen, dates; the others are
+#: profile fields, read as categories.
+KINDS = {
+    "applicant": "key",
+    "applicant.name": "text",
+    "purchase.id": "text",
+    "purchase.amount_fen": "fen",
+    "purchase.settled_fen": "fen",
+    "purchase.signed": "date",
+    "purchase.start": "date",
+    "purchase.end": "date",
+}
+
+
+def _read(table: Table) -> None:
+    kinds = {
+        name: KINDS.get(name, "field")
+        for name in table.columns
+        if name in KINDS
+        or name in APPLICANT_COLUMNS
+        or name in PURCHASE_COLUMNS
+        or name.startswith(QUALIFICATION_PREFIX)
+    }
+    read_contract(table, kinds)
 
 
 class _Rows:
@@ -60,35 +96,17 @@ class _Rows:
         self.table = table
         n = table.rows
         keys, null = integers(_column(table, "applicant"), "applicant keys")
-        if null is not None:
-            raise TableError("every row needs its applicant key", field="applicant")
+        _no_nulls(table.columns["applicant"], null)
         amount, _ = _amounts(table, "purchase.amount_fen", True)
         assert amount is not None
         self.amount = amount
         self.settled, self.settled_null = _amounts(table, "purchase.settled_fen", False)
         for name in ("applicant.kind", "applicant.city", "purchase.item"):
-            column = _column(table, name)
-            if column.null is not None or (column.codes is not None and (column.codes < 0).any()):
-                raise TableError("required column has nulls", field=name)
+            _no_nulls(_column(table, name), None)
         signed_column = _column(table, "purchase.signed")
-        self._signed: npt.NDArray[np.datetime64] | None = None
-        if signed_column.values is None or signed_column.values.dtype.kind != "M":
-            self._signed, _ = dates(signed_column)  # text is checked now, datetimes when read
-        if signed_column.null is not None or (
-            signed_column.codes is not None and (signed_column.codes < 0).any()
-        ):
-            raise TableError("required column has nulls", field="purchase.signed")
-        self._signed_column = signed_column
-        start, end = table.get("purchase.start"), table.get("purchase.end")
-        if start is not None and end is not None:
-            first, first_null = dates(start)
-            last, last_null = dates(end)
-            bad = last < first
-            for null in (first_null, last_null):
-                if null is not None:
-                    bad &= ~null
-            if bad.any():
-                raise TableError("end is before start", field="purchase.end")
+        self.signed, signed_null = dates(signed_column)
+        _no_nulls(signed_column, signed_null)
+        self._contradictions()
         self.keys = keys
         self.n = n
         # one purchase per applicant in key order: no grouping at all
@@ -120,6 +138,32 @@ class _Rows:
         self.rows_per_applicant = int(np.diff(np.append(self.starts, n)).max())
         self._check_applicant_columns()
 
+    def _contradictions(self) -> None:
+        """Purchases a profile refuses as contradicting themselves, with the same words."""
+        if self.settled is not None:
+            above = self.settled > self.amount
+            if self.settled_null is not None:
+                above &= ~self.settled_null
+            if above.any():
+                row = int(np.argmax(above))
+                message = settled_above_amount(
+                    Decimal(int(self.settled[row])).scaleb(-2),
+                    Decimal(int(self.amount[row])).scaleb(-2),
+                )
+                raise TableError(message, field="purchase.settled_fen", row=row, code=CONTRADICTION)
+        start, end = self.table.get("purchase.start"), self.table.get("purchase.end")
+        if start is not None and end is not None:
+            first, first_null = dates(start)
+            last, last_null = dates(end)
+            bad = last < first
+            for null in (first_null, last_null):
+                if null is not None:
+                    bad &= ~null
+            if bad.any():
+                row = int(np.argmax(bad))
+                message = end_before_start(first[row].item(), last[row].item())
+                raise TableError(message, field="purchase.end", row=row, code=CONTRADICTION)
+
     @staticmethod
     def _order(keys: I64, year: I64, y_min: int, y_max: int) -> Index:
         """Rows sorted by applicant, then year (the order within a year does not matter)."""
@@ -136,20 +180,13 @@ class _Rows:
         names += [c for c in self.table.columns if c.startswith(QUALIFICATION_PREFIX)]
         first = np.repeat(self.starts, np.diff(np.append(self.starts, self.n)))
         for name in names:
-            codes, _ = categorical(self.table.columns[name], canon_for(name))
+            codes, _ = categorical(self.table.columns[name])
             codes = self.sort(codes)
             differ = codes != codes[first]
             if differ.any():
                 at = np.searchsorted(self.starts, np.argmax(differ), "right") - 1
                 bad = self.applicants[at]
                 raise TableError(f"rows of applicant {bad} disagree", field=name)
-
-    @property
-    def signed(self) -> npt.NDArray[np.datetime64]:
-        """Signing dates as datetime64[D] (converted on first use)."""
-        if self._signed is None:
-            self._signed, _ = dates(self._signed_column)
-        return self._signed
 
     def sort(self, values: Any) -> Any:
         return values if self.order is None else values[self.order]
@@ -170,6 +207,7 @@ class _Rows:
 def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet) -> BatchResult:
     table = table_in if isinstance(table_in, Table) else read_table(table_in)
     _check_columns(table, rules)
+    _read(table)
     rows = _Rows(table)
     count = len(rows.applicants)
     low: I64 = np.zeros(0, dtype=np.int64)
@@ -300,20 +338,8 @@ def _python_columns(table: Table) -> dict[str, list[Any]]:
             out[name] = [
                 None if null is not None and null[i] else d for i, d in enumerate(days.tolist())
             ]
-        elif name in ("applicant.name", "purchase.id"):
-            if column.codes is not None:
-                assert column.categories is not None
-                cats = column.categories
-                out[name] = [None if c < 0 else str(cats[c]) for c in column.codes.tolist()]
-            else:
-                assert column.values is not None
-                null = column.null
-                out[name] = [
-                    None if null is not None and null[i] else str(v)
-                    for i, v in enumerate(column.values.tolist())
-                ]
         elif name.startswith(("applicant.", "purchase.")):
-            codes, canonical = categorical(column, canon_for(name))
+            codes, canonical = categorical(column)
             out[name] = [None if c < 0 else canonical[c] for c in codes.tolist()]
     return out
 
