@@ -34,7 +34,11 @@ def test_guizhou_2024_pays_three_percent_of_the_contract() -> None:
     # 经济日报: "按合同成交额的3%获得返现": 3% × 250万 = 7.5万, compute and data products alike
     for item in ("compute", "data"):
         a = _guizhou(item, "250万", "2024-08-01")
-        assert (a.low, a.high, a.program.version) == (Decimal("7.5") * W, Decimal("7.5") * W, "2024")
+        assert (a.low, a.high, a.program.version) == (
+            Decimal("7.5") * W,
+            Decimal("7.5") * W,
+            "2024",
+        )
     # corpus purchases came in only with the 2026 revision
     assert _guizhou("corpus", "250万", "2024-08-01").eligible is False
 
@@ -104,3 +108,93 @@ def test_guizhou_first_quarter_2024_pool() -> None:
     assert full.award_high_fen.tolist() == [200 * 10**6] * n
     assert int(full.paid_high_fen.sum()) == 8000 * 10**6
     assert sorted(set(full.paid_high_fen.tolist())) == [111_111_111, 111_111_112]
+
+
+# --- readings changed or declared ------------------------------------------------------------
+
+
+def _one(city: str, **purchase: Any) -> dict[str, Any]:
+    applicant = {"kind": "enterprise", "city": city}
+    applicant.update(purchase.pop("applicant", {}))
+    return {"applicant": applicant, "purchases": [purchase]}
+
+
+def test_shenzhen_training_compute_redeems_service_completed_from_2024_07_31() -> None:
+    # 兑现指南: "在2024年7月31日(含)至2025年9月30日(含)期间完成的智能算力服务"
+    august = _one(
+        "shenzhen", item="compute", use="training", amount="300万", signed="2024-09-02",
+        start="2024-09-02", end="2024-12-31", applicant={"startup": True},
+    )  # fmt: skip
+    # a start-up: 60% × 300万 = 180万
+    assert _award("shenzhen.training-compute", august, "2025-06-30").high == 180 * W
+    # signed the day before the window: not counted (the file's declared, lower reading)
+    early = _one(
+        "shenzhen", item="compute", use="training", amount="300万", signed="2024-07-30",
+        applicant={"startup": False},
+    )  # fmt: skip
+    assert _award("shenzhen.training-compute", early, "2025-06-30").eligible is False
+    # signed on 2024-07-31 itself ("(含)"): 50% × 300万 = 150万
+    edge = _one(
+        "shenzhen", item="compute", use="training", amount="300万", signed="2024-07-31",
+        applicant={"startup": False},
+    )  # fmt: skip
+    assert _award("shenzhen.training-compute", edge, "2025-06-30").high == 150 * W
+
+
+def test_wuhan_large_firm_gets_no_published_amount_rather_than_nothing() -> None:
+    large = _one(
+        "wuhan", item="compute", amount="60万", signed="2025-06-01", applicant={"sme": False}
+    )
+    a = _award("wuhan.compute-voucher", large, "2025-12-31")
+    # 0% to the SME rate 50%: 0 to 30万
+    assert (a.eligible, a.low, a.high) == (True, 0, 30 * W)
+    sme = _one("wuhan", item="compute", amount="60万", signed="2025-06-01", applicant={"sme": True})
+    assert _award("wuhan.compute-voucher", sme, "2025-12-31").high == 30 * W
+
+
+def test_hangzhou_sme_tier_is_declared_as_counting_every_contract() -> None:
+    profile = {
+        "applicant": {"kind": "enterprise", "city": "hangzhou", "sme": True},
+        "purchases": [
+            {"item": "compute", "amount": "45万", "signed": "2025-07-01", "chip_origin": "domestic"}
+        ],
+    }
+    # compute alone under 50万: 50% × 45万 = 22.5万
+    assert _award("hangzhou.compute-voucher", profile, "2025-12-31").high == Decimal("22.5") * W
+    # add 10万 of model services: the file counts 55万 > 50万, so domestic 30% × 45万 = 13.5万
+    # plus 30% × 10万 = 3万 (the text, counting compute only, would pay 22.5万 + 3万)
+    profile["purchases"].append({"item": "model", "amount": "10万", "signed": "2025-08-01"})
+    a = _award("hangzhou.compute-voucher", profile, "2025-12-31")
+    assert a.high == Decimal("16.5") * W
+
+
+@pytest.mark.parametrize(
+    ("program", "city", "rate", "cap"),
+    [
+        ("beijing.compute-voucher", "beijing", 20, 200),
+        ("zhengzhou.compute-voucher", "zhengzhou", 20, 100),
+    ],
+)
+def test_caps_per_year_of_claiming_are_counted_by_year_of_signing(
+    program: str, city: str, rate: int, cap: int
+) -> None:
+    def contract(signed: str) -> dict[str, str]:
+        return {"item": "compute", "amount": "2000万", "signed": signed}
+
+    applicant = {"kind": "enterprise", "city": city, "sector": "software"}
+    # 20% × 2000万 = 400万 each, above either cap; December and January: two years' caps
+    two = {"applicant": applicant, "purchases": [contract("2024-12-20"), contract("2025-01-05")]}
+    a = _award(program, two, "2025-06-30")
+    assert a.high == 2 * cap * W
+    assert "cap-year" in {x.ambiguity for x in a.assumptions}
+    one = {"applicant": applicant, "purchases": [contract("2025-02-20"), contract("2025-03-05")]}
+    assert _award(program, one, "2025-06-30").high == cap * W
+    assert rate * 2000 // 100 > cap
+
+
+def test_shanghai_llm_rent_counts_compute_anywhere_as_a_declared_reading() -> None:
+    p = _one("shanghai", item="compute", use="training", amount="320万", signed="2024-05-01",
+             provider_city="wulanchabu")  # fmt: skip
+    a = _award("shanghai.llm-rent", p, "2024-12-31")
+    assert a.high == 32 * W  # 10% × 320万
+    assert "compute-anywhere" in {x.ambiguity for x in a.assumptions}
