@@ -5,6 +5,7 @@ out by hand from the quoted texts (the comment beside it shows the sum)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +199,213 @@ def test_shanghai_llm_rent_counts_compute_anywhere_as_a_declared_reading() -> No
     a = _award("shanghai.llm-rent", p, "2024-12-31")
     assert a.high == 32 * W  # 10% × 320万
     assert "compute-anywhere" in {x.ambiguity for x in a.assumptions}
+
+
+# --- programs found since ----------------------------------------------------------------------
+
+NEW = {
+    "beijing.etdz-compute-voucher": "official",
+    "shenzhen-guangming.compute-voucher": "report",
+    "jiaxing-tongxiang.ai-application": "copy",
+    "shanghai-chongming.digital-rnd": "copy",
+    "shenzhen.qianhai-llm-award": "report",
+    "datong.dataset-award": "copy",
+    "datong.dataset-typical-case": "copy",
+    "suzhou.dataset-producer": "report",
+    "suzhou.corpus-platform": "report",
+    "fujian.vertical-model": "copy",
+    "fujian.compute-purchase": "report",
+    "kunming.compute-centre-award": "copy",
+    "xiamen.ai-rnd": "copy",
+}
+UNPUBLISHED = {
+    "chongqing.compute-voucher",
+    "heilongjiang.compute-reward",
+    "inner-mongolia.data-ai-policy",
+    "shandong.model-corpus-vouchers",
+}
+
+
+def test_every_new_program_is_bundled_with_its_best_source() -> None:
+    programs = {p.key: p for p in bundled_rules().programs}
+    for key, confidence in NEW.items():
+        best = {s.confidence for s in programs[key].sources}
+        assert confidence in best, key
+    for key in UNPUBLISHED:
+        assert programs[key].rate.unpublished is not None, key
+    assert programs["xiamen.ai-rnd@2025-12-draft"].status == "draft"
+
+
+def test_beijing_etdz_pays_on_settled_fees() -> None:
+    # "按照实际使用算力结算费用的30%": 30% × 450万 settled (of a 600万 contract) = 135万
+    profile = {
+        "applicant": {"kind": "enterprise", "city": "北京", "qualifications": ["beijing-etdz"]},
+        "purchases": [
+            {"item": "compute", "amount": "600万", "settled": "450万", "signed": "2025-04-01"}
+        ],
+    }
+    assert _award("beijing.etdz-compute-voucher", profile, "2025-12-31").high == 135 * W
+    # 30% × 7000万 = 2100万 > "最高2000万元"
+    profile["purchases"][0].update(amount="7000万", settled="7000万")
+    assert _award("beijing.etdz-compute-voucher", profile, "2025-12-31").high == 2000 * W
+
+
+def test_guangming_thirty_percent_a_year_for_three_years() -> None:
+    def year(signed: str, amount: str) -> dict[str, str]:
+        return {"item": "compute", "amount": amount, "signed": signed}
+
+    profile = {
+        "applicant": {"kind": "enterprise", "city": "深圳", "district": "光明区"},
+        "purchases": [
+            year("2025-06-01", "2500万"),  # 30% = 750万 → 600万
+            year("2026-06-01", "1000万"),  # 300万
+            year("2027-06-01", "10万"),  # 3万
+            year("2028-06-01", "1000万"),  # a fourth year: nothing ("连续资助3年")
+        ],
+    }
+    assert _award("shenzhen-guangming.compute-voucher", profile, "2028-12-31").high == 903 * W
+
+
+def test_tongxiang_quarter_of_project_purchases_up_to_ten_million() -> None:
+    def project(amount: str) -> dict[str, Any]:
+        q = ["tongxiang-demo"]
+        return {"item": "scenario", "amount": amount, "signed": "2026-01-20", "qualifications": q}
+
+    applicant = {"kind": "enterprise", "city": "嘉兴", "district": "桐乡市"}
+    # 25% × 120万 = 30万; 25% × 4400万 = 1100万 → 1000万 (per project)
+    profile = {"applicant": applicant, "purchases": [project("120万"), project("4400万")]}
+    assert _award("jiaxing-tongxiang.ai-application", profile, "2026-06-30").high == 1030 * W
+
+
+def test_chongming_thirty_percent_once_up_to_five_million() -> None:
+    profile = _one(
+        "shanghai", item="rnd", amount="1200万", signed="2025-05-01",
+        qualifications=["chongming-recognised"], applicant={"district": "崇明区"},
+    )  # fmt: skip
+    # 30% × 1200万 = 360万
+    assert _award("shanghai-chongming.digital-rnd", profile, "2025-12-31").high == 360 * W
+
+
+def test_producer_awards_of_qianhai_datong_and_suzhou() -> None:
+    qianhai = {
+        "applicant": {
+            "kind": "enterprise",
+            "city": "shenzhen",
+            "district": "宝安区",
+            "qualifications": ["qianhai-firm", "qianhai-industry-model"],
+        }
+    }
+    assert _award("shenzhen.qianhai-llm-award", qianhai, "2024-06-30").high == 100 * W
+    dataset = {"item": "data", "role": "producer", "amount": "10万", "signed": "2025-09-01"}
+    datong = {
+        "applicant": {"kind": "enterprise", "city": "大同"},
+        "purchases": [
+            {**dataset, "qualifications": ["datong-dataset", "national-typical-case"]},
+            {**dataset, "qualifications": {"datong-dataset": True, "national-typical-case": False}},
+        ],
+    }
+    # 300万 a dataset at most, twice; one of them also a national typical case: +50万
+    assert _award("datong.dataset-award", datong, "2025-12-31").high == 600 * W
+    assert _award("datong.dataset-typical-case", datong, "2025-12-31").high == 50 * W
+    suzhou = {
+        "applicant": {
+            "kind": "enterprise",
+            "city": "苏州",
+            "qualifications": ["suzhou-tradable-dataset"],
+        }
+    }
+    assert _award("suzhou.dataset-producer", suzhou, "2026-06-30").high == 200 * W
+    platform = _one(
+        "suzhou", item="corpus", role="producer", amount="1600万", signed="2026-02-01",
+        qualifications=["suzhou-corpus-platform"],
+    )  # fmt: skip
+    # 30% × 1600万 = 480万, under the one-off 500万
+    assert _award("suzhou.corpus-platform", platform, "2026-06-30").high == 480 * W
+
+
+def test_fujian_grades_and_compute_threshold() -> None:
+    grade_b = {"fujian-model-a": False, "fujian-model-b": True}
+    model = _one(
+        "fuzhou", item="model", role="producer", amount="3000万", signed="2026-04-01",
+        qualifications=grade_b,
+    )  # fmt: skip
+    # 30% × 3000万 = 900万, grade B limited to 600万
+    assert _award("fujian.vertical-model", model, "2026-06-30").high == 600 * W
+    # compute: exactly 30万 in a year reaches "30万元(含)": 30% to 50% = 9万 to 15万
+    at = _one("putian", item="compute", amount="30万", signed="2024-03-01")
+    a = _award("fujian.compute-purchase", at, "2024-12-31")
+    assert (a.low, a.high) == (9 * W, 15 * W)
+
+
+def test_kunming_and_xiamen() -> None:
+    centre = _one(
+        "kunming", item="compute", role="producer", amount="2亿", signed="2026-02-01",
+        qualifications=["kunming-pue"],
+    )  # fmt: skip
+    assert _award("kunming.compute-centre-award", centre, "2026-06-30").high == 1000 * W
+    national = _one(
+        "xiamen", item="rnd", amount="2500万", signed="2025-07-01",
+        qualifications=["national-ai-challenge"],
+    )  # fmt: skip
+    # 50% × 2500万 = 1250万 → "单个项目最高不超过1000万元"
+    assert _award("xiamen.ai-rnd", national, "2025-12-31").high == 1000 * W
+
+
+def test_unreadable_programs_say_they_exist_without_an_amount() -> None:
+    cases = {
+        "chongqing.compute-voucher": _one(
+            "chongqing", item="compute", amount="10万", signed="2026-01-05", via_platform=True
+        ),
+        "heilongjiang.compute-reward": _one(
+            "harbin", item="compute", amount="10万", signed="2025-01-05"
+        ),
+        "inner-mongolia.data-ai-policy": _one(
+            "鄂尔多斯", item="corpus", amount="10万", signed="2026-03-05"
+        ),
+    }
+    for program, profile in cases.items():
+        a = _award(program, profile, "2026-06-30")
+        assert a.eligible is None and a.high is None, program
+
+
+# --- when the texts were last checked -----------------------------------------------------------
+
+
+def test_checked_is_set_on_every_file_of_this_reading() -> None:
+    import datetime as dt
+
+    programs = {p.key: p for p in bundled_rules().programs}
+    touched = [*NEW, *UNPUBLISHED, "guizhou.compute-voucher", "guizhou.compute-voucher@2024"]
+    touched += ["shenzhen.training-compute", "wuhan.compute-voucher", "hangzhou.compute-voucher"]
+    touched += ["beijing.compute-voucher", "zhengzhou.compute-voucher", "shanghai.llm-rent"]
+    for key in touched:
+        assert programs[key].checked == dt.date(2026, 12, 7), key
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "last week", "2026-02-30"])
+def test_checked_must_be_a_date(bad: str, tmp_path: Path, capsys: Any) -> None:
+    from conftest import rule, write_rule
+
+    from aivoucher.cli import main
+    from aivoucher.errors import RuleFileError
+    from aivoucher.registry import load_program
+
+    path = write_rule(tmp_path / "rules", rule(checked=bad))
+    with pytest.raises(RuleFileError) as info:
+        load_program(path)
+    assert "checked" in str(info.value) and info.value.code
+    # `check` reports an invalid file on one line and fails (exit 1, as for any invalid file)
+    assert main(["check", str(tmp_path / "rules")]) == 1
+    out, err = capsys.readouterr()
+    lines = [line for line in (out + err).splitlines() if "checked" in line]
+    assert len(lines) == 1 and "Traceback" not in out + err
+
+
+def test_checked_may_be_left_out_or_given(tmp_path: Path) -> None:
+    from conftest import rule, write_rule
+
+    from aivoucher.registry import load_program
+
+    assert load_program(write_rule(tmp_path / "a", rule())).checked is None
+    given = load_program(write_rule(tmp_path / "b", rule(checked="2026-12-07")))
+    assert str(given.checked) == "2026-12-07"
