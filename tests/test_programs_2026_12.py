@@ -268,10 +268,14 @@ def test_guangming_thirty_percent_a_year_for_three_years() -> None:
 
 def test_tongxiang_quarter_of_project_purchases_up_to_ten_million() -> None:
     def project(amount: str) -> dict[str, Any]:
-        q = ["tongxiang-demo"]
-        return {"item": "scenario", "amount": amount, "signed": "2026-01-20", "qualifications": q}
+        return {"item": "scenario", "amount": amount, "signed": "2026-01-20"}
 
-    applicant = {"kind": "enterprise", "city": "嘉兴", "district": "桐乡市"}
+    applicant = {
+        "kind": "enterprise",
+        "city": "嘉兴",
+        "district": "桐乡市",
+        "qualifications": ["tongxiang-demo"],
+    }
     # 25% × 120万 = 30万; 25% × 4400万 = 1100万 → 1000万 (per project)
     profile = {"applicant": applicant, "purchases": [project("120万"), project("4400万")]}
     assert _award("jiaxing-tongxiang.ai-application", profile, "2026-06-30").high == 1030 * W
@@ -280,7 +284,7 @@ def test_tongxiang_quarter_of_project_purchases_up_to_ten_million() -> None:
 def test_chongming_thirty_percent_once_up_to_five_million() -> None:
     profile = _one(
         "shanghai", item="rnd", amount="1200万", signed="2025-05-01",
-        qualifications=["chongming-recognised"], applicant={"district": "崇明区"},
+        applicant={"district": "崇明区", "qualifications": ["chongming-recognised"]},
     )  # fmt: skip
     # 30% × 1200万 = 360万
     assert _award("shanghai-chongming.digital-rnd", profile, "2025-12-31").high == 360 * W
@@ -316,8 +320,8 @@ def test_producer_awards_of_qianhai_datong_and_suzhou() -> None:
     }
     assert _award("suzhou.dataset-producer", suzhou, "2026-06-30").high == 200 * W
     platform = _one(
-        "suzhou", item="corpus", role="producer", amount="1600万", signed="2026-02-01",
-        qualifications=["suzhou-corpus-platform"],
+        "suzhou", item="rnd", amount="1600万", signed="2026-02-01",
+        applicant={"qualifications": ["suzhou-corpus-platform"]},
     )  # fmt: skip
     # 30% × 1600万 = 480万, under the one-off 500万
     assert _award("suzhou.corpus-platform", platform, "2026-06-30").high == 480 * W
@@ -326,8 +330,8 @@ def test_producer_awards_of_qianhai_datong_and_suzhou() -> None:
 def test_fujian_grades_and_compute_threshold() -> None:
     grade_b = {"fujian-model-a": False, "fujian-model-b": True}
     model = _one(
-        "fuzhou", item="model", role="producer", amount="3000万", signed="2026-04-01",
-        qualifications=grade_b,
+        "fuzhou", item="rnd", amount="3000万", signed="2026-04-01",
+        applicant={"qualifications": grade_b},
     )  # fmt: skip
     # 30% × 3000万 = 900万, grade B limited to 600万
     assert _award("fujian.vertical-model", model, "2026-06-30").high == 600 * W
@@ -345,7 +349,7 @@ def test_kunming_and_xiamen() -> None:
     assert _award("kunming.compute-centre-award", centre, "2026-06-30").high == 1000 * W
     national = _one(
         "xiamen", item="rnd", amount="2500万", signed="2025-07-01",
-        qualifications=["national-ai-challenge"],
+        applicant={"qualifications": ["national-ai-challenge"]},
     )  # fmt: skip
     # 50% × 2500万 = 1250万 → "单个项目最高不超过1000万元"
     assert _award("xiamen.ai-rnd", national, "2025-12-31").high == 1000 * W
