@@ -335,10 +335,14 @@ def test_fujian_grades_and_compute_threshold() -> None:
     )  # fmt: skip
     # 30% × 3000万 = 900万, grade B limited to 600万
     assert _award("fujian.vertical-model", model, "2026-06-30").high == 600 * W
-    # compute: exactly 30万 in a year reaches "30万元(含)": 30% to 50% = 9万 to 15万
+    # compute: exactly 30万 in a year reaches "30万元(含)": first year 50% = 15万, second 40% =
+    # 12万, third 30% = 9万; 29.99万 reaches nothing
     at = _one("putian", item="compute", amount="30万", signed="2024-03-01")
-    a = _award("fujian.compute-purchase", at, "2024-12-31")
-    assert (a.low, a.high) == (9 * W, 15 * W)
+    assert _award("fujian.compute-purchase", at, "2024-12-31").high == 15 * W
+    assert _award("fujian.compute-purchase", at, "2024-12-31", ("fujian-year-2",)).high == 12 * W
+    assert _award("fujian.compute-purchase", at, "2024-12-31", ("fujian-year-3",)).high == 9 * W
+    below = _one("putian", item="compute", amount="299999.99", signed="2024-03-01")
+    assert _award("fujian.compute-purchase", below, "2024-12-31").high == 0
 
 
 def test_kunming_and_xiamen() -> None:
@@ -413,3 +417,18 @@ def test_checked_may_be_left_out_or_given(tmp_path: Path) -> None:
     assert load_program(write_rule(tmp_path / "a", rule())).checked is None
     given = load_program(write_rule(tmp_path / "b", rule(checked="2026-12-07")))
     assert str(given.checked) == "2026-12-07"
+
+
+def test_fujian_threshold_is_a_bend_of_the_spend_curve() -> None:
+    import aivoucher
+
+    profile = {"applicant": {"kind": "enterprise", "city": "fuzhou"}, "purchases": [
+        {"item": "compute", "amount": "1万", "signed": "2025-03-01"}
+    ]}  # fmt: skip
+    s = aivoucher.sweep(profile, ["0", "200万"], as_of="2025-12-31")
+    bends = [b for b in s.bends if b.program == "fujian.compute-purchase"]
+    # nothing below 30万; at 30万 the year pays 50% = 15万 at once; 50万 caps it at 100万
+    threshold = next(b for b in bends if b.kind == "threshold")
+    assert threshold.at == 30 * W and threshold.jump and threshold.after == 15 * W
+    cap = next(b for b in bends if b.kind == "cap")
+    assert cap.at == 100 * W
