@@ -438,7 +438,7 @@ def test_not_a_table_and_unpublished_rates() -> None:
     with pytest.raises(TableError):
         batch.evaluate("chengdu.compute-voucher", [1, 2, 3], as_of="2025-12-31")
     with pytest.raises(InputError, match="publishes no rate"):
-        batch.evaluate("guizhou.compute-voucher", SMALL)
+        batch.evaluate("nanjing.compute-voucher", SMALL)
 
 
 def test_missing_numpy_is_a_typed_error() -> None:

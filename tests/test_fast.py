@@ -201,6 +201,8 @@ def test_plans_outside_the_fast_path_are_named() -> None:
         "shanghai.compute-voucher",
         "wuhan.opc-compute",
         "hangzhou.compute-voucher",
+        "shenzhen-guangming.compute-voucher",  # support years
+        "fujian.compute-purchase",  # support years
     }
 
 

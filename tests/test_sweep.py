@@ -161,6 +161,8 @@ def _binding(award: Award, end: int) -> tuple[Any, ...]:
             flags.append((step.kind, step.subject, step.before[end] != step.after[end]))
         elif step.kind is StepKind.RATE:
             flags.append((step.kind, step.subject, repr(step.detail), step.rate))
+        elif step.kind is StepKind.THRESHOLD:  # whether the year's spend reaches it
+            flags.append((step.kind, step.subject, step.detail["met"]))
         elif step.kind is StepKind.SUPPORT_YEARS:
             # which years the support period keeps, and where it starts at this end
             kept = tuple(step.detail["years"])

@@ -102,8 +102,9 @@ class Bend:
     which the engine's limit binds and the slopes are the staircase's trend); ``jump`` whether
     the award jumps at ``at``. ``kind`` is the
     step that starts or stops binding: ``cap`` (``per`` purchase, tier, applicant_year or
-    applicant_total), ``pool`` (``per`` year or program), ``minimum``, ``tier`` (a yearly-total
-    threshold chooses another rate), ``support_years`` or ``eligibility``; ``limit`` its amount;
+    applicant_total), ``pool`` (``per`` year or program), ``minimum``, ``threshold`` (the
+    year's spend reaches an annual spend threshold), ``tier`` (a yearly-total threshold chooses
+    another rate), ``support_years`` or ``eligibility``; ``limit`` its amount;
     ``binds`` whether it starts (``True``) or stops binding. ``slope_before``/``slope_after``
     are yuan of award per yuan of spend; ``before``/``after`` the award one fen below ``at``
     and at ``at``. ``cites`` are the step's (source id, quote) pairs from the trace.
@@ -264,7 +265,7 @@ def _regime(award: Award, end: int) -> tuple[Regime, tuple[Step | None, ...]]:
         kind = step.kind
         if kind in (StepKind.YEAR, StepKind.CAP, StepKind.POOL) and step.after is not None:
             per_year[step.subject] = step.after
-        if kind in (StepKind.CAP, StepKind.POOL, StepKind.MINIMUM):
+        if kind in (StepKind.CAP, StepKind.POOL, StepKind.MINIMUM, StepKind.THRESHOLD):
             assert step.before is not None and step.after is not None
             per = step.detail.get("per", step.detail.get("period"))
             parts.append((kind, step.subject, per, step.before[end] != step.after[end]))
@@ -367,14 +368,20 @@ def _candidates(plan: Plan, profile: Profile, index: int, at_zero: Award) -> set
         ):
             taken.update(Fraction(v) for v in step.after)
     found = {(limit - t) / slope for limit in limits for t in taken for slope in slopes}
-    if plan.threshold is not None:
+    # a yearly-total rate tier and an annual spend threshold both switch where the year's
+    # purchases reach an amount (the spend threshold pays nothing below it: a jump)
+    reached = [t for t in (plan.threshold, plan.spend_threshold) if t is not None]
+    if reached:
         same_year = [
             p.amount
             for i, p in enumerate(profile.purchases)
             if i != index and p.year == purchase.year
         ]
-        for others in {Fraction(0), Fraction(sum(same_year, ZERO))}:
-            found.add(Fraction(plan.threshold) - others)
+        for amount in reached:
+            edge = Fraction(amount if isinstance(amount, Decimal) else amount[0])
+            for others in {Fraction(0), Fraction(sum(same_year, ZERO))}:
+                found.add(edge - others)
+                found.add(edge - others + Fraction(1, _FEN_PER_YUAN))
     if plan.support_years is not None:
         found.add(Fraction(1, _FEN_PER_YUAN))
     return {c for c in found if c > 0}
@@ -531,6 +538,9 @@ def _cause(
     if step.kind is StepKind.MINIMUM:
         # The minimum binds while the award is zeroed; paying starts when it stops binding.
         return "minimum", None, d["minimum"], binds, step.cites
+    if step.kind is StepKind.THRESHOLD:
+        # Likewise the annual spend threshold: the year pays once its spend reaches it.
+        return "threshold", None, d["threshold"], binds, step.cites
     if step.kind is StepKind.RATE:
         return "tier", None, plan.threshold, True, step.cites
     return "support_years", None, None, binds, step.cites

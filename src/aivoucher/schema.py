@@ -693,6 +693,11 @@ class Program(_Strict):
     application: Application | None = Field(
         default=None, description="How and when to apply, where a text says."
     )
+    checked: Date | None = Field(
+        default=None,
+        description="The day this file's texts were last read against their sources "
+        "(YYYY-MM-DD): how old the library's knowledge of the program is.",
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Program:

@@ -561,6 +561,14 @@ _TEXT = {
     "cause.frees": ("{label}{limit}不再约束", "{label} {limit} no longer binds"),
     "cause.minimum.binds": ("低于最低申领额{limit}", "below the minimum award of {limit}"),
     "cause.minimum.frees": ("达到最低申领额{limit}", "the minimum award of {limit} is reached"),
+    "cause.threshold.binds": (
+        "年度采购额低于门槛{limit}",
+        "the year's spend is below the threshold of {limit}",
+    ),
+    "cause.threshold.frees": (
+        "年度采购额达到门槛{limit}",
+        "the year's spend reaches the threshold of {limit}",
+    ),
     "cause.tier": (
         "年度合同累计金额超过{limit}，适用另一档补贴比例",
         "the year's contracts exceed {limit}: another rate tier applies",
@@ -1102,8 +1110,8 @@ class Messages:
             )
             key = "cause.binds" if bend.binds else "cause.frees"
             cause = self.text(key, label=label, limit=self._limit(bend.limit))
-        elif bend.kind == "minimum":
-            key = "cause.minimum.binds" if bend.binds else "cause.minimum.frees"
+        elif bend.kind in ("minimum", "threshold"):
+            key = f"cause.{bend.kind}.binds" if bend.binds else f"cause.{bend.kind}.frees"
             cause = self.text(key, limit=self._limit(bend.limit))
         else:
             cause = self.text(f"cause.{bend.kind}", limit=self._limit(bend.limit))

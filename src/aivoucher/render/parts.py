@@ -23,7 +23,8 @@ __all__ = [
     "rate_bounds",
 ]
 
-_PLACE_FACTS = ("applicant.city", "applicant.province")
+# a program of another district is a program of another place, like one of another city
+_PLACE_FACTS = ("applicant.city", "applicant.province", "applicant.district")
 
 
 @dataclass(frozen=True, slots=True)
