@@ -13,8 +13,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 
-from aivoucher.engine import Plan, compile_program
-from aivoucher.schema import Program
+from aivoucher.evaluate.engine import Plan, compile_program
+from aivoucher.vocabulary.schema import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -92,7 +92,7 @@ def profile(
 def _estimate_validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from aivoucher.schema_export import estimate_schema
+    from aivoucher.render.schema_export import estimate_schema
 
     schema = estimate_schema()
     Draft202012Validator.check_schema(schema)

@@ -17,7 +17,7 @@ SHENZHEN = profile(
 
 
 def test_import_reads_no_rule_files() -> None:
-    code = "import sys, aivoucher; print('aivoucher.registry' in sys.modules)"
+    code = "import sys, aivoucher; print('aivoucher.ruleset.registry' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -40,7 +40,7 @@ def test_every_public_name_resolves() -> None:
         "print(aivoucher.Profile.__module__, aivoucher.format_money.__module__)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["aivoucher.profile", "aivoucher.money"]
+    assert out.stdout.split() == ["aivoucher.vocabulary.profile", "aivoucher.base.money"]
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         aivoucher.nonsense  # noqa: B018
 

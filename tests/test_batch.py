@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aivoucher
-from aivoucher import jurisdictions
+from aivoucher.base import jurisdictions
+from aivoucher.base.jurisdictions import CITIES as CITIES_BY_ID
 from aivoucher.errors import InputError, MissingDependencyError, TableError
-from aivoucher.jurisdictions import CITIES as CITIES_BY_ID
-from aivoucher.registry import bundled_rules, load_rules
+from aivoucher.ruleset.registry import bundled_rules, load_rules
 
 np = pytest.importorskip("numpy")
 batch = pytest.importorskip("aivoucher.batch")

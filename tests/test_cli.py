@@ -338,7 +338,7 @@ def test_assume_switch(capsys: Any, tmp_path: Path) -> None:
 
 
 def test_programs_lists_every_rule_file(capsys: Any) -> None:
-    from aivoucher.registry import bundled_rules
+    from aivoucher.ruleset.registry import bundled_rules
 
     _, out, _ = run(capsys, "programs", "--format", "json")
     assert len(json.loads(out)) == len(bundled_rules())

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aivoucher
-from aivoucher import jurisdictions
+from aivoucher.base import jurisdictions
 from aivoucher.cli import main
 from aivoucher.errors import InputError, UnknownCityError
-from aivoucher.places import places_with_programs
-from aivoucher.stacking import counted
+from aivoucher.evaluate.stacking import counted
+from aivoucher.questions.places import places_with_programs
 
 PLAN = {
     "applicant": {"kind": "enterprise", "startup": True, "sme": True},

@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aivoucher
-from aivoucher import registry
 from aivoucher.errors import InputError, RuleFileError
-from aivoucher.registry import bundled_rules, load_rules
+from aivoucher.ruleset import registry
+from aivoucher.ruleset.registry import bundled_rules, load_rules
 
 QUICKSTART = ROOT / "examples" / "profiles" / "shenzhen-startup.yaml"
 PLAN = {

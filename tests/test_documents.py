@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from aivoucher.documents import (
+from aivoucher.base.documents import (
     PROFILE_LIMITS,
     RULE_LIMITS,
     Limits,
@@ -13,8 +13,8 @@ from aivoucher.documents import (
     parse_json,
     parse_yaml,
 )
+from aivoucher.base.problems import lines_of
 from aivoucher.errors import YamlError
-from aivoucher.problems import lines_of
 
 
 def test_plain_yaml_becomes_plain_data() -> None:

@@ -5,8 +5,8 @@ from typing import Any
 
 from conftest import plan, profile
 
-from aivoucher.profile import parse_profile
-from aivoucher.result import AssumptionCode, ReasonCode, StepKind
+from aivoucher.vocabulary.profile import parse_profile
+from aivoucher.vocabulary.result import AssumptionCode, ReasonCode, StepKind
 
 W = Decimal(10_000)  # 1万
 

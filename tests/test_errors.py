@@ -18,18 +18,19 @@ import yaml
 from conftest import ROOT, profile, rule, write_rule
 
 import aivoucher
-from aivoucher import cli, registry
+from aivoucher import cli
 from aivoucher import errors as errors_module
+from aivoucher.base.documents import Limits, parse_json, parse_yaml
+from aivoucher.base.money import parse_amount, parse_rate
 from aivoucher.cli import main
-from aivoucher.comparison import compare
-from aivoucher.documents import Limits, parse_json, parse_yaml
 from aivoucher.errors import CODES, AivoucherError, InputError, UnknownProgramError
-from aivoucher.money import parse_amount, parse_rate
-from aivoucher.profile import load_profile, parse_profile
-from aivoucher.registry import RuleSet, bundled_rules, load_program, load_rules
+from aivoucher.questions.comparison import compare
+from aivoucher.questions.whatif import vary
 from aivoucher.render.messages import messages
-from aivoucher.result import Estimate
-from aivoucher.whatif import vary
+from aivoucher.ruleset import registry
+from aivoucher.ruleset.registry import RuleSet, bundled_rules, load_program, load_rules
+from aivoucher.vocabulary.profile import load_profile, parse_profile
+from aivoucher.vocabulary.result import Estimate
 
 SRC = ROOT / "src" / "aivoucher"
 DOC = ROOT / "docs" / "errors.md"
@@ -77,7 +78,7 @@ def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
 def _bad_table() -> None:
     import numpy as np
 
-    from aivoucher import batch
+    from aivoucher.questions import batch
 
     table = {"purchase.amount": np.array([1])}  # amounts are integer fen: amount_fen
     batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31")

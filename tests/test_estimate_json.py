@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 import aivoucher
 from aivoucher.cli import main
 from aivoucher.errors import EstimateError, UnknownProgramError
-from aivoucher.estimate_json import DETAILS
-from aivoucher.registry import bundled_rules, load_rules
+from aivoucher.render.estimate_json import DETAILS
 from aivoucher.render.messages import messages
-from aivoucher.result import Award, Estimate, StepKind
-from aivoucher.schema_export import estimate_schema
+from aivoucher.render.schema_export import estimate_schema
+from aivoucher.ruleset.registry import bundled_rules, load_rules
 from aivoucher.testing import profiles, profiles_for
+from aivoucher.vocabulary.result import Award, Estimate, StepKind
 
 RULES = bundled_rules()
 PROGRAMS = sorted({e.program.id for e in RULES})

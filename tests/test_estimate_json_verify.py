@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import aivoucher
-from aivoucher import estimate_read
+from aivoucher.base.types import error_path
 from aivoucher.cli import main
 from aivoucher.errors import CODES, EstimateError
-from aivoucher.registry import bundled_rules
-from aivoucher.result import Estimate
+from aivoucher.questions.whatif import what_narrows
+from aivoucher.render import estimate_read
+from aivoucher.ruleset.registry import bundled_rules
 from aivoucher.testing import profiles, profiles_for
-from aivoucher.types import error_path
-from aivoucher.whatif import what_narrows
+from aivoucher.vocabulary.result import Estimate
 
 RULES = bundled_rules()
 PROGRAM_IDS = sorted({p.id for p in RULES.programs})
@@ -221,7 +221,7 @@ def test_rules_not_loaded_say_so(tmp_path: Path) -> None:
     from conftest import rule, write_rule
 
     from aivoucher.errors import UnknownProgramError
-    from aivoucher.registry import load_rules
+    from aivoucher.ruleset.registry import load_rules
 
     write_rule(tmp_path / "rules", rule())
     rules = load_rules(tmp_path / "rules")

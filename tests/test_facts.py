@@ -11,14 +11,14 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import pytest
 from conftest import ROOT
 
-from aivoucher.conditions import APPLICANT, PURCHASE, SWITCHES, YEAR
-from aivoucher.conditions import Test as Compiled
-from aivoucher.facts import DOMAINS, FACTS, LABELS, MEASURES, Fact, fact_at
-from aivoucher.profile import Applicant, Purchase
-from aivoucher.registry import bundled_rules
+from aivoucher.plan.conditions import APPLICANT, PURCHASE, SWITCHES, YEAR
+from aivoucher.plan.conditions import Test as Compiled
 from aivoucher.render.messages import messages
-from aivoucher.schema import Condition
-from aivoucher.schema import Fact as FactLiteral
+from aivoucher.ruleset.registry import bundled_rules
+from aivoucher.vocabulary.facts import DOMAINS, FACTS, LABELS, MEASURES, Fact, fact_at
+from aivoucher.vocabulary.profile import Applicant, Purchase
+from aivoucher.vocabulary.schema import Condition
+from aivoucher.vocabulary.schema import Fact as FactLiteral
 
 ALL = list(FACTS.values())
 # The keys a condition can give (its fields' aliases), which a fact's operator names.

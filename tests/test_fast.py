@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aivoucher import jurisdictions
-from aivoucher.engine import Plan
-from aivoucher.profile import Profile, parse_profile
-from aivoucher.registry import Entry, bundled_rules
-from aivoucher.result import Award
+from aivoucher.base import jurisdictions
+from aivoucher.evaluate.engine import Plan
+from aivoucher.ruleset.registry import Entry, bundled_rules
 from aivoucher.testing import profiles_for
+from aivoucher.vocabulary.profile import Profile, parse_profile
+from aivoucher.vocabulary.result import Award
 
 ENTRIES = [pytest.param(e.program.key, id=e.program.key) for e in bundled_rules()]
 _BY_KEY = {e.program.key: e for e in bundled_rules()}
@@ -233,7 +233,7 @@ def test_an_award_explained_later_is_a_value() -> None:
 def test_a_long_profile_gets_the_same_award_with_its_trace_built_when_read() -> None:
     """Above TRACE_ON_ACCESS_ABOVE purchases the general engine's awards keep their amounts and
     missing facts; the trace, built when read, is the one it would have recorded."""
-    from aivoucher.engine import TRACE_ON_ACCESS_ABOVE
+    from aivoucher.evaluate.engine import TRACE_ON_ACCESS_ABOVE
 
     plan = bundled_rules().get("qingyang.compute-voucher").plan
     purchases = [
@@ -272,7 +272,7 @@ def test_a_long_estimate_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
-    from aivoucher.registry import _collector_paused
+    from aivoucher.ruleset.registry import _collector_paused
 
     with pytest.raises(RuntimeError), _collector_paused(True):
         assert not gc.isenabled()

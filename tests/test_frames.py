@@ -11,11 +11,11 @@ import pytest
 
 import aivoucher
 from aivoucher import MissingDependencyError
-from aivoucher.frames import frame, wan
-from aivoucher.registry import bundled_rules
+from aivoucher.evaluate.stacking import counted
 from aivoucher.render.catalog import program_rows
+from aivoucher.render.frames import frame, wan
 from aivoucher.render.messages import messages
-from aivoucher.stacking import counted
+from aivoucher.ruleset.registry import bundled_rules
 
 PROFILE = {
     "applicant": {"kind": "enterprise", "city": "深圳", "startup": True},

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aivoucher.errors import InputError, RuleFileError
-from aivoucher.fuzzing import (
+from aivoucher.testing.fuzzing import (
     fuzz_profile_data,
     fuzz_profile_text,
     fuzz_rule_text,
@@ -81,7 +81,7 @@ def test_mutated_rule_files_fail_cleanly(tmp_path_factory: Any, mutation: tuple[
     path = directory / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        from aivoucher.registry import load_program
+        from aivoucher.ruleset.registry import load_program
 
         load_program(path)
     except RuleFileError as exc:

@@ -14,7 +14,7 @@ from conftest import rule, write_rule
 
 from aivoucher.cli import main
 from aivoucher.errors import InputError
-from aivoucher.registry import load_program, load_rules
+from aivoucher.ruleset.registry import load_program, load_rules
 
 VALID_PROFILE = "applicant: {kind: enterprise, city: shenzhen}\npurchases: []\n"
 

@@ -16,12 +16,12 @@ import yaml
 from conftest import profile, rule, write_rule
 
 import aivoucher
+from aivoucher.base.dates import add_years, parse_date
+from aivoucher.base.documents import Limits, parse_json, parse_yaml, read_stream
+from aivoucher.base.money import MAX_AMOUNT, parse_amount
 from aivoucher.cli import main
-from aivoucher.dates import add_years, parse_date
-from aivoucher.documents import Limits, parse_json, parse_yaml, read_stream
 from aivoucher.errors import AmountError, InputError, ProfileError, RuleFileError, YamlError
-from aivoucher.money import MAX_AMOUNT, parse_amount
-from aivoucher.registry import bundled_rules, load_program, load_rules
+from aivoucher.ruleset.registry import bundled_rules, load_program, load_rules
 
 CLI = [sys.executable, "-m", "aivoucher.cli"]
 

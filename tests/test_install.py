@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from aivoucher.registry import bundled_rules
+from aivoucher.ruleset.registry import bundled_rules
 
 
 def _run(*args: str | Path, cwd: Path) -> str:
@@ -40,7 +40,7 @@ def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
     where = _run(
         bin_dir / "python",
         "-c",
-        "import aivoucher.registry as r; print(r.bundled_rules_dir())",
+        "import aivoucher.ruleset.registry as r; print(r.bundled_rules_dir())",
         cwd=elsewhere,
     )
     assert str(env) in where and "site-packages" in where
@@ -48,7 +48,7 @@ def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
     assert " 0 failed" in out
     kit = (
         "from aivoucher.testing import profiles_for, check_invariants\n"
-        "from aivoucher.registry import bundled_rules\n"
+        "from aivoucher.ruleset.registry import bundled_rules\n"
         "program = bundled_rules().get('chengdu.compute-voucher').program\n"
         "check_invariants(program, max_examples=20)\n"
         "print('invariants hold')"

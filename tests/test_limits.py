@@ -17,10 +17,10 @@ import yaml
 from conftest import profile
 
 import aivoucher
-from aivoucher import limits
+from aivoucher.base import limits
 from aivoucher.cli import main
 from aivoucher.errors import InputError
-from aivoucher.registry import RuleSet, bundled_rules
+from aivoucher.ruleset.registry import RuleSet, bundled_rules
 
 AS_OF = "2025-06-30"
 PLAN = profile(amount="100万")
@@ -84,7 +84,7 @@ def test_check_count_refuses_only_past_the_limit() -> None:
 
 
 def test_the_limit_message_is_in_both_languages() -> None:
-    from aivoucher.i18n import get_locale, set_locale
+    from aivoucher.base.i18n import get_locale, set_locale
 
     before = get_locale()
     try:

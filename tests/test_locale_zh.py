@@ -17,11 +17,11 @@ import pytest
 from pydantic import BaseModel
 
 import aivoucher
-from aivoucher.registry import bundled_rules
 from aivoucher.render.catalog import program_rows
 from aivoucher.render.report import render_report
 from aivoucher.render.text import render_program, render_rows, render_text
-from aivoucher.schema import Program
+from aivoucher.ruleset.registry import bundled_rules
+from aivoucher.vocabulary.schema import Program
 
 # What is English by nature, in the order it is stripped.
 _NOT_PROSE = [

@@ -14,11 +14,11 @@ from conftest import estimate_json, plan, profile, rule, write_rule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aivoucher import jurisdictions
+from aivoucher.base import jurisdictions
 from aivoucher.errors import InputError
-from aivoucher.profile import parse_profile
-from aivoucher.registry import load_rules
-from aivoucher.result import AssumptionCode, ReasonCode, StepKind
+from aivoucher.ruleset.registry import load_rules
+from aivoucher.vocabulary.profile import parse_profile
+from aivoucher.vocabulary.result import AssumptionCode, ReasonCode, StepKind
 
 W = Decimal(10_000)
 
@@ -330,7 +330,7 @@ def test_unknown_switch_and_qualification_are_errors(rules_dir: Path) -> None:
 def test_schema_refuses_undeclared_switches_and_qualifications() -> None:
     from pydantic import ValidationError
 
-    from aivoucher.schema import Program
+    from aivoucher.vocabulary.schema import Program
 
     bad = rule(eligibility=[{"fact": "applicant.qualifications", "has": "ghost", **cite("x")}])
     with pytest.raises(ValidationError, match="unknown qualification 'ghost'"):
@@ -641,13 +641,13 @@ def test_fixed_award_for_each_produced_item() -> None:
 
 
 def _app_program(application: dict[str, Any]) -> Any:
-    from aivoucher.schema import Program
+    from aivoucher.vocabulary.schema import Program
 
     return Program.model_validate(rule(application=application))
 
 
 def test_application_status_yearly_window() -> None:
-    from aivoucher.application import application_status
+    from aivoucher.evaluate.application import application_status
 
     prog = _app_program(
         {
@@ -675,7 +675,7 @@ def test_application_status_yearly_window() -> None:
 
 
 def test_application_status_dated_and_unknown() -> None:
-    from aivoucher.application import application_status
+    from aivoucher.evaluate.application import application_status
 
     dated = _app_program({"windows": [{"from": "2025-09-01", "to": "2025-09-30", **cite("9月")}]})
     assert application_status(dated, dt.date(2025, 8, 1)).state == "upcoming"
@@ -727,7 +727,7 @@ def test_application_schema_refuses_both_kinds_of_window() -> None:
     length=st.integers(min_value=0, max_value=200),
 )
 def test_a_yearly_window_is_always_open_or_next(day: dt.date, start: dt.date, length: int) -> None:
-    from aivoucher.application import application_status
+    from aivoucher.evaluate.application import application_status
 
     end = start + dt.timedelta(days=length)
     yearly = {"from": start.strftime("%m-%d"), "to": end.strftime("%m-%d")}

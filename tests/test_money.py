@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aivoucher.errors import AmountError
-from aivoucher.money import (
+from aivoucher.base.money import (
     MAX_AMOUNT,
     Rounding,
     canonical,
@@ -14,6 +13,7 @@ from aivoucher.money import (
     parse_amount,
     parse_rate,
 )
+from aivoucher.errors import AmountError
 
 
 @pytest.mark.parametrize(

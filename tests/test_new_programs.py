@@ -9,7 +9,7 @@ import pytest
 from conftest import estimate_json
 
 from aivoucher import InputError
-from aivoucher.registry import bundled_rules
+from aivoucher.ruleset.registry import bundled_rules
 
 W = Decimal(10_000)
 

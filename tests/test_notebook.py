@@ -32,7 +32,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_the_notebook_uses_the_public_api_only() -> None:
     text = NOTEBOOK.read_text(encoding="utf-8")
     assert "aivoucher." in text
-    for private in ("aivoucher.registry", "aivoucher.engine", "._", "aivoucher.render"):
+    private_paths = ("aivoucher.registry", "aivoucher.engine", "._", "aivoucher.render")
+    for private in (*private_paths, "aivoucher.ruleset", "aivoucher.evaluate"):
         assert private not in text
 
 

@@ -21,13 +21,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import aivoucher
-from aivoucher import output
+from aivoucher.base import output
+from aivoucher.base.visible import CONTROL, joined, visible
 from aivoucher.cli import main
 from aivoucher.errors import InputError, RuleFileError
-from aivoucher.registry import bundled_rules, load_program, load_rules
 from aivoucher.render.text import render_program, render_text
-from aivoucher.schema import Prose
-from aivoucher.visible import CONTROL, joined, visible
+from aivoucher.ruleset.registry import bundled_rules, load_program, load_rules
+from aivoucher.vocabulary.schema import Prose
 
 AS_OF = "2025-06-30"
 CLI = [sys.executable, "-m", "aivoucher.cli"]
@@ -243,7 +243,7 @@ def test_chart_labels_are_drawn_as_written(label: str) -> None:
     matplotlib.use("Agg")
     from decimal import Decimal
 
-    from aivoucher.plot import range_bars
+    from aivoucher.render.plot import range_bars
 
     ax = range_bars([label, "plain"], [Decimal(1), Decimal(2)], [Decimal(3), Decimal(4)])
     ax.figure.canvas.draw()  # mathtext would raise on "$\frac$"

@@ -18,8 +18,8 @@ from matplotlib import font_manager
 
 import aivoucher
 from aivoucher import InputError, MissingDependencyError
-from aivoucher import plot as charts
-from aivoucher.plot import FontWarning, chart_locale, cjk_font, range_bars, save
+from aivoucher.render import plot as charts
+from aivoucher.render.plot import FontWarning, chart_locale, cjk_font, range_bars, save
 
 PROFILE = {
     "applicant": {"kind": "enterprise", "city": "chengdu"},

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aivoucher.errors import InputError, TableError
-from aivoucher.registry import load_rules
+from aivoucher.ruleset.registry import load_rules
 
 np = pytest.importorskip("numpy")
 from aivoucher import pool  # noqa: E402

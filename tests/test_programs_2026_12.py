@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from aivoucher.registry import bundled_rules
+from aivoucher.ruleset.registry import bundled_rules
 
 W = Decimal(10_000)
 
@@ -78,7 +78,7 @@ def test_guizhou_first_quarter_2024_pool() -> None:
     # 71 firms at 2748万 and one at 2792万 make 19.79亿; 3% of each is under the 200万 cap,
     # so the awards add up to 3% × 19.79亿 = 5937万, inside the pool: everyone is paid in full.
     np = pytest.importorskip("numpy")
-    from aivoucher import pool
+    from aivoucher.questions import pool
 
     n = 72
     amounts = np.full(n, 2748 * 10**6, dtype=np.int64)  # 2748万 in fen
@@ -396,7 +396,7 @@ def test_checked_must_be_a_date(bad: str, tmp_path: Path, capsys: Any) -> None:
 
     from aivoucher.cli import main
     from aivoucher.errors import RuleFileError
-    from aivoucher.registry import load_program
+    from aivoucher.ruleset.registry import load_program
 
     path = write_rule(tmp_path / "rules", rule(checked=bad))
     with pytest.raises(RuleFileError) as info:
@@ -412,7 +412,7 @@ def test_checked_must_be_a_date(bad: str, tmp_path: Path, capsys: Any) -> None:
 def test_checked_may_be_left_out_or_given(tmp_path: Path) -> None:
     from conftest import rule, write_rule
 
-    from aivoucher.registry import load_program
+    from aivoucher.ruleset.registry import load_program
 
     assert load_program(write_rule(tmp_path / "a", rule())).checked is None
     given = load_program(write_rule(tmp_path / "b", rule(checked="2026-12-07")))

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aivoucher import jurisdictions
-from aivoucher.profile import Profile
-from aivoucher.registry import Entry, bundled_rules
+from aivoucher.base import jurisdictions
+from aivoucher.ruleset.registry import Entry, bundled_rules
+from aivoucher.vocabulary.profile import Profile
 
 ENTRIES = [pytest.param(e, id=e.program.key) for e in bundled_rules()]
 JURISDICTIONS = {e.program.jurisdiction for e in bundled_rules()}

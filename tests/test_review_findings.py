@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import aivoucher
-from aivoucher.result import AssumptionCode
+from aivoucher.vocabulary.result import AssumptionCode
 
 W = Decimal(10_000)
 

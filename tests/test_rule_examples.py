@@ -3,8 +3,8 @@
 import pytest
 from conftest import RULES
 
-from aivoucher.checking import check_directory, run_example
-from aivoucher.registry import bundled_rules
+from aivoucher.ruleset.checking import check_directory, run_example
+from aivoucher.ruleset.registry import bundled_rules
 
 CASES = [
     pytest.param(entry, i, id=f"{entry.program.key}: {example.name}")

@@ -8,8 +8,8 @@ import pytest
 from conftest import RULES, rule, write_rule
 
 from aivoucher.errors import RuleFileError, UnknownProgramError
-from aivoucher.registry import bundled_rules, bundled_rules_dir, load_program, load_rules
-from aivoucher.schema_export import rule_file_schema
+from aivoucher.render.schema_export import rule_file_schema
+from aivoucher.ruleset.registry import bundled_rules, bundled_rules_dir, load_program, load_rules
 
 
 def test_minimal_rule_loads(rules_dir: Path) -> None:

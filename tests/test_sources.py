@@ -4,8 +4,8 @@ the research record, and docs/programs.md is current."""
 import pytest
 from conftest import ROOT
 
-from aivoucher.registry import bundled_rules
 from aivoucher.render.catalog import catalogue_markdown
+from aivoucher.ruleset.registry import bundled_rules
 
 SHARED = ROOT.parent / "shared"
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher import InputError, UnknownCityError
-from aivoucher.curves import Sweep, _exact, _single, registered_in, support_start, sweep
-from aivoucher.profile import Profile, parse_profile
-from aivoucher.registry import RuleSet, bundled_rules, load_rules
-from aivoucher.result import Award, StepKind
+from aivoucher.questions.curves import Sweep, _exact, _single, registered_in, support_start, sweep
+from aivoucher.ruleset.registry import RuleSet, bundled_rules, load_rules
+from aivoucher.vocabulary.profile import Profile, parse_profile
+from aivoucher.vocabulary.result import Award, StepKind
 
 CHENGDU = {
     "applicant": {"kind": "enterprise", "city": "chengdu"},

@@ -10,8 +10,7 @@ import pytest
 from conftest import rule, write_rule
 from hypothesis import given, settings
 
-from aivoucher.profile import Profile
-from aivoucher.registry import Entry, bundled_rules
+from aivoucher.ruleset.registry import Entry, bundled_rules
 from aivoucher.testing import (
     InvariantViolation,
     applicants,
@@ -22,6 +21,7 @@ from aivoucher.testing import (
     profiles_for,
     purchases,
 )
+from aivoucher.vocabulary.profile import Profile
 
 ENTRIES = [pytest.param(e, id=e.program.key) for e in bundled_rules()]
 
@@ -90,7 +90,7 @@ def test_catches_a_tier_paying_above_the_ceiling() -> None:
     )
     data["examples"][0]["expect"] = {"amount": "60万"}
     data["examples"][0]["profile"]["purchases"][0]["amount"] = "100万"
-    from aivoucher.schema import Program
+    from aivoucher.vocabulary.schema import Program
 
     with pytest.raises(InvariantViolation, match="above the ceiling"):
         check_invariants(Program.model_validate(data), max_examples=5)
@@ -102,7 +102,7 @@ def test_catches_a_tier_cap_the_program_cap_overrides() -> None:
         "tiers": [{"rate": "50%", "cap": "500万", "source": "text", "quote": "最高500万"}]
     }
     data["caps"] = [{"per": "purchase", "amount": "100万", "source": "text", "quote": "最高100万"}]
-    from aivoucher.schema import Program
+    from aivoucher.vocabulary.schema import Program
 
     with pytest.raises(InvariantViolation, match="always overrides"):
         check_invariants(Program.model_validate(data), max_examples=5)
@@ -111,12 +111,12 @@ def test_catches_a_tier_cap_the_program_cap_overrides() -> None:
 def test_invariant_violations_reports_a_broken_engine_result() -> None:
     """A plan whose caps were dropped after compiling pays above the file's cap: caught."""
     entry = bundled_rules().get("shenzhen.training-compute")
-    from aivoucher.engine import compile_program
+    from aivoucher.evaluate.engine import compile_program
 
     broken = compile_program(entry.program)
     broken.caps_year = []
     broken.pool = None
-    from aivoucher.fast import compile_fast
+    from aivoucher.evaluate.fast import compile_fast
 
     broken.fast = compile_fast(broken)  # the fast path compiled from the broken plan too
     profile = Profile.model_validate(

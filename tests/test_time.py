@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher.cli import main
-from aivoucher.registry import RuleSet, load_rules
-from aivoucher.result import AssumptionCode, ReasonCode
+from aivoucher.ruleset.registry import RuleSet, load_rules
+from aivoucher.vocabulary.result import AssumptionCode, ReasonCode
 
 W = Decimal(10_000)
 

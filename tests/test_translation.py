@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from aivoucher.registry import bundled_rules, bundled_rules_dir
-from aivoucher.schema import Prose
+from aivoucher.ruleset.registry import bundled_rules, bundled_rules_dir
+from aivoucher.vocabulary.schema import Prose
 
 # CJK unified ideographs (with extension A and the compatibility block).
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

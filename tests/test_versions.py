@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aivoucher
-from aivoucher import batch
 from aivoucher.cli import main
 from aivoucher.errors import RuleFileError
-from aivoucher.profile import Profile, parse_profile
-from aivoucher.registry import Entry, RuleSet, bundled_rules, load_program, load_rules
+from aivoucher.questions import batch
+from aivoucher.ruleset.registry import Entry, RuleSet, bundled_rules, load_program, load_rules
+from aivoucher.vocabulary.profile import Profile, parse_profile
 
 # -- the choices made before the index, restated from the rules of docs/time.md ---------------
 

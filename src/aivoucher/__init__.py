@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from ._moved import install as _install_earlier_paths
+from .base.i18n import get_locale, locale, set_locale
 from .errors import (
     AivoucherError,
     AmountError,
@@ -35,16 +37,17 @@ from .errors import (
     UnknownCityError,
     UnknownProgramError,
 )
-from .i18n import get_locale, locale, set_locale
+
+_install_earlier_paths()
 
 if TYPE_CHECKING:
-    from .comparison import Comparison, compare
-    from .curves import Bend, Sweep, SweepPoint, sweep
-    from .money import format_money, parse_amount, parse_rate
-    from .profile import Applicant, Profile, Purchase, load_profile, parse_profile
-    from .registry import RuleSet, bundled_rules, load_rules
-    from .result import Award, Estimate
-    from .whatif import Grid, vary, what_narrows
+    from .base.money import format_money, parse_amount, parse_rate
+    from .questions.comparison import Comparison, compare
+    from .questions.curves import Bend, Sweep, SweepPoint, sweep
+    from .questions.whatif import Grid, vary, what_narrows
+    from .ruleset.registry import RuleSet, bundled_rules, load_rules
+    from .vocabulary.profile import Applicant, Profile, Purchase, load_profile, parse_profile
+    from .vocabulary.result import Award, Estimate
 
 __version__ = "0.1.0"
 
@@ -107,7 +110,7 @@ def estimate(
     it were renewed; ``rules`` evaluates another :class:`RuleSet` (see :func:`load_rules`)
     instead of the bundled one; ``assume`` switches on readings the rule files offer as options.
     """
-    from .registry import bundled_rules
+    from .ruleset.registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
     return ruleset.estimate(
@@ -124,32 +127,32 @@ def estimate(
 # `import aivoucher` loads neither pydantic, PyYAML nor babel (the CLI and batch callers that
 # need none of them start faster).
 _LAZY = {
-    "format_money": "money",
-    "parse_amount": "money",
-    "parse_rate": "money",
-    "Applicant": "profile",
-    "Profile": "profile",
-    "Purchase": "profile",
-    "load_profile": "profile",
-    "parse_profile": "profile",
-    "Award": "result",
-    "Estimate": "result",
-    "RuleSet": "registry",
-    "bundled_rules": "registry",
-    "load_program": "registry",
-    "load_rules": "registry",
-    "compare": "comparison",
-    "Comparison": "comparison",
-    "vary": "whatif",
-    "Grid": "whatif",
-    "what_narrows": "whatif",
+    "format_money": "base.money",
+    "parse_amount": "base.money",
+    "parse_rate": "base.money",
+    "Applicant": "vocabulary.profile",
+    "Profile": "vocabulary.profile",
+    "Purchase": "vocabulary.profile",
+    "load_profile": "vocabulary.profile",
+    "parse_profile": "vocabulary.profile",
+    "Award": "vocabulary.result",
+    "Estimate": "vocabulary.result",
+    "RuleSet": "ruleset.registry",
+    "bundled_rules": "ruleset.registry",
+    "load_program": "ruleset.registry",
+    "load_rules": "ruleset.registry",
+    "compare": "questions.comparison",
+    "Comparison": "questions.comparison",
+    "vary": "questions.whatif",
+    "Grid": "questions.whatif",
+    "what_narrows": "questions.whatif",
     # the module is `curves`: a submodule named `sweep` would shadow the function
-    "sweep": "curves",
-    "Sweep": "curves",
-    "Bend": "curves",
-    "SweepPoint": "curves",
+    "sweep": "questions.curves",
+    "Sweep": "questions.curves",
+    "Bend": "questions.curves",
+    "SweepPoint": "questions.curves",
 }
-_SUBMODULES = ("batch", "pool")
+_SUBMODULES = {"batch": "questions.batch", "pool": "questions.pool"}
 
 
 def __getattr__(name: str) -> Any:
@@ -159,7 +162,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value  # later look-ups skip this function
         return value
     if name in _SUBMODULES:
-        return import_module(f".{name}", __name__)
+        return import_module(f".{_SUBMODULES[name]}", __name__)
     raise AttributeError(f"module 'aivoucher' has no attribute {name!r}")
 
 

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .base.limits import MAX_ARGUMENTS, check_count, no_place
+from .base.visible import joined, json_text, visible
 from .errors import AivoucherError, InputError, error_dict
-from .limits import MAX_ARGUMENTS, check_count, no_place
-from .visible import joined, json_text, visible
 
 if TYPE_CHECKING:
-    from .profile import Profile
-    from .registry import RuleSet
+    from .ruleset.registry import RuleSet
+    from .vocabulary.profile import Profile
 
 __all__ = ["main"]
 
@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
-    from .dates import parse_date
+    from .base.dates import parse_date
 
     try:
         return parse_date(text)
@@ -165,18 +165,18 @@ def _parser() -> _Parser:
 
 
 def _rules(args: argparse.Namespace) -> RuleSet:
-    from .registry import bundled_rules, load_rules
+    from .ruleset.registry import bundled_rules, load_rules
 
     return load_rules(args.rules) if args.rules else bundled_rules()
 
 
 def _profile(args: argparse.Namespace) -> Profile:
-    from .profile import load_profile, parse_profile
+    from .vocabulary.profile import load_profile, parse_profile
 
     if args.profile == "-":
-        from .documents import PROFILE_LIMITS, parse_yaml, read_stream
+        from .base.documents import PROFILE_LIMITS, parse_yaml, read_stream
+        from .base.problems import add_lines
         from .errors import ProfileError
-        from .problems import add_lines
 
         text = read_stream(sys.stdin.buffer, PROFILE_LIMITS, "<stdin>")
         try:
@@ -203,8 +203,8 @@ def _estimate(args: argparse.Namespace) -> int:
 
         write_json(result, sys.stdout, args.locale)
     else:
+        from .questions.whatif import what_narrows
         from .render.whatif import render_narrowing
-        from .whatif import what_narrows
 
         narrowing = what_narrows(
             result, assume=args.assume, assume_renewal=args.assume_renewal, rules=_rules(args)
@@ -218,8 +218,8 @@ def _estimate(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .comparison import compare
-    from .documents import PROFILE_LIMITS, load_document
+    from .base.documents import PROFILE_LIMITS, load_document
+    from .questions.comparison import compare
 
     plan = load_document(args.plan, PROFILE_LIMITS)
     if not isinstance(plan, dict):
@@ -249,7 +249,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .output import check_target, write_atomic
+    from .base.output import check_target, write_atomic
     from .render.report import render_report
 
     # refused before anything is computed: the profile itself, a directory, a pipe, a device
@@ -296,8 +296,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .checking import check_directory
-    from .registry import bundled_rules_dir
+    from .ruleset.checking import check_directory
+    from .ruleset.registry import bundled_rules_dir
 
     directory = Path(args.directory or args.rules or bundled_rules_dir())
     report = check_directory(directory)
@@ -317,9 +317,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .documents import read_stream, read_text
-    from .estimate_json import ESTIMATE_LIMITS, estimate_from_json
+    from .base.documents import read_stream, read_text
     from .render import render_text
+    from .render.estimate_json import ESTIMATE_LIMITS
+    from .render.estimate_read import estimate_from_json
 
     source = "<stdin>" if args.estimate == "-" else args.estimate
     if args.estimate == "-":
@@ -340,7 +341,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema_export import estimate_schema, rule_file_schema
+    from .render.schema_export import estimate_schema, rule_file_schema
 
     schema = estimate_schema() if args.output == "estimate" else rule_file_schema()
     sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .visible import visible
+from .base.visible import visible
 
 __all__ = [
     "CODES",

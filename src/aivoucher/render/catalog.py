@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import jurisdictions
-from ..registry import RuleSet
-from ..schema import Program
-from ..visible import joined
+from ..base import jurisdictions
+from ..base.visible import joined
+from ..ruleset.registry import RuleSet
+from ..vocabulary.schema import Program
 from .messages import messages
 
 __all__ = ["catalogue_markdown", "program_row", "program_rows"]

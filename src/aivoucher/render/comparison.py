@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..money import CURRENCY, canonical
-from ..stacking import counted
-from ..visible import joined, json_text
-from ..visible import markup as escape  # escaped, control characters shown
+from ..base.money import CURRENCY, canonical
+from ..base.visible import joined, json_text
+from ..base.visible import markup as escape  # escaped, control characters shown
+from ..evaluate.stacking import counted
 from .json import SCHEMA_VERSION
 from .messages import messages
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from ..comparison import Comparison, Note, Row
+    from ..questions.comparison import Comparison, Note, Row
 
 __all__ = [
     "comparison_rows",

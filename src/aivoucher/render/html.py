@@ -16,17 +16,17 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..money import format_money
-from ..result import Award, Estimate
-from ..visible import markup as escape  # escaped, control characters shown
+from ..base.money import format_money
+from ..base.visible import markup as escape  # escaped, control characters shown
+from ..vocabulary.result import Award, Estimate
 from .messages import Messages, messages
 from .parts import Group, binding_caps, parts, rate_bounds
 from .text import apart, conditional_why, notices
 from .whatif import change
 
 if TYPE_CHECKING:
-    from ..curves import Sweep
-    from ..whatif import Narrowing
+    from ..questions.curves import Sweep
+    from ..questions.whatif import Narrowing
 
 __all__ = [
     "FONT",
@@ -359,3 +359,12 @@ def render_sweep_html(sweep: Sweep, locale: str | None = None) -> str:
     bends = "".join(f"<li>{escape(line)}</li>" for line in sweep.describe(m.locale))
     listing = section(m.text("sweep.bends")) + f"<ul>{bends}</ul>" if bends else ""
     return _wrap(table(headers, rows, numeric=numeric) + listing)
+
+
+def render_estimate_view(estimate: Estimate, locale: str | None) -> str:
+    """The notebook view of an estimate, with what narrows its range where a fact is missing
+    (asked of :func:`aivoucher.what_narrows` here, so that the estimate, a value, does not
+    reach up to the questions floor)."""
+    from ..questions.whatif import what_narrows
+
+    return render_estimate_html(estimate, locale, narrowing=what_narrows(estimate))

@@ -18,9 +18,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ..money import CURRENCY, canonical
-from ..result import Assumption, AssumptionCode, Award, Bounds, Estimate, Reason, Step
-from ..visible import json_text
+from ..base.money import CURRENCY, canonical
+from ..base.visible import json_text
+from ..vocabulary.result import Assumption, AssumptionCode, Award, Bounds, Estimate, Reason, Step
 from .messages import Messages, messages
 
 __all__ = [

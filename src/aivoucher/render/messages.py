@@ -12,13 +12,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .. import jurisdictions
-from ..facts import LABELS, fact_at
-from ..i18n import LOCALES, resolve_locale
-from ..money import format_money, format_rate
-from ..result import ApplicationStatus, Award
-from ..schema import Program, Prose, Tier
-from ..trace import (
+from ..base import jurisdictions
+from ..base.i18n import LOCALES, resolve_locale
+from ..base.money import format_money, format_rate
+from ..vocabulary.facts import LABELS, fact_at
+from ..vocabulary.result import ApplicationStatus, Award
+from ..vocabulary.schema import Program, Prose, Tier
+from ..vocabulary.trace import (
     Assumption,
     AssumptionCode,
     Bounds,
@@ -30,7 +30,7 @@ from ..trace import (
 )
 
 if TYPE_CHECKING:
-    from ..curves import Bend
+    from ..questions.curves import Bend
 
 __all__ = ["LOCALES", "Messages", "messages"]
 

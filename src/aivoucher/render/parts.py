@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import jurisdictions
-from ..result import Award, Bounds, Estimate, Reason, ReasonCode, Step, StepKind
+from ..base import jurisdictions
+from ..vocabulary.result import Award, Bounds, Estimate, Reason, ReasonCode, Step, StepKind
 
 __all__ = [
     "Group",

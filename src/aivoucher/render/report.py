@@ -13,11 +13,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..base.money import format_money
+from ..base.visible import markup as escape  # escaped, control characters shown
 from ..errors import InputError
-from ..money import format_money
-from ..result import AssumptionCode, Award, Estimate
-from ..schema import Program
-from ..visible import markup as escape  # escaped, control characters shown
+from ..vocabulary.result import AssumptionCode, Award, Estimate
+from ..vocabulary.schema import Program
 from .html import compact
 from .messages import Messages, messages
 from .parts import parts, rate_bounds
@@ -25,7 +25,7 @@ from .svg import Series, line_chart
 from .text import conditional_why, group_line, notices
 
 if TYPE_CHECKING:
-    from ..registry import RuleSet
+    from ..ruleset.registry import RuleSet
 
 __all__ = ["render_report"]
 
@@ -246,7 +246,7 @@ def _wan(amount: Decimal) -> str:
 def _chart(estimate: Estimate, m: Messages, counted: list[Award], rules: RuleSet | None) -> str:
     """Award against spend for the counted programs, drawn from :func:`aivoucher.sweep` as
     the largest purchase they draw on varies (the others as in the profile)."""
-    from ..curves import sweep
+    from ..questions.curves import sweep
 
     purchases = estimate.profile.purchases
     used = {i for a in counted if a.high for i in a.purchases}

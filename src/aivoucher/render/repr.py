@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..result import Award, Estimate
+from ..vocabulary.result import Award, Estimate
 from .html import compact
 from .messages import messages
 from .parts import parts

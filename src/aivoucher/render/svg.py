@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..visible import markup as escape  # escaped, control characters shown
+from ..base.visible import markup as escape  # escaped, control characters shown
 
 __all__ = ["Series", "line_chart", "nice_ticks"]
 

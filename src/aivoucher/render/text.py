@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .. import jurisdictions
-from ..result import Award, Estimate, ReasonCode
-from ..schema import Program
-from ..visible import joined, visible
+from ..base import jurisdictions
+from ..base.visible import joined, visible
+from ..vocabulary.result import Award, Estimate, ReasonCode
+from ..vocabulary.schema import Program
 from .messages import Messages, messages
 from .parts import Group, covers_home, depends_on_renewal, needed_qualifications, parts
 from .width import pad, width, wrap

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..stacking import counted
-from ..visible import joined
-from ..visible import markup as escape  # escaped, control characters shown
+from ..base.visible import joined
+from ..base.visible import markup as escape  # escaped, control characters shown
+from ..evaluate.stacking import counted
 from .messages import messages
 
 if TYPE_CHECKING:
-    from ..whatif import Grid, Narrowing
+    from ..questions.whatif import Grid, Narrowing
 
 __all__ = ["change", "grid_rows", "render_grid_html", "render_grid_text", "render_narrowing"]
 
@@ -63,7 +63,7 @@ def render_grid_html(grid: Grid, locale: str = "en") -> str:
 
 def change(amount: Decimal) -> str:
     """A change in 万: ``+160万``, ``−20万``, ``±0``."""
-    from ..money import format_money
+    from ..base.money import format_money
 
     if amount == 0:
         return "±0"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..visible import visible
+from ..base.visible import visible
 
 __all__ = ["pad", "width", "wrap"]
 

@@ -1,0 +1,53 @@
+"""Annotated field types shared by the profile contract and the rule-file schema.
+
+Each wraps one parser from :mod:`aivoucher.money` or :mod:`aivoucher.jurisdictions`, so the
+profile and the rule files accept exactly the same notations and give the same messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import PlainSerializer, PlainValidator
+
+from ..errors import InputError
+from . import jurisdictions
+from .dates import parse_date
+from .money import canonical, parse_amount
+
+__all__ = ["Amount", "Bool", "CityId", "Date", "parse_bool"]
+
+
+def _date(value: object) -> dt.date:
+    try:
+        return parse_date(value)
+    except InputError:
+        raise
+    except ValueError as exc:
+        raise InputError(str(exc), code="date.invalid") from None
+
+
+def parse_bool(value: object) -> bool:
+    """True or false (numpy's booleans too); anything else raises ``ValueError``: reading
+    ``"yes"``, ``1`` or ``"N"`` as a boolean would be a guess. (YAML's ``yes``/``no`` are booleans
+    by the time they arrive here.)"""
+    if isinstance(value, bool):
+        return value
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
+        return bool(value)
+    raise ValueError(f"not true or false: {value!r}"[:80])
+
+
+# Each type parses with one of the library's parsers and serialises back to a form it accepts
+# (amounts and rates as exact decimal strings, dates as ISO text).
+_DECIMAL_OUT = PlainSerializer(canonical, return_type=str, when_used="json")
+_DATE_OUT = PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json")
+
+Amount = Annotated[
+    Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int), _DECIMAL_OUT
+]
+Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
+Bool = Annotated[bool, PlainValidator(parse_bool, json_schema_input_type=bool)]
+CityId = Annotated[str, PlainValidator(jurisdictions.city, json_schema_input_type=str)]

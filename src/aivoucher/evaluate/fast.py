@@ -1,0 +1,302 @@
+"""The fast path: a plan compiled for profiles in which every fact it reads is known.
+
+Most evaluations — sweeps, comparisons, a finance team's what-ifs — read profiles that state
+every fact a program asks about. For those the three-valued engine's machinery (unknown answers,
+tier domains, a trace recorded as it goes) decides nothing: each condition is true or false,
+one rate tier applies, each amount is a single number carried as a ``(low, high)`` pair only
+where the text gives a range. :class:`FastPlan` computes exactly that, in the engine's order
+of operations and with the same ``Decimal`` operations, and records no trace.
+
+Where the profile leaves a fact unknown that the plan reads, :meth:`FastPlan.decide` returns
+``None`` and the general engine (:meth:`aivoucher.engine.Plan.explain`) evaluates the profile.
+Plans with mechanisms the fast path does not cover (proration, first years of service,
+support years, a rate tier on the year's total, service-period windows) never take it.
+
+An award decided here carries its amounts and the purchases it counts; its ``reasons``,
+``assumptions`` and ``steps`` are built on first access by the general engine from the same
+inputs (:meth:`aivoucher.result.Award.explained_later`), so they are identical by
+construction. ``tests/test_fast.py`` checks that both paths give the same awards on random
+profiles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..base.indices import indices
+from ..base.money import ZERO
+from ..plan.conditions import PURCHASE, Test
+
+if TYPE_CHECKING:
+    from ..vocabulary.profile import Profile
+    from .engine import Plan
+
+__all__ = ["Decision", "FastPlan", "compile_fast"]
+
+Window = tuple[dt.date, dt.date | None]
+#: eligible, low, high and the indices of the purchases the award counts.
+Decision = tuple[bool | None, Decimal | None, Decimal | None, tuple[int, ...]]
+#: A compiled condition: which subject holds the fact, its getter and its test.
+_Check = tuple[int, Callable[[Any], Any], Callable[[Any], bool]]
+
+#: index, calendar year of signing, award low and high, base low and high.
+_Entry = tuple[int, int, Decimal, Decimal, Decimal, Decimal]
+
+_NOT_ELIGIBLE: Decision = (False, ZERO, ZERO, ())
+_UNCHOSEN = object()
+# Shared one-purchase index tuples: an award kept in a list of many costs one object fewer for
+# the garbage collector to track.
+_ONE = tuple((i,) for i in range(64))
+
+
+def _checks(tests: Sequence[Test]) -> tuple[_Check, ...]:
+    return tuple((t.scope, t.get, t.test) for t in tests)
+
+
+def compile_fast(plan: Plan) -> FastPlan | None:
+    """The fast evaluator of ``plan``, or ``None`` where the plan uses a mechanism only the
+    general engine has."""
+    program = plan.program
+    if (
+        plan.prorate is not None
+        or plan.threshold is not None
+        or plan.support_years is not None
+        or any(t.first_years is not None for t in plan.tiers)
+        or (program.contracts is not None and program.contracts.by == "service")
+    ):
+        return None
+    return FastPlan(plan)
+
+
+class FastPlan:
+    """One plan's conditions, tiers and limits, laid out for the all-known case."""
+
+    __slots__ = (
+        "applicant",
+        "base_of",
+        "caps_program",
+        "caps_purchase",
+        "caps_year",
+        "each_step",
+        "lump_applicant",
+        "lump_purchase",
+        "minimum",
+        "profile_reads",
+        "purchase",
+        "quantize",
+        "same_tier",
+        "spend",
+        "tier_reads",
+        "tiers",
+        "unpublished",
+    )
+
+    def __init__(self, plan: Plan) -> None:
+        self.applicant = _checks(plan.applicant_tests)
+        self.purchase = _checks(plan.purchase_tests)
+        self.unpublished = plan.unpublished is not None
+        lump = plan.lump_sum
+        self.lump_applicant = lump.amount if lump is not None and lump.per == "applicant" else None
+        self.lump_purchase = lump.amount if lump is not None and lump.per != "applicant" else None
+        base = plan.base
+        # "contract": the contract amount; "settled": the settled amount where known, else the
+        # contract amount (rule's reading) or anything up to it.
+        self.base_of = (
+            "contract"
+            if base.of == "contract"
+            else ("settled_or_contract" if base.if_unknown == "contract" else "settled")
+        )
+        ceiling = plan.ceiling.amount[1] if plan.ceiling is not None else None
+        tiers = []
+        for tier in plan.tiers:
+            low, high = tier.rate
+            if ceiling is not None and high > ceiling:
+                low, high = min(low, ceiling), ceiling
+            tiers.append((_checks(tier.tests), low, high, tier.cap))
+        self.tiers = tuple(tiers)
+        # every fact any tier reads: one unknown among them sends the profile to the general
+        # engine, which tries each of its values. The applicant's are read once per profile;
+        # where no tier reads a purchase, every purchase takes the same tier.
+        reads = {(t.scope, t.fact, t.field): t for r in plan.tiers for t in r.tests}
+        self.tier_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope == PURCHASE)
+        self.profile_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope != PURCHASE)
+        self.same_tier = not self.tier_reads
+        self.caps_purchase = tuple(c.amount for c in plan.caps_purchase)
+        self.caps_year = tuple(c.amount for c in plan.caps_year)
+        if plan.pool is not None and plan.pool.per == "year":
+            self.caps_year += (plan.pool.amount,)
+        self.caps_program = tuple(c.amount for c in plan.caps_program)
+        if plan.pool is not None and plan.pool.per == "program":
+            self.caps_program += (plan.pool.amount,)
+        self.minimum = plan.minimum.amount[0] if plan.minimum is not None else None
+        self.spend = plan.spend_threshold[:2] if plan.spend_threshold is not None else None
+        self.quantize = plan.rounding.quantizer()
+        self.each_step = plan.rounding.each_step
+
+    def decide(
+        self, profile: Profile, switches: frozenset[str], window: Window | None
+    ) -> Decision | None:
+        """Eligibility, amounts and counted purchases, or ``None`` where a fact this plan
+        reads is unknown (the general engine decides then)."""
+        subjects: list[Any] = [profile.applicant, None, None, switches]
+        for scope, get, test in self.applicant:
+            value = get(subjects[scope])
+            if value is None:
+                return None
+            if not test(value):
+                return _NOT_ELIGIBLE
+        for scope, get in self.profile_reads:
+            if get(subjects[scope]) is None:
+                return None
+        purchases = profile.purchases
+        if self.unpublished:
+            qualifying = []
+            for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
+                subjects[PURCHASE] = purchase
+                ok = self._qualifies(subjects)
+                if ok is None:
+                    return None
+                if ok:
+                    qualifying.append(index)
+            return (None, None, None, tuple(qualifying)) if qualifying else _NOT_ELIGIBLE
+        if self.lump_applicant is not None:
+            total = self.lump_applicant
+            used: tuple[int, ...] = ()
+        else:
+            if not purchases:
+                return _NOT_ELIGIBLE
+            entries = self._amounts(purchases, subjects, window)
+            if entries is None:
+                return None
+            if not entries:
+                return _NOT_ELIGIBLE
+            total = self._total(entries)
+            if len(entries) == 1 and entries[0][0] < 64:
+                used = _ONE[entries[0][0]]
+            else:
+                used = tuple(e[0] for e in entries)
+        for cap_low, cap_high in self.caps_program:
+            total = (min(total[0], cap_low), min(total[1], cap_high))
+        quantize = self.quantize
+        return True, quantize(total[0]), quantize(total[1]), used
+
+    def _qualifies(self, subjects: list[Any]) -> bool | None:
+        for scope, get, test in self.purchase:
+            value = get(subjects[scope])
+            if value is None:
+                return None
+            if not test(value):
+                return False
+        return True
+
+    def _amounts(
+        self, purchases: Sequence[Any], subjects: list[Any], window: Window | None
+    ) -> list[_Entry] | None:
+        """Each counted purchase's award before per-year limits, with its base (as the
+        engine's ``Plan._purchases`` and ``Plan._amount``); ``None`` where a fact is unknown."""
+        entries: list[_Entry] = []
+        start, end = window if window is not None else (None, None)
+        lump = self.lump_purchase
+        base_of = self.base_of
+        chosen: Any = _UNCHOSEN  # the tier every purchase takes (``same_tier``), once chosen
+        for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
+            if start is not None:
+                day = purchase.signed
+                if day < start or (end is not None and day > end):
+                    continue
+            subjects[PURCHASE] = purchase
+            ok = self._qualifies(subjects)
+            if ok is None:
+                return None
+            if ok:
+                amount = purchase.amount
+                if base_of == "contract":
+                    low = high = amount
+                else:
+                    settled = purchase.settled
+                    if settled is not None:
+                        low = high = settled
+                    elif base_of == "settled_or_contract":
+                        low = high = amount
+                    else:
+                        low, high = ZERO, amount
+                if lump is not None:
+                    a_low, a_high = lump
+                else:
+                    if self.same_tier:
+                        if chosen is _UNCHOSEN:
+                            chosen = self._tier(subjects)
+                        tier = chosen
+                    else:
+                        for scope, get in self.tier_reads:
+                            if get(subjects[scope]) is None:
+                                return None  # the general engine tries each answer
+                        tier = self._tier(subjects)
+                    if tier is None:
+                        continue  # no rate tier applies: nothing for this purchase
+                    a_low, a_high = low * tier[1], high * tier[2]
+                    if self.each_step:
+                        a_low, a_high = self.quantize(a_low), self.quantize(a_high)
+                    cap = tier[3]
+                    if cap is not None:
+                        a_low, a_high = min(a_low, cap[0]), min(a_high, cap[1])
+                for cap_low, cap_high in self.caps_purchase:
+                    a_low, a_high = min(a_low, cap_low), min(a_high, cap_high)
+                floor = self.minimum
+                if floor is not None and lump is None:  # a fixed award has no minimum
+                    a_low = a_low if a_low >= floor else ZERO
+                    a_high = a_high if a_high >= floor else ZERO
+                entries.append((index, purchase.signed.year, a_low, a_high, low, high))
+        return entries
+
+    def _tier(self, subjects: list[Any]) -> Any:
+        """The first tier whose conditions hold (every fact known), or ``None``."""
+        for tier in self.tiers:
+            for scope, get, test in tier[0]:
+                if not test(get(subjects[scope])):
+                    break
+            else:
+                return tier
+        return None
+
+    def _total(self, entries: list[_Entry]) -> tuple[Decimal, Decimal]:
+        """Per calendar year of signing: the sum, the spend threshold, per-year caps and the
+        yearly pool; then the sum over years."""
+        if len(entries) == 1:
+            _, _, low, high, base_low, base_high = entries[0]
+            return self._year(low, high, base_low, base_high)
+        years: dict[int, list[Decimal]] = {}
+        for _, year, a_low, a_high, b_low, b_high in entries:
+            sums = years.get(year)
+            if sums is None:
+                years[year] = [a_low, a_high, b_low, b_high]
+            else:
+                sums[0] += a_low
+                sums[1] += a_high
+                sums[2] += b_low
+                sums[3] += b_high
+        low = high = ZERO
+        for year in sorted(years):
+            y_low, y_high = self._year(*years[year])
+            low += y_low
+            high += y_high
+        return low, high
+
+    def _year(
+        self, low: Decimal, high: Decimal, base_low: Decimal, base_high: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        spend = self.spend
+        if spend is not None:
+            amount, inclusive = spend
+            if (base_low >= amount) if inclusive else (base_low > amount):
+                pass
+            elif (base_high >= amount) if inclusive else (base_high > amount):
+                low = ZERO
+            else:
+                low = high = ZERO
+        for cap_low, cap_high in self.caps_year:
+            low, high = min(low, cap_low), min(high, cap_high)
+        return low, high

@@ -1,0 +1,415 @@
+"""Grouping rows per applicant and per calendar year, and the scalar path for the rest."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ...errors import ProfileError, TableError
+from ...vocabulary.profile import CONTRADICTION, end_before_start, settled_above_amount
+
+__all__ = ["run"]
+from ...evaluate.table import (
+    Column,
+    Table,
+    categorical,
+    dates,
+    fen,
+    integers,
+    read_contract,
+    read_table,
+)
+from ...evaluate.vector import SAFE, Kernel, _cap, _Unsupported, kernel
+from ...ruleset.versions import Coverage
+from ._columns import (
+    APPLICANT_COLUMNS,
+    PURCHASE_COLUMNS,
+    QUALIFICATION_PREFIX,
+    BatchResult,
+    check_columns,
+)
+
+if TYPE_CHECKING:
+    from ...ruleset.registry import RuleSet
+    from ...vocabulary.profile import Profile
+
+I64 = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+Index = npt.NDArray[np.intp]
+
+
+def _column(table: Table, name: str) -> Column:
+    column = table.get(name)
+    if column is None:
+        raise TableError("required column is missing", field=name)
+    return column
+
+
+def _amounts(table: Table, name: str, required: bool) -> tuple[I64 | None, Bools | None]:
+    column = table.get(name)
+    if column is None:
+        if required:
+            raise TableError("required column is missing", field=name)
+        return None, None
+    values, null = fen(column)
+    if required:
+        _no_nulls(column, null)
+    return values, null
+
+
+def _no_nulls(column: Column, null: Bools | None) -> None:
+    """A required field is known on every row (a profile cannot leave it out)."""
+    if column.codes is not None and len(column.codes) and (column.codes < 0).any():
+        null = column.codes < 0
+    if null is not None and null.any():
+        code = None if column.name == "applicant" else "profile.missing_field"
+        raise TableError(
+            "required column has nulls", field=column.name, row=int(np.argmax(null)), code=code
+        )
+
+
+#: How each column of the contract is read (docs/batch.md): keys, fen, dates; the others are
+#: profile fields, read as categories.
+KINDS = {
+    "applicant": "key",
+    "applicant.name": "text",
+    "purchase.id": "text",
+    "purchase.amount_fen": "fen",
+    "purchase.settled_fen": "fen",
+    "purchase.signed": "date",
+    "purchase.start": "date",
+    "purchase.end": "date",
+}
+
+
+def _read(table: Table) -> None:
+    kinds = {
+        name: KINDS.get(name, "field")
+        for name in table.columns
+        if name in KINDS
+        or name in APPLICANT_COLUMNS
+        or name in PURCHASE_COLUMNS
+        or name.startswith(QUALIFICATION_PREFIX)
+    }
+    read_contract(table, kinds)
+
+
+class _Rows:
+    """The table's rows in applicant order, with the group boundaries."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        n = table.rows
+        keys, null = integers(_column(table, "applicant"), "applicant keys")
+        _no_nulls(table.columns["applicant"], null)
+        amount, _ = _amounts(table, "purchase.amount_fen", True)
+        assert amount is not None
+        self.amount = amount
+        self.settled, self.settled_null = _amounts(table, "purchase.settled_fen", False)
+        for name in ("applicant.kind", "applicant.city", "purchase.item"):
+            _no_nulls(_column(table, name), None)
+        signed_column = _column(table, "purchase.signed")
+        self.signed, signed_null = dates(signed_column)
+        _no_nulls(signed_column, signed_null)
+        self._contradictions()
+        self.keys = keys
+        self.n = n
+        # one purchase per applicant in key order: no grouping at all
+        self.single = bool(n < 2 or (keys[1:] > keys[:-1]).all())
+        self.order: Index | None = None
+        if self.single:
+            self.applicants = keys
+            self.rows_per_applicant = 1
+            return
+        year = self.signed.astype("datetime64[Y]").astype(np.int64)
+        y_min, y_max = int(year.min()), int(year.max())
+        one_year = y_min == y_max
+        same = keys[1:] == keys[:-1]
+        in_order = keys[1:] > keys[:-1]
+        in_order |= same if one_year else same & (year[1:] >= year[:-1])
+        if not in_order.all():
+            self.order = self._order(keys, year, y_min, y_max)
+            keys, year = keys[self.order], year[self.order]
+            same = keys[1:] == keys[:-1]
+        applicant_start = np.concatenate(([True], ~same))
+        year_start = applicant_start if one_year else applicant_start.copy()
+        if not one_year:
+            year_start[1:] |= year[1:] != year[:-1]
+        self.year_starts = np.flatnonzero(year_start)
+        self.starts = np.flatnonzero(applicant_start)
+        self.applicants = keys[self.starts]
+        # where each applicant's first year group sits among the year groups
+        self.year_of_start = np.flatnonzero(applicant_start[self.year_starts])
+        self.rows_per_applicant = int(np.diff(np.append(self.starts, n)).max())
+        self._check_applicant_columns()
+
+    def _contradictions(self) -> None:
+        """Purchases a profile refuses as contradicting themselves, with the same words."""
+        if self.settled is not None:
+            above = self.settled > self.amount
+            if self.settled_null is not None:
+                above &= ~self.settled_null
+            if above.any():
+                row = int(np.argmax(above))
+                message = settled_above_amount(
+                    Decimal(int(self.settled[row])).scaleb(-2),
+                    Decimal(int(self.amount[row])).scaleb(-2),
+                )
+                raise TableError(message, field="purchase.settled_fen", row=row, code=CONTRADICTION)
+        start, end = self.table.get("purchase.start"), self.table.get("purchase.end")
+        if start is not None and end is not None:
+            first, first_null = dates(start)
+            last, last_null = dates(end)
+            bad = last < first
+            for null in (first_null, last_null):
+                if null is not None:
+                    bad &= ~null
+            if bad.any():
+                row = int(np.argmax(bad))
+                message = end_before_start(first[row].item(), last[row].item())
+                raise TableError(message, field="purchase.end", row=row, code=CONTRADICTION)
+
+    @staticmethod
+    def _order(keys: I64, year: I64, y_min: int, y_max: int) -> Index:
+        """Rows sorted by applicant, then year (the order within a year does not matter)."""
+        span = y_max - y_min + 1
+        k_min, k_max = int(keys.min()), int(keys.max())
+        if (k_max - k_min + 1) * span < 2**62:
+            combined = (keys - k_min) * span + (year - y_min) if span > 1 else keys
+            return np.argsort(combined)
+        return np.lexsort((year, keys))
+
+    def _check_applicant_columns(self) -> None:
+        """Rows of one applicant must describe the same applicant."""
+        names = [c for c in self.table.columns if c in APPLICANT_COLUMNS[1:]]
+        names += [c for c in self.table.columns if c.startswith(QUALIFICATION_PREFIX)]
+        first = np.repeat(self.starts, np.diff(np.append(self.starts, self.n)))
+        for name in names:
+            codes, _ = categorical(self.table.columns[name])
+            codes = self.sort(codes)
+            differ = codes != codes[first]
+            if differ.any():
+                at = np.searchsorted(self.starts, np.argmax(differ), "right") - 1
+                bad = self.applicants[at]
+                raise TableError(f"rows of applicant {bad} disagree", field=name)
+
+    def sort(self, values: Any) -> Any:
+        return values if self.order is None else values[self.order]
+
+    def bases(self, settled: bool, fallback: bool) -> tuple[I64, I64]:
+        """Base low and high per row, in fen."""
+        if not settled or self.settled is None:
+            if settled and not fallback:
+                return np.zeros(self.n, dtype=np.int64), self.amount
+            return self.amount, self.amount
+        if self.settled_null is None:
+            return self.settled, self.settled
+        high = np.where(self.settled_null, self.amount, self.settled)
+        low = high if fallback else np.where(self.settled_null, 0, self.settled)
+        return low, high
+
+
+def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet) -> BatchResult:
+    table = table_in if isinstance(table_in, Table) else read_table(table_in)
+    check_columns(table, rules)
+    _read(table)
+    rows = _Rows(table)
+    count = len(rows.applicants)
+    low: I64 = np.zeros(0, dtype=np.int64)
+    high: I64 = low
+    eligible: Bools = np.zeros(0, dtype=bool)
+    scalar: list[Coverage] = []
+    first = True
+    for entry, window, always in covered:
+        k = kernel(entry.plan)
+        contracts = entry.program.contracts
+        by_service = contracts is not None and contracts.by == "service"  # dates beyond signing
+        if k.unsupported is not None or by_service or not _fits(k, rows):
+            scalar.append((entry, window, always))
+            continue
+        try:
+            a_lo, a_hi, a_ok = _vectorised(k, rows, window, always)
+        except _Unsupported:
+            scalar.append((entry, window, always))
+            continue
+        if first:
+            low, high, eligible, first = a_lo, a_hi, a_ok, False
+        else:
+            low, high, eligible = low + a_lo, high + a_hi, eligible | a_ok
+    if first:
+        low, high, eligible = (np.zeros(count, dtype=t) for t in (np.int64, np.int64, bool))
+    scalar_rows = 0
+    if scalar:
+        s_lo, s_hi, s_ok = _scalar(scalar, rows)
+        low, high, eligible = low + s_lo, high + s_hi, eligible | s_ok
+        scalar_rows = rows.n
+    return BatchResult(
+        program=program,
+        applicant=rows.applicants,
+        low_fen=low,
+        high_fen=high,
+        eligible=eligible,
+        scalar_applicants=count if scalar else 0,
+        scalar_rows=scalar_rows,
+    )
+
+
+def _fits(k: Kernel, rows: _Rows) -> bool:
+    """Whether every sum stays far from int64's limit (else the scalar engine decides)."""
+    if not rows.n:
+        return True
+    top = int(rows.amount.max())
+    if rows.settled is not None:
+        top = max(top, int(rows.settled.max()))
+    return (top + 1) * k.scale * rows.rows_per_applicant < SAFE
+
+
+def _vectorised(
+    k: Kernel, rows: _Rows, window: tuple[Any, Any] | None, always: bool = True
+) -> tuple[I64, I64, Bools]:
+    base_lo, base_hi = rows.bases(k.settled, k.settled_fallback)
+    lo, hi, counts = k.amounts(rows.table, rows.n, base_lo, base_hi)
+    if k.lump is not None:
+        return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
+    if window is not None:
+        inside = rows.signed >= np.datetime64(window[0], "D")
+        if window[1] is not None:
+            inside &= rows.signed <= np.datetime64(window[1], "D")
+        counts = counts & inside
+        hi = np.where(inside, hi, 0)
+        lo = hi if lo is hi else np.where(inside, lo, 0)
+    if rows.single:
+        # each applicant's only purchase is its year and its total: one minimum for all caps
+        caps = [*k.caps_year, *k.caps_program]
+        if caps:
+            lo, hi = _cap(lo, hi, min(c[0] for c in caps), min(c[1] for c in caps))
+        ok = counts
+    else:
+        shared = hi is lo
+        lo, hi, counts = rows.sort(lo), rows.sort(hi), rows.sort(counts)
+        y_lo = np.add.reduceat(lo, rows.year_starts)
+        y_hi = y_lo if shared else np.add.reduceat(hi, rows.year_starts)
+        for c_lo, c_hi in k.caps_year:
+            y_lo, y_hi = _cap(y_lo, y_hi, c_lo, c_hi)
+        lo = np.add.reduceat(y_lo, rows.year_of_start)
+        hi = lo if y_hi is y_lo else np.add.reduceat(y_hi, rows.year_of_start)
+        for c_lo, c_hi in k.caps_program:
+            lo, hi = _cap(lo, hi, c_lo, c_hi)
+        ok = np.logical_or.reduceat(counts, rows.starts)
+    high = k.to_fen(hi)
+    low = high if lo is hi else k.to_fen(lo)
+    return low, high, ok
+
+
+def _lump_sums(
+    k: Kernel, rows: _Rows, lo: I64, hi: I64, counts: Bools, window: tuple[Any, Any] | None
+) -> tuple[I64, I64, Bools]:
+    """A fixed award: once per applicant that qualifies (a version chosen by signing date pays
+    it only to applicants with a purchase in its window), then lifetime caps and the program
+    pool; per-year limits do not apply."""
+    if window is not None:
+        inside = rows.signed >= np.datetime64(window[0], "D")
+        if window[1] is not None:
+            inside &= rows.signed <= np.datetime64(window[1], "D")
+        counts = counts & inside
+    if rows.single:
+        ok = counts
+    else:
+        counts = rows.sort(counts)
+        ok = np.logical_or.reduceat(counts, rows.starts)
+        # every row of an applicant carries the same award: take it once
+        lo, hi = rows.sort(lo)[rows.starts], rows.sort(hi)[rows.starts]
+    lo, hi = np.where(ok, lo, 0), np.where(ok, hi, 0)
+    for c_lo, c_hi in k.caps_program:
+        lo, hi = _cap(lo, hi, c_lo, c_hi)
+    return k.to_fen(lo), k.to_fen(hi), ok
+
+
+# -- the scalar path --------------------------------------------------------------------------
+
+
+def _python_columns(table: Table) -> dict[str, list[Any]]:
+    """Every contract column as a list of Python values (None where unknown)."""
+    out: dict[str, list[Any]] = {}
+    for name, column in table.columns.items():
+        if name in ("purchase.amount_fen", "purchase.settled_fen"):
+            fen, null = integers(column, "amounts in fen")
+            out[name[: -len("_fen")]] = [
+                None if null is not None and null[i] else Decimal(int(v)).scaleb(-2)
+                for i, v in enumerate(fen.tolist())
+            ]
+        elif name in ("purchase.signed", "purchase.start", "purchase.end"):
+            days, null = dates(column)
+            out[name] = [
+                None if null is not None and null[i] else d for i, d in enumerate(days.tolist())
+            ]
+        elif name.startswith(("applicant.", "purchase.")):
+            codes, canonical = categorical(column)
+            out[name] = [None if c < 0 else canonical[c] for c in codes.tolist()]
+    return out
+
+
+def _profile(columns: dict[str, list[Any]], indices: list[int]) -> Profile:
+    from ...vocabulary.profile import parse_profile
+
+    first = indices[0]
+    applicant: dict[str, Any] = {}
+    qualifications: dict[str, bool] = {}
+    purchases: list[dict[str, Any]] = [{} for _ in indices]
+    for name, values in columns.items():
+        scope, _, field = name.partition(".")
+        if scope == "applicant":
+            value = values[first]
+            if value is None:
+                continue
+            if name.startswith(QUALIFICATION_PREFIX):
+                qualifications[name[len(QUALIFICATION_PREFIX) :]] = value
+            else:
+                applicant[field] = value
+        else:
+            for purchase, i in zip(purchases, indices, strict=True):
+                if values[i] is not None:
+                    purchase[field] = values[i]
+    if qualifications:
+        applicant["qualifications"] = qualifications
+    try:
+        return parse_profile({"applicant": applicant, "purchases": purchases})
+    except ProfileError as exc:
+        raise TableError(exc.message, field=exc.field) from None
+
+
+def _scalar(covered: list[Coverage], rows: _Rows) -> tuple[I64, I64, Bools]:
+    """Each applicant through the scalar engine, as :func:`aivoucher.estimate` evaluates it."""
+    columns = _python_columns(rows.table)
+    for name in ("applicant.kind", "applicant.city", "purchase.item"):
+        if name not in columns:
+            raise TableError("required column is missing", field=name)
+    count = len(rows.applicants)
+    low = np.zeros(count, dtype=np.int64)
+    high = np.zeros(count, dtype=np.int64)
+    eligible = np.zeros(count, dtype=bool)
+    if rows.single:
+        groups = [[i] for i in range(rows.n)]
+    else:
+        order = np.arange(rows.n) if rows.order is None else rows.order
+        bounds = np.append(rows.starts, rows.n)
+        groups = [order[a:b].tolist() for a, b in itertools.pairwise(bounds)]
+    for g, indices in enumerate(groups):
+        profile = _profile(columns, indices)
+        for entry, window, always in covered:
+            if (
+                not always
+                and window is not None
+                and not any(entry.program.covers(p, window) for p in profile.purchases)
+            ):
+                continue
+            award = entry.plan.evaluate(profile, window=window)
+            assert award.low is not None and award.high is not None
+            low[g] += int(award.low * 100)
+            high[g] += int(award.high * 100)
+            eligible[g] |= bool(award.eligible)
+    return low, high, eligible

@@ -1,0 +1,250 @@
+"""Where to buy: one plan estimated as if the applicant were registered in each place.
+
+``compare(plan)`` answers "which city pays back most for this plan, and why": one row per place
+that any program covers (places.py), each row exactly the :class:`~aivoucher.result.Estimate`
+that ``estimate()`` returns for the plan registered there, summarised — the totals, the
+effective rate, the awards that pay, the facts whose absence widens the row, and the expiry
+and renewal notes. Rows are sorted by ``total_high``, then ``total_low`` (both descending), then
+place id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..base.limits import MAX_PLACES, no_place, take
+from ..base.money import ZERO
+from ..evaluate.stacking import counted
+from ..vocabulary.profile import Profile
+from ..vocabulary.result import Award, Estimate
+from .places import Place, place_of, places_with_programs, register
+
+if TYPE_CHECKING:
+    from ..ruleset.registry import RuleSet
+
+__all__ = ["Comparison", "Note", "Row", "compare", "effective_rate"]
+
+#: Effective rates are rounded half-up to this many decimal places (0.0001%).
+RATE_PLACES = Decimal("0.000001")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something a reader of a row should know about one award's dates.
+
+    ``code`` is ``expires`` (the program's known end, ``date``), ``renewal`` (the award pays
+    only if the program is renewed after ``date``) or ``renewal_assumed`` (it was counted as
+    if renewed after ``date``).
+    """
+
+    code: str
+    program: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One place: the estimate for the plan registered there, and its summary."""
+
+    place: Place
+    estimate: Estimate
+    spend: Decimal
+    effective_rate_low: Decimal | None
+    effective_rate_high: Decimal | None
+    awards: tuple[Award, ...]
+    missing: tuple[str, ...]
+    notes: tuple[Note, ...]
+
+    @property
+    def total_low(self) -> Decimal:
+        return self.estimate.total_low
+
+    @property
+    def total_high(self) -> Decimal:
+        return self.estimate.total_high
+
+    def counted(self, award: Award) -> bool:
+        """Whether ``award`` counts towards this row's totals."""
+        return counted(award)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Row {self.place.id} {self.total_low}–{self.total_high} ({len(self.awards)} paying)>"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Rows for every place, best first."""
+
+    as_of: dt.date
+    plan: Profile
+    spend: Decimal
+    rows: tuple[Row, ...]
+
+    def row(self, place: str) -> Row:
+        """The row of a place (its id, or a city or province name)."""
+        wanted = place_of(place, (r.place for r in self.rows)).id
+        for row in self.rows:
+            if row.place.id == wanted:
+                return row
+        from ..errors import UnknownCityError
+
+        raise UnknownCityError(f"no row for {place!r} in this comparison", field="places")
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        best = self.rows[0].place.id if self.rows else "none"
+        return f"<Comparison {self.as_of} {len(self.rows)} places, best {best}>"
+
+    def to_text(self, *, locale: str = "en") -> str:
+        from ..render.comparison import render_comparison_text
+
+        return render_comparison_text(self, locale)
+
+    def to_json(self, *, locale: str = "en") -> str:
+        from ..render.comparison import render_comparison_json
+
+        return render_comparison_json(self, locale)
+
+    def to_frame(self, *, locale: str = "en") -> Any:
+        """One row per place (pandas, ``aivoucher[notebook]``); money columns keep exact
+        ``Decimal`` values (``aivoucher.frames.wan`` gives floats in 万 for charts)."""
+        from ..render.comparison import MONEY_COLUMNS, comparison_rows
+        from ..render.frames import frame
+
+        return frame(comparison_rows(self, locale), MONEY_COLUMNS)
+
+    def plot(self, *, locale: str = "en", ax: Any = None) -> Any:
+        """Each place's total as a bar from low to high, best on top (matplotlib,
+        ``aivoucher[notebook]``); Chinese labels where a CJK font is installed."""
+        from ..render.plot import range_bars
+
+        labels = {
+            "zh": [r.place.zh for r in self.rows],
+            "en": [r.place.en for r in self.rows],
+        }
+        from ..render.messages import messages
+
+        title = messages(locale).text("compare.chart_title", date=self.as_of.isoformat())
+        return range_bars(
+            labels,
+            [r.total_low for r in self.rows],
+            [r.total_high for r in self.rows],
+            locale=locale,
+            title=title,
+            ax=ax,
+        )
+
+    def _repr_html_(self) -> str:
+        from ..render.comparison import render_comparison_html
+
+        return render_comparison_html(self, "en")
+
+
+def effective_rate(total: Decimal, spend: Decimal) -> Decimal | None:
+    """``total ÷ spend``, rounded half-up to six decimals; ``None`` where nothing is spent."""
+    if spend <= 0:
+        return None
+    return (total / spend).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _paying(estimate: Estimate) -> tuple[Award, ...]:
+    """Awards that pay or may pay, the counted ones first (largest first), then those whose
+    amount no published text allows (an unpublished rate)."""
+    paying = [a for a in estimate.awards if (a.eligible and a.high) or a.eligible is None]
+    return tuple(
+        sorted(
+            paying,
+            key=lambda a: (a.eligible is None, not counted(a), -(a.high or ZERO), a.program.key),
+        )
+    )
+
+
+def _notes(awards: Sequence[Award]) -> tuple[Note, ...]:
+    from ..vocabulary.result import AssumptionCode
+
+    notes: list[Note] = []
+    for award in awards:
+        end = award.program.window[1]
+        if end is None:
+            continue
+        key = award.program.key
+        if award.renewal:
+            notes.append(Note("renewal", key, end))
+        elif any(a.code is AssumptionCode.RENEWAL for a in award.assumptions):
+            notes.append(Note("renewal_assumed", key, end))
+        else:
+            notes.append(Note("expires", key, end))
+    return tuple(dict.fromkeys(notes))
+
+
+def summarise(place: Place, estimate: Estimate) -> Row:
+    """The row of one place, from its estimate."""
+    awards = _paying(estimate)
+    used = sorted({i for a in awards if counted(a) for i in a.purchases})
+    spend = sum((estimate.profile.purchases[i].amount for i in used), ZERO)
+    missing = tuple(dict.fromkeys(m for a in awards for m in a.missing))
+    return Row(
+        place=place,
+        estimate=estimate,
+        spend=spend,
+        effective_rate_low=effective_rate(estimate.total_low, spend),
+        effective_rate_high=effective_rate(estimate.total_high, spend),
+        awards=awards,
+        missing=missing,
+        notes=_notes(awards),
+    )
+
+
+def compare(
+    plan: Profile | Mapping[str, Any],
+    *,
+    places: Iterable[str] | None = None,
+    as_of: dt.date | str | None = None,
+    assume_renewal: bool = False,
+    assume: Iterable[str] = (),
+    rules: RuleSet | None = None,
+) -> Comparison:
+    """Estimate ``plan`` as if the applicant were registered in each place, best first.
+
+    ``plan`` is a profile whose applicant's registration is the question: its ``city``, if
+    given, is ignored (and may be left out). ``places`` limits the rows to some cities or
+    provinces (pinyin or Chinese); by default every place any program covers. Each row's
+    figures are exactly what :func:`aivoucher.estimate` returns for the plan registered there.
+    """
+    from ..base.dates import as_of_date
+    from ..ruleset.registry import bundled_rules
+    from ..vocabulary.naming import name_list
+
+    ruleset = rules if rules is not None else bundled_rules()
+    day = as_of_date(as_of)
+    covered = places_with_programs(p.jurisdiction for p in ruleset.programs)
+    # each place is a full estimate: the names are read no further than the limit
+    if places is not None and not isinstance(places, (str, bytes)):
+        places = take(places, MAX_PLACES, "places", "places")
+    wanted = name_list(places, "places", "place names")  # refuses a lone string
+    if wanted == []:  # no place named is a mistake, not "every place"
+        raise no_place()
+    chosen = covered if wanted is None else [place_of(name, covered) for name in wanted]
+    chosen = list({p.id: p for p in chosen}.values())
+    rows = []
+    for place in chosen:
+        profile = register(plan, place.city)
+        estimate = ruleset.estimate(
+            profile, as_of=day, assume=assume, assume_renewal=assume_renewal
+        )
+        rows.append(summarise(place, estimate))
+    rows.sort(key=lambda r: (-r.total_high, -r.total_low, r.place.id))
+    first = rows[0].estimate.profile if rows else register(plan, "beijing")
+    spend = sum((p.amount for p in first.purchases), ZERO)
+    return Comparison(as_of=day, plan=first, spend=spend, rows=tuple(rows))

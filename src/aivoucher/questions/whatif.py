@@ -1,0 +1,259 @@
+"""What-if: the grid of estimates over some facts' values, and the value of declaring a fact.
+
+``vary(profile, startup=[True, False], chip_origin=["domestic", "foreign"])`` estimates every
+combination; an applicant fact is set on the applicant, a purchase fact on every purchase, and
+``place`` (or ``city``) registers the applicant elsewhere. ``what_narrows(estimate)`` tries
+every answer to each fact the estimate is missing and ranks the facts by how narrow the total's
+range becomes under the least favourable answer: the fact worth declaring first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..base.limits import MAX_CASES, MAX_VALUES, check_count, take
+from ..base.paths import parse_path
+from ..errors import InputError
+from ..vocabulary.facts import FACTS
+from ..vocabulary.profile import Applicant, Profile, Purchase, parse_profile
+from ..vocabulary.result import Estimate
+from .places import register
+
+if TYPE_CHECKING:
+    from ..ruleset.registry import RuleSet
+
+__all__ = ["Answer", "Case", "Grid", "Narrowing", "vary", "what_narrows"]
+
+_PLACE = ("place", "city")
+_APPLICANT = frozenset(Applicant.model_fields) - {"city", "name"}
+_PURCHASE = frozenset(Purchase.model_fields) - {"id"}
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One combination of values and its estimate."""
+
+    facts: tuple[tuple[str, Any], ...]
+    estimate: Estimate
+
+    def __repr__(self) -> str:
+        facts = ", ".join(f"{k}={v!r}" for k, v in self.facts)
+        return f"<Case {facts}: {self.estimate.total_low}–{self.estimate.total_high}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The estimates of every combination of the varied facts, in the order given."""
+
+    names: tuple[str, ...]
+    cases: tuple[Case, ...]
+
+    def __iter__(self) -> Any:
+        return iter(self.cases)
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+    def __repr__(self) -> str:
+        return f"<Grid {' × '.join(self.names)}: {len(self.cases)} cases>"
+
+    def to_text(self, *, locale: str = "en") -> str:
+        from ..render.whatif import render_grid_text
+
+        return render_grid_text(self, locale)
+
+    def to_frame(self, *, locale: str = "en") -> Any:
+        """One row per case (pandas, ``aivoucher[notebook]``): the facts, then the totals and
+        each paying program's high end; money columns exact."""
+        from ..render.frames import frame
+        from ..render.whatif import grid_rows
+
+        rows = grid_rows(self, locale)
+        money = [k for row in rows for k, v in row.items() if isinstance(v, Decimal)]
+        return frame(rows, dict.fromkeys(money))
+
+    def _repr_html_(self) -> str:
+        from ..render.whatif import render_grid_html
+
+        return render_grid_html(self, "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer to a missing fact, and the totals it gives (with the change at each end)."""
+
+    value: Any
+    total_low: Decimal
+    total_high: Decimal
+    low_change: Decimal
+    high_change: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Narrowing:
+    """A missing fact and what each answer to it gives; ``width`` is the widest range any
+    answer leaves (the smaller, the more declaring the fact narrows the estimate)."""
+
+    field: str
+    answers: tuple[Answer, ...]
+    width: Decimal
+
+
+def _set_fact(profile: Profile, name: str, value: Any) -> Profile:
+    data = profile.model_dump(mode="python", exclude_none=True)
+    if name in _APPLICANT:
+        data["applicant"][name] = value
+    else:
+        for purchase in data["purchases"]:
+            purchase[name] = value
+    return parse_profile(data)
+
+
+def _unknown(name: str) -> InputError:
+    known = sorted({*_APPLICANT, *_PURCHASE, *_PLACE})
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; one of: {', '.join(known)}"
+    return InputError(
+        f"cannot vary unknown fact {name!r}{hint}",
+        field=name,
+        code="fact.unknown",
+        suggestions=close,
+    )
+
+
+def vary(
+    profile: Profile | Mapping[str, Any],
+    *,
+    as_of: dt.date | str | None = None,
+    assume: Iterable[str] = (),
+    assume_renewal: bool = False,
+    rules: RuleSet | None = None,
+    **facts: Iterable[Any],
+) -> Grid:
+    """Estimate ``profile`` for every combination of ``facts``' values.
+
+    Each keyword names a fact of the profile contract — an applicant fact (``startup``,
+    ``sme``, ``kind`` …), a purchase fact set on every purchase (``chip_origin``, ``use``,
+    ``amount`` …) or ``place``/``city`` (where the applicant registers) — and gives the values
+    to try (``None`` for unknown).
+
+    A fact's values are read no further than 2,000, and the grid may hold at most 2,000
+    combinations (:mod:`aivoucher.limits`): past either, :class:`InputError` (code
+    ``limit.exceeded``) before anything is estimated.
+    """
+    from ..ruleset.registry import bundled_rules
+
+    ruleset = rules if rules is not None else bundled_rules()
+    if not facts:
+        raise TypeError("vary() needs at least one fact to vary, e.g. startup=[True, False]")
+    names = tuple(facts)
+    values: list[list[Any]] = []
+    for name in names:
+        if name not in _APPLICANT and name not in _PURCHASE and name not in _PLACE:
+            raise _unknown(name)
+        given = facts[name]
+        if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+            raise TypeError(f"{name} takes a list of values, e.g. {name}=[{given!r}]")
+        values.append(take(given, MAX_VALUES, "values", name))
+    # the grid's size, checked before any estimate: each combination is a full estimate
+    check_count(math.prod(len(v) for v in values), MAX_CASES, "cases", ",".join(names))
+    place_first = sorted(names, key=lambda n: n not in _PLACE)  # register, then set facts
+    base = profile if isinstance(profile, Profile) else None
+    cases = []
+    for combination in itertools.product(*values):
+        chosen = dict(zip(names, combination, strict=True))
+        current: Profile | Mapping[str, Any] = base if base is not None else profile
+        for name in place_first:
+            if name in _PLACE:
+                current = register(current, chosen[name])
+        current = parse_profile(current)
+        for name in place_first:
+            if name not in _PLACE:
+                current = _set_fact(current, name, chosen[name])
+        est = ruleset.estimate(current, as_of=as_of, assume=assume, assume_renewal=assume_renewal)
+        cases.append(Case(tuple(chosen.items()), est))
+    return Grid(names, tuple(cases))
+
+
+def _domain(field: str) -> tuple[Any, ...] | None:
+    """The answers to try for a missing profile field, where the contract closes them."""
+    path = parse_path(field)
+    if path[:2] == ("applicant", "qualifications"):
+        name = "applicant.qualifications"
+    elif path[0] == "applicant" and len(path) == 2:
+        name = f"applicant.{path[1]}"
+    elif path[0] == "purchases" and len(path) == 3:
+        name = f"purchase.{path[2]}"
+    else:
+        return None
+    fact = FACTS.get(name)
+    return None if fact is None else fact.domain
+
+
+def _answer(profile: Profile, field: str, value: Any) -> Profile:
+    path = parse_path(field)
+    data = profile.model_dump(mode="python", exclude_none=True)
+    target: Any = data
+    for part in path[:-1]:
+        if isinstance(target, dict) and part not in target:
+            target[part] = {}
+        target = target[part]
+    target[path[-1]] = value
+    return parse_profile(data)
+
+
+def what_narrows(
+    estimate: Estimate,
+    *,
+    assume: Iterable[str] | None = None,
+    assume_renewal: bool | None = None,
+    rules: RuleSet | None = None,
+) -> tuple[Narrowing, ...]:
+    """For each fact the estimate's counted awards are missing (with a closed set of answers):
+    the totals under each answer, ranked so that the fact that narrows the range most comes
+    first. The estimate is re-run with the same date, rule set, switches and renewal setting
+    (those it was made with, unless given here)."""
+    from ..evaluate.stacking import counted
+    from ..ruleset.registry import bundled_rules
+
+    if rules is None:
+        rules = estimate.rules
+    ruleset = rules if rules is not None else bundled_rules()
+    if assume is None:
+        assume = estimate.assume
+    if assume_renewal is None:
+        assume_renewal = estimate.assume_renewal
+    fields = dict.fromkeys(m for a in estimate.awards if counted(a) for m in a.missing)
+    out = []
+    for field in fields:
+        domain = _domain(field)
+        if domain is None:
+            continue
+        answers = []
+        for value in domain:
+            other = ruleset.estimate(
+                _answer(estimate.profile, field, value),
+                as_of=estimate.as_of,
+                assume=assume,
+                assume_renewal=assume_renewal,
+            )
+            answers.append(
+                Answer(
+                    value,
+                    other.total_low,
+                    other.total_high,
+                    other.total_low - estimate.total_low,
+                    other.total_high - estimate.total_high,
+                )
+            )
+        width = max(a.total_high - a.total_low for a in answers)
+        out.append(Narrowing(field, tuple(answers), width))
+    out.sort(key=lambda n: (n.width, n.field))
+    return tuple(out)

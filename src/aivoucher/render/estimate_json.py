@@ -1,0 +1,357 @@
+"""The estimate's JSON contract as pydantic models: its JSON Schema, and reading it back.
+
+:mod:`aivoucher.render.json` writes the document; the models here describe it
+(:func:`estimate_schema`, printed by ``aivoucher schema --output estimate``) and tell a malformed
+value from a wrong one when an estimate is read back. Reading back
+(:func:`aivoucher.render.estimate_read.estimate_from_json`) makes the estimate again from the
+document's profile and compares:
+what it returns is the estimate the rules give, with the engine's own types.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
+
+from ..base.documents import PROFILE_LIMITS, Limits
+from ..vocabulary.profile import Profile
+from ..vocabulary.result import AssumptionCode, ReasonCode, StepKind
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["ESTIMATE_LIMITS", "EstimateDocument", "EstimateHead", "estimate_schema"]
+
+#: The schema_version this library writes and reads.
+SCHEMA_VERSION = 2
+#: An estimate's JSON read from a file or standard input: the 100,000-purchase estimate the
+#: test suite writes is over 500 MB.
+ESTIMATE_LIMITS = Limits(max_bytes=1 << 30, max_nodes=PROFILE_LIMITS.max_nodes)
+
+#: A decimal number as the JSON writes it: plain digits, no sign, no exponent.
+DecimalText = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]+(\.[0-9]+)?$",
+        max_length=40,
+        description="A decimal number as text (parse it with Decimal, never float).",
+    ),
+]
+DateText = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="ISO date.")]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
+    )
+
+
+class BoundsDoc(_Doc):
+    """A ``(low, high)`` pair of amounts or rates."""
+
+    low: DecimalText
+    high: DecimalText
+
+
+class CitationDoc(_Doc):
+    id: str = Field(description="Id of one of the award's `sources`.")
+    quote: str = Field(description="The quoted wording of the source.")
+
+
+# -- each step kind's parameters (`detail`) ----------------------------------------------------
+
+
+class _Detail(BaseModel):
+    # keys a step does not always carry are left out of the JSON, not written as null
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ConditionDetail(_Detail):
+    fact: str = Field(description="The fact tested (`applicant.city`).")
+    expected: list[Any] = Field(description="What the condition accepts.")
+    actual: Any = Field(description="The profile's value; null: not given.")
+    ok: StrictBool | None = Field(description="Met, not met, or unknown (null).")
+
+
+class BaseDetail(_Detail):
+    of: Literal["contract", "settled"]
+    from_contract: StrictBool | None = Field(
+        default=None, description="No settled amount: the contract amount was used."
+    )
+    settled_unknown: StrictBool | None = Field(
+        default=None, description="No settled amount: the base runs from 0 to the contract's."
+    )
+
+
+class ProrationDetail(_Detail):
+    from_: DateText = Field(alias="from", description="The base period's first day.")
+    to: DateText = Field(description="The base period's last day.")
+    days: StrictInt | None = Field(default=None, description="The contract's days, if known.")
+    inside: StrictInt | None = Field(default=None, description="Its days inside the period.")
+
+
+class RateDetail(_Detail):
+    tiers: list[Annotated[StrictInt, Field(ge=0)]] = Field(
+        description="Indices of the rate tiers that may apply."
+    )
+    ceiling: DecimalText | None = Field(default=None, description="The rate ceiling, if any.")
+
+
+class FirstYearsDetail(_Detail):
+    years: StrictInt = Field(description="The tier's rate holds for this many years of service.")
+    rate: BoundsDoc = Field(description="The tier's rate.")
+    rest: BoundsDoc = Field(description="The rate for the rest of the contract's term.")
+    days: StrictInt | None = Field(default=None, description="The contract's days, if known.")
+    inside: StrictInt | None = Field(default=None, description="Its days in the first years.")
+
+
+class CapDetail(_Detail):
+    per: Literal["purchase", "tier", "applicant_year", "applicant_total"]
+    cap: BoundsDoc
+    binding: StrictBool
+
+
+class PoolDetail(_Detail):
+    period: Literal["year", "program"]
+    pool: DecimalText
+    binding: StrictBool
+
+
+class ThresholdDetail(_Detail):
+    threshold: DecimalText = Field(description="The year's qualifying spend must reach this.")
+    inclusive: StrictBool = Field(description="Reaching it exactly counts.")
+    spend: BoundsDoc = Field(description="The year's qualifying spend.")
+    met: StrictBool | None = Field(description="Reached, not reached, or unknown (null).")
+
+
+class MinimumDetail(_Detail):
+    minimum: DecimalText
+    binding: StrictBool
+
+
+class YearDetail(_Detail):
+    purchases: StrictInt = Field(description="How many purchases the year sums.")
+
+
+class ShareDoc(_Detail):
+    purchase: str
+    amount: BoundsDoc
+    share: BoundsDoc
+
+
+class AllocationDetail(_Detail):
+    shares: list[ShareDoc] = Field(description="Each purchase's share, in signing order.")
+
+
+class SupportYearsDetail(_Detail):
+    count: StrictInt
+    years: list[StrictInt]
+
+
+class TotalDetail(_Detail):
+    years: list[StrictInt]
+
+
+class RoundingDetail(_Detail):
+    unit: Literal["fen", "yuan", "wan"]
+    places: StrictInt
+    mode: Literal["half_up", "truncate"]
+    at: Literal["end", "each_step"]
+
+
+class NoDetail(_Detail):
+    """A step without parameters."""
+
+
+#: Each step kind and the form of its ``detail``; a kind missing here fails a test.
+DETAILS: dict[StepKind, type[_Detail]] = {
+    StepKind.CONDITION: ConditionDetail,
+    StepKind.BASE: BaseDetail,
+    StepKind.PRORATION: ProrationDetail,
+    StepKind.RATE: RateDetail,
+    StepKind.FIRST_YEARS: FirstYearsDetail,
+    StepKind.AMOUNT: NoDetail,
+    StepKind.CAP: CapDetail,
+    StepKind.MINIMUM: MinimumDetail,
+    StepKind.THRESHOLD: ThresholdDetail,
+    StepKind.LUMP_SUM: NoDetail,
+    StepKind.POOL: PoolDetail,
+    StepKind.YEAR: YearDetail,
+    StepKind.ALLOCATION: AllocationDetail,
+    StepKind.SUPPORT_YEARS: SupportYearsDetail,
+    StepKind.TOTAL: TotalDetail,
+    StepKind.UNCERTAIN: NoDetail,
+    StepKind.ROUNDING: RoundingDetail,
+}
+
+
+class _StepDoc(_Doc):
+    """One step of the trace."""
+
+    subject: str | None = Field(
+        description="The purchase label (its id, or #n), a calendar year, or null."
+    )
+    before: BoundsDoc | None
+    after: BoundsDoc | None
+    rate: BoundsDoc | None
+    sources: list[CitationDoc]
+    assumption: str | None = Field(description="Id of the ambiguity the step relies on.")
+
+
+def _step_model(kind: StepKind, detail: type[_Detail]) -> type[_StepDoc]:
+    name = "".join(part.title() for part in kind.value.split("_")) + "Step"
+    model: type[_StepDoc] = create_model(
+        name,
+        __base__=_StepDoc,
+        __doc__=f"A `{kind.value}` step.",
+        kind=(Literal[kind.value], ...),  # type: ignore[arg-type]
+        detail=(detail, ...),
+    )
+    return model
+
+
+#: Each step kind's model, told apart by ``kind``.
+STEP_MODELS: dict[str, type[_StepDoc]] = {k.value: _step_model(k, d) for k, d in DETAILS.items()}
+
+if TYPE_CHECKING:
+    StepDoc = Any
+else:
+    # one model per kind, told apart by `kind`: the schema gives each kind's parameters
+    StepDoc = Annotated[
+        Union[tuple(STEP_MODELS.values())],  # noqa: UP007
+        Field(discriminator="kind"),
+    ]
+
+
+class ProseDoc(_Doc):
+    zh: str | None
+    en: str
+
+
+class ReasonDoc(_Doc):
+    """Why a program pays nothing, or may pay nothing."""
+
+    code: ReasonCode
+    text: str = Field(description="The reason as a sentence in the requested locale.")
+    fact: str | None = Field(description="The fact a condition tests (`applicant.city`).")
+    expected: list[Any] = Field(description="What the condition or limit requires.")
+    actual: Any = Field(description="The profile's value (null: not given).")
+    subject: str | None = Field(description="The purchase label, or null for the applicant.")
+    source: str | None = Field(description="Id of the source that sets the condition.")
+    detail: ProseDoc | str | None = Field(
+        description="not_in_force: the program's status; rate_unpublished: the rule file's "
+        "text on what is unpublished."
+    )
+
+
+class AssumptionDoc(_Doc):
+    """A choice the estimate rests on."""
+
+    code: AssumptionCode
+    id: str | None = Field(
+        description="rule: the rule file's ambiguity id; switch: the switch's name; else null."
+    )
+    field: str | None = Field(description="The profile field that is missing, if any.")
+    subject: str | None
+    text: str = Field(description="The assumption as a sentence in the requested locale.")
+
+
+class NameDoc(_Doc):
+    zh: str
+    en: str
+
+
+class SourceDoc(_Doc):
+    title: str
+    url: str | None
+    seed: str | None
+    confidence: Literal["official", "copy", "report", "seed"]
+
+
+class OfficeDoc(_Doc):
+    name: str
+    url: str | None
+
+
+class ApplicationDoc(_Doc):
+    """The award's application calendar on the estimate's date, and the rule file's facts."""
+
+    state: Literal["open", "upcoming", "closed", "unknown"]
+    opens: DateText | None
+    closes: DateText | None
+    covers: StrictInt | None = Field(description="The year of contracts or usage it takes.")
+    closed_for: list[StrictInt] = Field(
+        description="Signing years of the award's purchases whose window has closed."
+    )
+    text: str = Field(description="The same as a sentence in the requested locale.")
+    frequency: Literal["once", "yearly", "half_yearly", "quarterly", "monthly", "rolling"] | None
+    office: OfficeDoc | None
+    materials: list[str]
+    payment: str | None
+
+
+class AwardDoc(_Doc):
+    """One program's result."""
+
+    program: str
+    version: str | None
+    name: NameDoc
+    jurisdiction: str
+    eligible: StrictBool | None
+    renewal: StrictBool = Field(
+        description="The award is for purchases signed after the program's last known version "
+        "ends: it depends on renewal and is left out of the totals."
+    )
+    low: DecimalText | None
+    high: DecimalText | None
+    reasons: list[ReasonDoc]
+    assumptions: list[AssumptionDoc]
+    missing: list[str]
+    purchases: list[str] = Field(description="Labels of the purchases that may count.")
+    purchase_indices: list[Annotated[StrictInt, Field(ge=0)]] = Field(
+        description="The same purchases as 0-based positions in `profile.purchases`."
+    )
+    application: ApplicationDoc | None = Field(
+        description="The application calendar on `as_of`; null for an award that pays nothing."
+    )
+    steps: list[StepDoc]
+    sources: dict[str, SourceDoc]
+
+
+class StackingDoc(_Doc):
+    programs: Annotated[list[str], Field(min_length=2, max_length=2)]
+    relation: Literal["stackable", "exclusive", "unknown"]
+    purchases: list[str]
+    ceiling: DecimalText | None
+    note: str
+
+
+class EstimateDocument(_Doc):
+    """The JSON of ``aivoucher estimate --format json`` and ``Estimate.to_json()``."""
+
+    model_config = ConfigDict(title="aivoucher estimate")
+
+    schema_version: Literal[2]
+    as_of: DateText
+    currency: Literal["CNY"]
+    total_low: DecimalText
+    total_high: DecimalText
+    profile: Profile
+    awards: list[AwardDoc]
+    uncounted: list[str]
+    stacking: list[StackingDoc]
+
+
+class EstimateHead(EstimateDocument):
+    """The document with its profile and awards left unread (they are checked on their own)."""
+
+    profile: dict[str, Any]  # type: ignore[assignment]
+    awards: list[Any]
+
+
+def estimate_schema() -> dict[str, Any]:
+    """The JSON Schema of the estimate JSON (draft 2020-12)."""
+    schema = EstimateDocument.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

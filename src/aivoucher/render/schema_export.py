@@ -1,0 +1,35 @@
+"""JSON Schema of rule files, of profiles and of the estimate JSON (pydantic's export), for
+editors and other tools.
+
+``rules/schema.json`` is this module's output; a test keeps it current.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..vocabulary.profile import Profile
+from ..vocabulary.schema import Program
+
+__all__ = ["estimate_schema", "profile_schema", "rule_file_schema"]
+
+
+def rule_file_schema() -> dict[str, Any]:
+    schema = Program.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "aivoucher rule file"
+    return schema
+
+
+def estimate_schema() -> dict[str, Any]:
+    """The JSON Schema of ``aivoucher estimate --format json`` (schema_version 2)."""
+    from .estimate_json import estimate_schema as build
+
+    return build()
+
+
+def profile_schema() -> dict[str, Any]:
+    schema = Profile.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "aivoucher applicant profile"
+    return schema

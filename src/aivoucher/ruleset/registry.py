@@ -1,0 +1,528 @@
+"""Finding, validating and compiling rule files; choosing the programs an estimate evaluates.
+
+A :class:`RuleSet` is a directory of rule files (``<jurisdiction>/<program>.yaml``, or
+``<program>.<version>.yaml`` where several versions share an id), each validated once and
+compiled into a :class:`~aivoucher.engine.Plan`. The bundled set ships inside the package
+(``aivoucher/rules`` in a wheel; the repository's top-level ``rules/`` in a source checkout) and
+is loaded on first use, not at import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ..base.dates import as_of_date
+from ..base.documents import RULE_LIMITS, load_document, read_text
+from ..base.paths import parse_path
+from ..errors import InputError, RuleFileError, UnknownProgramError
+from ..evaluate.application import with_application
+from ..evaluate.engine import Plan, compile_program, not_in_force
+from ..evaluate.stacking import combine, counted
+from ..vocabulary.naming import name_list
+from ..vocabulary.profile import Profile, parse_profile
+from ..vocabulary.result import Assumption, AssumptionCode, Award, Estimate
+from ..vocabulary.schema import Program, Prose
+from .versions import Choice, VersionIndex
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__all__ = [
+    "Entry",
+    "RuleSet",
+    "bundled_rules",
+    "bundled_rules_dir",
+    "load_program",
+    "load_rules",
+    "rule_files",
+]
+
+
+def bundled_rules_dir() -> Path:
+    """Where the bundled rule files are: inside the installed package, or in the checkout."""
+    here = Path(__file__).resolve().parent.parent  # the package: aivoucher/
+    packaged = here / "rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = here.parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleFileError(
+        "the bundled rule files are missing from this installation",
+        file=str(packaged),
+        code="rules.missing",
+    )
+
+
+def load_program(path: str | Path) -> Program:
+    """Read and validate one rule file; :class:`RuleFileError` names the file, line and field."""
+    source = str(path)
+    data = load_document(path, RULE_LIMITS)
+    if not isinstance(data, dict):
+        raise RuleFileError("a rule file must be a mapping of fields", file=source, line=1)
+    try:
+        program = Program.model_validate(data)
+    except ValidationError as exc:
+        from ..base.problems import add_lines, from_validation
+
+        # Cross-reference checks run on the whole file; their messages start with the path.
+        error = from_validation(
+            exc, RuleFileError, scope="rules", model=Program, file=source, split=_split_path
+        )
+        raise add_lines(error, read_text(path, RULE_LIMITS)) from None
+    _check_file_name(Path(path), program)
+    return program
+
+
+def _split_path(message: str) -> tuple[tuple[str | int, ...], str]:
+    head, sep, rest = message.partition(": ")
+    if sep and head and " " not in head:
+        return parse_path(head), rest
+    return (), message
+
+
+def _check_file_name(path: Path, program: Program) -> None:
+    expected = program.id.split(".", 1)[1]
+    if program.version is not None:
+        expected += f".{program.version}"
+    if path.stem != expected:
+        raise RuleFileError(
+            f"file name must be {expected}{path.suffix} to match id {program.id!r}"
+            + (f" and version {program.version!r}" if program.version else ""),
+            file=str(path),
+            line=1,
+            code="rules.file_name",
+        )
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """Every ``.yaml``/``.yml`` file under ``directory``, in a stable order."""
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A loaded rule file: its path, the validated program and its compiled plan."""
+
+    path: Path
+    program: Program
+    plan: Plan
+
+
+class RuleSet:
+    """The programs of one directory of rule files, validated and compiled."""
+
+    def __init__(self, entries: Iterable[Entry], directory: Path | None = None) -> None:
+        self.directory = directory
+        self._digest: str | None = None
+        self._entries: dict[str, Entry] = {}
+        for entry in entries:
+            key = entry.program.key
+            if key in self._entries:
+                other = self._entries[key].path
+                raise RuleFileError(
+                    f"{key!r} is defined twice (also in {other}); give each version a `version`",
+                    file=str(entry.path),
+                    code="rules.duplicate_id",
+                )
+            self._entries[key] = entry
+        # the one chooser of versions every path asks (built once; refuses overlaps)
+        self.index = VersionIndex(self._entries.values())
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries.values())
+
+    @property
+    def digest(self) -> str:
+        """A SHA-256 of the programs this set holds, as validated (each program's canonical
+        JSON, in key order): the same rule files give the same digest wherever they are
+        loaded, and any change to a number, a condition or a quote changes it."""
+        if self._digest is None:
+            sha = hashlib.sha256()
+            for key in sorted(self._entries):
+                sha.update(key.encode())
+                sha.update(b"\0")
+                sha.update(self._entries[key].program.model_dump_json().encode())
+                sha.update(b"\0")
+            self._digest = sha.hexdigest()
+        return self._digest
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleSet):
+            return NotImplemented
+        return self is other or self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled plans hold closures, which pickle cannot carry. A rule set travels as what
+        # it was made from: the bundled set as a reference that the receiving process loads
+        # from its own installation and checks by digest (so a process pool's results are
+        # small); any other set as its validated programs, compiled again on arrival.
+        if self.directory is not None and self.directory == bundled_rules_dir().resolve():
+            return (_bundled_with_digest, (self.digest,))
+        programs = tuple((str(entry.path), entry.program) for entry in self)
+        return (_compiled_again, (programs, self.directory, self.digest))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def programs(self) -> list[Program]:
+        return [e.program for e in self]
+
+    def versions(self, program_id: str) -> list[Entry]:
+        """Every version of one program id, oldest effective date first (the one version a
+        key ``id@version`` names)."""
+        found = self.index.versions(program_id)
+        if found is None:
+            raise self._unknown(program_id)
+        return list(found)
+
+    def choose(self, program_id: str, as_of: dt.date, assume_renewal: bool = False) -> Choice:
+        """Which versions of ``program_id`` judge purchases, as known on ``as_of``: the one
+        answer every path uses (:class:`~aivoucher.versions.VersionIndex`, docs/time.md)."""
+        found = self.index.choose(program_id, as_of, assume_renewal)
+        if found is None:
+            raise self._unknown(program_id)
+        return found
+
+    def _unknown(self, name: object) -> UnknownProgramError:
+        from ..vocabulary.naming import unknown_program
+
+        return unknown_program(self.programs, name)
+
+    def find(self, name: str) -> str:
+        """The program a person means by ``name``: its id (or ``id@version``), or its Chinese
+        or English name, alone or after its place (``训力券``, ``深圳训力券``, ``corpus
+        voucher``): an exact name first, then a part of one, ignoring case and spaces.
+
+        Returns the id (or the key, where ``name`` is one). A name that fits several programs
+        raises :class:`InputError` (code ``program.ambiguous``) listing them; one that fits
+        none raises :class:`UnknownProgramError`, with the closest names as suggestions.
+        """
+        from ..vocabulary.naming import find_program
+
+        return find_program(self.programs, name)
+
+    def get(self, program_id: str, as_of: dt.date | None = None) -> Entry:
+        """The version of ``program_id`` in force on ``as_of`` or, failing that, the newest."""
+        found = self.index.get(program_id, as_of)
+        if found is None:
+            raise self._unknown(program_id)
+        return found
+
+    def to_frame(self, *, locale: str = "en") -> DataFrame:
+        """The program catalogue as a pandas DataFrame, one row per rule file (the rows of
+        ``aivoucher programs``); needs the ``notebook`` extra."""
+        from ..render.frames import catalogue_frame
+
+        return catalogue_frame(self, locale=locale)
+
+    @property
+    def switches(self) -> dict[str, Prose]:
+        """Every user-switchable assumption the rule files declare: name → description."""
+        return {w.id: w.description for p in self.programs for w in p.switches}
+
+    @property
+    def qualifications(self) -> set[str]:
+        """Every qualification id the rule files declare."""
+        return {q.id for p in self.programs for q in p.qualifications}
+
+    def estimate(
+        self,
+        profile: Profile | Mapping[str, Any],
+        *,
+        programs: Iterable[str] | None = None,
+        as_of: dt.date | str | None = None,
+        include_all: bool = False,
+        assume: Iterable[str] = (),
+        assume_renewal: bool = False,
+    ) -> Estimate:
+        """Evaluate ``profile`` against every program known on ``as_of`` (default: today).
+
+        Each purchase is judged under the version of each program in force on the day it was
+        signed (docs/time.md); ``as_of`` is the date of knowledge: versions that take effect
+        later are not known. A purchase signed before a program took effect is not covered
+        (unless the rule file's ``contracts`` says its text covers earlier contracts); one
+        signed after the last known version ends is shown in an award marked ``renewal``, not
+        counted, unless ``assume_renewal`` extends the last version (an assumption every
+        award it touches lists).
+
+        ``programs`` restricts the estimate to those ids (a named program that is not known is
+        reported as not in force). ``include_all`` also reports versions no purchase falls in
+        and drafts, with the reason. ``assume`` switches on readings the rule files offer as
+        options (``aivoucher programs`` lists them).
+        """
+        programs = name_list(programs, "programs", "program ids")
+        assume = name_list(assume, "assume", "assumption names")
+        prof = parse_profile(profile)
+        day = as_of_date(as_of)
+        switches = self._check_switches(assume)
+        self._check_qualifications(prof)
+        if programs is not None:
+            # each distinct name looked up once: a name repeated costs nothing more
+            named = dict.fromkeys(programs)
+            ids = list(dict.fromkeys(self.versions(pid)[0].program.id for pid in named))
+        else:
+            ids = list(self.index.ids)
+        awards: list[Award] = []
+        with _collector_paused(len(prof.purchases) > LONG_PROFILE):
+            for pid in ids:
+                awards += self._program_awards(
+                    pid,
+                    prof,
+                    day,
+                    switches,
+                    include_all,
+                    assume_renewal,
+                    named=programs is not None,
+                )
+            awards = [with_application(a, day, prof) for a in awards]
+            total_low, total_high, notes = combine(awards, prof)
+        uncounted = tuple(
+            a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
+        )
+        return Estimate(
+            as_of=day,
+            profile=prof,
+            awards=tuple(awards),
+            total_low=total_low,
+            total_high=total_high,
+            stacking=notes,
+            uncounted=uncounted,
+            rules=self,
+            assume=tuple(sorted(switches)),
+            assume_renewal=assume_renewal,
+        )
+
+    def _program_awards(
+        self,
+        program_id: str,
+        profile: Profile,
+        day: dt.date,
+        switches: frozenset[str],
+        include_all: bool,
+        assume_renewal: bool,
+        *,
+        named: bool = False,
+    ) -> list[Award]:
+        """The awards of one program: one per known version that covers some purchase, one
+        for the purchases that depend on a renewal, or the current version's (with the reasons
+        why nothing is covered) when no purchase falls in any version."""
+        choice = self.choose(program_id, day, assume_renewal)
+        versions, current = choice.versions, choice.current
+        awards: list[Award] = []
+        if current is None:  # a program named explicitly is reported, if only as "not in force"
+            if include_all:
+                return [not_in_force(e.program, day) for e in versions]
+            return [not_in_force(versions[-1].program, day)] if named else []
+        if not choice.buys:
+            # A fixed award or an unpublished rate: only the version in force is applied for.
+            judged = [entry for entry, _, _ in choice.judges]
+            awards += [entry.plan.evaluate(profile, switches) for entry in judged]
+            if not judged and (include_all or named):
+                awards.append(not_in_force(current.program, day))
+            if include_all:
+                # each version listed once: one judged, or reported above as not in force,
+                # is not reported again
+                listed = [*judged] if judged else [current]
+                others = [e for e in versions if not any(e is j for j in listed)]
+                awards += [not_in_force(e.program, day) for e in others]
+            return awards
+        last = choice.known[-1]
+        end = last.program.window[1]
+
+        def covers(entry: Entry, window: tuple[dt.date, dt.date | None]) -> bool:
+            return any(entry.program.covers(p, window) for p in profile.purchases)
+
+        used: list[Entry] = []
+        for entry, window, always in choice.judges:
+            assert window is not None  # a program that buys judges by signing dates
+            if always or covers(entry, window):
+                award = entry.plan.evaluate(profile, switches, window=window, coverage=choice.span)
+                if entry is last and assume_renewal and end is not None:
+                    award = _renewal_assumed(award, profile, end)
+                awards.append(award)
+                used.append(entry)
+        if choice.end is not None and any(p.signed > choice.end for p in profile.purchases):
+            later = (choice.end + dt.timedelta(days=1), None)
+            renewal = last.plan.evaluate(
+                profile, switches, window=later, coverage=choice.span, renewal=True
+            )
+            if renewal.eligible is not False:  # what the last version would pay, if renewed
+                awards.append(renewal)
+        if include_all:
+            awards += [not_in_force(e.program, day) for e in versions if e not in used]
+        return awards
+
+    def _check_switches(self, names: Iterable[str]) -> frozenset[str]:
+        known = self.switches
+        chosen = frozenset(names)
+        for name in sorted(chosen):
+            if name not in known:
+                from ..vocabulary.naming import unknown_name
+
+                raise unknown_name("assumption", name, known, "offer", "switch.unknown", "assume")
+        return chosen
+
+    def _check_qualifications(self, profile: Profile) -> None:
+        known = self.qualifications
+        declared = [("applicant.qualifications", profile.applicant.qualifications)]
+        declared += [
+            (f"purchases[{i}].qualifications", p.qualifications)
+            for i, p in enumerate(profile.purchases)
+        ]
+        for where, names in declared:
+            for name in names:
+                if name not in known:
+                    from ..vocabulary.naming import unknown_name
+
+                    raise unknown_name(
+                        "qualification", name, known, "define", "qualification.unknown", where
+                    )
+
+
+#: A profile with more purchases than this is estimated with Python's cyclic garbage collector
+#: paused (see :func:`_collector_paused`).
+LONG_PROFILE = 1_000
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block, if it is running and ``pause``.
+
+    Estimating a long profile allocates millions of short-lived objects; each full collection
+    would walk every object alive, the profile's included, so the time per purchase grew with
+    the number of purchases. The engine makes no reference cycles (reference counting frees
+    what it allocates), and the collector's previous state is restored whatever happens."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _renewal_assumed(award: Award, profile: Profile, end: dt.date) -> Award:
+    """List the renewal among the assumptions of an award that counts a purchase signed after
+    the last known version's end."""
+    if not any(profile.purchases[i].signed > end for i in award.purchases):
+        return award
+    note = Assumption(AssumptionCode.RENEWAL, field=end.isoformat())
+    return award.replace(assumptions=(*award.assumptions, note))
+
+
+def load_rules(directory: str | Path) -> RuleSet:
+    """Load, validate and compile every rule file under ``directory`` (cached per directory and
+    file modification times, so an edited file is re-read)."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise RuleFileError(
+            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
+        )
+    files = rule_files(root)
+    if not files:
+        raise RuleFileError(
+            "no rule files (*.yaml) in this directory", file=str(directory), code="rules.empty"
+        )
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
+    return _load(root.resolve(), stamp)
+
+
+@cache
+def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
+    entries = []
+    for name, _ in stamp:
+        program = load_program(name)
+        entries.append(Entry(Path(name), program, compile_program(program)))
+    return RuleSet(entries, root)
+
+
+@cache
+def bundled_rules() -> RuleSet:
+    """The rule files shipped with aivoucher (loaded once, on first use)."""
+    return load_rules(bundled_rules_dir())
+
+
+def _bundled_with_digest(digest: str) -> RuleSet:
+    """The bundled rule set, as a pickled reference to it is read back (see
+    :meth:`RuleSet.__reduce__`); refused if this installation's rules differ from the sender's."""
+    rules = bundled_rules()
+    if rules.digest != digest:
+        raise RuleFileError(
+            f"the pickled rule set was made with other bundled rules (digest {digest[:12]}) "
+            f"than this installation's ({rules.digest[:12]}): install the same aivoucher "
+            "version in every process",
+            file=str(bundled_rules_dir()),
+            code="rules.digest_mismatch",
+        )
+    return rules
+
+
+#: Rule sets read back from pickles, by digest: a process pool that returns many estimates
+#: made with one user rule set compiles it once per process, not once per estimate.
+_received: dict[str, RuleSet] = {}
+
+
+def _compiled_again(
+    programs: tuple[tuple[str, Program], ...], directory: Path | None, digest: str
+) -> RuleSet:
+    """A user rule set, as its pickle is read back (see :meth:`RuleSet.__reduce__`)."""
+    known = _received.get(digest)
+    if known is not None:
+        return known
+    rules = RuleSet(
+        (Entry(Path(path), program, compile_program(program)) for path, program in programs),
+        directory,
+    )
+    if len(_received) >= 16:  # a bound, so that a long-lived worker does not grow without end
+        _received.pop(next(iter(_received)))
+    _received[digest] = rules
+    return rules
+
+
+def example_profile(program: Program, index: int, path: Path | None = None) -> Profile:
+    """An example's profile, validated; errors point into the rule file."""
+    example = program.examples[index]
+    try:
+        return parse_profile(example.profile)
+    except InputError as exc:
+        prefix = f"examples[{index}].profile"
+        problems = [
+            RuleFileError(
+                e.message,
+                file=str(path) if path else program.id,
+                field=prefix + (f".{e.field}" if e.field else ""),
+                code=e.code,
+                suggestions=e.suggestions,
+            )
+            for e in exc.errors
+        ]
+        first = problems[0]
+        error = RuleFileError(
+            first.message,
+            file=first.file,
+            field=first.field,
+            code=first.code,
+            suggestions=first.suggestions,
+            errors=problems,
+        )
+        if path is not None:
+            from ..base.problems import add_lines
+
+            add_lines(error, read_text(path, RULE_LIMITS))
+        raise error from None
