@@ -243,7 +243,7 @@ class UnknownCityError(InputError):
 
 class UnknownProgramError(InputError, KeyError):
     """A program id that no loaded rule file defines (also a ``KeyError``, which
-    :meth:`Estimate.award <aivoucher.result.Estimate.award>` raised before)."""
+    :meth:`Estimate.award <aivoucher.vocabulary.result.Estimate.award>` raised before)."""
 
     default_code = "program.unknown"
 
@@ -288,7 +288,7 @@ class MissingDependencyError(AivoucherError, ImportError):
 
 class EstimateError(InputError):
     """Text that is not an estimate in the JSON contract (:meth:`Estimate.from_json
-    <aivoucher.result.Estimate.from_json>`)."""
+    <aivoucher.vocabulary.result.Estimate.from_json>`)."""
 
     default_code = "estimate.invalid"
 

@@ -12,7 +12,7 @@ Rule files and profiles come from other people, so the reader is deliberately na
   validated by the schema, with a message naming the field, rather than by the YAML library.
 * Size, depth and node-count limits bound time and memory.
 
-When a later validation step fails on field paths, :func:`aivoucher.problems.lines_of` re-reads
+When a later validation step fails on field paths, :func:`aivoucher.base.problems.lines_of` re-reads
 the text once to find their lines; the fast path records no positions.
 """
 

@@ -1,7 +1,7 @@
 """Annotated field types shared by the profile contract and the rule-file schema.
 
-Each wraps one parser from :mod:`aivoucher.money` or :mod:`aivoucher.jurisdictions`, so the
-profile and the rule files accept exactly the same notations and give the same messages.
+Each wraps one parser from :mod:`aivoucher.base.money` or :mod:`aivoucher.base.jurisdictions`, so
+the profile and the rule files accept exactly the same notations and give the same messages.
 """
 
 from __future__ import annotations

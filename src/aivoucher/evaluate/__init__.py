@@ -1,0 +1,6 @@
+"""The evaluators, side by side: the traced engine (``engine``), the fast path (``fast``) and the
+vectorised batch kernel (``vector``, over columns read by ``table``), plus stacking of awards and
+each award's application status.
+
+They differ in speed, never in answer: tests/test_fast.py and tests/test_batch.py prove it.
+"""

@@ -1,7 +1,8 @@
 """The engine: eligibility → base → rate → caps → award, with a structured trace.
 
-A validated :class:`~aivoucher.schema.Program` is compiled once into a :class:`Plan` (conditions
-as small objects with their constants ready, rates and caps as ``Decimal`` pairs); evaluating a
+A validated :class:`~aivoucher.vocabulary.schema.Program` is compiled once into a :class:`Plan`
+(conditions as small objects with their constants ready, rates and caps as ``Decimal`` pairs);
+evaluating a
 profile against a plan builds no pydantic models, reads no files and formats nothing.
 
 Every amount is a ``(low, high)`` pair. The computation is monotone (products of non-negative
@@ -24,7 +25,7 @@ caps and a yearly pool; the first N years where support is time-limited; years s
 lifetime caps and a lifetime pool; finally rounding (or after every step, where the program
 says so).
 
-Where each stage lives (the conditions themselves are in :mod:`aivoucher.conditions`):
+Where each stage lives (the conditions themselves are in :mod:`aivoucher.plan.conditions`):
 
 * applicant and purchase conditions, three-valued and traced: ``Plan._conditions``;
 * which purchases this version covers, and each one's base: ``Plan._purchases``, ``Plan._base``
@@ -38,8 +39,9 @@ Where each stage lives (the conditions themselves are in :mod:`aivoucher.conditi
   ``Plan.explain``.
 
 Every step is recorded by one helper, ``_Trace.step``, with the text it cites and the reading it
-rests on; :meth:`Plan.evaluate` first tries the fast path (:mod:`aivoucher.fast`), which decides
-the amounts where every fact the plan reads is known and leaves the trace to ``Plan.explain``.
+rests on; :meth:`Plan.evaluate` first tries the fast path (:mod:`aivoucher.evaluate.fast`), which
+decides the amounts where every fact the plan reads is known and leaves the trace to
+``Plan.explain``.
 """
 
 from __future__ import annotations
@@ -297,7 +299,7 @@ class Plan:
         applies, the program had not taken effect, or it depends on a renewal. ``renewal``
         marks the award as one that pays only if the program is renewed.
 
-        Where every fact the plan reads is known, the fast path (:mod:`aivoucher.fast`)
+        Where every fact the plan reads is known, the fast path (:mod:`aivoucher.evaluate.fast`)
         decides the amounts and the trace is built on first access; otherwise, and for plans
         the fast path does not cover, :meth:`explain` evaluates. The award is the same.
         """

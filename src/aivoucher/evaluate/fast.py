@@ -8,13 +8,13 @@ where the text gives a range. :class:`FastPlan` computes exactly that, in the en
 of operations and with the same ``Decimal`` operations, and records no trace.
 
 Where the profile leaves a fact unknown that the plan reads, :meth:`FastPlan.decide` returns
-``None`` and the general engine (:meth:`aivoucher.engine.Plan.explain`) evaluates the profile.
-Plans with mechanisms the fast path does not cover (proration, first years of service,
+``None`` and the general engine (:meth:`aivoucher.evaluate.engine.Plan.explain`) evaluates the
+profile. Plans with mechanisms the fast path does not cover (proration, first years of service,
 support years, a rate tier on the year's total, service-period windows) never take it.
 
 An award decided here carries its amounts and the purchases it counts; its ``reasons``,
 ``assumptions`` and ``steps`` are built on first access by the general engine from the same
-inputs (:meth:`aivoucher.result.Award.explained_later`), so they are identical by
+inputs (:meth:`aivoucher.vocabulary.result.Award.explained_later`), so they are identical by
 construction. ``tests/test_fast.py`` checks that both paths give the same awards on random
 profiles.
 """

@@ -7,8 +7,8 @@ rule files' ``stacking`` entries decide:
   (applied where both awards come from the shared purchases only);
 * ``exclusive`` — the applicant gets one of them: the total counts the better award;
 * no entry in either file — **unknown**: the total runs from the better award alone (low) to
-  both together (high), and a :class:`~aivoucher.result.StackingNote` says so, once for all the
-  programs that share purchases without a declared relation.
+  both together (high), and a :class:`~aivoucher.vocabulary.result.StackingNote` says so, once for
+  all the programs that share purchases without a declared relation.
 
 Programs linked by exclusive or unknown relations form groups; each group contributes as one.
 """

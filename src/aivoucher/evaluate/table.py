@@ -8,8 +8,8 @@ Every column is turned into one of two forms, without copying where the source a
 * plain — a numpy array of ``values`` and a ``null`` mask (``None`` when nothing is null).
 
 Every column of the profile contract is then *read* once (:func:`read_contract`), through the
-readers a profile uses (:func:`aivoucher.profile.read_values`,
-:func:`aivoucher.money.parse_amount`), applied to the column's distinct values rather than to
+readers a profile uses (:func:`aivoucher.vocabulary.profile.read_values`,
+:func:`aivoucher.base.money.parse_amount`), applied to the column's distinct values rather than to
 every row: categories become the contract's values, dates ``datetime64[D]``, amounts and keys
 ``int64``. A value the contract refuses raises :class:`~aivoucher.errors.TableError` naming the
 column and the first row that holds it, with the code and words a profile gets for it.

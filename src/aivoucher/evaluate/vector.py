@@ -1,4 +1,5 @@
-"""A :class:`~aivoucher.engine.Plan` compiled for columns: exact integer arithmetic in numpy.
+"""A :class:`~aivoucher.evaluate.engine.Plan` compiled for columns: exact integer arithmetic in
+numpy.
 
 Units. Amounts are int64 in ``fen / scale``, where ``scale`` is the least common denominator of
 the plan's rates (60% and 50% give scale 10: 60% of a fen is 6 units). Rates become integer

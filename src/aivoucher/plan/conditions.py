@@ -2,11 +2,11 @@
 
 A rule file's condition is compiled once into a :class:`Test`: which subject holds the fact
 (the applicant, a purchase, the purchase's calendar year, or the switched-on assumptions), a
-getter that reads it — both from the fact table, :data:`aivoucher.facts.FACTS` — and a test
-that answers ``True``, ``False`` or — where the profile leaves the fact unknown — ``None``.
+getter that reads it — both from the fact table, :data:`aivoucher.vocabulary.facts.FACTS` — and a
+test that answers ``True``, ``False`` or — where the profile leaves the fact unknown — ``None``.
 :func:`domain_of` gives the values to try for an unknown fact, so that a rate tier's range
-covers every answer. The engine (:mod:`aivoucher.engine`) decides what an unknown answer does
-to an award; this module only reads and tests facts.
+covers every answer. The engine (:mod:`aivoucher.evaluate.engine`) decides what an unknown answer
+does to an award; this module only reads and tests facts.
 """
 
 from __future__ import annotations

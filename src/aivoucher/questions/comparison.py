@@ -1,7 +1,8 @@
 """Where to buy: one plan estimated as if the applicant were registered in each place.
 
 ``compare(plan)`` answers "which city pays back most for this plan, and why": one row per place
-that any program covers (places.py), each row exactly the :class:`~aivoucher.result.Estimate`
+that any program covers (places.py), each row exactly the
+:class:`~aivoucher.vocabulary.result.Estimate`
 that ``estimate()`` returns for the plan registered there, summarised — the totals, the
 effective rate, the awards that pay, the facts whose absence widens the row, and the expiry
 and renewal notes. Rows are sorted by ``total_high``, then ``total_low`` (both descending), then
@@ -118,7 +119,7 @@ class Comparison:
 
     def to_frame(self, *, locale: str = "en") -> Any:
         """One row per place (pandas, ``aivoucher[notebook]``); money columns keep exact
-        ``Decimal`` values (``aivoucher.frames.wan`` gives floats in 万 for charts)."""
+        ``Decimal`` values (``aivoucher.render.frames.wan`` gives floats in 万 for charts)."""
         from ..render.comparison import MONEY_COLUMNS, comparison_rows
         from ..render.frames import frame
 

@@ -210,7 +210,7 @@ class Sweep:
 
     def to_frame(self, *, locale: str = "en") -> DataFrame:
         """One row per place, amount and program (plus a ``total`` row per place and amount);
-        money columns hold exact ``Decimal`` values (see :mod:`aivoucher.frames`)."""
+        money columns hold exact ``Decimal`` values (see :mod:`aivoucher.render.frames`)."""
         from ..render.frames import sweep_frame
 
         return sweep_frame(self, locale=locale)
@@ -229,7 +229,8 @@ class Sweep:
         locale: str = "en",
         ax: Axes | None = None,
     ) -> Axes:
-        """The curves (low dashed, high solid) with the bends marked; see :mod:`aivoucher.plot`."""
+        """The curves (low dashed, high solid) with the bends marked; see
+        :mod:`aivoucher.render.plot`."""
         from ..render.plot import plot_sweep
 
         return plot_sweep(self, program=program, place=place, locale=locale, ax=ax)

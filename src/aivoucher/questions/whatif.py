@@ -145,7 +145,7 @@ def vary(
     to try (``None`` for unknown).
 
     A fact's values are read no further than 2,000, and the grid may hold at most 2,000
-    combinations (:mod:`aivoucher.limits`): past either, :class:`InputError` (code
+    combinations (:mod:`aivoucher.base.limits`): past either, :class:`InputError` (code
     ``limit.exceeded``) before anything is estimated.
     """
     from ..ruleset.registry import bundled_rules

@@ -5,7 +5,7 @@ money columns. Money stays exact: a money column holds ``Decimal`` objects (dtyp
 nothing is converted to binary floats. For a chart, :func:`wan` gives floats in 万元::
 
     df = est.to_frame()
-    df["high_wan"] = aivoucher.frames.wan(df["high"])
+    df["high_wan"] = aivoucher.render.frames.wan(df["high"])
 
 pandas is imported only when a frame is built; without it, :class:`MissingDependencyError` says
 which extra to install.

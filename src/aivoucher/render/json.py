@@ -4,8 +4,8 @@ Amounts are decimal strings (``"4800000"``, ``"12.5"``): exact, and free of bina
 consumer. Each reason and assumption carries its ``code`` and structured fields beside its
 sentence (``text``, in the requested locale); ``steps`` keep the structure (kind, subject,
 amounts before/after, rate, parameters, citations) for tools. The profile is included, so that
-:meth:`Estimate.from_json <aivoucher.result.Estimate.from_json>` can read an estimate back.
-:mod:`aivoucher.estimate_json` describes the document as a JSON Schema.
+:meth:`Estimate.from_json <aivoucher.vocabulary.result.Estimate.from_json>` can read an estimate
+back. :mod:`aivoucher.render.estimate_json` describes the document as a JSON Schema.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Localised wording (zh, en) for results: labels of values, reasons, assumptions, steps; the
-labels of facts are the fact table's (:data:`aivoucher.facts.FACTS`). Formatting of numbers and
-money is babel's (:mod:`aivoucher.money`); this module only chooses words. It does no
+labels of facts are the fact table's (:data:`aivoucher.vocabulary.facts.FACTS`). Formatting of
+numbers and money is babel's (:mod:`aivoucher.base.money`); this module only chooses words. It does
+no
 arithmetic.
 """
 

@@ -4,7 +4,7 @@ An estimate prints in one of three levels of detail: ``summary`` (one line per p
 pays), ``concise`` (the counted awards in full, the conditional ones briefly, the ineligible
 ones one line per reason) and ``verbose`` (everything, each program with its steps or reasons).
 
-Every view is built as a list of lines and joined by :func:`aivoucher.visible.joined`, so that
+Every view is built as a list of lines and joined by :func:`aivoucher.base.visible.joined`, so that
 a control character in a purchase id, a name or a quote is shown as an escape and cannot start
 a line of its own.
 """

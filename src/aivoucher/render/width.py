@@ -54,7 +54,7 @@ def _tokens(text: str) -> list[str]:
 
 def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None) -> list[str]:
     """``text`` as lines of at most ``columns`` (a word longer than a line stays whole); a
-    control character in it is measured as the escape it is shown as (aivoucher.visible)."""
+    control character in it is measured as the escape it is shown as (aivoucher.base.visible)."""
     text = visible(text)
     later = indent if subsequent is None else subsequent
     lines: list[str] = []

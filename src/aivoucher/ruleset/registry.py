@@ -2,7 +2,7 @@
 
 A :class:`RuleSet` is a directory of rule files (``<jurisdiction>/<program>.yaml``, or
 ``<program>.<version>.yaml`` where several versions share an id), each validated once and
-compiled into a :class:`~aivoucher.engine.Plan`. The bundled set ships inside the package
+compiled into a :class:`~aivoucher.evaluate.engine.Plan`. The bundled set ships inside the package
 (``aivoucher/rules`` in a wheel; the repository's top-level ``rules/`` in a source checkout) and
 is loaded on first use, not at import.
 """
@@ -192,7 +192,7 @@ class RuleSet:
 
     def choose(self, program_id: str, as_of: dt.date, assume_renewal: bool = False) -> Choice:
         """Which versions of ``program_id`` judge purchases, as known on ``as_of``: the one
-        answer every path uses (:class:`~aivoucher.versions.VersionIndex`, docs/time.md)."""
+        answer every path uses (:class:`~aivoucher.ruleset.versions.VersionIndex`, docs/time.md)."""
         found = self.index.choose(program_id, as_of, assume_renewal)
         if found is None:
             raise self._unknown(program_id)

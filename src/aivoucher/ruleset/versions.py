@@ -2,8 +2,8 @@
 
 A program (one id) may have several versions, each a rule file (``<id>.<version>.yaml``) with an
 effective period. Every path that picks a version — estimates (:meth:`RuleSet.estimate
-<aivoucher.registry.RuleSet.estimate>`), :meth:`RuleSet.get
-<aivoucher.registry.RuleSet.get>`, batch evaluation (:func:`aivoucher.batch.coverage`), pool
+<aivoucher.ruleset.registry.RuleSet.estimate>`), :meth:`RuleSet.get
+<aivoucher.ruleset.registry.RuleSet.get>`, batch evaluation (:func:`aivoucher.batch.coverage`), pool
 simulation, sweeps — asks the :class:`VersionIndex` a rule set builds once, so every path gives
 one answer (docs/time.md):
 
@@ -86,8 +86,9 @@ class Choice:
 class VersionIndex:
     """The versions of every program of a rule set, grouped and ordered once.
 
-    Built from the entries of a :class:`~aivoucher.registry.RuleSet` (whose keys are unique);
-    raises :class:`RuleFileError` (``rules.versions_overlap``) where two published versions of
+    Built from the entries of a :class:`~aivoucher.ruleset.registry.RuleSet` (whose keys are
+    unique); raises :class:`RuleFileError` (``rules.versions_overlap``) where two published versions
+    of
     one id overlap.
     """
 

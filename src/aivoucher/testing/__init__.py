@@ -12,8 +12,9 @@ Strategies (each draws objects that always validate):
   years.
 
 Invariants: :func:`check_invariants` runs them all against a program (a rule file path, a
-:class:`~aivoucher.schema.Program` or a loaded entry) and raises :class:`InvariantViolation`
-with the failing profile; :func:`invariant_violations` checks one profile. See
+:class:`~aivoucher.vocabulary.schema.Program` or a loaded entry) and raises
+:class:`InvariantViolation` with the failing profile; :func:`invariant_violations` checks one
+profile. See
 docs/reliability.md for the list and what each guards against.
 
 Example (a pytest test for your own rule file)::
@@ -61,8 +62,8 @@ __all__ = [
     "purchases",
 ]
 
-# Values are drawn from the facts' domains (aivoucher.facts), so that a new value is drawn
-# as soon as the contract has it; None (unknown) where the profile may leave a fact out.
+# Values are drawn from the facts' domains (aivoucher.vocabulary.facts), so that a new value is
+# drawn as soon as the contract has it; None (unknown) where the profile may leave a fact out.
 _KINDS = DOMAINS["applicant.kind"]
 _ITEMS: tuple[str, ...] = tuple(map(str, DOMAINS["purchase.item"]))
 _MAYBE = st.sampled_from((True, False, None))

@@ -14,8 +14,8 @@ in :data:`FACTS`, with everything the package needs to know about it:
 * ``getter`` — how it is read from its subject;
 * ``zh``/``en`` — its label in results.
 
-The rule-file schema (:mod:`aivoucher.schema`), the compiled conditions
-(:mod:`aivoucher.conditions`), the messages (:mod:`aivoucher.render.messages`), the what-if
+The rule-file schema (:mod:`aivoucher.vocabulary.schema`), the compiled conditions
+(:mod:`aivoucher.plan.conditions`), the messages (:mod:`aivoucher.render.messages`), the what-if
 grid, the batch kernel and the test kit (:mod:`aivoucher.testing`) all read this table; adding a
 fact is one record here (and, if its values are new, a field in the profile). The module
 imports no pydantic, yaml or babel, so that reading the table stays cheap.

@@ -59,7 +59,7 @@ def unknown_program(
 
 
 def find_program(programs: Sequence[Program], name: str) -> str:
-    """See :meth:`aivoucher.registry.RuleSet.find`."""
+    """See :meth:`aivoucher.ruleset.registry.RuleSet.find`."""
     if not isinstance(name, str):
         raise TypeError(f"a program name is text, not {type(name).__name__}")
     if any(name in (p.id, p.key) for p in programs):

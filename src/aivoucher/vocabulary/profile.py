@@ -57,8 +57,8 @@ __all__ = [
     "read_values",
 ]
 
-# The enumerated fields' values are defined with their facts (aivoucher.facts), which the rule
-# files' conditions name: ApplicantKind, Sector, Item, Use, ChipOrigin, Role.
+# The enumerated fields' values are defined with their facts (aivoucher.vocabulary.facts), which
+# the rule files' conditions name: ApplicantKind, Sector, Item, Use, ChipOrigin, Role.
 
 
 def _ids_or_mapping(value: object) -> object:

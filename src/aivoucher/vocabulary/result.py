@@ -1,7 +1,7 @@
 """What an estimate returns: awards with their reasons, assumptions and a structured trace.
 
 The trace records themselves (steps, reasons, assumptions, their codes) are in
-:mod:`aivoucher.trace` and re-exported here. These are immutable values, built by the
+:mod:`aivoucher.vocabulary.trace` and re-exported here. These are immutable values, built by the
 engine without formatting; the renderers in
 :mod:`aivoucher.render` turn them into text, JSON or HTML. Amounts are ``Decimal`` yuan; a
 ``Bounds`` pair is ``(low, high)`` and the two are equal unless the text gives a range or a fact
@@ -125,8 +125,9 @@ class Award(_AwardFields):
     cap a successful applicant gets at most.
 
     Awards are immutable values: equal when every field is equal (:meth:`replace` makes a
-    changed copy). An award decided by the engine's fast path (:mod:`aivoucher.fast`) records
-    its amounts only; its ``reasons``, ``assumptions`` and ``steps`` are built on first access
+    changed copy). An award decided by the engine's fast path (:mod:`aivoucher.evaluate.fast`)
+    records its amounts only; its ``reasons``, ``assumptions`` and ``steps`` are built on first
+    access
     by the general engine from the same inputs, so they are the same as if they had been
     recorded as it went.
     """

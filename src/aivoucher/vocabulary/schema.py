@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: A fact's name, as a condition or an example's expected reason gives it (the names of
-#: :data:`aivoucher.facts.FACTS`, where each fact is defined).
+#: :data:`aivoucher.vocabulary.facts.FACTS`, where each fact is defined).
 Fact = FactName
 #: Each fact and the operator it takes (read from the fact table; kept for code that reads it
 #: here).
@@ -104,7 +104,7 @@ AmountBounds = Annotated[
 ]
 AmountValue = Amount
 # Names, titles, quotes and prose: no control character (a newline or an escape sequence in a
-# name would forge or recolour a line of every text view; aivoucher.visible).
+# name would forge or recolour a line of every text view; aivoucher.base.visible).
 Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(refuse_control)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 

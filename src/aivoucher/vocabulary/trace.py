@@ -6,7 +6,7 @@ may pay nothing; an :class:`Assumption` names a reading or a missing fact the am
 a :class:`StackingNote` says how programs that share purchases are totalled. The codes
 (:class:`StepKind`, :class:`ReasonCode`, :class:`AssumptionCode`) are stable: tools branch on
 them and the JSON carries them. The engine builds these records; the results
-(:mod:`aivoucher.result`) hold them; the renderers turn them into words.
+(:mod:`aivoucher.vocabulary.result`) hold them; the renderers turn them into words.
 """
 
 from __future__ import annotations

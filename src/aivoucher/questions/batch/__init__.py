@@ -47,7 +47,7 @@ def coverage(
     rules: RuleSet, program_id: str, as_of: dt.date, assume_renewal: bool = False
 ) -> list[Coverage]:
     """Which version judges which purchases, as :func:`aivoucher.estimate` decides it: both ask
-    the rule set's :class:`~aivoucher.versions.VersionIndex` (docs/time.md).
+    the rule set's :class:`~aivoucher.ruleset.versions.VersionIndex` (docs/time.md).
 
     Every version known on ``as_of`` judges the purchases its window covers (signed inside
     its effective period, or its ``contracts`` window); the version current on ``as_of`` is
@@ -69,7 +69,7 @@ def evaluate(
     """Evaluate ``program_id`` for every applicant in ``table`` (one row per purchase).
 
     ``as_of`` (default: today) chooses the version, as :func:`aivoucher.estimate` does;
-    ``rules`` evaluates another :class:`~aivoucher.registry.RuleSet`. Raises
+    ``rules`` evaluates another :class:`~aivoucher.ruleset.registry.RuleSet`. Raises
     :class:`~aivoucher.errors.TableError` for a missing, mistyped or invalid column and
     :class:`~aivoucher.errors.MissingDependencyError` without numpy.
     """
