@@ -47,6 +47,10 @@ class Province:
     zh: str
     en: str
 
+    def text(self, locale: str) -> str:
+        """The name in ``locale`` (``zh`` or ``en``)."""
+        return self.zh if locale == "zh" else self.en
+
 
 @dataclass(frozen=True, slots=True)
 class City:
@@ -55,6 +59,10 @@ class City:
     en: str
     province: str
 
+    def text(self, locale: str) -> str:
+        """The name in ``locale`` (``zh`` or ``en``)."""
+        return self.zh if locale == "zh" else self.en
+
 
 @dataclass(frozen=True, slots=True)
 class District:
@@ -62,6 +70,10 @@ class District:
     zh: str
     en: str
     city: str
+
+    def text(self, locale: str) -> str:
+        """The name in ``locale`` (``zh`` or ``en``)."""
+        return self.zh if locale == "zh" else self.en
 
 
 _SUFFIX = re.compile(

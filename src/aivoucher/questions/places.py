@@ -34,6 +34,10 @@ class Place:
     city: str
     whole_province: bool = False
 
+    def text(self, locale: str) -> str:
+        """The name in ``locale`` (``zh`` or ``en``)."""
+        return self.zh if locale == "zh" else self.en
+
 
 def _city_place(city_id: str) -> Place:
     city = jurisdictions.CITIES[city_id]

@@ -103,7 +103,7 @@ def comparison_rows(comparison: Comparison, locale: str = "en") -> list[dict[str
             {
                 "rank": rank,
                 "place": row.place.id,
-                "name": row.place.zh if locale == "zh" else row.place.en,
+                "name": row.place.text(locale),
                 "total_low": row.total_low,
                 "total_high": row.total_high,
                 "spend": row.spend,
@@ -118,7 +118,7 @@ def comparison_rows(comparison: Comparison, locale: str = "en") -> list[dict[str
 
 def _place(row: Row, locale: str) -> str:
     m = messages(locale)
-    name = row.place.zh if locale == "zh" else row.place.en
+    name = row.place.text(locale)
     if row.place.whole_province:
         return m.text("compare.whole_province", province=name)
     return name

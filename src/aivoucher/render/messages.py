@@ -691,7 +691,7 @@ class Messages:
                 return _VALUES[value][self._i]
             place = jurisdictions.CITIES.get(value) or jurisdictions.PROVINCES.get(value)
             if place is not None:
-                return place.zh if self._i == 0 else place.en
+                return place.text(self.locale)
             district = jurisdictions.DISTRICTS.get(value)
             if district is not None:
                 town = jurisdictions.CITIES[district.city]
@@ -741,7 +741,7 @@ class Messages:
         return _POOL[period][self._i]
 
     def name(self, program: Program) -> str:
-        return program.name.zh if self._i == 0 else program.name.en
+        return program.name.text(self.locale)
 
     def place(self, jurisdiction: str) -> str:
         return self.value(jurisdiction)

@@ -585,6 +585,10 @@ class Names(_Strict):
     zh: Text
     en: Text
 
+    def text(self, locale: str) -> str:
+        """The name in ``locale`` (``zh`` or ``en``)."""
+        return self.zh if locale == "zh" else self.en
+
 
 class Document(_Strict):
     title: Text
