@@ -2,5 +2,6 @@
 vectorised batch kernel (``vector``, over columns read by ``table``), plus stacking of awards and
 each award's application status.
 
-They differ in speed, never in answer: tests/test_fast.py and tests/test_batch.py prove it.
+They differ in speed, never in answer: tests/evaluate/test_fast.py and
+tests/questions/test_batch.py prove it.
 """

@@ -15,7 +15,7 @@ support years, a rate tier on the year's total, service-period windows) never ta
 An award decided here carries its amounts and the purchases it counts; its ``reasons``,
 ``assumptions`` and ``steps`` are built on first access by the general engine from the same
 inputs (:meth:`aivoucher.vocabulary.result.Award.explained_later`), so they are identical by
-construction. ``tests/test_fast.py`` checks that both paths give the same awards on random
+construction. ``tests/evaluate/test_fast.py`` checks that both paths give the same awards on random
 profiles.
 """
 

@@ -302,7 +302,7 @@ def test_any_damaged_estimate_is_a_typed_error_or_reads(path: tuple[Any, ...], v
     try:
         back = Estimate.from_json(json.dumps(data))
     except aivoucher.InputError as exc:
-        # tests/test_estimate_json_verify.py: which code for which damage
+        # tests/render/test_estimate_json_verify.py: which code for which damage
         assert exc.code.startswith("estimate.") or exc.code == "program.unknown", exc.code
     else:
         back.to_json(locale="zh")

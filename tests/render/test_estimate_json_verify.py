@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import aivoucher
-from aivoucher.base.types import error_path
+from aivoucher.base.paths import error_path
 from aivoucher.cli import main
 from aivoucher.errors import CODES, EstimateError
 from aivoucher.questions.whatif import what_narrows
