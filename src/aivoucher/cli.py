@@ -250,7 +250,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from .base.output import check_target, write_atomic
-    from .render.report import render_report
+    from .render.report import report_html
 
     # refused before anything is computed: the profile itself, a directory, a pipe, a device
     target = check_target(args.output, [args.profile])
@@ -261,7 +261,7 @@ def _report(args: argparse.Namespace) -> int:
         assume=args.assume,
         assume_renewal=args.assume_renewal,
     )
-    html = render_report(result, args.locale, rules=rules)
+    html = report_html(result, args.locale, rules=rules)
     write_atomic(target, html, shown=args.output)  # whole or not at all
     return 0
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT
 
 import aivoucher
-from aivoucher.render.report import render_report
+from aivoucher.render.report import report_html
 
 INSTALL = "apt-get install chromium poppler-utils fonts-noto-cjk"
 CHROMIUM = next(
@@ -113,7 +113,7 @@ def test_report_prints_to_a4(tmp_path: Path, locale: str) -> None:
     _require()
     est = quickstart()
     page = tmp_path / f"report-{locale}.html"
-    page.write_text(render_report(est, locale, today=dt.date(2025, 6, 30)), encoding="utf-8")
+    page.write_text(report_html(est, locale, today=dt.date(2025, 6, 30)), encoding="utf-8")
     screenshot(tmp_path, page, f"report-{locale}.png", "1000,1600")
     pdf = print_pdf(tmp_path, page)
     info = pdf_info(pdf)

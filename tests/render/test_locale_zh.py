@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 import aivoucher
 from aivoucher.render.catalog import program_rows
-from aivoucher.render.report import render_report
+from aivoucher.render.report import report_html
 from aivoucher.render.text import render_program, render_rows, render_text
 from aivoucher.ruleset.registry import bundled_rules
 from aivoucher.vocabulary.schema import Program
@@ -124,7 +124,7 @@ def test_estimate_and_report_in_chinese(program: Program) -> None:
         for detail in ("summary", "concise", "verbose"):
             _check(f"estimate ({detail}) of {program.key}", render_text(est, "zh", detail))
         _check(f"notebook view of {program.key}", html_text(est.to_html(locale="zh")))
-        _check(f"report of {program.key}", html_text(render_report(est, "zh")))
+        _check(f"report of {program.key}", html_text(report_html(est, "zh")))
         aivoucher.set_locale("zh")
         try:
             _check(f"repr of {program.key}", repr(est) + "".join(repr(a) for a in est.awards))

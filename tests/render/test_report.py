@@ -13,7 +13,7 @@ from conftest import ROOT, profile
 
 import aivoucher
 from aivoucher.cli import main
-from aivoucher.render.report import render_report
+from aivoucher.render.report import report_html
 
 QUICKSTART = ROOT / "examples" / "profiles" / "shenzhen-startup.yaml"
 TODAY = dt.date(2026, 1, 15)
@@ -25,7 +25,7 @@ def quickstart() -> aivoucher.Estimate:
 
 @pytest.mark.parametrize("locale", ["zh", "en"])
 def test_report_is_self_contained(locale: str) -> None:
-    html = render_report(quickstart(), locale, today=TODAY)
+    html = report_html(quickstart(), locale, today=TODAY)
     assert html.startswith("<!doctype html>")
     for forbidden in ("<script", "<link", "<img", "<iframe", "@import", "url(", "javascript:"):
         assert forbidden not in html.lower(), forbidden
@@ -35,7 +35,7 @@ def test_report_is_self_contained(locale: str) -> None:
 
 def test_report_summary_sections_and_notes() -> None:
     est = quickstart()
-    html = render_report(est, "en", today=TODAY)
+    html = report_html(est, "en", today=TODAY)
     summary = html.index("Expected award")
     assert summary < html.index("480万") < html.index("Programs in detail")
     assert "What narrows or changes this range" in html
@@ -55,7 +55,7 @@ def test_report_summary_sections_and_notes() -> None:
 
 
 def test_report_in_chinese() -> None:
-    html = render_report(quickstart(), "zh", today=TODAY)
+    html = report_html(quickstart(), "zh", today=TODAY)
     assert '<html lang="zh-CN">' in html
     assert "预计可获补贴" in html and "训力券" in html and "免责声明（2026-01-15）" in html
     assert "Training-compute voucher" not in html
@@ -65,14 +65,14 @@ def test_report_names_the_missing_fact_that_narrows_the_range() -> None:
     data = profile(
         {"item": "compute", "use": "training", "amount": "800万", "signed": "2025-03-01"}
     )
-    html = render_report(aivoucher.estimate(data, as_of="2025-06-30"), "en", today=TODAY)
+    html = report_html(aivoucher.estimate(data, as_of="2025-06-30"), "en", today=TODAY)
     assert "400万–480万" in html
     assert "Stating these facts settles the amount: applicant.startup (start-up)" in html
 
 
 def test_report_without_programs_or_purchases() -> None:
     est = aivoucher.estimate({"applicant": {"kind": "enterprise", "city": "foshan"}})
-    html = render_report(est, "en", today=TODAY)
+    html = report_html(est, "en", today=TODAY)
     assert "No program covers Foshan or Guangdong" in html and "No purchases" in html
     assert "Programs in detail" not in html and "No program counts towards the total" in html
 
@@ -99,7 +99,7 @@ def test_estimate_to_report_html() -> None:
 
 def test_report_chart_is_drawn_from_the_sweep() -> None:
     est = quickstart()
-    html = render_report(est, "en", today=TODAY)
+    html = report_html(est, "en", today=TODAY)
     chart = html[
         html.index('<section class="chart">') : html.index("</section>", html.index("<svg"))
     ]
@@ -112,7 +112,7 @@ def test_report_chart_is_drawn_from_the_sweep() -> None:
 
 def test_report_has_no_chart_without_a_counted_award() -> None:
     est = aivoucher.estimate({"applicant": {"kind": "enterprise", "city": "guangzhou"}})
-    assert "<svg" not in render_report(est, "en", today=TODAY)
+    assert "<svg" not in report_html(est, "en", today=TODAY)
 
 
 def test_report_of_your_own_rules_charts_them(rules_dir: Path) -> None:
@@ -122,3 +122,19 @@ def test_report_of_your_own_rules_charts_them(rules_dir: Path) -> None:
     assert "Test voucher" in html and "50万" in html
     chart = html[html.index('<section class="chart">') :]
     assert "<polyline" in chart and "stops growing at" in chart  # the 100万 cap at 200万 spend
+
+
+def test_the_renderer_draws_the_curve_it_is_given_and_computes_none() -> None:
+    # the chart's sweep is made on the questions floor and handed over: without it, no chart
+    from aivoucher.questions.report import report_curve
+    from aivoucher.render.parts import parts
+    from aivoucher.render.report import render_report
+
+    est = quickstart()
+    curve = report_curve(est, parts(est).counted)
+    assert curve is not None and curve.spend > 0 and curve.top == curve.spend * 3
+    bare = render_report(est, "en", today=TODAY)
+    assert '<section class="chart">' not in bare
+    drawn = render_report(est, "en", today=TODAY, curve=curve)
+    assert drawn == report_html(est, "en", today=TODAY)
+    assert '<section class="chart">' in drawn

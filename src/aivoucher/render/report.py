@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..base.money import format_money
 from ..base.visible import markup as escape  # escaped, control characters shown
-from ..errors import InputError
-from ..vocabulary.result import AssumptionCode, Award, Estimate
+from ..vocabulary.result import Award, Estimate
 from ..vocabulary.schema import Program
 from .html import compact
 from .messages import Messages, messages
@@ -25,9 +24,10 @@ from .svg import Series, line_chart
 from .text import conditional_why, group_line, notices
 
 if TYPE_CHECKING:
+    from ..questions.report import ReportCurve
     from ..ruleset.registry import RuleSet
 
-__all__ = ["render_report"]
+__all__ = ["render_report", "report_html"]
 
 _CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
@@ -234,48 +234,17 @@ def _others(estimate: Estimate, m: Messages) -> str:
     )
 
 
-#: The chart runs from no spend to this multiple of the swept purchase's amount.
-_CHART_REACH = 3
-_CHART_STEPS = 30
-
-
 def _wan(amount: Decimal) -> str:
     return format_money(amount, "zh", compact=True)
 
 
-def _chart(estimate: Estimate, m: Messages, counted: list[Award], rules: RuleSet | None) -> str:
-    """Award against spend for the counted programs, drawn from :func:`aivoucher.sweep` as
-    the largest purchase they draw on varies (the others as in the profile)."""
-    from ..questions.curves import sweep
-
+def _chart(estimate: Estimate, m: Messages, counted: list[Award], curve: ReportCurve | None) -> str:
+    """Award against spend for the counted programs (``curve``, made by
+    :func:`aivoucher.questions.report.report_curve`): this only draws it."""
+    if curve is None:
+        return ""
     purchases = estimate.profile.purchases
-    used = {i for a in counted if a.high for i in a.purchases}
-    if not used:
-        return ""
-    index = max(sorted(used), key=lambda i: purchases[i].amount)
-    spend = purchases[index].amount
-    if spend <= 0:
-        return ""
-    fen = Decimal("0.01")
-    top = spend * _CHART_REACH
-    amounts = [(top * k / _CHART_STEPS).quantize(fen) for k in range(_CHART_STEPS + 1)]
-    switches = {
-        x.field
-        for a in estimate.awards
-        for x in a.assumptions
-        if x.code is AssumptionCode.SWITCH and x.field
-    }
-    try:
-        curves = sweep(
-            estimate.profile,
-            [*amounts, spend],
-            purchase=index,
-            as_of=estimate.as_of,
-            assume=sorted(switches),
-            rules=rules,
-        )
-    except InputError:
-        return ""
+    index, spend, top, curves = curve.purchase, curve.spend, curve.top, curve.sweep
     points = sorted((*curves.points, *curves.knots), key=lambda p: p.amount)
     series: list[Series] = []
     keys = [a.program.key for a in counted if a.program.key in curves.programs]
@@ -331,15 +300,32 @@ def _footnotes(notes: _Notes, m: Messages) -> str:
     return f"<h2>{_e(m.text('report.notes'))}</h2><ol class='notes'>{''.join(items)}</ol>"
 
 
-def render_report(
+def report_html(
     estimate: Estimate,
     locale: str | None = None,
     *,
     today: dt.date | None = None,
     rules: RuleSet | None = None,
 ) -> str:
+    """The report of ``estimate`` (``aivoucher report``, :meth:`Estimate.to_report_html`): the
+    curve of award against spend is asked of the questions floor here, then
+    :func:`render_report` formats. ``rules`` are the rule files the estimate used (for the
+    chart; default: the bundled)."""
+    from ..questions.report import report_curve
+
+    curve = report_curve(estimate, parts(estimate).counted, rules)
+    return render_report(estimate, locale, today=today, curve=curve)
+
+
+def render_report(
+    estimate: Estimate,
+    locale: str | None = None,
+    *,
+    today: dt.date | None = None,
+    curve: ReportCurve | None = None,
+) -> str:
     """The report as one HTML document; ``today`` dates it (default: the current date);
-    ``rules`` are the rule files the estimate used (for the chart; default: the bundled)."""
+    ``curve`` is the chart's award against spend (none: no chart). It computes nothing."""
     m = messages(locale)
     produced = (today or dt.date.today()).isoformat()
     as_of = estimate.as_of.isoformat()
@@ -354,7 +340,7 @@ def render_report(
         f'<div class="meta">{_e(m.text("report.as_of", date=as_of, today=produced))}</div>'
         f"</header>"
         + _summary(estimate, m, counted)
-        + _chart(estimate, m, counted, rules)
+        + _chart(estimate, m, counted, curve)
         + _profile(estimate, m)
         + (f"<h2>{_e(m.text('report.details'))}</h2>{sections}" if sections else "")
         + _assumptions(counted + list(parts(estimate).conditional), m)

@@ -434,9 +434,9 @@ class Estimate:
     def to_report_html(self, *, locale: str | None = None, rules: RuleSet | None = None) -> str:
         """A self-contained HTML report that prints to A4 (``aivoucher report``); ``rules``
         are the rule files this estimate used, for the chart (default: the bundled ones)."""
-        from ..render.report import render_report
+        from ..render.report import report_html
 
-        return render_report(self, locale, rules=rules)
+        return report_html(self, locale, rules=rules)
 
     def _repr_html_(self) -> str:
         return self.to_html()
