@@ -27,8 +27,8 @@ from ..vocabulary.trace import (
     ReasonCode,
     StackingNote,
     Step,
-    StepKind,
 )
+from .steps import step_line
 
 if TYPE_CHECKING:
     from ..questions.curves import Bend
@@ -809,152 +809,14 @@ class Messages:
         return prefix + self.text(assumption.code)
 
     def step(self, step: Step) -> str:
-        """One trace step as a line (without its citation)."""
-        d = step.detail
-        kind = step.kind
-        subject = f"[{step.subject}] " if step.subject and kind is not StepKind.YEAR else ""
-        if kind is StepKind.CONDITION:
-            body = self.text(
-                "step.condition",
-                fact=self.fact(d["fact"]),
-                actual=self.value(d["actual"]),
-                expected=self.expected(d["fact"], d["expected"]),
-            )
-            mark = {True: "✓ ", False: "✗ ", None: "? "}[d["ok"]]
-            return mark + subject + body
-        if kind is StepKind.BASE:
-            assert step.after is not None
-            key = (
-                "step.base.contract"
-                if d["of"] == "contract" or d.get("from_contract")
-                else "step.base.settled"
-            )
-            return subject + self.text(key, amount=self.bounds(step.after))
-        if kind is StepKind.RATE:
-            assert step.rate is not None
-            body = self.text("step.rate", rate=self.rates(step.rate))
-            if "ceiling" in d:
-                body += self.text("step.rate.ceiling", rate=self.rate(d["ceiling"]))
-            return subject + body
-        if kind is StepKind.AMOUNT:
-            assert step.before is not None and step.after is not None and step.rate is not None
-            return subject + self.text(
-                "step.amount",
-                base=self.bounds(step.before),
-                rate=self.rates(step.rate),
-                amount=self.bounds(step.after),
-            )
-        if kind in (StepKind.CAP, StepKind.POOL):
-            assert step.before is not None and step.after is not None
-            if kind is StepKind.CAP:
-                label, cap = self.cap_per(d["per"]), self.bounds(d["cap"])
-            else:
-                label, cap = self.pool_period(d["period"]), self.short_money(d["pool"])
-            key = "step.cap.binding" if d["binding"] else "step.cap.free"
-            where = f"[{step.subject}] " if step.subject else ""
-            return where + self.text(
-                key,
-                label=label,
-                cap=cap,
-                before=self.bounds(step.before),
-                after=self.bounds(step.after),
-            )
-        if kind is StepKind.YEAR:
-            assert step.after is not None
-            return self.text(
-                "step.year", year=step.subject, n=d["purchases"], amount=self.bounds(step.after)
-            )
-        if kind is StepKind.FIRST_YEARS:
-            assert step.before is not None and step.after is not None
-            values = {
-                "years": d["years"],
-                "rate": self.rates(d["rate"]),
-                "rest": self.rates(d["rest"]),
-                "before": self.bounds(step.before),
-                "after": self.bounds(step.after),
-            }
-            if "days" in d:
-                return subject + self.text(
-                    "step.first_years", days=d["days"], inside=d["inside"], **values
-                )
-            return subject + self.text("step.first_years.unknown", **values)
-        if kind is StepKind.SUPPORT_YEARS:
-            assert step.before is not None and step.after is not None
-            return self.text(
-                "step.support_years",
-                count=d["count"],
-                years=self._sep.join(str(y) for y in d["years"]),
-                before=self.bounds(step.before),
-                after=self.bounds(step.after),
-            )
-        if kind is StepKind.PRORATION:
-            assert step.before is not None and step.after is not None
-            values = {
-                "start": d["from"],
-                "end": d["to"],
-                "before": self.bounds(step.before),
-                "after": self.bounds(step.after),
-            }
-            if "days" in d:
-                return subject + self.text(
-                    "step.proration", days=d["days"], inside=d["inside"], **values
-                )
-            return subject + self.text("step.proration.unknown", **values)
-        if kind is StepKind.MINIMUM:
-            assert step.before is not None and step.after is not None
-            minimum = self.short_money(d["minimum"])
-            if not d["binding"]:
-                return subject + self.text("step.minimum.free", minimum=minimum)
-            return subject + self.text(
-                "step.minimum",
-                minimum=minimum,
-                before=self.bounds(step.before),
-                after=self.bounds(step.after),
-            )
-        if kind is StepKind.LUMP_SUM:
-            assert step.after is not None
-            return subject + self.text("step.lump_sum", amount=self.bounds(step.after))
-        if kind is StepKind.THRESHOLD:
-            assert step.before is not None and step.after is not None
-            met = {True: "met", False: "not_met", None: "unknown"}[d["met"]]
-            return f"[{step.subject}] " + self.text(
-                "step.threshold",
-                threshold=self.short_money(d["threshold"]),
-                inclusive=self.text(
-                    "threshold.inclusive" if d["inclusive"] else "threshold.exclusive"
-                ),
-                spend=self.bounds(d["spend"]),
-                met=self.text(f"threshold.{met}"),
-                before=self.bounds(step.before),
-                after=self.bounds(step.after),
-            )
-        if kind is StepKind.ALLOCATION:
-            shares = self._sep.join(
-                f"{share['purchase']} {self.bounds(share['share'])}"
-                + (
-                    self.text("allocation.exhausted")
-                    if share["share"][1] < share["amount"][1]
-                    else ""
-                )
-                for share in d["shares"]
-            )
-            return f"[{step.subject}] " + self.text("step.allocation", shares=shares)
-        if kind is StepKind.TOTAL:
-            assert step.after is not None
-            return self.text("step.total", amount=self.bounds(step.after))
-        assert step.before is not None and step.after is not None
-        if kind is StepKind.UNCERTAIN:
-            return self.text(
-                "step.uncertain", before=self.bounds(step.before), after=self.bounds(step.after)
-            )
-        unit = self.text(f"unit.{d['unit']}", places=d["places"])
-        return self.text(
-            "step.rounding",
-            unit=unit,
-            mode=self.text(f"mode.{d['mode']}"),
-            before=self.bounds(step.before),
-            after=self.bounds(step.after),
-        )
+        """One trace step as a line (without its citation): the words of its kind, from the
+        table in :mod:`aivoucher.render.steps`."""
+        return step_line(self, step)
+
+    @property
+    def separator(self) -> str:
+        """Between the items of a list: ``、`` in Chinese, ``, `` in English."""
+        return self._sep
 
     def stacking(self, note: StackingNote) -> str:
         if note.relation == "unknown":
