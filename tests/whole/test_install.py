@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 from conftest import ROOT
@@ -29,6 +30,11 @@ def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, ROOT, cwd=tmp_path)
     wheel = next(dist.glob("aivoucher-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:  # the licence travels with the package
+        assert any(
+            name.endswith(".dist-info/licenses/LICENSE") or name.endswith(".dist-info/LICENSE")
+            for name in archive.namelist()
+        )
     env = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env)
     bin_dir = env / ("Scripts" if sys.platform == "win32" else "bin")

@@ -34,7 +34,7 @@ import aivoucher
 PACKAGE = ROOT / "src" / "aivoucher"
 FLOORS = ("base", "vocabulary", "plan", "evaluate", "ruleset", "questions", "render", "testing")
 #: Modules outside the floor folders, and the floor each belongs to.
-LOOSE = {"errors": "base", "__init__": "top", "cli": "top", "_moved": "top"}
+LOOSE = {"errors": "base", "__init__": "top", "__main__": "top", "cli": "top", "_moved": "top"}
 #: Value objects that may present themselves through the render floor.
 PRESENT_THEMSELVES = {
     "vocabulary.result",

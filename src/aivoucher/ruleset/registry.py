@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 
 from ..base.dates import as_of_date
 from ..base.documents import RULE_LIMITS, load_document, read_text
+from ..base.log import logger
 from ..base.paths import parse_path
 from ..errors import InputError, RuleFileError, UnknownProgramError
 from ..evaluate.application import with_application
@@ -33,6 +35,8 @@ from ..vocabulary.profile import Profile, parse_profile
 from ..vocabulary.result import Assumption, AssumptionCode, Award, Estimate
 from ..vocabulary.schema import Program, Prose
 from .versions import Choice, VersionIndex
+
+_log = logger("rules")
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -445,11 +449,19 @@ def load_rules(directory: str | Path) -> RuleSet:
 
 @cache
 def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
+    started = time.perf_counter()
     entries = []
     for name, _ in stamp:
         program = load_program(name)
         entries.append(Entry(Path(name), program, compile_program(program)))
-    return RuleSet(entries, root)
+    rules = RuleSet(entries, root)
+    _log.debug(
+        "loaded %d rule files from %s in %.1f ms",
+        len(entries),
+        root,
+        (time.perf_counter() - started) * 1000,
+    )
+    return rules
 
 
 @cache

@@ -28,7 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..base.log import logger
 from ..errors import RuleFileError
+
+_log = logger("versions")
 
 if TYPE_CHECKING:
     from ..vocabulary.profile import Purchase
@@ -159,6 +162,13 @@ class VersionIndex:
             if versions is None:
                 return None
             found = _choose(versions, as_of, assume_renewal)
+            _log.debug(
+                "%s on %s%s: versions judging purchases: %s",
+                name,
+                as_of,
+                " (renewal assumed)" if assume_renewal else "",
+                ", ".join(entry.program.key for entry, _, _ in found.judges) or "none",
+            )
             if len(self._choices) >= _KEPT:
                 self._choices.clear()
             self._choices[cache_key] = found

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ...base.log import logger
 from ...errors import ProfileError, TableError
 from ...vocabulary.profile import CONTRADICTION, end_before_start, settled_above_amount
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 Index = npt.NDArray[np.intp]
+
+_log = logger("batch")
 
 
 def _column(table: Table, name: str) -> Column:
@@ -244,6 +247,13 @@ def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet)
         low, high, eligible = (np.zeros(count, dtype=t) for t in (np.int64, np.int64, bool))
     scalar_rows = 0
     if scalar:
+        _log.debug(
+            "%s: %d applicants (%d rows) evaluated by the scalar engine for %s",
+            program,
+            count,
+            rows.n,
+            ", ".join(entry.program.key for entry, _, _ in scalar),
+        )
         s_lo, s_hi, s_ok = _scalar(scalar, rows)
         low, high, eligible = low + s_lo, high + s_hi, eligible | s_ok
         scalar_rows = rows.n
