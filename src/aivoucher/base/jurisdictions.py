@@ -30,6 +30,7 @@ __all__ = [
     "PROVINCES",
     "City",
     "District",
+    "Named",
     "Province",
     "city",
     "city_of",
@@ -41,9 +42,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Province:
-    id: str
+class Named:
+    """A place with a Chinese and an English name, which it says in a locale."""
+
+    __slots__ = ()
     zh: str
     en: str
 
@@ -53,27 +55,26 @@ class Province:
 
 
 @dataclass(frozen=True, slots=True)
-class City:
+class Province(Named):
+    id: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class City(Named):
     id: str
     zh: str
     en: str
     province: str
 
-    def text(self, locale: str) -> str:
-        """The name in ``locale`` (``zh`` or ``en``)."""
-        return self.zh if locale == "zh" else self.en
-
 
 @dataclass(frozen=True, slots=True)
-class District:
+class District(Named):
     id: str
     zh: str
     en: str
     city: str
-
-    def text(self, locale: str) -> str:
-        """The name in ``locale`` (``zh`` or ``en``)."""
-        return self.zh if locale == "zh" else self.en
 
 
 _SUFFIX = re.compile(

@@ -20,7 +20,7 @@ __all__ = ["Place", "place_of", "places_with_programs", "register"]
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
+class Place(jurisdictions.Named):
     """A row of a comparison: a city, or a province's cities without programs of their own.
 
     ``city`` is the city the applicant is registered in for the estimate (for a province row,
@@ -33,10 +33,6 @@ class Place:
     province: str
     city: str
     whole_province: bool = False
-
-    def text(self, locale: str) -> str:
-        """The name in ``locale`` (``zh`` or ``en``)."""
-        return self.zh if locale == "zh" else self.en
 
 
 def _city_place(city_id: str) -> Place:
