@@ -813,11 +813,6 @@ class Messages:
         table in :mod:`aivoucher.render.steps`."""
         return step_line(self, step)
 
-    @property
-    def separator(self) -> str:
-        """Between the items of a list: ``、`` in Chinese, ``, `` in English."""
-        return self._sep
-
     def stacking(self, note: StackingNote) -> str:
         if note.relation == "unknown":
             return self.text(

@@ -106,7 +106,7 @@ def _support_years(m: Messages, step: Step, d: Mapping[str, Any], subject: str) 
     return m.text(
         "step.support_years",
         count=d["count"],
-        years=m.separator.join(str(y) for y in d["years"]),
+        years=m.sep.join(str(y) for y in d["years"]),
         before=m.bounds(step.before),
         after=m.bounds(step.after),
     )
@@ -158,7 +158,7 @@ def _threshold(m: Messages, step: Step, d: Mapping[str, Any], subject: str) -> s
 
 
 def _allocation(m: Messages, step: Step, d: Mapping[str, Any], subject: str) -> str:
-    shares = m.separator.join(
+    shares = m.sep.join(
         f"{share['purchase']} {m.bounds(share['share'])}"
         + (m.text("allocation.exhausted") if share["share"][1] < share["amount"][1] else "")
         for share in d["shares"]
