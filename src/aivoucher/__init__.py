@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._moved import install as _install_earlier_paths
 from .base.i18n import get_locale, locale, set_locale
+from .base.version import VERSION
 from .errors import (
     AivoucherError,
     AmountError,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from .vocabulary.profile import Applicant, Profile, Purchase, load_profile, parse_profile
     from .vocabulary.result import Award, Estimate
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "AivoucherError",

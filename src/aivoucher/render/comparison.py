@@ -13,7 +13,7 @@ from ..base.money import CURRENCY, canonical
 from ..base.visible import joined, json_text
 from ..base.visible import markup as escape  # escaped, control characters shown
 from ..evaluate.stacking import counted
-from .json import SCHEMA_VERSION
+from .json import SCHEMA_VERSION, generator
 from .messages import messages
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
 def comparison_to_dict(comparison: Comparison, locale: str = "en") -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
+        "generator": generator(comparison.rules),
         "as_of": comparison.as_of.isoformat(),
         "currency": CURRENCY,
         "spend": canonical(comparison.spend),

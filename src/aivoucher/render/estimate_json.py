@@ -327,12 +327,30 @@ class StackingDoc(_Doc):
     note: str
 
 
+class RulesUsedDoc(_Doc):
+    """The rule files an estimate was made with: a SHA-256 of their validated content and
+    their number (``RuleSet.digest``, ``len(rules)``)."""
+
+    digest: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
+    count: Annotated[StrictInt, Field(ge=0)]
+
+
+class GeneratorDoc(_Doc):
+    """Who made the document."""
+
+    name: Literal["aivoucher"]
+    version: str
+    rules: RulesUsedDoc | None
+
+
 class EstimateDocument(_Doc):
     """The JSON of ``aivoucher estimate --format json`` and ``Estimate.to_json()``."""
 
     model_config = ConfigDict(title="aivoucher estimate")
 
     schema_version: Literal[2]
+    #: Written since aivoucher 0.2; documents of earlier versions have none.
+    generator: GeneratorDoc | None = None
     as_of: DateText
     currency: Literal["CNY"]
     total_low: DecimalText

@@ -851,15 +851,54 @@ def _compare_head(data: dict[str, Any], estimate: Estimate, compare: _Compare) -
             )
     if compare.problems.found:
         return
-    # the profile and the awards stand in as empty: they were compared already
-    head = {k: {} if k == "profile" else [] if k == "awards" else v for k, v in data.items()}
+    _compare_generator(data, estimate, compare)
+    if compare.problems.found:
+        return
+    # the profile and the awards stand in as empty: they were compared already; who made the
+    # document was compared just now (any version of aivoucher may have written it)
+    head = {
+        k: {} if k == "profile" else [] if k == "awards" else v
+        for k, v in data.items()
+        if k != "generator"
+    }
 
     def made(loc: str, m: Messages) -> dict[str, Any]:
         out = _head(estimate, loc, profile=False)
         out["profile"], out["awards"] = {}, []
+        del out["generator"]
         return out
 
     compare.same(head, made, (), EstimateHead)
+
+
+def _compare_generator(data: dict[str, Any], estimate: Estimate, compare: _Compare) -> None:
+    """A document that names the rule files it was made with must have been made with these:
+    the same digest and count (one without a ``generator``, from an earlier version, is judged
+    by its figures alone)."""
+    if "generator" not in data:
+        return
+    from .estimate_json import GeneratorDoc
+
+    try:
+        written = GeneratorDoc.model_validate(data["generator"])
+    except ValidationError:
+        compare.problems.add("not a generator record", ("generator",), "estimate.invalid")
+        return
+    if written.rules is None or estimate.rules is None:
+        return
+    ours = estimate.rules
+    for key, theirs, mine in (
+        ("digest", written.rules.digest, ours.digest),
+        ("count", written.rules.count, len(ours)),
+    ):
+        if theirs != mine:
+            compare.problems.add(
+                f"the estimate was made with other rule files ({key} {_show(theirs)}); these "
+                f"have {_show(mine)}: pass the rules it was made with (rules=, --rules DIR)",
+                ("generator", "rules", key),
+                "estimate.inconsistent",
+            )
+            return
 
 
 def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Estimate:

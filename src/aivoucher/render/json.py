@@ -16,18 +16,23 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..base.money import CURRENCY, canonical
+from ..base.version import VERSION
 from ..base.visible import json_text
 from ..vocabulary.result import Assumption, AssumptionCode, Award, Bounds, Estimate, Reason, Step
 from .messages import Messages, messages
+
+if TYPE_CHECKING:
+    from ..ruleset.registry import RuleSet
 
 __all__ = [
     "SCHEMA_VERSION",
     "assumption_to_dict",
     "award_to_dict",
     "estimate_to_dict",
+    "generator",
     "reason_to_dict",
     "render_json",
     "write_json",
@@ -170,11 +175,20 @@ def _application(award: Award, locale: str | None) -> dict[str, Any] | None:
     }
 
 
+def generator(rules: RuleSet | None) -> dict[str, Any]:
+    """Who made a JSON document: aivoucher, its version, and the rule files used — a digest
+    of their validated content (:attr:`RuleSet.digest`) and how many there are — so that a
+    reader can tell which rules a figure rests on."""
+    used = None if rules is None else {"digest": rules.digest, "count": len(rules)}
+    return {"name": "aivoucher", "version": VERSION, "rules": used}
+
+
 def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> dict[str, Any]:
     """Everything but the awards (``awards`` is left ``None``, in its place; without
     ``profile``, so is the profile)."""
     return {
         "schema_version": SCHEMA_VERSION,
+        "generator": generator(estimate.rules),
         "as_of": estimate.as_of.isoformat(),
         "currency": CURRENCY,
         "total_low": canonical(estimate.total_low),
