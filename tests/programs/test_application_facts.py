@@ -136,6 +136,17 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
         {"office": "福建省工业和信息化厅"},
     ),
     (
+        # 资金管理办法: "市经信局:负责…组织项目申报;…遴选第三方服务机构组织算力服务券发放";
+        # 起草说明: "即领即用" (deducted at payment)
+        "wuhan.compute-voucher",
+        {
+            "applicant": _firm("wuhan", sme=True),
+            "purchases": [_buy("compute", "100万", "2025-05-01")],
+        },
+        "2025-12-31",
+        {"office": "武汉市经济和信息化局", "payment": "即领即用"},
+    ),
+    (
         "dongguan.compute-voucher",
         {
             "applicant": {"kind": "enterprise", "city": "dongguan", "sector": "manufacturing"},
