@@ -68,6 +68,16 @@ class Row:
     def total_high(self) -> Decimal:
         return self.estimate.total_high
 
+    @property
+    def if_renewed_low(self) -> Decimal:
+        """The low total if every program that has ended were renewed as last known."""
+        return self.estimate.if_renewed[0]
+
+    @property
+    def if_renewed_high(self) -> Decimal:
+        """The high total if every program that has ended were renewed as last known."""
+        return self.estimate.if_renewed[1]
+
     def counted(self, award: Award) -> bool:
         """Whether ``award`` counts towards this row's totals."""
         return counted(award)

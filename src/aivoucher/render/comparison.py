@@ -54,6 +54,8 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
         "whole_province": place.whole_province,
         "total_low": canonical(row.total_low),
         "total_high": canonical(row.total_high),
+        "if_renewed_low": canonical(row.if_renewed_low),
+        "if_renewed_high": canonical(row.if_renewed_high),
         "spend": canonical(row.spend),
         "effective_rate_low": _rate(row.effective_rate_low),
         "effective_rate_high": _rate(row.effective_rate_high),
@@ -148,6 +150,9 @@ def render_comparison_text(comparison: Comparison, locale: str = "en") -> str:
         total = m.text(
             "compare.row", total=m.amount_range(row.total_low, row.total_high), rate=rate
         )
+        renewed = (row.if_renewed_low, row.if_renewed_high)
+        if renewed != (row.total_low, row.total_high):
+            total += m.text("compare.if_renewed", total=m.amount_range(*renewed))
         out.append(f"{rank:>2}. " + m.text("compare.line", label=_place(row, locale), text=total))
         for award in row.awards:
             state = (

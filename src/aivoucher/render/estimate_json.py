@@ -355,6 +355,10 @@ class EstimateDocument(_Doc):
     currency: Literal["CNY"]
     total_low: DecimalText
     total_high: DecimalText
+    #: The totals if every program that has ended were renewed as last known (written since
+    #: aivoucher 0.2; documents of earlier versions have none).
+    if_renewed_low: DecimalText | None = None
+    if_renewed_high: DecimalText | None = None
     profile: Profile
     awards: list[AwardDoc]
     uncounted: list[str]

@@ -256,6 +256,10 @@ def render_estimate_html(
     out = [
         headline(m.text("header", date=estimate.as_of.isoformat()), total, full),
     ]
+    renewed = estimate.if_renewed
+    if renewed != (estimate.total_low, estimate.total_high):
+        line = m.text("total.if_renewed", amount=m.amount_range(*renewed))
+        out.append(f"<p><b>{escape(line)}</b></p>")
     out += [f"<p><b>{escape(n)}</b></p>" for n in notices(estimate, m)]
     out.append(_depends(estimate, arranged.counted, m))
     if narrowing:

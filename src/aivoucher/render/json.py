@@ -193,6 +193,8 @@ def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> di
         "currency": CURRENCY,
         "total_low": canonical(estimate.total_low),
         "total_high": canonical(estimate.total_high),
+        "if_renewed_low": canonical(estimate.if_renewed[0]),
+        "if_renewed_high": canonical(estimate.if_renewed[1]),
         "profile": estimate.profile.model_dump(mode="json") if profile else None,
         "awards": None,
         "uncounted": list(estimate.uncounted),

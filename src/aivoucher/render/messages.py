@@ -83,6 +83,10 @@ _CONFIDENCE = {
 _TEXT = {
     "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
     "total": ("合计：{amount}", "Total: {amount}"),
+    "total.if_renewed": (
+        "若已到期的项目按最近版本续期：{amount}（未计入合计）",
+        "If the programs that have ended were renewed as last known: {amount} (not in the total)",
+    ),
     "conditional_heading": (
         "取决于申请人尚未声明的信息、未计入合计的项目（{n}）",
         "Programs that turn on a fact only the applicant can state, not in the total ({n})",
@@ -115,6 +119,7 @@ _TEXT = {
     "compare.line": ("{label}：{text}", "{label}: {text}"),
     "compare.program": ("{name}（{id}）", "{name} ({id})"),
     "compare.row": ("{total}，实际补贴比例 {rate}", "{total}, effective rate {rate}"),
+    "compare.if_renewed": ("；若续期 {total}", "; if renewed {total}"),
     "compare.whole_province": (
         "{province}（无本市项目的城市）",
         "{province} (cities without a program of their own)",

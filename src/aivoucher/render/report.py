@@ -105,6 +105,9 @@ def _summary(estimate: Estimate, m: Messages, counted: list[Award]) -> str:
     total = compact(estimate.total_low, estimate.total_high)
     full = m.bounds((estimate.total_low, estimate.total_high))
     narrows: list[str] = []
+    renewed = estimate.if_renewed
+    if renewed != (estimate.total_low, estimate.total_high):
+        narrows.append(m.text("total.if_renewed", amount=m.amount_range(*renewed)))
     missing = dict.fromkeys(m.field(f) for a in counted for f in a.missing)
     if missing:
         narrows.append(m.text("report.narrow.missing", fields=m.sep.join(missing)))

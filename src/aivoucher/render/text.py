@@ -120,9 +120,17 @@ def notices(estimate: Estimate, m: Messages, *, restricted: bool = False) -> lis
 
 
 def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
+    totals = (estimate.total_low, estimate.total_high)
+    renewed = estimate.if_renewed
     return [
         m.text("header", date=estimate.as_of.isoformat()),
-        m.text("total", amount=m.amount_range(estimate.total_low, estimate.total_high)),
+        m.text("total", amount=m.amount_range(*totals)),
+        # a renewal never hides behind the headline: what it would add is said beside it
+        *(
+            []
+            if renewed == totals
+            else [m.text("total.if_renewed", amount=m.amount_range(*renewed))]
+        ),
         *notices(estimate, m, restricted=restricted),
     ]
 

@@ -298,6 +298,19 @@ class RuleSet:
         uncounted = tuple(
             a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
         )
+        renewed_low, renewed_high = total_low, total_high
+        if not assume_renewal and any(a.renewal for a in awards):
+            # what the headline would be if the programs that have ended were renewed: made
+            # again with the renewal assumed, so that caps and stacking apply as they would
+            renewed = self.estimate(
+                prof,
+                programs=programs,
+                as_of=day,
+                include_all=include_all,
+                assume=sorted(switches),
+                assume_renewal=True,
+            )
+            renewed_low, renewed_high = renewed.total_low, renewed.total_high
         return Estimate(
             as_of=day,
             profile=prof,
@@ -306,6 +319,8 @@ class RuleSet:
             total_high=total_high,
             stacking=notes,
             uncounted=uncounted,
+            if_renewed_low=renewed_low,
+            if_renewed_high=renewed_high,
             rules=self,
             assume=tuple(sorted(switches)),
             assume_renewal=assume_renewal,

@@ -353,12 +353,25 @@ class Estimate:
     total_high: Decimal
     stacking: tuple[StackingNote, ...] = ()
     uncounted: tuple[str, ...] = ()
+    #: The totals if every program whose last known version has ended were renewed as last
+    #: known (as :func:`aivoucher.estimate` with ``assume_renewal`` gives them): equal to the
+    #: totals where nothing depends on a renewal. ``None`` only in an estimate made by hand;
+    #: :attr:`if_renewed` reads the totals then.
+    if_renewed_low: Decimal | None = None
+    if_renewed_high: Decimal | None = None
     #: How the estimate was made, so that it can be made again with one fact declared
     #: (:func:`aivoucher.what_narrows`): the rule set, the switches and the renewal setting.
     #: Not part of its value (equality, JSON).
     rules: RuleSet | None = field(default=None, compare=False)
     assume: tuple[str, ...] = field(default=(), compare=False)
     assume_renewal: bool = field(default=False, compare=False)
+
+    @property
+    def if_renewed(self) -> tuple[Decimal, Decimal]:
+        """``(low, high)`` if every program that has ended were renewed as last known."""
+        low = self.total_low if self.if_renewed_low is None else self.if_renewed_low
+        high = self.total_high if self.if_renewed_high is None else self.if_renewed_high
+        return low, high
 
     def award(self, program_id: str) -> Award:
         """The award of one program (by id, or ``id@version``).
