@@ -153,13 +153,15 @@ def _parser() -> _Parser:
         help="text: the estimate's summary (default); json: the estimate's JSON",
     )
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of rule files or estimates")
+    schema = sub.add_parser(
+        "schema", help="print the JSON Schema of rule files, profiles, estimates or comparisons"
+    )
     schema.add_argument(
         "--output",
-        choices=["rules", "estimate"],
+        choices=["rules", "profile", "estimate", "comparison"],
         default="rules",
-        help="rules: the rule-file schema (default); estimate: the JSON `estimate --format "
-        "json` writes",
+        help="rules: the rule-file schema (default); profile: the profile contract; estimate "
+        "and comparison: the JSON `estimate` and `compare` write with --format json",
     )
     return parser
 
@@ -341,9 +343,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .render.schema_export import estimate_schema, rule_file_schema
+    from .render.schema_export import SCHEMAS
 
-    schema = estimate_schema() if args.output == "estimate" else rule_file_schema()
+    schema = SCHEMAS[args.output]()
     sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
 

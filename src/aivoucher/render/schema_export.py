@@ -11,7 +11,7 @@ from typing import Any
 from ..vocabulary.profile import Profile
 from ..vocabulary.schema import Program
 
-__all__ = ["estimate_schema", "profile_schema", "rule_file_schema"]
+__all__ = ["comparison_schema", "estimate_schema", "profile_schema", "rule_file_schema"]
 
 
 def rule_file_schema() -> dict[str, Any]:
@@ -33,3 +33,19 @@ def profile_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "aivoucher applicant profile"
     return schema
+
+
+def comparison_schema() -> dict[str, Any]:
+    """The JSON Schema of ``aivoucher compare --format json``."""
+    from .comparison_json import comparison_schema as build
+
+    return build()
+
+
+#: ``aivoucher schema --output NAME``: each document's schema.
+SCHEMAS = {
+    "rules": rule_file_schema,
+    "estimate": estimate_schema,
+    "profile": profile_schema,
+    "comparison": comparison_schema,
+}
