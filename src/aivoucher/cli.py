@@ -131,6 +131,9 @@ def _parser() -> _Parser:
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
     progs.add_argument("--locale", choices=["zh", "en"], default="en")
     progs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    progs.add_argument(
+        "--as-of", help="flag programs whose last known version ended before this date (today)"
+    )
 
     show = sub.add_parser("show", help="describe one program with its sources and open points")
     show.add_argument("id", help="the program's id, or its Chinese or English name (训力券)")
@@ -280,7 +283,10 @@ def _programs(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         sys.stdout.write(catalogue_markdown(_rules(args), args.locale))
         return 0
-    rows = program_rows(_rules(args), city=args.city, locale=args.locale)
+    from .base.dates import as_of_date
+
+    day = as_of_date(args.as_of)
+    rows = program_rows(_rules(args), city=args.city, locale=args.locale, as_of=day)
     if args.format == "json":
         sys.stdout.write(json_text(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n")
     else:

@@ -3,6 +3,7 @@ and dates, as plain data (for JSON) or as text."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..base import jurisdictions
@@ -44,13 +45,20 @@ def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
         "switches": [w.id for w in program.switches],
         "qualifications": [q.id for q in program.qualifications],
         "application": m.application_details(program),
+        "checked": None if program.checked is None else program.checked.isoformat(),
     }
 
 
 def program_rows(
-    rules: RuleSet, *, city: str | None = None, locale: str = "en"
+    rules: RuleSet,
+    *,
+    city: str | None = None,
+    locale: str = "en",
+    as_of: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows for every program, or those of one city (with its province and its districts)."""
+    """Rows for every program, or those of one city (with its province and its districts);
+    ``ended`` marks a program whose last known version ended before ``as_of`` (default:
+    today)."""
     wanted: set[str] | None = None
     if city is not None:
         try:
@@ -60,7 +68,17 @@ def program_rows(
         except Exception:
             wanted = {jurisdictions.province(city)}
     programs = sorted(rules.programs, key=lambda p: (p.jurisdiction, p.id, p.effective.from_))
-    return [program_row(p, locale) for p in programs if wanted is None or p.jurisdiction in wanted]
+    day = as_of or dt.date.today()
+    rows = []
+    for p in programs:
+        if wanted is not None and p.jurisdiction not in wanted:
+            continue
+        row = program_row(p, locale)
+        # the last known version of its id has ended: nothing is known to follow it
+        last = rules.versions(p.id)[-1].program
+        row["ended"] = last is p and p.effective.to is not None and p.effective.to < day
+        rows.append(row)
+    return rows
 
 
 def catalogue_markdown(rules: RuleSet, locale: str = "en") -> str:

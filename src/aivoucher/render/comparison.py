@@ -56,6 +56,10 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
         "total_high": canonical(row.total_high),
         "if_renewed_low": canonical(row.if_renewed_low),
         "if_renewed_high": canonical(row.if_renewed_high),
+        "checked": {
+            "oldest": None if row.estimate.checked is None else row.estimate.checked.isoformat(),
+            "unrecorded": list(row.estimate.unchecked),
+        },
         "spend": canonical(row.spend),
         "effective_rate_low": _rate(row.effective_rate_low),
         "effective_rate_high": _rate(row.effective_rate_high),

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict
 
-from .estimate_json import DateText, DecimalText, GeneratorDoc, _Doc
+from .estimate_json import CheckedDoc, DateText, DecimalText, GeneratorDoc, _Doc
 
 __all__ = ["ComparisonDocument", "comparison_schema"]
 
@@ -52,6 +52,7 @@ class RowDoc(_Doc):
     total_high: DecimalText
     if_renewed_low: DecimalText
     if_renewed_high: DecimalText
+    checked: CheckedDoc
     spend: DecimalText
     effective_rate_low: DecimalText | None
     effective_rate_high: DecimalText | None

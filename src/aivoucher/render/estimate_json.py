@@ -343,6 +343,15 @@ class GeneratorDoc(_Doc):
     rules: RulesUsedDoc | None
 
 
+class CheckedDoc(_Doc):
+    """How fresh the texts behind the total are."""
+
+    oldest: DateText | None = Field(
+        description="The oldest date on which a counted program's texts were checked."
+    )
+    unrecorded: list[str] = Field(description="Counted programs that record no such date.")
+
+
 class EstimateDocument(_Doc):
     """The JSON of ``aivoucher estimate --format json`` and ``Estimate.to_json()``."""
 
@@ -359,6 +368,8 @@ class EstimateDocument(_Doc):
     #: aivoucher 0.2; documents of earlier versions have none).
     if_renewed_low: DecimalText | None = None
     if_renewed_high: DecimalText | None = None
+    #: Written since aivoucher 0.2, like the renewal figures.
+    checked: CheckedDoc | None = None
     profile: Profile
     awards: list[AwardDoc]
     uncounted: list[str]

@@ -862,7 +862,7 @@ def _compare_head(data: dict[str, Any], estimate: Estimate, compare: _Compare) -
         if k != "generator"
     }
     # a document written before the renewal figures were added is judged without them
-    earlier = [k for k in ("if_renewed_low", "if_renewed_high") if k not in data]
+    earlier = [k for k in ("if_renewed_low", "if_renewed_high", "checked") if k not in data]
 
     def made(loc: str, m: Messages) -> dict[str, Any]:
         out = _head(estimate, loc, profile=False)

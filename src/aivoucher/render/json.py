@@ -195,6 +195,10 @@ def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> di
         "total_high": canonical(estimate.total_high),
         "if_renewed_low": canonical(estimate.if_renewed[0]),
         "if_renewed_high": canonical(estimate.if_renewed[1]),
+        "checked": {
+            "oldest": None if estimate.checked is None else estimate.checked.isoformat(),
+            "unrecorded": list(estimate.unchecked),
+        },
         "profile": estimate.profile.model_dump(mode="json") if profile else None,
         "awards": None,
         "uncounted": list(estimate.uncounted),

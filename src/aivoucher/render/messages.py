@@ -83,6 +83,11 @@ _CONFIDENCE = {
 _TEXT = {
     "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
     "total": ("合计：{amount}", "Total: {amount}"),
+    "checked": (
+        "政策原文核对：计入合计的项目中最早核对于 {date}",
+        "Texts checked: the oldest check among the counted programs was on {date}",
+    ),
+    "checked.unrecorded": ("未记录核对日期：{programs}", "no check date recorded for: {programs}"),
     "total.if_renewed": (
         "若已到期的项目按最近版本续期：{amount}（未计入合计）",
         "If the programs that have ended were renewed as last known: {amount} (not in the total)",
@@ -406,6 +411,11 @@ _TEXT = {
     "show.open_points": ("待明确事项", "Open points"),
     "show.history": ("历史版本", "History"),
     "show.qualifications": ("资质", "qualifications"),
+    "programs.ended": (
+        "已到期，未见续期或新版本",
+        "ended, no renewal or new version known",
+    ),
+    "programs.checked": ("原文核对于 {date}", "texts checked {date}"),
     "show.rates": ("比例", "rates"),
     "show.issuer_of": ("发布机关：{issuer}", "issuer {issuer}"),
     "show.in_force": ("有效期：{window}（{status}）", "In force: {window} ({status})"),

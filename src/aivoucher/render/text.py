@@ -131,8 +131,19 @@ def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
             if renewed == totals
             else [m.text("total.if_renewed", amount=m.amount_range(*renewed))]
         ),
+        *_freshness(estimate, m),
         *notices(estimate, m, restricted=restricted),
     ]
+
+
+def _freshness(estimate: Estimate, m: Messages) -> list[str]:
+    """When the texts behind the total were last read, where the rule files say."""
+    out = []
+    if estimate.checked is not None:
+        out.append(m.text("checked", date=estimate.checked.isoformat()))
+    if estimate.unchecked:
+        out.append(m.text("checked.unrecorded", programs=m.sep.join(estimate.unchecked)))
+    return out
 
 
 def _indented(lines: list[str]) -> list[str]:
@@ -338,6 +349,8 @@ def render_rows(
             [
                 m.status(str(r["status"])),
                 window,
+                *([m.text("programs.ended")] if r.get("ended") else []),
+                *([m.text("programs.checked", date=r["checked"])] if r.get("checked") else []),
                 rates,
                 *r["caps"],
                 *([r["pool"]] if r["pool"] else []),

@@ -298,6 +298,8 @@ class RuleSet:
         uncounted = tuple(
             a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
         )
+        paying = [a.program for a in awards if counted(a) and a.high]
+        dates = [p.checked for p in paying if p.checked is not None]
         renewed_low, renewed_high = total_low, total_high
         if not assume_renewal and any(a.renewal for a in awards):
             # what the headline would be if the programs that have ended were renewed: made
@@ -321,6 +323,8 @@ class RuleSet:
             uncounted=uncounted,
             if_renewed_low=renewed_low,
             if_renewed_high=renewed_high,
+            checked=min(dates) if dates else None,
+            unchecked=tuple(dict.fromkeys(p.key for p in paying if p.checked is None)),
             rules=self,
             assume=tuple(sorted(switches)),
             assume_renewal=assume_renewal,

@@ -359,6 +359,11 @@ class Estimate:
     #: :attr:`if_renewed` reads the totals then.
     if_renewed_low: Decimal | None = None
     if_renewed_high: Decimal | None = None
+    #: How fresh the texts behind the total are: the oldest date on which the rule files of
+    #: the counted (paying) programs were checked against their texts (``None``: none records
+    #: one), and the counted programs that record no such date.
+    checked: dt.date | None = None
+    unchecked: tuple[str, ...] = ()
     #: How the estimate was made, so that it can be made again with one fact declared
     #: (:func:`aivoucher.what_narrows`): the rule set, the switches and the renewal setting.
     #: Not part of its value (equality, JSON).
