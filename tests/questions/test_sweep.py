@@ -431,3 +431,24 @@ def test_assumptions_settled_amounts_and_limits() -> None:
         sweep(CHENGDU, range(3000))
     with pytest.raises(InputError):
         sweep(CHENGDU, ["1万"], assume=["no-such-reading"])
+
+
+def test_a_plan_for_a_later_year_can_assume_renewal() -> None:
+    # Shenzhen's 训力券 ends on 2026-12-17: a 2027 contract pays only if it is renewed
+    plan = {
+        "applicant": {"kind": "enterprise", "city": "shenzhen", "startup": True},
+        "purchases": [
+            {"item": "compute", "use": "training", "amount": "800万", "signed": "2027-03-01"}
+        ],
+    }
+    amounts = ["400万", "800万", "2000万"]
+    key = "shenzhen.training-compute"
+    known = sweep(plan, amounts, as_of="2026-12-07")
+    renewed = sweep(plan, amounts, as_of="2026-12-07", assume_renewal=True)
+    assert [p.total for p in known.points] == [(0, 0)] * 3
+    highs = [p.awards[key][1] for p in renewed.points]
+    wan = Decimal(10_000)
+    assert highs == [240 * wan, 480 * wan, 1000 * wan]  # 60% for a start-up, capped at 1000万
+    assert [p.total[1] for p in renewed.points] >= highs
+    cap = [b for b in renewed.bends if b.program == key]
+    assert cap and cap[0].at == Decimal("16666666.67")  # where 60% reaches 1000万

@@ -71,7 +71,9 @@ def test_every_profile_field_exists_and_domains_match_its_type(fact: Fact) -> No
         assert field in model.model_fields, f"{fact.name}: no profile field {field!r}"
     annotation = model.model_fields[fact.field.split("/")[0]].annotation
     if fact.kind == "enum":
-        # the field's Literal, or the Literal of an optional field (`Use | None`)
+        # the field's Literal, or the Literal of an optional field (`Use | None`), read
+        # through the words of its values (an Annotated Literal)
+        annotation = _plain(annotation)
         if get_origin(annotation) is not Literal:
             (annotation,) = set(get_args(annotation)) - {type(None)}
         assert get_origin(annotation) is Literal

@@ -616,11 +616,14 @@ def sweep(
     places: Iterable[str] | None = None,
     as_of: dt.date | str | None = None,
     assume: Iterable[str] = (),
+    assume_renewal: bool = False,
     rules: RuleSet | None = None,
 ) -> Sweep:
     """Award low/high of every program (and the total) as purchase number ``purchase``
     (0-based) takes each of ``amounts`` (``"800万"``, ``Decimal``, ``int``), in the profile's
     own city or in each of ``places`` (city ids or names: the applicant registered there).
+    ``assume_renewal`` counts a purchase signed after a program's last known version ends as
+    if the program were renewed, as :func:`aivoucher.estimate` does (a plan for a later year).
 
     Bends are reported inside the swept range (smallest to largest amount), exactly: see the
     module documentation. A declared ``settled`` amount follows the swept amount.
@@ -670,7 +673,12 @@ def sweep(
     for place in where:
         base = registered_in(prof, place)
         estimates: list[Estimate] = [
-            ruleset.estimate(_with_amount(base, purchase, v), as_of=day, assume=chosen)
+            ruleset.estimate(
+                _with_amount(base, purchase, v),
+                as_of=day,
+                assume=chosen,
+                assume_renewal=assume_renewal,
+            )
             for v in values
         ]
         paying: dict[str, Program] = {}
@@ -685,14 +693,19 @@ def sweep(
             programs.setdefault(key, program)
             if program.rate.unpublished is not None or program.rate.lump_sum is not None:
                 continue  # no amount, or one that does not depend on spend
-            curve = _Curve(_single(ruleset, base, purchase, program, day, chosen))
+            curve = _Curve(_single(ruleset, base, purchase, program, day, chosen, assume_renewal))
             lo, hi = (int(v * _FEN_PER_YUAN) for v in (values[0], values[-1]))
             if lo == hi:
                 continue
             bends += _bends(curve, entries[key].plan, base, purchase, place, key, lo, hi)
         spots = sorted({v for b in bends if b.place == place for v in (b.at - FEN, b.at)})
         for v in spots:
-            est = ruleset.estimate(_with_amount(base, purchase, v), as_of=day, assume=chosen)
+            est = ruleset.estimate(
+                _with_amount(base, purchase, v),
+                as_of=day,
+                assume=chosen,
+                assume_renewal=assume_renewal,
+            )
             awards = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
             knots.append(SweepPoint(place, v, awards, (est.total_low, est.total_high)))
     return Sweep(
@@ -715,10 +728,15 @@ def _single(
     program: Program,
     day: dt.date,
     assume: tuple[str, ...],
+    assume_renewal: bool = False,
 ) -> Callable[[Decimal], Award]:
     def evaluate(amount: Decimal) -> Award:
         est = ruleset.estimate(
-            _with_amount(profile, index, amount), programs=[program.id], as_of=day, assume=assume
+            _with_amount(profile, index, amount),
+            programs=[program.id],
+            as_of=day,
+            assume=assume,
+            assume_renewal=assume_renewal,
         )
         return est.award(program.key)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..base import jurisdictions
 from ..base.i18n import LOCALES, resolve_locale
 from ..base.money import format_money, format_rate
-from ..vocabulary.facts import LABELS, fact_at
+from ..vocabulary.facts import LABELS, VALUE_WORDS, fact_at
 from ..vocabulary.result import ApplicationStatus, Award
 from ..vocabulary.schema import Program, Prose, Tier
 from ..vocabulary.trace import (
@@ -35,27 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LOCALES", "Messages", "messages"]
 
-_VALUES = {
-    "enterprise": ("企业", "enterprise"),
-    "university": ("高等院校", "university"),
-    "research_institute": ("科研机构", "research institute"),
-    "software": ("软件和信息服务业", "software & IT services"),
-    "manufacturing": ("制造业", "manufacturing"),
-    "other": ("其他", "other"),
-    "compute": ("算力", "compute"),
-    "model": ("模型", "model"),
-    "corpus": ("语料", "corpus"),
-    "data": ("数据产品及服务", "data products and services"),
-    "scenario": ("应用场景", "scenario"),
-    "rnd": ("研发投入", "R&D"),
-    "labeling": ("数据标注", "data labeling"),
-    "training": ("训练", "training"),
-    "inference": ("推理", "inference"),
-    "domestic": ("国产", "domestic"),
-    "foreign": ("非国产", "foreign"),
-    "buyer": ("采购方", "buyer"),
-    "producer": ("研发方（产品由申请主体研发）", "producer (the applicant made it)"),
-}
+_VALUES = VALUE_WORDS
 
 _CAP_PER = {
     "purchase": ("单个合同上限", "cap per purchase"),

@@ -34,6 +34,7 @@ __all__ = [
     "FACTS",
     "LABELS",
     "MEASURES",
+    "VALUE_WORDS",
     "ApplicantKind",
     "ChipOrigin",
     "Fact",
@@ -43,6 +44,7 @@ __all__ = [
     "Sector",
     "Use",
     "fact_at",
+    "value_from_words",
 ]
 
 # The values of the enumerated facts. The profile's fields are typed with these (the profile
@@ -53,6 +55,44 @@ Item = Literal["compute", "model", "corpus", "data", "scenario", "rnd", "labelin
 Use = Literal["training", "inference", "other"]
 ChipOrigin = Literal["domestic", "foreign"]
 Role = Literal["buyer", "producer"]
+
+#: The words for each enumerated value, (Chinese, English): views print them, and a profile
+#: may give a value in either (``国产`` for ``domestic``, ``训练`` for ``training``).
+VALUE_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "enterprise": ("企业", "enterprise"),
+        "university": ("高等院校", "university"),
+        "research_institute": ("科研机构", "research institute"),
+        "software": ("软件和信息服务业", "software & IT services"),
+        "manufacturing": ("制造业", "manufacturing"),
+        "other": ("其他", "other"),
+        "compute": ("算力", "compute"),
+        "model": ("模型", "model"),
+        "corpus": ("语料", "corpus"),
+        "data": ("数据产品及服务", "data products and services"),
+        "scenario": ("应用场景", "scenario"),
+        "rnd": ("研发投入", "R&D"),
+        "labeling": ("数据标注", "data labeling"),
+        "training": ("训练", "training"),
+        "inference": ("推理", "inference"),
+        "domestic": ("国产", "domestic"),
+        "foreign": ("非国产", "foreign"),
+        "buyer": ("采购方", "buyer"),
+        "producer": ("研发方（产品由申请主体研发）", "producer (the applicant made it)"),
+    }
+)
+
+_BY_WORD = {word: value for value, words in VALUE_WORDS.items() for word in words if word != value}
+
+
+def value_from_words(value: object) -> object:
+    """The id of an enumerated value given in words (``国产`` → ``domestic``,
+    ``research institute`` → ``research_institute``); anything else unchanged, for the field's
+    own validation to judge."""
+    if isinstance(value, str):
+        return _BY_WORD.get(value.strip(), value)
+    return value
+
 
 Scope = Literal["applicant", "purchase", "year", "switch"]
 #: What a fact's values are. ``city``/``province``/``district`` values are place ids (a

@@ -30,6 +30,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
@@ -43,7 +44,7 @@ from ..base.documents import PROFILE_LIMITS, load_document, read_text
 from ..base.money import canonical
 from ..base.types import Amount, Bool, CityId, Date
 from ..errors import InputError, ProfileError
-from .facts import ApplicantKind, ChipOrigin, Item, Role, Sector, Use
+from .facts import ApplicantKind, ChipOrigin, Item, Role, Sector, Use, value_from_words
 
 __all__ = [
     "Applicant",
@@ -74,11 +75,24 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# An enumerated value may be given by its id or its words, in Chinese or English (国产, 训练):
+# the profile, the batch tables and the command line all read it through these types.
+_Words = BeforeValidator(value_from_words)
+KindIn = Annotated[ApplicantKind, _Words]
+SectorIn = Annotated[Sector, _Words]
+ItemIn = Annotated[Item, _Words]
+UseIn = Annotated[Use, _Words]
+ChipOriginIn = Annotated[ChipOrigin, _Words]
+RoleIn = Annotated[Role, _Words]
+
+
 class Applicant(_Model):
     """The entity that applies."""
 
     name: str | None = Field(default=None, max_length=200, description="Optional display name.")
-    kind: ApplicantKind = Field(description="enterprise | university | research_institute")
+    kind: KindIn = Field(
+        description="enterprise | university | research_institute (or 企业, 高等院校, 科研机构)"
+    )
     city: CityId = Field(description="Registered city: pinyin id; Chinese name accepted.")
     district: str | None = Field(
         default=None,
@@ -86,7 +100,7 @@ class Applicant(_Model):
         description="District of the registered city (龙华区, longhua, shenzhen-longhua); "
         "optional: a district program reports a range when it is left out.",
     )
-    sector: Sector | None = Field(default=None, description="software | manufacturing | other")
+    sector: SectorIn | None = Field(default=None, description="software | manufacturing | other")
     sme: Bool | None = Field(default=None, description="Small or medium-sized enterprise.")
     startup: Bool | None = Field(default=None, description="Start-up (初创企业).")
     opc: Bool | None = Field(default=None, description="One-person AI company (OPC).")
@@ -113,14 +127,14 @@ class Purchase(_Model):
     """One contract: compute, a model, a corpus, a scenario build or R&D spending."""
 
     id: str | None = Field(default=None, max_length=100, description="Label echoed in the trace.")
-    item: Item
-    use: Use | None = None
+    item: ItemIn
+    use: UseIn | None = None
     amount: Amount = Field(description="Contract amount (CNY).")
     settled: Amount | None = Field(default=None, description="Actually delivered/settled amount.")
     signed: Date = Field(description="Contract date.")
     start: Date | None = None
     end: Date | None = None
-    chip_origin: ChipOrigin | None = None
+    chip_origin: ChipOriginIn | None = None
     provider_city: CityId | None = None
     via_platform: Bool | None = Field(
         default=None,
@@ -130,7 +144,7 @@ class Purchase(_Model):
     other_subsidy: Bool | None = Field(
         default=None, description="Already subsidised by another fund of the same government."
     )
-    role: Role = Field(
+    role: RoleIn = Field(
         default="buyer",
         description="buyer: the applicant bought the item (the default); producer: the applicant "
         "made it (an evaluated model, a corpus) and `amount` is what making it cost.",
