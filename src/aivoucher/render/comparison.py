@@ -56,6 +56,7 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
         "total_high": canonical(row.total_high),
         "if_renewed_low": canonical(row.if_renewed_low),
         "if_renewed_high": canonical(row.if_renewed_high),
+        "confidence": row.estimate.confidence,
         "checked": {
             "oldest": None if row.estimate.checked is None else row.estimate.checked.isoformat(),
             "unrecorded": list(row.estimate.unchecked),
@@ -72,6 +73,7 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
                 "high": None if a.high is None else canonical(a.high),
                 "counted": counted(a),
                 "renewal": a.renewal,
+                "confidence": a.confidence,
             }
             for a in row.awards
         ],
@@ -157,6 +159,9 @@ def render_comparison_text(comparison: Comparison, locale: str = "en") -> str:
         renewed = (row.if_renewed_low, row.if_renewed_high)
         if renewed != (row.total_low, row.total_high):
             total += m.text("compare.if_renewed", total=m.amount_range(*renewed))
+        if row.estimate.confidence is not None:
+            label = m.confidence(row.estimate.confidence)
+            total += " · " + m.text("confidence.of", label=label)
         out.append(f"{rank:>2}. " + m.text("compare.line", label=_place(row, locale), text=total))
         for award in row.awards:
             state = (

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict
 
-from .estimate_json import CheckedDoc, DateText, DecimalText, GeneratorDoc, _Doc
+from .estimate_json import CheckedDoc, ConfidenceText, DateText, DecimalText, GeneratorDoc, _Doc
 
 __all__ = ["ComparisonDocument", "comparison_schema"]
 
@@ -29,6 +29,7 @@ class RowAwardDoc(_Doc):
     high: DecimalText | None
     counted: bool
     renewal: bool
+    confidence: ConfidenceText | None
 
 
 class NoteDoc(_Doc):
@@ -52,6 +53,7 @@ class RowDoc(_Doc):
     total_high: DecimalText
     if_renewed_low: DecimalText
     if_renewed_high: DecimalText
+    confidence: ConfidenceText | None
     checked: CheckedDoc
     spend: DecimalText
     effective_rate_low: DecimalText | None

@@ -38,6 +38,7 @@ DecimalText = Annotated[
         description="A decimal number as text (parse it with Decimal, never float).",
     ),
 ]
+ConfidenceText = Literal["official", "copy", "report", "seed"]
 DateText = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="ISO date.")]
 
 
@@ -305,6 +306,11 @@ class AwardDoc(_Doc):
     )
     low: DecimalText | None
     high: DecimalText | None
+    confidence: ConfidenceText | None = Field(
+        default=None,
+        description="The weakest label among the sources the award's steps cite (official > "
+        "copy > report > seed); written since aivoucher 0.2.",
+    )
     reasons: list[ReasonDoc]
     assumptions: list[AssumptionDoc]
     missing: list[str]
@@ -369,6 +375,7 @@ class EstimateDocument(_Doc):
     if_renewed_low: DecimalText | None = None
     if_renewed_high: DecimalText | None = None
     #: Written since aivoucher 0.2, like the renewal figures.
+    confidence: ConfidenceText | None = None
     checked: CheckedDoc | None = None
     profile: Profile
     awards: list[AwardDoc]

@@ -744,9 +744,16 @@ def _compare_award(
     where: Path = ("awards", index)
     # the trace's lists are compared entry by entry below, the rest of the award at once
     head = {k: [] if k in _TRACE and isinstance(v, list) else v for k, v in raw.items()}
-    if not compare.same(
-        head, lambda loc, m: award_to_dict(award, loc, labels, trace=False), where, AwardDoc
-    ):
+    # an award written before its confidence was added is judged without it
+    earlier = "confidence" not in raw
+
+    def made(loc: str, m: Messages) -> dict[str, Any]:
+        out = award_to_dict(award, loc, labels, trace=False)
+        if earlier:
+            del out["confidence"]
+        return out
+
+    if not compare.same(head, made, where, AwardDoc):
         return
     steps: list[Any] = raw["steps"]
     count = 0
@@ -862,7 +869,9 @@ def _compare_head(data: dict[str, Any], estimate: Estimate, compare: _Compare) -
         if k != "generator"
     }
     # a document written before the renewal figures were added is judged without them
-    earlier = [k for k in ("if_renewed_low", "if_renewed_high", "checked") if k not in data]
+    earlier = [
+        k for k in ("if_renewed_low", "if_renewed_high", "confidence", "checked") if k not in data
+    ]
 
     def made(loc: str, m: Messages) -> dict[str, Any]:
         out = _head(estimate, loc, profile=False)

@@ -136,6 +136,7 @@ def award_to_dict(
         "renewal": award.renewal,
         "low": _amount(award.low),
         "high": _amount(award.high),
+        "confidence": award.confidence,
         "reasons": [reason_to_dict(r, m) for r in reasons],
         "assumptions": [assumption_to_dict(a, award, m) for a in assumptions],
         "missing": list(award.missing),
@@ -195,6 +196,7 @@ def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> di
         "total_high": canonical(estimate.total_high),
         "if_renewed_low": canonical(estimate.if_renewed[0]),
         "if_renewed_high": canonical(estimate.if_renewed[1]),
+        "confidence": estimate.confidence,
         "checked": {
             "oldest": None if estimate.checked is None else estimate.checked.isoformat(),
             "unrecorded": list(estimate.unchecked),

@@ -68,6 +68,7 @@ _TEXT = {
         "Texts checked: the oldest check among the counted programs was on {date}",
     ),
     "checked.unrecorded": ("未记录核对日期：{programs}", "no check date recorded for: {programs}"),
+    "confidence.of": ("依据：{label}", "sources: {label}"),
     "total.if_renewed": (
         "若已到期的项目按最近版本续期：{amount}（未计入合计）",
         "If the programs that have ended were renewed as last known: {amount} (not in the total)",

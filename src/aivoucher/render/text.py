@@ -44,6 +44,10 @@ def _heading(award: Award, m: Messages) -> str:
     head = f"{_label(award, m)} — {state}"
     if award.eligible:
         head += f": {m.amount_range(award.low, award.high)}"
+        # how solid the figure is, beside the money
+        if award.confidence is not None:
+            label = m.confidence(award.confidence)
+            head += f" · {m.text('confidence.of', label=label)}"
     return head
 
 

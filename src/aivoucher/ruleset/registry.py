@@ -32,7 +32,13 @@ from ..evaluate.engine import Plan, compile_program, not_in_force
 from ..evaluate.stacking import combine, counted
 from ..vocabulary.naming import name_list
 from ..vocabulary.profile import Profile, parse_profile
-from ..vocabulary.result import Assumption, AssumptionCode, Award, Estimate
+from ..vocabulary.result import (
+    CONFIDENCE_ORDER,
+    Assumption,
+    AssumptionCode,
+    Award,
+    Estimate,
+)
 from ..vocabulary.schema import Program, Prose
 from .versions import Choice, VersionIndex
 
@@ -298,7 +304,9 @@ class RuleSet:
         uncounted = tuple(
             a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
         )
-        paying = [a.program for a in awards if counted(a) and a.high]
+        paying_awards = [a for a in awards if counted(a) and a.high]
+        paying = [a.program for a in paying_awards]
+        levels = [level for a in paying_awards if (level := a.confidence) is not None]
         dates = [p.checked for p in paying if p.checked is not None]
         renewed_low, renewed_high = total_low, total_high
         if not assume_renewal and any(a.renewal for a in awards):
@@ -324,6 +332,7 @@ class RuleSet:
             if_renewed_low=renewed_low,
             if_renewed_high=renewed_high,
             checked=min(dates) if dates else None,
+            confidence=max(levels, key=CONFIDENCE_ORDER.index) if levels else None,
             unchecked=tuple(dict.fromkeys(p.key for p in paying if p.checked is None)),
             rules=self,
             assume=tuple(sorted(switches)),

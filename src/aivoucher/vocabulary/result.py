@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .schema import Program
 
 __all__ = [
+    "CONFIDENCE_ORDER",
     "ApplicationStatus",
     "Assumption",
     "AssumptionCode",
@@ -48,6 +49,10 @@ __all__ = [
     "Step",
     "StepKind",
 ]
+
+
+#: Source labels, strongest first (rule files label each source with one).
+CONFIDENCE_ORDER = ("official", "copy", "report", "seed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +138,15 @@ class Award(_AwardFields):
     """
 
     __slots__ = ()
+
+    @property
+    def confidence(self) -> str | None:
+        """The weakest label (``official`` > ``copy`` > ``report`` > ``seed``) among the sources
+        the award's steps cite — its eligibility, rate, caps and pool; ``None`` where nothing is
+        cited (a program not in force)."""
+        cited = {source for step in self.steps for source, _ in step.cites}
+        levels = [s.confidence for s in self.program.sources if s.id in cited]
+        return max(levels, key=CONFIDENCE_ORDER.index) if levels else None
 
     def __init__(
         self,
@@ -364,6 +378,9 @@ class Estimate:
     #: one), and the counted programs that record no such date.
     checked: dt.date | None = None
     unchecked: tuple[str, ...] = ()
+    #: The weakest confidence among the counted awards (see :attr:`Award.confidence`):
+    #: ``None`` where none counts.
+    confidence: str | None = None
     #: How the estimate was made, so that it can be made again with one fact declared
     #: (:func:`aivoucher.what_narrows`): the rule set, the switches and the renewal setting.
     #: Not part of its value (equality, JSON).
