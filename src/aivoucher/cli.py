@@ -80,7 +80,7 @@ def _parser() -> _Parser:
     est = sub.add_parser("estimate", help="estimate every program for a profile (YAML or JSON)")
     est.add_argument("profile", help="profile file (YAML or JSON; - for standard input)")
     _time_options(est)
-    est.add_argument("--format", choices=["text", "json"], default="text")
+    est.add_argument("--format", choices=["text", "json", "csv"], default="text")
     detail = est.add_mutually_exclusive_group()
     detail.add_argument(
         "--verbose",
@@ -125,7 +125,7 @@ def _parser() -> _Parser:
         "--places", metavar="A,B", help="only these cities or provinces (comma-separated)"
     )
     _time_options(cmp_)
-    cmp_.add_argument("--format", choices=["text", "json"], default="text")
+    cmp_.add_argument("--format", choices=["text", "json", "csv"], default="text")
 
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
@@ -207,6 +207,10 @@ def _estimate(args: argparse.Namespace) -> int:
         from .render.json import write_json
 
         write_json(result, sys.stdout, args.locale)
+    elif args.format == "csv":
+        from .render.csv_rows import estimate_csv
+
+        sys.stdout.write(estimate_csv(result, args.locale))
     else:
         from .questions.whatif import what_narrows
         from .render.whatif import render_narrowing
@@ -248,6 +252,10 @@ def _compare(args: argparse.Namespace) -> int:
         raise exc.located(file=args.plan) from None
     if args.format == "json":
         sys.stdout.write(result.to_json(locale=args.locale) + "\n")
+    elif args.format == "csv":
+        from .render.csv_rows import comparison_csv
+
+        sys.stdout.write(comparison_csv(result, args.locale))
     else:
         sys.stdout.write(result.to_text(locale=args.locale))
     return 0

@@ -133,7 +133,7 @@ def test_concise_counted_in_full_conditional_brief_ineligible_grouped(capsys: An
     assert "对初创企业提高资助比例至60%" in out  # counted award: steps and their sources
     assert "shenzhen.basic-research): up to CN¥30,000,000.00" in out  # conditional: one line
     assert "depends on the qualification shenzhen-basic-research" in out
-    assert "programs of other places: Anhui, Baoding, Beijing" in out
+    assert "programs of other places: Anhui; Baoding; Beijing" in out
     assert "registered city is Shenzhen; the program requires Beijing" not in out
     assert "--verbose" in out
 

@@ -61,6 +61,10 @@ def test_words_and_ids_give_the_same_estimate(
     assert by_word == by_id
 
 
+def test_words_people_write_that_views_do_not_print() -> None:
+    assert read_values("purchase.chip_origin", ["进口"]) == (["foreign"], {})
+
+
 def test_a_word_no_value_has_is_refused_naming_the_field() -> None:
     with pytest.raises(ProfileError) as caught:
         aivoucher.parse_profile(_profile(chip_origin="进口芯片"))

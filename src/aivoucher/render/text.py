@@ -103,7 +103,9 @@ def group_line(group: Group, m: Messages) -> str:
     keys = m.sep.join(a.program.key for a in group.awards)
     if group.kind == "other_places":
         places = dict.fromkeys(m.place(a.program.jurisdiction) for a in group.awards)
-        return m.text("group.other_places", programs=programs, places=m.sep.join(places))
+        # "Longhua District, Shenzhen" holds a comma: such names are listed with semicolons
+        sep = m.semi if any(", " in place for place in places) else m.sep
+        return m.text("group.other_places", programs=programs, places=sep.join(places))
     if group.kind == "not_in_force":
         return m.text("group.not_in_force", programs=programs) + m.paren(keys)
     reason = m.reason(group.reason) if group.reason else m.text("ineligible")

@@ -82,7 +82,11 @@ VALUE_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
-_BY_WORD = {word: value for value, words in VALUE_WORDS.items() for word in words if word != value}
+_BY_WORD = {
+    **{word: value for value, words in VALUE_WORDS.items() for word in words if word != value},
+    # words people write that the views do not print
+    "进口": "foreign",
+}
 
 
 def value_from_words(value: object) -> object:
