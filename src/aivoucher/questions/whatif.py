@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..base import jurisdictions
 from ..base.limits import MAX_CASES, MAX_VALUES, check_count, take
 from ..base.paths import parse_path
 from ..errors import InputError
@@ -87,13 +88,16 @@ class Grid:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """One answer to a missing fact, and the totals it gives (with the change at each end)."""
+    """One answer to a missing fact, and the totals it gives (with the change at each end).
+    ``other`` marks an answer that stands for every value the rule files do not name (a
+    district or a provider's city no program mentions)."""
 
     value: Any
     total_low: Decimal
     total_high: Decimal
     low_change: Decimal
     high_change: Decimal
+    other: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,10 @@ class Narrowing:
     field: str
     answers: tuple[Answer, ...]
     width: Decimal
+    #: The fact is missed by no counted award: its answers can only add an award not yet
+    #: counted (a district's program, a provider city's voucher, a qualification's award), so
+    #: they may raise the total above the estimate's range rather than narrow it.
+    adds: bool = False
 
 
 def _set_fact(profile: Profile, name: str, value: Any) -> Profile:
@@ -197,6 +205,49 @@ def _domain(field: str) -> tuple[Any, ...] | None:
     return None if fact is None else fact.domain
 
 
+def _named_values(ruleset: RuleSet, facts: tuple[str, ...]) -> list[str]:
+    """The values the rule set's conditions name for ``facts`` (in order, once each)."""
+    named: dict[str, None] = {}
+    for program in ruleset.programs:
+        for condition in program.eligibility:
+            if condition.fact in facts and condition.in_:
+                named.update(dict.fromkeys(condition.in_))
+    return list(named)
+
+
+def _open_answers(
+    field: str, profile: Profile, ruleset: RuleSet
+) -> tuple[tuple[Any, ...], Any] | None:
+    """For a field whose values are open (a district, a provider's city): the values the rule
+    set names, and one value standing for any other (``None`` where there is none)."""
+    path = parse_path(field)
+    city = profile.applicant.city
+    if path == ("applicant", "district"):
+        inside = [d.id for d in jurisdictions.DISTRICTS.values() if d.city == city]
+        named = [p.jurisdiction for p in ruleset.programs if p.jurisdiction in inside]
+        named += [d for d in _named_values(ruleset, ("applicant.district",)) if d in inside]
+        values = tuple(dict.fromkeys(named))
+        rest = next((d for d in inside if d not in values), None)
+        return values, rest
+    if path[0] == "purchases" and path[-1] == "provider_city":
+        cities = [
+            c
+            for c in _named_values(ruleset, ("purchase.provider_city",))
+            if c in jurisdictions.CITIES
+        ]
+        provinces = set(_named_values(ruleset, ("purchase.provider_province",)))
+        for province in sorted(provinces):
+            cities += [c.id for c in jurisdictions.CITIES.values() if c.province == province][:1]
+        values = tuple(dict.fromkeys([city, *cities]))
+        named_provinces = provinces | {jurisdictions.CITIES[c].province for c in values}
+        rest = next(
+            (c.id for c in jurisdictions.CITIES.values() if c.province not in named_provinces),
+            None,
+        )
+        return values, rest
+    return None
+
+
 def _answer(profile: Profile, field: str, value: Any) -> Profile:
     path = parse_path(field)
     data = profile.model_dump(mode="python", exclude_none=True)
@@ -216,10 +267,13 @@ def what_narrows(
     assume_renewal: bool | None = None,
     rules: RuleSet | None = None,
 ) -> tuple[Narrowing, ...]:
-    """For each fact the estimate's counted awards are missing (with a closed set of answers):
-    the totals under each answer, ranked so that the fact that narrows the range most comes
-    first. The estimate is re-run with the same date, rule set, switches and renewal setting
-    (those it was made with, unless given here)."""
+    """For each fact the estimate's counted awards are missing, and each fact that would add an
+    award not yet counted (a district, the provider's city, a qualification — open facts are
+    tried with the values the rule files name and one standing for any other): the totals
+    under each answer, ranked so that the fact that narrows the range most comes first. Facts
+    no answer of which changes the totals are left out. The estimate is re-run with the same
+    date, rule set, switches and renewal setting (those it was made with, unless given
+    here)."""
     from ..evaluate.stacking import counted
     from ..ruleset.registry import bundled_rules
 
@@ -230,14 +284,32 @@ def what_narrows(
         assume = estimate.assume
     if assume_renewal is None:
         assume_renewal = estimate.assume_renewal
+    # the facts counted awards miss, then those that would add an award not yet counted (a
+    # district, the provider's city, a qualification: facts only the applicant can state)
     fields = dict.fromkeys(m for a in estimate.awards if counted(a) for m in a.missing)
+    narrowing = set(fields)
+    fields.update(
+        dict.fromkeys(
+            m
+            for a in estimate.awards
+            if a.eligible is not False and not a.renewal and not counted(a)
+            for m in a.missing
+        )
+    )
     out = []
     for field in fields:
         domain = _domain(field)
+        rest = None
         if domain is None:
-            continue
+            found = _open_answers(field, estimate.profile, ruleset)
+            if found is None:
+                continue
+            domain, rest = found
+        tries = [(value, False) for value in domain]
+        if rest is not None:
+            tries.append((rest, True))
         answers = []
-        for value in domain:
+        for value, is_other in tries:
             other = ruleset.estimate(
                 _answer(estimate.profile, field, value),
                 as_of=estimate.as_of,
@@ -251,9 +323,12 @@ def what_narrows(
                     other.total_high,
                     other.total_low - estimate.total_low,
                     other.total_high - estimate.total_high,
+                    is_other,
                 )
             )
+        if not answers or all(a.low_change == a.high_change == 0 for a in answers):
+            continue  # no answer changes anything: nothing to find out
         width = max(a.total_high - a.total_low for a in answers)
-        out.append(Narrowing(field, tuple(answers), width))
+        out.append(Narrowing(field, tuple(answers), width, adds=field not in narrowing))
     out.sort(key=lambda n: (n.width, n.field))
     return tuple(out)

@@ -22,7 +22,7 @@ from ..vocabulary.result import Award, Estimate
 from .messages import Messages, messages
 from .parts import Group, binding_caps, parts, rate_bounds
 from .text import apart, conditional_why, notices
-from .whatif import change
+from .whatif import answer_value, change
 
 if TYPE_CHECKING:
     from ..questions.curves import Sweep
@@ -208,10 +208,10 @@ def _narrowing(items: Sequence[Narrowing], m: Messages) -> str:
     """Each missing fact, most narrowing first, with the total under each answer."""
     rows = []
     for item in items:
-        answers = m.sep.join(
+        answers = m.semi.join(
             m.text(
                 "narrow.answer",
-                value=m.value(a.value),
+                value=answer_value(a, m),
                 total=compact(a.total_low, a.total_high),
                 low=change(a.low_change),
             )

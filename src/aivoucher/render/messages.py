@@ -63,10 +63,7 @@ _CONFIDENCE = {
 _TEXT = {
     "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
     "total": ("合计：{amount}", "Total: {amount}"),
-    "checked": (
-        "政策原文核对：计入合计的项目中最早核对于 {date}",
-        "Texts checked: the oldest check among the counted programs was on {date}",
-    ),
+    "checked": ("原文核对于 {date}", "texts checked {date}"),
     "checked.unrecorded": ("未记录核对日期：{programs}", "no check date recorded for: {programs}"),
     "confidence.of": ("依据：{label}", "sources: {label}"),
     "total.if_renewed": (
@@ -129,6 +126,7 @@ _TEXT = {
         "哪项信息最能缩小区间（按最不利答案下的区间宽度排序）：",
         "What narrows the range most (ranked by the widest range any answer leaves):",
     ),
+    "narrow.other": ("其他任何值（如{example}）", "any other (e.g. {example})"),
     "narrow.fact": ("声明 {field}", "declare {field}"),
     "narrow.line": ("{fact}：{answers}", "{fact}: {answers}"),
     "narrow.answer": ("{value} → {total}（下限{low}）", "{value} → {total} (low end {low})"),

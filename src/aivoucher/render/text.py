@@ -128,8 +128,12 @@ def notices(estimate: Estimate, m: Messages, *, restricted: bool = False) -> lis
 def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
     totals = (estimate.total_low, estimate.total_high)
     renewed = estimate.if_renewed
+    header = m.text("header", date=estimate.as_of.isoformat())
+    fresh = _freshness(estimate, m)
+    if len(fresh) == 1:  # one date: said on the header line
+        header, fresh = f"{header} · {fresh[0]}", []
     return [
-        m.text("header", date=estimate.as_of.isoformat()),
+        header,
         m.text("total", amount=m.amount_range(*totals)),
         # a renewal never hides behind the headline: what it would add is said beside it
         *(
@@ -137,7 +141,7 @@ def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
             if renewed == totals
             else [m.text("total.if_renewed", amount=m.amount_range(*renewed))]
         ),
-        *_freshness(estimate, m),
+        *fresh,
         *notices(estimate, m, restricted=restricted),
     ]
 

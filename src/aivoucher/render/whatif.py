@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from ..base.visible import joined
 from ..base.visible import markup as escape  # escaped, control characters shown
 from ..evaluate.stacking import counted
-from .messages import messages
+from .messages import Messages, messages
 
 if TYPE_CHECKING:
-    from ..questions.whatif import Grid, Narrowing
+    from ..questions.whatif import Answer, Grid, Narrowing
 
 __all__ = ["change", "grid_rows", "render_grid_html", "render_grid_text", "render_narrowing"]
 
@@ -71,6 +71,13 @@ def change(amount: Decimal) -> str:
     return sign + format_money(abs(amount), "zh", compact=True)
 
 
+def answer_value(answer: Answer, m: Messages) -> str:
+    """An answer's value in words; one standing for every value the rule files do not name
+    says so."""
+    value = m.value(answer.value)
+    return m.text("narrow.other", example=value) if answer.other else value
+
+
 def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
     """What narrows the range: one line per fact, most narrowing first, with each answer's
     totals and the change at the low end."""
@@ -79,10 +86,10 @@ def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
     m = messages(locale)
     lines = [m.text("narrow.heading")]
     for item in items:
-        answers = m.sep.join(
+        answers = m.semi.join(
             m.text(
                 "narrow.answer",
-                value=_value(a.value, locale),
+                value=answer_value(a, m),
                 total=m.amount_range(a.total_low, a.total_high),
                 low=change(a.low_change),
             )
@@ -90,4 +97,6 @@ def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
         )
         fact = m.text("narrow.fact", field=m.field(item.field))
         lines.append("  - " + m.text("narrow.line", fact=fact, answers=answers))
+    if len(lines) == 2:  # one fact: on the heading's line
+        lines = [f"{lines[0]} {lines[1][4:]}"]
     return joined(lines) + "\n"
