@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import itertools
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["Answer", "Case", "Grid", "Narrowing", "vary", "what_narrows"]
 
 _PLACE = ("place", "city")
+#: At most this many missing facts are tried by :func:`what_narrows`.
+MAX_NARROWING_FACTS = 24
 _APPLICANT = frozenset(Applicant.model_fields) - {"city", "name"}
 _PURCHASE = frozenset(Purchase.model_fields) - {"id"}
 
@@ -288,16 +291,21 @@ def what_narrows(
     # district, the provider's city, a qualification: facts only the applicant can state)
     fields = dict.fromkeys(m for a in estimate.awards if counted(a) for m in a.missing)
     narrowing = set(fields)
-    fields.update(
-        dict.fromkeys(
-            m
-            for a in estimate.awards
-            if a.eligible is not False and not a.renewal and not counted(a)
-            for m in a.missing
-        )
-    )
+    # an award not yet counted is asked about once per fact, for the first purchase missing it
+    # (a provider's city: the answer is the same question for every purchase)
+    asked: set[str] = set()
+    for a in estimate.awards:
+        if a.eligible is False or a.renewal or counted(a):
+            continue
+        for missing in a.missing:
+            fact = re.sub(r"\[\d+\]", "[]", missing)
+            if missing not in fields and fact not in asked:
+                asked.add(fact)
+                fields[missing] = None
     out = []
-    for field in fields:
+    # each answer is a full estimate: a long profile missing one fact per purchase is asked
+    # about its first facts only
+    for field in list(fields)[:MAX_NARROWING_FACTS]:
         domain = _domain(field)
         rest = None
         if domain is None:

@@ -142,11 +142,10 @@ class Award(_AwardFields):
     @property
     def confidence(self) -> str | None:
         """The weakest label (``official`` > ``copy`` > ``report`` > ``seed``) among the sources
-        the award's steps cite — its eligibility, rate, caps and pool; ``None`` where nothing is
-        cited (a program not in force)."""
-        cited = {source for step in self.steps for source, _ in step.cites}
-        levels = [s.confidence for s in self.program.sources if s.id in cited]
-        return max(levels, key=CONFIDENCE_ORDER.index) if levels else None
+        the award's amount rests on — its program's eligibility, base, rates, caps and pool
+        (:meth:`Program.amount_confidence`; read from the rule file, so that no trace is built
+        for it); ``None`` where none cites a source."""
+        return self.program.amount_confidence()
 
     def __init__(
         self,

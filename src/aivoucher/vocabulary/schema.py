@@ -778,6 +778,20 @@ class Program(_Strict):
             out += [(f"rate.tiers[{i}].when[{j}]", c) for j, c in enumerate(tier.when)]
         return out
 
+    def amount_confidence(self) -> str | None:
+        """The weakest label (``official`` > ``copy`` > ``report`` > ``seed``) among the sources
+        the program's amount rests on: who is eligible, the base, the rates, caps, pool,
+        threshold, minimum and support years; ``None`` where none of them cites a source."""
+        order = ("official", "copy", "report", "seed")
+        amount_parts = ("effective", "stacking", "contracts", "application")
+        cited = {
+            element.source
+            for path, element in self._cited()
+            if not path.startswith(amount_parts) and element.source is not None
+        }
+        levels = [s.confidence for s in self.sources if s.id in cited]
+        return max(levels, key=order.index) if levels else None
+
     def _cited(self) -> list[tuple[str, Cited | Condition]]:
         out: list[tuple[str, Cited | Condition]] = [
             ("effective", self.effective),
