@@ -12,7 +12,8 @@ from conftest import SOURCE, profile, rule, write_rule
 
 import aivoucher
 from aivoucher.ruleset.registry import load_rules
-from aivoucher.vocabulary.result import CONFIDENCE_ORDER, Estimate
+from aivoucher.vocabulary.result import Estimate
+from aivoucher.vocabulary.schema import CONFIDENCE_ORDER
 
 
 def _rules(tmp_path: Path, cap_confidence: str) -> Any:

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict
 
-from .estimate_json import CheckedDoc, ConfidenceText, DateText, DecimalText, GeneratorDoc, _Doc
+from ..vocabulary.schema import Confidence as ConfidenceText
+from .estimate_json import CheckedDoc, DateText, DecimalText, GeneratorDoc, _Doc
 
 __all__ = ["ComparisonDocument", "comparison_schema"]
 

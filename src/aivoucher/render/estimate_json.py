@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create
 from ..base.documents import PROFILE_LIMITS, Limits
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import AssumptionCode, ReasonCode, StepKind
+from ..vocabulary.schema import Confidence as ConfidenceText
 
 if TYPE_CHECKING:
     pass
@@ -38,7 +39,6 @@ DecimalText = Annotated[
         description="A decimal number as text (parse it with Decimal, never float).",
     ),
 ]
-ConfidenceText = Literal["official", "copy", "report", "seed"]
 DateText = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="ISO date.")]
 
 
@@ -267,7 +267,7 @@ class SourceDoc(_Doc):
     title: str
     url: str | None
     seed: str | None
-    confidence: Literal["official", "copy", "report", "seed"]
+    confidence: ConfidenceText
 
 
 class OfficeDoc(_Doc):

@@ -15,7 +15,7 @@ from ..errors import InputError, RuleFileError
 from ..evaluate.engine import compile_program
 from ..vocabulary.result import Award, ReasonCode
 from ..vocabulary.schema import Example
-from .registry import Entry, RuleSet, example_profile, load_program, rule_files
+from .registry import Entry, RuleSet, directory_files, example_profile, load_program
 
 __all__ = ["CheckReport", "ExampleOutcome", "check_directory", "compare", "run_example"]
 
@@ -112,15 +112,7 @@ def check_directory(directory: str | Path) -> CheckReport:
     """Validate every rule file under ``directory`` and run every example; collect all failures
     instead of stopping at the first."""
     root = Path(directory)
-    if not root.is_dir():
-        raise RuleFileError(
-            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
-        )
-    files = rule_files(root)
-    if not files:
-        raise RuleFileError(
-            "no rule files (*.yaml) in this directory", file=str(directory), code="rules.empty"
-        )
+    files = directory_files(root)
     errors: list[InputError] = []
     entries: list[Entry] = []
     for path in files:

@@ -33,13 +33,12 @@ from ..evaluate.stacking import combine, counted
 from ..vocabulary.naming import name_list
 from ..vocabulary.profile import Profile, parse_profile
 from ..vocabulary.result import (
-    CONFIDENCE_ORDER,
     Assumption,
     AssumptionCode,
     Award,
     Estimate,
 )
-from ..vocabulary.schema import Program, Prose
+from ..vocabulary.schema import CONFIDENCE_ORDER, Program, Prose
 from .versions import Choice, VersionIndex
 
 _log = logger("rules")
@@ -52,6 +51,7 @@ __all__ = [
     "RuleSet",
     "bundled_rules",
     "bundled_rules_dir",
+    "directory_files",
     "load_program",
     "load_rules",
     "rule_files",
@@ -458,19 +458,26 @@ def _renewal_assumed(award: Award, profile: Profile, end: dt.date) -> Award:
     return award.replace(assumptions=(*award.assumptions, note))
 
 
-def load_rules(directory: str | Path) -> RuleSet:
-    """Load, validate and compile every rule file under ``directory`` (cached per directory and
-    file modification times, so an edited file is re-read)."""
-    root = Path(directory)
+def directory_files(root: Path) -> list[Path]:
+    """The rule files of a directory; :class:`RuleFileError` where it is not a directory or
+    holds none (loading and ``check`` refuse alike)."""
     if not root.is_dir():
         raise RuleFileError(
-            "not a directory of rule files", file=str(directory), code="rules.not_a_directory"
+            "not a directory of rule files", file=str(root), code="rules.not_a_directory"
         )
     files = rule_files(root)
     if not files:
         raise RuleFileError(
-            "no rule files (*.yaml) in this directory", file=str(directory), code="rules.empty"
+            "no rule files (*.yaml) in this directory", file=str(root), code="rules.empty"
         )
+    return files
+
+
+def load_rules(directory: str | Path) -> RuleSet:
+    """Load, validate and compile every rule file under ``directory`` (cached per directory and
+    file modification times, so an edited file is re-read)."""
+    root = Path(directory)
+    files = directory_files(root)
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
     return _load(root.resolve(), stamp)
 

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from .schema import Program
 
 __all__ = [
-    "CONFIDENCE_ORDER",
     "ApplicationStatus",
     "Assumption",
     "AssumptionCode",
@@ -49,10 +48,6 @@ __all__ = [
     "Step",
     "StepKind",
 ]
-
-
-#: Source labels, strongest first (rule files label each source with one).
-CONFIDENCE_ORDER = ("official", "copy", "report", "seed")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -39,6 +39,7 @@ from .profile import Purchase
 from .rule_text import refuse_control
 
 __all__ = [
+    "CONFIDENCE_ORDER",
     "FACTS",
     "Ambiguity",
     "Base",
@@ -71,6 +72,8 @@ _PLACES = {
 }
 
 Confidence = Literal["official", "copy", "report", "seed"]
+#: Source labels, strongest first (the order of :data:`Confidence`).
+CONFIDENCE_ORDER: tuple[str, ...] = get_args(Confidence)
 Status = Literal["in_force", "draft", "superseded", "expired"]
 
 
@@ -782,7 +785,6 @@ class Program(_Strict):
         """The weakest label (``official`` > ``copy`` > ``report`` > ``seed``) among the sources
         the program's amount rests on: who is eligible, the base, the rates, caps, pool,
         threshold, minimum and support years; ``None`` where none of them cites a source."""
-        order = ("official", "copy", "report", "seed")
         amount_parts = ("effective", "stacking", "contracts", "application")
         cited = {
             element.source
@@ -790,7 +792,7 @@ class Program(_Strict):
             if not path.startswith(amount_parts) and element.source is not None
         }
         levels = [s.confidence for s in self.sources if s.id in cited]
-        return max(levels, key=order.index) if levels else None
+        return max(levels, key=CONFIDENCE_ORDER.index) if levels else None
 
     def _cited(self) -> list[tuple[str, Cited | Condition]]:
         out: list[tuple[str, Cited | Condition]] = [
