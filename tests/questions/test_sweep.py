@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher import InputError, UnknownCityError
-from aivoucher.questions.curves import Sweep, _exact, _single, registered_in, support_start, sweep
+from aivoucher.questions.bends import _exact, support_start
+from aivoucher.questions.curves import Sweep, _single, registered_in, sweep
 from aivoucher.ruleset.registry import RuleSet, bundled_rules, load_rules
 from aivoucher.vocabulary.profile import Profile, parse_profile
 from aivoucher.vocabulary.result import Award, StepKind
