@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import estimate_json
 
 import aivoucher
 from aivoucher.ruleset.registry import bundled_rules
@@ -226,3 +227,38 @@ def test_places_without_a_found_guide_publish_no_application(place: str) -> None
     programs = [p for p in bundled_rules().programs if p.jurisdiction == place]
     assert programs
     assert all(p.application is None for p in programs)
+
+
+def test_nanning_window_in_text_and_json() -> None:
+    profile = {
+        "applicant": {"kind": "enterprise", "city": "nanning"},
+        "purchases": [
+            {
+                "item": "compute",
+                "amount": "100万",
+                "signed": "2025-03-01",
+                "start": "2025-03-01",
+                "end": "2025-12-31",
+                "via_platform": True,
+            }
+        ],
+    }
+    rules = bundled_rules()
+    during = rules.estimate(profile, programs=["nanning.compute-voucher"], as_of="2026-01-10")
+    assert "open now, closes 2026-01-23 (for contracts or usage of 2025)" in during.to_text()
+    after = rules.estimate(profile, programs=["nanning.compute-voucher"], as_of="2026-02-01")
+    app = estimate_json(after.to_json())["awards"][0]["application"]
+    assert app["state"] == "closed" and app["closed_for"] == [2025]
+    assert app["payment"].startswith("Paid directly after use")
+
+
+def test_programs_without_a_window_say_so() -> None:
+    profile = {
+        "applicant": {"kind": "enterprise", "city": "zhengzhou"},
+        "purchases": [{"item": "compute", "amount": "300万", "signed": "2025-03-01"}],
+    }
+    est = bundled_rules().estimate(
+        profile, programs=["zhengzhou.compute-voucher"], as_of="2025-06-30"
+    )
+    assert "Application: next window unknown" in est.to_text()
+    assert "下一申报窗口未公布" in est.to_text(locale="zh")

@@ -453,3 +453,16 @@ def test_a_plan_for_a_later_year_can_assume_renewal() -> None:
     assert [p.total[1] for p in renewed.points] >= highs
     cap = [b for b in renewed.bends if b.program == key]
     assert cap and cap[0].at == Decimal("16666666.67")  # where 60% reaches 1000万
+
+
+def test_fujian_threshold_is_a_bend_of_the_spend_curve() -> None:
+    profile = {"applicant": {"kind": "enterprise", "city": "fuzhou"}, "purchases": [
+        {"item": "compute", "amount": "1万", "signed": "2025-03-01"}
+    ]}  # fmt: skip
+    s = aivoucher.sweep(profile, ["0", "200万"], as_of="2025-12-31")
+    bends = [b for b in s.bends if b.program == "fujian.compute-purchase"]
+    # nothing below 30万; at 30万 the year pays 50% = 15万 at once; 50万 caps it at 100万
+    threshold = next(b for b in bends if b.kind == "threshold")
+    assert threshold.at == 300_000 and threshold.jump and threshold.after == 150_000
+    cap = next(b for b in bends if b.kind == "cap")
+    assert cap.at == 1_000_000

@@ -66,3 +66,33 @@ def test_the_catalogue_flags_an_ended_program(capsys: Any) -> None:
     assert "ended, no renewal or new version known" in capsys.readouterr().out
     assert main(["programs", "--as-of", "someday"]) == 2
     assert "someday" in capsys.readouterr().err
+
+
+def test_the_files_read_in_december_2026_record_the_day() -> None:
+    # the programs found, the Guizhou versions and the readings changed on 2026-12-07
+    programs = {p.key: p for p in aivoucher.bundled_rules().programs}
+    touched = [
+        "beijing.etdz-compute-voucher",
+        "shenzhen-guangming.compute-voucher",
+        "jiaxing-tongxiang.ai-application",
+        "shanghai-chongming.digital-rnd",
+        "shenzhen.qianhai-llm-award",
+        "datong.dataset-award",
+        "datong.dataset-typical-case",
+        "suzhou.dataset-producer",
+        "suzhou.corpus-platform",
+        "fujian.vertical-model",
+        "fujian.compute-purchase",
+        "kunming.compute-centre-award",
+        "xiamen.ai-rnd",
+        "chongqing.compute-voucher",
+        "heilongjiang.compute-reward",
+        "inner-mongolia.data-ai-policy",
+        "shandong.model-corpus-vouchers",
+        "guizhou.compute-voucher",
+        "guizhou.compute-voucher@2024",
+    ]
+    touched += ["shenzhen.training-compute", "wuhan.compute-voucher", "hangzhou.compute-voucher"]
+    touched += ["beijing.compute-voucher", "zhengzhou.compute-voucher", "shanghai.llm-rent"]
+    for key in touched:
+        assert programs[key].checked == dt.date(2026, 12, 7), key

@@ -168,3 +168,30 @@ def test_shenzhen_after_expiry_through_the_cli(
     assert main(["estimate", str(path), "--as-of", "2026-11-24", *flag]) == 0
     text = capsys.readouterr().out
     assert ("Depends on renewal" in text) is (not flag)
+
+
+@pytest.mark.parametrize(
+    ("program", "city", "rate", "cap"),
+    [
+        ("beijing.compute-voucher", "beijing", 20, 200),
+        ("zhengzhou.compute-voucher", "zhengzhou", 20, 100),
+    ],
+)
+def test_caps_per_year_of_claiming_are_counted_by_year_of_signing(
+    program: str, city: str, rate: int, cap: int
+) -> None:
+    def contract(signed: str) -> dict[str, str]:
+        return {"item": "compute", "amount": "2000万", "signed": signed}
+
+    def award(profile: dict[str, Any]) -> Any:
+        return aivoucher.estimate(profile, programs=[program], as_of="2025-06-30").awards[0]
+
+    applicant = {"kind": "enterprise", "city": city, "sector": "software"}
+    # 20% × 2000万 = 400万 each, above either cap; December and January: two years' caps
+    two = {"applicant": applicant, "purchases": [contract("2024-12-20"), contract("2025-01-05")]}
+    a = award(two)
+    assert a.high == 2 * cap * W
+    assert "cap-year" in {x.ambiguity for x in a.assumptions}
+    one = {"applicant": applicant, "purchases": [contract("2025-02-20"), contract("2025-03-05")]}
+    assert award(one).high == cap * W
+    assert rate * 2000 // 100 > cap

@@ -121,6 +121,13 @@ def test_the_bundled_rules_have_no_overlapping_versions() -> None:
     assert len(load_rules(Path(RULES.directory or "."))) == len(RULES)
 
 
+def test_a_draft_only_award_never_pays() -> None:
+    # chengdu's top-100 award exists only as a draft: no estimate counts it
+    profile = {"applicant": {"kind": "enterprise", "city": "chengdu"}, "purchases": []}
+    est = aivoucher.estimate(profile, as_of="2025-06-30")
+    assert all(a.program.id != "chengdu.top100-award" or not a.eligible for a in est.awards)
+
+
 # -- overlapping versions and self-stacking are refused ---------------------------------------
 
 

@@ -259,3 +259,24 @@ def test_every_number_cites_a_source_with_chinese_wording() -> None:
             assert cap.source is not None or cap.assumption is not None, program.key
         for tier in program.rate.tiers:
             assert tier.source is not None or tier.assumption is not None, program.key
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "last week", "2026-02-30"])
+def test_checked_must_be_a_date(bad: str, tmp_path: Path, capsys: Any) -> None:
+    from aivoucher.cli import main
+
+    path = write_rule(tmp_path / "rules", rule(checked=bad))
+    with pytest.raises(RuleFileError) as info:
+        load_program(path)
+    assert "checked" in str(info.value) and info.value.code
+    # `check` reports an invalid file on one line and fails (exit 1, as for any invalid file)
+    assert main(["check", str(tmp_path / "rules")]) == 1
+    out, err = capsys.readouterr()
+    lines = [line for line in (out + err).splitlines() if "checked" in line]
+    assert len(lines) == 1 and "Traceback" not in out + err
+
+
+def test_checked_may_be_left_out_or_given(tmp_path: Path) -> None:
+    assert load_program(write_rule(tmp_path / "a", rule())).checked is None
+    given = load_program(write_rule(tmp_path / "b", rule(checked="2026-12-07")))
+    assert str(given.checked) == "2026-12-07"
