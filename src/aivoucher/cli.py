@@ -28,6 +28,7 @@ from .base.visible import joined, json_text, visible
 from .errors import AivoucherError, InputError, error_dict
 
 if TYPE_CHECKING:
+    from .questions.comparison import Comparison
     from .ruleset.registry import RuleSet
     from .vocabulary.profile import Profile
 
@@ -106,9 +107,20 @@ def _parser() -> _Parser:
     )
 
     report = sub.add_parser(
-        "report", help="write a self-contained HTML report of an estimate (prints to A4 PDF)"
+        "report",
+        help="write a self-contained HTML report of an estimate, or with --compare of where to "
+        "register (prints to A4 PDF)",
     )
     report.add_argument("profile", help="profile file (YAML or JSON; - for standard input)")
+    report.add_argument(
+        "--compare",
+        action="store_true",
+        help="compare places for the profile as a plan (its city is ignored): the ranked places, "
+        "and for the leading ones what the figure rests on, what to find out and what to prepare",
+    )
+    report.add_argument(
+        "--places", metavar="A,B", help="with --compare: only these cities or provinces"
+    )
     report.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the HTML file to write"
     )
@@ -126,6 +138,11 @@ def _parser() -> _Parser:
     )
     _time_options(cmp_)
     cmp_.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    cmp_.add_argument(
+        "--verbose",
+        action="store_true",
+        help="every place with each award, its missing facts and notes (text)",
+    )
 
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
@@ -226,30 +243,36 @@ def _estimate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compare(args: argparse.Namespace) -> int:
+def _comparison(args: argparse.Namespace, path: str, rules: RuleSet) -> Comparison:
+    """The comparison ``compare`` and ``report --compare`` make of the plan at ``path``."""
     from .base.documents import PROFILE_LIMITS, load_document
     from .questions.comparison import compare
 
-    plan = load_document(args.plan, PROFILE_LIMITS)
+    plan = load_document(path, PROFILE_LIMITS)
     if not isinstance(plan, dict):
         raise InputError(
             "a plan must be a mapping with 'applicant' and 'purchases'",
-            file=args.plan,
+            file=path,
             code="profile.invalid",
         )
     places = None if args.places is None else [p for p in args.places.split(",") if p.strip()]
     if places == []:  # "--places ," or "--places ''" names no place: not "every place"
         raise no_place("--places")
     try:
-        result = compare(
+        return compare(
             plan,
             places=places,
             as_of=args.as_of,
             assume_renewal=args.assume_renewal,
-            rules=_rules(args),
+            assume=getattr(args, "assume", ()),
+            rules=rules,
         )
     except InputError as exc:
-        raise exc.located(file=args.plan) from None
+        raise exc.located(file=path) from None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    result = _comparison(args, args.plan, _rules(args))
     if args.format == "json":
         sys.stdout.write(result.to_json(locale=args.locale) + "\n")
     elif args.format == "csv":
@@ -257,7 +280,8 @@ def _compare(args: argparse.Namespace) -> int:
 
         sys.stdout.write(comparison_csv(result, args.locale))
     else:
-        sys.stdout.write(result.to_text(locale=args.locale))
+        detail = "full" if args.verbose else "decision"
+        sys.stdout.write(result.to_text(locale=args.locale, detail=detail))
     return 0
 
 
@@ -268,6 +292,19 @@ def _report(args: argparse.Namespace) -> int:
     # refused before anything is computed: the profile itself, a directory, a pipe, a device
     target = check_target(args.output, [args.profile])
     rules = _rules(args)
+    if args.compare:
+        from .questions.where import where_to_register
+
+        comparison = _comparison(args, args.profile, rules)
+        html = where_to_register(comparison, rules=rules).to_report_html(locale=args.locale)
+        write_atomic(target, html, shown=args.output)
+        return 0
+    if args.places is not None:
+        raise InputError(
+            "--places needs --compare / --places 须与 --compare 同用",
+            field="--places",
+            code="cli.usage",
+        )
     result = rules.estimate(
         _profile(args),
         as_of=args.as_of,

@@ -40,7 +40,7 @@ def test_the_notebook_uses_the_public_api_only() -> None:
 def test_which_place_pays_most(outputs: str) -> None:
     # known today: Chengdu first (no end date); Shenzhen's measure ends before the contract
     assert "0     1    Chengdu  4000000.00  4800000.00" in outputs
-    assert " 1. Chengdu: CN¥4,000,000.00–CN¥4,800,000.00 (400万–480万)" in outputs
+    assert " 1. Chengdu: 400万–480万 · seed article only — Compute voucher 400万–480万" in outputs
     # counted on renewals, Shenzhen's 训力券 pays 60% and comes first
     assert "('shenzhen', '4800000.00')" in outputs
     assert "Shenzhen shenzhen.training-compute 4800000.00" in outputs

@@ -41,6 +41,7 @@ PRESENT_THEMSELVES = {
     "questions.comparison",
     "questions.curves",
     "questions.whatif",
+    "questions.where",
     "ruleset.registry",
 }
 ORDER = (*FLOORS, "top")

@@ -119,10 +119,13 @@ class Comparison:
         best = self.rows[0].place.id if self.rows else "none"
         return f"<Comparison {self.as_of} {len(self.rows)} places, best {best}>"
 
-    def to_text(self, *, locale: str = "en") -> str:
+    def to_text(self, *, locale: str = "en", detail: str = "decision") -> str:
+        """The comparison in words: ``decision`` (one line per place that pays or would if
+        renewed, then what no place counts, the open facts and the places that pay nothing)
+        or ``full`` (every place with each award, its missing facts and notes)."""
         from ..render.comparison import render_comparison_text
 
-        return render_comparison_text(self, locale)
+        return render_comparison_text(self, locale, detail=detail)
 
     def to_json(self, *, locale: str = "en") -> str:
         from ..render.comparison import render_comparison_json
@@ -157,6 +160,17 @@ class Comparison:
             title=title,
             ax=ax,
         )
+
+    def to_report_html(
+        self, *, locale: str | None = None, today: dt.date | None = None, leading: int = 3
+    ) -> str:
+        """The where-to-register report (one self-contained HTML file that prints to A4): the
+        places ranked, and for the ``leading`` best what each figure rests on, what to find
+        out and what to prepare (:func:`aivoucher.questions.where.where_to_register`)."""
+        from .where import where_to_register
+
+        report = where_to_register(self, leading=leading)
+        return report.to_report_html(locale=locale, today=today)
 
     def _repr_html_(self) -> str:
         from ..render.comparison import render_comparison_html

@@ -13,8 +13,10 @@ from ..base.money import CURRENCY, canonical
 from ..base.visible import joined, json_text
 from ..base.visible import markup as escape  # escaped, control characters shown
 from ..evaluate.stacking import counted
+from .decision import Decision, arrange, renewal_ends
+from .html import compact
 from .json import SCHEMA_VERSION, generator
-from .messages import messages
+from .messages import Messages, messages
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "comparison_rows",
     "comparison_to_dict",
+    "render_comparison_details",
     "render_comparison_html",
     "render_comparison_json",
     "render_comparison_text",
@@ -133,9 +136,122 @@ def _place(row: Row, locale: str) -> str:
     return name
 
 
-def render_comparison_text(comparison: Comparison, locale: str = "en") -> str:
-    """A ranked list: each place's total and effective rate, then what pays and what is
-    missing, one line each."""
+def render_comparison_text(
+    comparison: Comparison, locale: str = "en", *, detail: str = "decision"
+) -> str:
+    """The comparison in words. ``decision`` (the default) puts the decision first: one line
+    per place that pays or would pay if renewed, with both totals, the confidence of its
+    sources and its programs in brief; then, once each, the awards no place counts, the facts
+    still open, and the places that pay nothing. ``full`` lists every place with each award,
+    its missing facts and its notes."""
+    if detail == "full":
+        return render_comparison_details(comparison, locale)
+    if detail != "decision":
+        from ..errors import InputError
+
+        raise InputError(
+            f"detail must be 'decision' or 'full', not {detail!r} / "
+            "detail 须为 decision 或 full",
+            field="detail",
+        )
+    m = messages(locale)
+    out = [
+        m.text(
+            "compare.header",
+            date=comparison.as_of.isoformat(),
+            spend=m.money(comparison.spend),
+            n=len(comparison.rows),
+        ),
+        m.text("maxima"),
+        "",
+    ]
+    decision = arrange(comparison)
+    for rank, row in decision.paying:
+        out.append(
+            f"{rank:>2}. "
+            + m.text("compare.line", label=_place(row, locale), text=_brief(row, decision, m))
+        )
+    if not decision.paying:
+        out.append(m.text("compare.none_pays"))
+    out.append("")
+    out += _after_rows(comparison, decision, m, locale)
+    return joined(out).rstrip() + "\n"
+
+
+def _after_rows(comparison: Comparison, decision: Decision, m: Messages, locale: str) -> list[str]:
+    """The lines after the ranked places: the awards no place counts, the facts still open,
+    the places with no published amount, the places that pay nothing."""
+    out: list[str] = []
+    if decision.everywhere:
+        awards = m.sep.join(
+            f"{m.name(a.program)} {compact(a.low, a.high)}" for a in decision.everywhere
+        )
+        out.append(m.text("compare.everywhere", awards=awards))
+    purchases = comparison.plan.purchases
+    if decision.open_facts:
+        shown = []
+        for path, rows in decision.open_facts:
+            words = m.fact_words(path, purchases, decision.qualifications)
+            if len(rows) < len(decision.paying):  # name the places, unless it is every one
+                words += m.paren(m.sep.join(_place(r, locale) for r in rows))
+            shown.append(words)
+        facts = m.semi.join(shown)
+        out.append(m.text("compare.open_facts", facts=facts))
+    if decision.unpublished:
+        places = m.semi.join(
+            _place(r, locale)
+            + m.paren(
+                m.sep.join(dict.fromkeys(m.name(a.program) for a in r.awards if a.eligible is None))
+            )
+            for r in decision.unpublished
+        )
+        out.append(m.text("compare.unpublished", n=len(decision.unpublished), places=places))
+    if decision.nothing:
+        places = m.sep.join(_place(r, locale) for r in decision.nothing)
+        out.append(m.text("compare.nothing", n=len(decision.nothing), places=places))
+    return out
+
+
+#: A row's line names at most this many awards not in its total (the largest first).
+ASIDE_SHOWN = 2
+
+
+def _brief(row: Row, decision: Decision, m: Messages) -> str:
+    """A row in one line: the totals (and what a renewal would make of them), the confidence,
+    the programs that pay."""
+    text = compact(row.total_low, row.total_high)
+    renewed = (row.if_renewed_low, row.if_renewed_high)
+    if renewed != (row.total_low, row.total_high):
+        ends = m.sep.join(
+            m.text("compare.ends", program=m.name(program), date=end.isoformat())
+            for program, end in renewal_ends(row)
+        )
+        text += m.text("compare.brief_renewed", total=compact(*renewed), ends=ends)
+    if row.estimate.confidence is not None:
+        text += " · " + m.confidence(row.estimate.confidence)
+    shared = {a.program.key for a in decision.everywhere}
+    programs = [
+        f"{m.name(a.program)} {compact(a.low, a.high)}" for a in row.awards if counted(a) and a.high
+    ]
+    aside = [
+        f"{m.name(a.program)} {compact(a.low, a.high)}" + m.text("compare.not_counted")
+        for a in row.awards
+        if not counted(a)
+        and a.eligible
+        and a.high
+        and not a.renewal
+        and a.program.key not in shared
+    ]
+    programs += aside[:ASIDE_SHOWN]
+    if len(aside) > ASIDE_SHOWN:
+        programs.append(m.text("compare.more_aside", n=len(aside) - ASIDE_SHOWN))
+    if programs:
+        text += " — " + m.sep.join(programs)
+    return text
+
+
+def render_comparison_details(comparison: Comparison, locale: str = "en") -> str:
+    """Every place with each award, its missing facts and its notes, one line each."""
     m = messages(locale)
     out = [
         m.text(
@@ -171,7 +287,8 @@ def render_comparison_text(comparison: Comparison, locale: str = "en") -> str:
             text = m.amount_range(award.low, award.high) + state
             out.append("      " + m.text("compare.line", label=label, text=text))
         if row.missing:
-            out.append("      " + m.text("compare.missing", fields=m.sep.join(row.missing)))
+            fields = m.sep.join(m.field(f) for f in row.missing)
+            out.append("      " + m.text("compare.missing", fields=fields))
         for note in row.notes:
             out.append("      " + m.text(f"compare.note.{note.code}", **_note_values(note)))
     return joined(out).rstrip() + "\n"
@@ -182,40 +299,50 @@ def _note_values(note: Note) -> dict[str, Any]:
 
 
 def render_comparison_html(comparison: Comparison, locale: str = "en") -> str:
-    """A ranked table for notebooks: place, total, effective rate, what pays, what is missing."""
+    """The decision view for notebooks: a table of the places that pay (or would if renewed)
+    with both totals, the confidence of their sources and their programs; then the awards no
+    place counts, the facts still open, and the places that pay nothing, a line each."""
     m = messages(locale)
+    decision = arrange(comparison)
+    keys = (
+        "compare.col.rank",
+        "compare.col.place",
+        "compare.col.counted",
+        "compare.col.renewed",
+        "compare.col.confidence",
+        "compare.col.rate",
+        "compare.col.programs",
+    )
+    right = ("compare.col.counted", "compare.col.renewed", "compare.col.rate")
     head = "".join(
-        f"<th>{escape(m.text(k))}</th>"
-        for k in (
-            "compare.col.rank",
-            "compare.col.place",
-            "compare.col.total",
-            "compare.col.rate",
-            "compare.col.programs",
-            "compare.col.missing",
-        )
+        ("<th style='text-align:right'>" if k in right else "<th style='text-align:left'>")
+        + f"{escape(m.text(k))}</th>"
+        for k in keys
     )
     body = []
-    for rank, row in enumerate(comparison.rows, 1):
+    for rank, row in decision.paying:
         rate = (
             m.rates((row.effective_rate_low, row.effective_rate_high))
             if row.effective_rate_low is not None and row.effective_rate_high is not None
             else "—"
         )
+        renewed = (row.if_renewed_low, row.if_renewed_high)
+        renewed_cell = (
+            escape(compact(*renewed)) if renewed != (row.total_low, row.total_high) else "—"
+        )
+        confidence = m.confidence(row.estimate.confidence) if row.estimate.confidence else "—"
         programs = "<br>".join(
-            escape(f"{m.name(a.program)}: {m.amount_range(a.low, a.high)}")
-            + (
-                ""
-                if counted(a) or a.eligible is None
-                else f" <small>{escape(m.text('compare.not_counted'))}</small>"
-            )
+            escape(f"{m.name(a.program)} {compact(a.low, a.high)}")
             for a in row.awards
+            if counted(a) and a.high
         )
         body.append(
-            f"<tr><td>{rank}</td><td>{escape(_place(row, locale))}</td>"
-            f"<td style='text-align:right'>{escape(m.amount_range(row.total_low, row.total_high))}"
-            f"</td><td style='text-align:right'>{escape(rate)}</td><td>{programs}</td>"
-            f"<td>{escape(m.sep.join(row.missing))}</td></tr>"
+            f"<tr><td>{rank}</td><td style='text-align:left'><b>{escape(_place(row, locale))}</b>"
+            f"</td><td style='text-align:right'>{escape(compact(row.total_low, row.total_high))}"
+            f"</td><td style='text-align:right'>{renewed_cell}</td>"
+            f"<td style='text-align:left'>{escape(confidence)}</td>"
+            f"<td style='text-align:right'>{escape(rate)}</td>"
+            f"<td style='text-align:left'>{programs or '—'}</td></tr>"
         )
     title = m.text(
         "compare.header",
@@ -223,7 +350,15 @@ def render_comparison_html(comparison: Comparison, locale: str = "en") -> str:
         spend=m.money(comparison.spend),
         n=len(comparison.rows),
     )
+    notes = "".join(
+        f"<li>{escape(line)}</li>" for line in _after_rows(comparison, decision, m, locale)
+    )
+    table = (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        if body
+        else f"<p>{escape(m.text('compare.none_pays'))}</p>"
+    )
     return (
         f"<div><p><b>{escape(title)}</b><br><small>{escape(m.text('maxima'))}</small></p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"{table}<ul style='font-size:smaller'>{notes}</ul></div>"
     )

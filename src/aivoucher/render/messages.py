@@ -8,7 +8,8 @@ arithmetic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -137,6 +138,9 @@ _TEXT = {
     "compare.col.rate": ("实际补贴比例", "Effective rate"),
     "compare.col.programs": ("项目", "Programs"),
     "compare.col.missing": ("缺少的信息", "Missing facts"),
+    "compare.col.counted": ("计入合计", "Counted"),
+    "compare.col.renewed": ("若续期", "If renewed"),
+    "compare.col.confidence": ("依据", "Sources"),
     "not_eligible_heading": ("不符合条件的项目（{n}）", "Programs not eligible ({n})"),
     "no_amount_heading": ("未公布金额规则的项目（{n}）", "Programs with no published amount ({n})"),
     "yes": ("是", "yes"),
@@ -577,6 +581,92 @@ _TEXT = {
     "sweep.bends": ("拐点", "Bends"),
     "sweep.award": ("资助额（万元）", "award (10,000 yuan)"),
     "sweep.spend": ("采购额（万元）", "spend (10,000 yuan)"),
+    "purchase_n": ("采购{label}", "purchase {label}"),
+    # the decision view of a comparison (render/comparison.py, render/decision.py)
+    "compare.none_pays": (
+        "按现行政策，没有地区为该计划计入补贴",
+        "Under the rules in force no place pays for this plan",
+    ),
+    "compare.brief_renewed": ("；若续期 {total}（{ends}）", "; if renewed {total} ({ends})"),
+    "compare.ends": ("{program}{date}到期", "{program} ends {date}"),
+    "compare.more_aside": ("另有{n}项未计入合计", "{n} more not in the total"),
+    "compare.everywhere": (
+        "各地均可能另有、但未计入合计：{awards}",
+        "Possible in every place, not in the totals: {awards}",
+    ),
+    "compare.open_facts": (
+        "尚未提供、会改变金额的信息：{facts}",
+        "Facts not given that would change the figures: {facts}",
+    ),
+    "compare.unpublished": (
+        "有项目但未公布金额（{n}个地区）：{places}",
+        "A program but no published amount ({n} places): {places}",
+    ),
+    "compare.nothing": (
+        "对该计划无补贴（{n}个地区）：{places}",
+        "Nothing for this plan ({n} places): {places}",
+    ),
+    # the where-to-register report (render/where.py)
+    "where.title": ("注册地选择报告", "Where to register"),
+    "where.plan": ("计划：{purchases}；合计{spend}", "Plan: {purchases}; {spend} in all"),
+    "where.purchase": (
+        "{label}（{item}，{amount}，{signed}签订）",
+        "{label} ({item}, {amount}, signed {signed})",
+    ),
+    "where.best": (
+        "按现行政策计入合计最多：{place}，{total}（依据：{confidence}）",
+        "Most under the rules in force: {place}, {total} (sources: {confidence})",
+    ),
+    "where.best_renewed": (
+        "若已到期项目续期：{place}，{total}（{programs}）",
+        "If ended programs were renewed: {place}, {total} ({programs})",
+    ),
+    "where.assumed_renewal": (
+        "本报告假设已到期项目按最近一版续期：标为“若续期”的金额取决于续期",
+        "This report assumes ended programs are renewed as last known: figures marked "
+        "\u201cif renewed\u201d depend on a renewal",
+    ),
+    "where.none_pays": (
+        "按现行政策，没有地区为该计划计入补贴",
+        "Under the rules in force no place pays for this plan",
+    ),
+    "where.ranking": ("各地排名", "Places ranked"),
+    "where.nothing": (
+        "对该计划无补贴的地区（{n}个）：{places}",
+        "Places that pay nothing for this plan ({n}): {places}",
+    ),
+    "where.unpublished": (
+        "有项目但未公布金额的地区（{n}个）：{places}",
+        "Places with a program but no published amount ({n}): {places}",
+    ),
+    "where.chart": ("各地补贴合计", "Total by place"),
+    "where.leading": ("重点地区", "The leading places"),
+    "where.ended": ("{program}（{date}到期）", "{program} (ends {date})"),
+    "where.renewal_only": (
+        "仅在以下项目续期后才有补贴，下列金额均以续期为前提：{programs}",
+        "Pays only if these programs are renewed; the figures below assume it: {programs}",
+    ),
+    "where.rests": ("金额依据", "What the figure rests on"),
+    "where.award": (
+        "{name}：{amount}，比例{rate}；依据：{confidence}；{until}",
+        "{name}: {amount} at {rate}; sources: {confidence}; {until}",
+    ),
+    "where.until": ("有效期至{date}", "in force until {date}"),
+    "where.find_out": ("尚需确认", "What to find out"),
+    "where.find_out.none": (
+        "没有会改变该金额的未知信息",
+        "No open fact would change this figure",
+    ),
+    "where.fact": ("{label}：{answers}", "{label}: {answers}"),
+    "where.answer": ("{value} → {total}", "{value} → {total}"),
+    "where.any_other": ("其他", "any other"),
+    "where.more": ("另有{n}种情况", "{n} more"),
+    "where.adds": ("可能增加尚未计入的补贴", "may add an award not yet counted"),
+    "where.prepare": ("申报准备", "What to prepare, and when"),
+    "where.no_guide": (
+        "未找到已公布的申报指南（{date}核对）",
+        "no application guide found published (checked {date})",
+    ),
     "chart.no_cjk_font": (
         "未找到可显示中文的字体，图表改用英文标签（可安装 Noto Sans CJK 等字体）",
         "no font with Chinese glyphs is installed: the chart uses English labels (install e.g. "
@@ -587,6 +677,9 @@ _TEXT = {
         "{what} needs {package}: pip install 'aivoucher[notebook]'",
     ),
 }
+
+
+_PURCHASE_PATH = re.compile(r"^purchases\[(\d+)\]")
 
 
 class Messages:
@@ -700,11 +793,47 @@ class Messages:
         return LABELS[fact][self._i] if fact in LABELS else fact
 
     def field(self, path: str) -> str:
-        """``purchases[0].chip_origin`` → ``purchases[0].chip_origin（算力芯片来源）``."""
+        """A profile path for a reader: in Chinese the fact's words alone
+        (``purchases[1].chip_origin`` → ``算力芯片来源（采购#2）``); in English the path with
+        the words (``purchases[0].chip_origin (chip origin)``), the path being what a
+        developer writes in the profile."""
         fact = fact_at(path)
         if fact is None:
             return path
-        return f"{path}（{fact.zh}）" if self._i == 0 else f"{path} ({fact.en})"
+        if self._i == 0:
+            return self.fact_words(path)
+        return f"{path} ({fact.en})"
+
+    def fact_words(
+        self,
+        path: str,
+        purchases: Sequence[Any] | None = None,
+        qualifications: Mapping[str, tuple[str, str]] | None = None,
+    ) -> str:
+        """A profile path in words from the fact table, never as a path: the provider's city,
+        a qualification by its name in ``qualifications`` (id → (zh, en)). A purchase's fact
+        names the purchase where there are several (``purchases``, the profile's; without
+        them, every purchase but the first)."""
+        fact = fact_at(path)
+        if fact is None:
+            return path
+        words = fact.zh if self._i == 0 else fact.en
+        if fact.kind == "qualification":
+            key = path.rsplit(".", 1)[-1]
+            named = (qualifications or {}).get(key)
+            words += self.colon + (named[self._i] if named else key)
+        found = _PURCHASE_PATH.match(path)
+        if found:
+            index = int(found.group(1))
+            several = len(purchases) > 1 if purchases is not None else index > 0
+            if several:
+                label = (
+                    purchases[index].label(index)
+                    if purchases is not None and index < len(purchases)
+                    else f"#{index + 1}"
+                )
+                words += self.paren(self.text("purchase_n", label=label))
+        return words
 
     def expected(self, fact: str | None, expected: Sequence[Any]) -> str:
         if fact == "year.contracts_total":

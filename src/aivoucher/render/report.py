@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from ..questions.report import ReportCurve
     from ..ruleset.registry import RuleSet
 
-__all__ = ["render_report", "report_html"]
+__all__ = ["REPORT_CSS", "Footnotes", "footnotes_html", "render_report", "report_html"]
 
-_CSS = """
+REPORT_CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -67,7 +67,7 @@ svg text { font-size: 11px; }
 """
 
 
-class _Notes:
+class Footnotes:
     """Numbered footnotes: each quoted wording of each source once."""
 
     def __init__(self) -> None:
@@ -182,7 +182,7 @@ def _profile(estimate: Estimate, m: Messages) -> str:
     )
 
 
-def _program_section(award: Award, m: Messages, notes: _Notes) -> str:
+def _program_section(award: Award, m: Messages, notes: Footnotes) -> str:
     p = award.program
     steps = "".join(f"<li>{_e(m.step(s))}{notes.sup(award, s.cites)}</li>" for s in award.steps)
     number = m.paren(p.document.number) if p.document.number else ""
@@ -284,7 +284,7 @@ def _chart(estimate: Estimate, m: Messages, counted: list[Award], curve: ReportC
     )
 
 
-def _footnotes(notes: _Notes, m: Messages) -> str:
+def footnotes_html(notes: Footnotes, m: Messages) -> str:
     if not notes.items:
         return ""
     items = []
@@ -333,7 +333,7 @@ def render_report(
     produced = (today or dt.date.today()).isoformat()
     as_of = estimate.as_of.isoformat()
     counted = list(parts(estimate).counted)
-    notes = _Notes()
+    notes = Footnotes()
     applicant = estimate.profile.applicant
     name = applicant.name or m.text("report.unnamed")
     sections = "".join(_program_section(a, m, notes) for a in counted)
@@ -348,7 +348,7 @@ def render_report(
         + (f"<h2>{_e(m.text('report.details'))}</h2>{sections}" if sections else "")
         + _assumptions(counted + list(parts(estimate).conditional), m)
         + _others(estimate, m)
-        + _footnotes(notes, m)
+        + footnotes_html(notes, m)
         + f'<p class="disclaimer">{_e(m.text("report.disclaimer", date=produced))}</p>'
     )
     lang = "zh-CN" if m.locale == "zh" else "en"
@@ -356,5 +356,5 @@ def render_report(
         f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(m.text('report.title'))} — {_e(name)}</title>"
-        f"<style>{_CSS}</style></head><body>{body}</body></html>\n"
+        f"<style>{REPORT_CSS}</style></head><body>{body}</body></html>\n"
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..base.visible import markup as escape  # escaped, control characters shown
 
-__all__ = ["Series", "line_chart", "nice_ticks"]
+__all__ = ["Bar", "Series", "line_chart", "nice_ticks", "range_chart"]
 
 PALETTE = ("#0f766e", "#b45309", "#1d4ed8", "#9333ea", "#be123c", "#4d7c0f")
 _FONT = "'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif"
@@ -140,5 +140,111 @@ def line_chart(
             f'stroke-width="{2.6 if s.strong else 1.8}"{dash}/>'
             f'<text x="{lx + 28}" y="{ly}" fill="#1f2937">{escape(s.label)}</text>'
         )
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One place in a range chart: a solid bar from ``low`` to ``high`` (what counts) and,
+    where a renewal would pay more, an outline on to ``renewed_high``."""
+
+    label: str
+    low: Decimal
+    high: Decimal
+    renewed_high: Decimal | None = None
+
+
+def text_width(text: str, size: float = 11) -> float:
+    """About how wide ``text`` is drawn at ``size`` px: a Chinese character is one em, a
+    Latin one a little over half (no font metrics are at hand in an SVG written as text)."""
+    return sum(size if ord(c) >= 0x2E80 else size * 0.6 for c in text)
+
+
+def range_chart(
+    bars: Sequence[Bar],
+    *,
+    label: Callable[[Decimal], str],
+    legend: tuple[str, str],
+    width: int = 640,
+    title: str = "",
+) -> str:
+    """Horizontal bars, one per place, top to bottom as given; ``label`` writes amounts;
+    ``legend`` names the solid bar and the outline. The label column is as wide as the longest
+    label, so no name runs off the chart."""
+    row = 22
+
+    def amount(bar: Bar) -> str:
+        text = label(bar.high) if bar.low == bar.high else f"{label(bar.low)}–{label(bar.high)}"
+        if bar.renewed_high is not None and bar.renewed_high > bar.high:
+            text += f" → {label(bar.renewed_high)}"
+        return text
+
+    amounts = [amount(b) for b in bars]
+    left = int(min(max((text_width(b.label) for b in bars), default=0) + 14, width / 3))
+    right = int(min(max((text_width(a) for a in amounts), default=0) + 12, width / 3))
+    top = 26
+    height = top + row * len(bars) + 52
+    plot_w = width - left - right
+    ends = [b.renewed_high if b.renewed_high is not None else b.high for b in bars]
+    ticks = nice_ticks(max(ends, default=Decimal(0)))
+    x_max = float(ticks[-1])
+
+    def px(x: Decimal) -> float:
+        return left + plot_w * float(x) / x_max
+
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(title)}" style="font-family:{_FONT};font-size:11px">'
+    ]
+    if title:
+        out.append(f"<title>{escape(title)}</title>")
+    bottom = top + row * len(bars)
+    for t in ticks:
+        x = px(t)
+        out.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#e5e7eb"/>'
+            f'<text x="{x:.1f}" y="{bottom + 14}" text-anchor="middle" fill="#4b5563">'
+            f"{escape(label(t))}</text>"
+        )
+    for i, bar in enumerate(bars):
+        y = top + row * i + 4
+        out.append(
+            f'<text x="{left - 8}" y="{y + 11}" text-anchor="end" fill="#1f2937">'
+            f"{escape(bar.label)}</text>"
+        )
+        if bar.renewed_high is not None and bar.renewed_high > bar.high:
+            x0 = px(bar.high)
+            out.append(
+                f'<rect x="{x0:.1f}" y="{y}" width="{px(bar.renewed_high) - x0:.1f}" '
+                f'height="14" fill="none" stroke="{PALETTE[1]}" stroke-width="1.4" '
+                f'stroke-dasharray="4 2"/>'
+            )
+        x_low, x_high = px(bar.low), px(bar.high)
+        if bar.high > bar.low:
+            out.append(
+                f'<rect x="{left}" y="{y}" width="{x_low - left:.1f}" height="14" '
+                f'fill="{PALETTE[0]}"/><rect x="{x_low:.1f}" y="{y}" '
+                f'width="{x_high - x_low:.1f}" height="14" fill="{PALETTE[0]}" '
+                f'fill-opacity="0.45"/>'
+            )
+        else:
+            out.append(
+                f'<rect x="{left}" y="{y}" width="{x_high - left:.1f}" height="14" '
+                f'fill="{PALETTE[0]}"/>'
+            )
+        end = bar.renewed_high if bar.renewed_high is not None else bar.high
+        out.append(
+            f'<text x="{px(max(end, bar.high)) + 4:.1f}" y="{y + 11}" fill="#374151">'
+            f"{escape(amounts[i])}</text>"
+        )
+    ly = bottom + 36
+    out.append(
+        f'<rect x="{left}" y="{ly - 10}" width="22" height="10" fill="{PALETTE[0]}"/>'
+        f'<text x="{left + 28}" y="{ly}" fill="#1f2937">{escape(legend[0])}</text>'
+        f'<rect x="{left + plot_w // 2}" y="{ly - 10}" width="22" height="10" fill="none" '
+        f'stroke="{PALETTE[1]}" stroke-dasharray="4 2"/>'
+        f'<text x="{left + plot_w // 2 + 28}" y="{ly}" fill="#1f2937">{escape(legend[1])}</text>'
+    )
     out.append("</svg>")
     return "".join(out)

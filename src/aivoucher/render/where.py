@@ -1,0 +1,386 @@
+"""The where-to-register report: one self-contained HTML file that prints to A4.
+
+For a plan compared across places (:class:`~aivoucher.questions.where.WhereToRegister`): the
+places ranked by what counts today and what a renewal would add, with the confidence of the
+sources; a chart; then, for each leading place, what its figure rests on, what is still to
+find out (and what each answer would make of the figure), what to prepare and when; the
+quoted sources as numbered notes; and a dated disclaimer. Everything shown was computed on the
+questions floor; this module chooses words and draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..base.money import format_money
+from ..base.visible import markup as escape  # escaped, control characters shown
+from ..evaluate.stacking import counted
+from ..vocabulary.result import Estimate
+from .html import compact
+from .messages import Messages, messages
+from .parts import rate_bounds
+from .report import REPORT_CSS, Footnotes, footnotes_html
+from .svg import Bar, range_chart
+
+if TYPE_CHECKING:
+    from ..questions.comparison import Row
+    from ..questions.whatif import Narrowing
+    from ..questions.where import Brief, WhereToRegister
+
+__all__ = ["fact_words", "render_where_report"]
+
+#: At most this many answers of one open fact are listed (the largest totals first).
+SHOWN_ANSWERS = 4
+
+_CSS = """
+.rank td.place { font-weight: 600; }
+.renewed { color: #b45309; }
+.muted { color: #6b7280; }
+.lead h2 { break-before: auto; }
+.readings li { font-size: 8.5pt; line-height: 1.35; color: #4b5563; }
+"""
+
+
+def _e(text: str) -> str:
+    return escape(text)
+
+
+def fact_words(
+    path: str,
+    m: Messages,
+    estimate: Estimate,
+    qualifications: Mapping[str, tuple[str, str]] | None = None,
+) -> str:
+    """A profile path in words (see :meth:`Messages.fact_words`)."""
+    return m.fact_words(path, estimate.profile.purchases, qualifications)
+
+
+def _place(row: Row, m: Messages) -> str:
+    name = row.place.text(m.locale)
+    if row.place.whole_province:
+        return m.text("compare.whole_province", province=name)
+    return name
+
+
+def _confidence(label: str | None, m: Messages) -> str:
+    return m.confidence(label) if label is not None else "—"
+
+
+def _programs(row: Row, m: Messages) -> str:
+    """The awards of a row in brief: those counted, then those a renewal would add."""
+    shown = [
+        f"{m.name(a.program)} {compact(a.low, a.high)}" for a in row.awards if counted(a) and a.high
+    ]
+    shown += [
+        f"{m.name(a.program)} {compact(a.low, a.high)}{m.paren(m.text('compare.col.renewed'))}"
+        for a in row.awards
+        if a.renewal and a.high
+    ]
+    return m.sep.join(shown) if shown else "—"
+
+
+def _unpublished(row: Row, m: Messages) -> str:
+    names = m.sep.join(dict.fromkeys(m.name(a.program) for a in row.awards if a.eligible is None))
+    return f"{_place(row, m)}{m.paren(names)}"
+
+
+def _renewed(row: Row) -> tuple[Decimal, Decimal] | None:
+    renewed = (row.if_renewed_low, row.if_renewed_high)
+    return renewed if renewed != (row.total_low, row.total_high) else None
+
+
+def _ranking(report: WhereToRegister, m: Messages) -> str:
+    rows = []
+    nothing = []
+    unpublished = []
+    for rank, row in enumerate(report.comparison.rows, 1):
+        renewed = _renewed(row)
+        if not row.total_high and renewed is None:
+            if any(a.eligible is None for a in row.awards):
+                unpublished.append(_unpublished(row, m))
+            else:
+                nothing.append(_place(row, m))
+            continue
+        renewed_cell = f'<span class="renewed">{_e(compact(*renewed))}</span>' if renewed else "—"
+        rows.append(
+            f"<tr><td>{rank}</td><td class='place'>{_e(_place(row, m))}</td>"
+            f'<td class="num">{_e(compact(row.total_low, row.total_high))}</td>'
+            f'<td class="num">{renewed_cell}</td>'
+            f"<td>{_e(_confidence(row.estimate.confidence, m))}</td>"
+            f"<td>{_e(_programs(row, m))}</td></tr>"
+        )
+    numeric = ("compare.col.counted", "compare.col.renewed")
+    head = "".join(
+        ("<th class='num'>" if k in numeric else "<th>") + f"{_e(m.text(k))}</th>"
+        for k in (
+            "compare.col.rank",
+            "compare.col.place",
+            "compare.col.counted",
+            "compare.col.renewed",
+            "compare.col.confidence",
+            "compare.col.programs",
+        )
+    )
+    table = (
+        f"<table class='rank'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else f"<p>{_e(m.text('where.none_pays'))}</p>"
+    )
+    rest = ""
+    if unpublished:
+        text = m.text("where.unpublished", n=len(unpublished), places=m.semi.join(unpublished))
+        rest += f"<p class='muted'>{_e(text)}</p>"
+    if nothing:
+        text = m.text("where.nothing", n=len(nothing), places=m.sep.join(nothing))
+        rest += f"<p class='muted'>{_e(text)}</p>"
+    return f"<section><h2>{_e(m.text('where.ranking'))}</h2>{table}{rest}</section>"
+
+
+def _wan(amount: Decimal) -> str:
+    return format_money(amount, "zh", compact=True)
+
+
+def _chart(report: WhereToRegister, m: Messages) -> str:
+    bars = []
+    for row in report.comparison.rows:
+        renewed = _renewed(row)
+        if not row.total_high and renewed is None:
+            continue
+        bars.append(
+            Bar(
+                row.place.text(m.locale),
+                row.total_low,
+                row.total_high,
+                renewed[1] if renewed is not None else None,
+            )
+        )
+    if not bars:
+        return ""
+    svg = range_chart(
+        bars,
+        label=_wan,
+        legend=(m.text("compare.col.counted"), m.text("compare.col.renewed")),
+        title=m.text("where.chart"),
+    )
+    return f'<section class="chart"><h2>{_e(m.text("where.chart"))}</h2>{svg}</section>'
+
+
+def _summary(report: WhereToRegister, m: Messages) -> str:
+    comparison = report.comparison
+    lines = []
+    paying = [r for r in comparison.rows if r.total_high > 0]
+    if paying:
+        best = paying[0]
+        lines.append(
+            m.text(
+                "where.best",
+                place=_place(best, m),
+                total=compact(best.total_low, best.total_high),
+                confidence=_confidence(best.estimate.confidence, m),
+            )
+        )
+    else:
+        lines.append(m.text("where.none_pays"))
+    renewal = [b for b in report.briefs if b.renewal_only]
+    for brief in renewal:
+        row = brief.row
+        lines.append(
+            m.text(
+                "where.best_renewed",
+                place=_place(row, m),
+                total=compact(row.if_renewed_low, row.if_renewed_high),
+                programs=_ended(brief, m),
+            )
+        )
+    if comparison.rows and comparison.rows[0].estimate.assume_renewal:
+        lines.append(m.text("where.assumed_renewal"))
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    return f'<section class="summary"><ul>{items}</ul></section>'
+
+
+def _ended(brief: Brief, m: Messages) -> str:
+    """The programs a renewal-only place's figure assumes renewed, with their end dates."""
+    from ..vocabulary.trace import AssumptionCode
+
+    ended = []
+    for award in brief.estimate_awards:
+        end = award.program.window[1]
+        renewed = any(x.code is AssumptionCode.RENEWAL for x in award.assumptions)
+        if end is not None and renewed:
+            ended.append(m.text("where.ended", program=m.name(award.program), date=end.isoformat()))
+    return m.sep.join(dict.fromkeys(ended)) or "—"
+
+
+def _rests(brief: Brief, m: Messages, notes: Footnotes) -> str:
+    items = []
+    for award in brief.estimate_awards:
+        rates = rate_bounds(award)
+        rate = m.rates(rates) if rates is not None else m.text("rate.fixed")
+        end = award.program.window[1]
+        until = (
+            m.text("where.until", date=end.isoformat())
+            if end is not None
+            else m.text("report.open_ended")
+        )
+        cites = tuple(c for s in award.steps for c in s.cites)
+        line = m.text(
+            "where.award",
+            name=m.name(award.program),
+            amount=compact(award.low, award.high),
+            rate=rate,
+            confidence=_confidence(award.confidence, m),
+            until=until,
+        )
+        readings = dict.fromkeys(m.assumption(x, award) for x in award.assumptions)
+        extra = "".join(f"<li>{_e(r)}</li>" for r in readings)
+        items.append(
+            f"<li>{_e(line)}{notes.sup(award, cites)}"
+            + (f"<ul class='readings'>{extra}</ul>" if extra else "")
+            + "</li>"
+        )
+    if not items:
+        items.append(f"<li>{_e(m.text('report.none_counted'))}</li>")
+    return f"<h3>{_e(m.text('where.rests'))}</h3><ul>{''.join(items)}</ul>"
+
+
+def _answer(value: object, other: bool, m: Messages) -> str:
+    return m.text("where.any_other") if other else m.value(value)
+
+
+def _find_out(
+    brief: Brief, estimate: Estimate, m: Messages, qualifications: Mapping[str, tuple[str, str]]
+) -> str:
+    items = []
+    for narrowing in brief.narrowing:
+        items.append(_narrowing(narrowing, estimate, m, qualifications))
+    if not items:
+        items.append(m.text("where.find_out.none"))
+    listed = "".join(f"<li>{_e(i)}</li>" for i in items)
+    return f"<h3>{_e(m.text('where.find_out'))}</h3><ul>{listed}</ul>"
+
+
+def _narrowing(
+    narrowing: Narrowing,
+    estimate: Estimate,
+    m: Messages,
+    qualifications: Mapping[str, tuple[str, str]],
+) -> str:
+    answers = sorted(
+        narrowing.answers, key=lambda a: (-a.total_high, -a.total_low, a.other, str(a.value))
+    )
+    shown = [
+        m.text(
+            "where.answer",
+            value=_answer(a.value, a.other, m),
+            total=compact(a.total_low, a.total_high),
+        )
+        for a in answers[:SHOWN_ANSWERS]
+    ]
+    if len(answers) > SHOWN_ANSWERS:
+        shown.append(m.text("where.more", n=len(answers) - SHOWN_ANSWERS))
+    text = m.text(
+        "where.fact",
+        label=fact_words(narrowing.field, m, estimate, qualifications),
+        answers=m.semi.join(shown),
+    )
+    if narrowing.adds:
+        text += m.paren(m.text("where.adds"))
+    return text
+
+
+def _prepare(brief: Brief, m: Messages) -> str:
+    items = []
+    for award in brief.estimate_awards:
+        program = award.program
+        lines = m.application_details(program)
+        if program.application is None:
+            checked = program.checked
+            lines = [
+                m.text("where.no_guide", date=checked.isoformat())
+                if checked is not None
+                else m.text("app.no_window")
+            ]
+        elif award.application is not None:
+            lines.insert(0, m.application_status(award.application))
+        items.append(f"<li><b>{_e(m.name(program))}</b>{_e(m.colon)}{_e(' · '.join(lines))}</li>")
+    if not items:
+        return ""
+    return f"<h3>{_e(m.text('where.prepare'))}</h3><ul>{''.join(items)}</ul>"
+
+
+def _brief(
+    number: int,
+    brief: Brief,
+    m: Messages,
+    notes: Footnotes,
+    qualifications: Mapping[str, tuple[str, str]],
+) -> str:
+    row = brief.row
+    if brief.renewal_only:
+        total = compact(row.if_renewed_low, row.if_renewed_high)
+        intro = (
+            f"<p class='renewed'>{_e(m.text('where.renewal_only', programs=_ended(brief, m)))}</p>"
+        )
+    else:
+        total = compact(row.total_low, row.total_high)
+        intro = ""
+    # the narrowing of a renewal-only place was asked of the estimate made as if renewed
+    estimate = row.estimate
+    return (
+        f'<section class="lead"><h2>{number}. {_e(_place(row, m))} — {_e(total)}</h2>{intro}'
+        + _rests(brief, m, notes)
+        + _find_out(brief, estimate, m, qualifications)
+        + _prepare(brief, m)
+        + "</section>"
+    )
+
+
+def _plan(report: WhereToRegister, m: Messages) -> str:
+    purchases = report.comparison.plan.purchases
+    parts = [
+        m.text(
+            "where.purchase",
+            label=p.label(i),
+            item=m.value(p.item),
+            amount=_wan(p.amount),
+            signed=p.signed.isoformat(),
+        )
+        for i, p in enumerate(purchases)
+    ]
+    return m.text("where.plan", purchases=m.semi.join(parts), spend=_wan(report.comparison.spend))
+
+
+def render_where_report(
+    report: WhereToRegister, locale: str | None = None, *, today: dt.date | None = None
+) -> str:
+    """The report as one HTML document; ``today`` dates it (default: the current date). It
+    computes nothing."""
+    m = messages(locale)
+    produced = (today or dt.date.today()).isoformat()
+    as_of = report.comparison.as_of.isoformat()
+    notes = Footnotes()
+    briefs = "".join(
+        _brief(i, b, m, notes, report.qualifications) for i, b in enumerate(report.briefs, 1)
+    )
+    body = (
+        f"<header><h1>{_e(m.text('where.title'))}</h1>"
+        f"<div>{_e(_plan(report, m))}</div>"
+        f'<div class="meta">{_e(m.text("report.as_of", date=as_of, today=produced))}</div>'
+        f"<div class='meta'>{_e(m.text('maxima'))}</div></header>"
+        + _summary(report, m)
+        + _chart(report, m)
+        + _ranking(report, m)
+        + (f"<h2>{_e(m.text('where.leading'))}</h2>{briefs}" if briefs else "")
+        + footnotes_html(notes, m)
+        + f'<p class="disclaimer">{_e(m.text("report.disclaimer", date=produced))}</p>'
+    )
+    lang = "zh-CN" if m.locale == "zh" else "en"
+    return (
+        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(m.text('where.title'))}</title>"
+        f"<style>{REPORT_CSS}{_CSS}</style></head><body>{body}</body></html>\n"
+    )
