@@ -471,7 +471,9 @@ _ANSWERS: dict[str, Callable[[RuleSet, dict[str, Any], str], dict[str, Any]]] = 
 }
 
 
-def call(name: str, arguments: Mapping[str, Any] | None, rules: RuleSet | None = None) -> dict[str, Any]:
+def call(
+    name: str, arguments: Mapping[str, Any] | None, rules: RuleSet | None = None
+) -> dict[str, Any]:
     """Tool ``name``'s answer to ``arguments``, computed with ``rules`` (default: the bundled
     rule files); an :class:`InputError` with a stable code for bad arguments."""
     from ..base.i18n import resolve_locale
