@@ -330,8 +330,9 @@ def _checked(tool: Tool, arguments: Mapping[str, Any]) -> dict[str, Any]:
 def compact_estimate(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
     """The estimate as the ``estimate`` tool answers: the head of its JSON (totals, renewal
     figures, confidence, dates checked, stacking), the facts left open, and each award that
-    pays or may pay — its range, whether it counts, the facts it misses, its assumptions, its
-    application window and its sources — without the trace (``estimate --format json`` has
+    pays or may pay, those counted in the totals first — its range, whether it counts, the
+    facts it misses, its assumptions, its application window and its sources — without the
+    trace (``estimate --format json`` has
     it); programs that cannot pay, by id."""
     from ..evaluate.stacking import counted
     from ..render.json import assumption_to_dict, award_to_dict, estimate_head
@@ -363,7 +364,8 @@ def compact_estimate(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
         )
         open_facts.update(dict.fromkeys(award.missing))
     answer["open_facts"] = [{"field": f, "fact": m.field(f)} for f in open_facts]
-    answer["awards"] = awards
+    # what the total rests on first, as the text view lists it; then what may add to it
+    answer["awards"] = sorted(awards, key=lambda a: not a["counted"])
     answer["cannot_pay"] = cannot_pay
     return answer
 
