@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher.agents import MISSING_MCP, tools
@@ -32,6 +34,7 @@ from aivoucher.render.catalog import program_row
 from aivoucher.render.schema_export import SCHEMAS
 from aivoucher.render.text import render_program
 from aivoucher.ruleset.registry import bundled_rules
+from aivoucher.testing import profiles
 from aivoucher.vocabulary.profile import parse_profile
 
 AS_OF = "2025-06-30"
@@ -206,8 +209,8 @@ def test_list_programs_is_the_command_lines_json(
 ) -> None:
     for key, extra in (("list", []), ("list_zh", ["--locale", "zh"])):
         _, arguments = CALLS[key]
-        assert main(["programs", "--city", arguments["city"], "--format", "json",
-                     "--as-of", AS_OF, *extra]) == 0  # fmt: skip
+        command = ["programs", "--city", arguments["city"], "--format", "json", "--as-of", AS_OF]
+        assert main([*command, *extra]) == 0
         assert _call(served, key) == {"programs": json.loads(capsys.readouterr().out)}
     ids = {row["id"] for row in _call(served, "list")["programs"]}
     assert "shenzhen.training-compute" in ids and "chengdu.compute-voucher" not in ids
@@ -236,12 +239,18 @@ def test_validate_profile_gives_the_profile_as_the_library_reads_it(
     assert answer["profile"]["purchases"][0]["amount"] == "8000000"
 
 
+#: What the estimate tool keeps of the estimate's JSON: its head, and these keys of each award.
+HEAD = ("total_low", "total_high", "if_renewed_low", "if_renewed_high", "confidence", "checked")
+HEAD += ("uncounted", "stacking", "as_of", "generator")
+AWARD = ("low", "high", "eligible", "renewal", "confidence", "missing", "purchases", "sources")
+AWARD += ("assumptions", "name", "jurisdiction")
+
+
 def test_estimate_is_the_estimates_json_without_the_trace(served: dict[str, Any]) -> None:
     est = aivoucher.estimate(PROFILE, as_of=AS_OF)
     full = json.loads(est.to_json())
     answer = _call(served, "estimate")
-    for key in ("total_low", "total_high", "if_renewed_low", "if_renewed_high", "confidence",
-                "checked", "uncounted", "stacking", "as_of", "generator"):  # fmt: skip
+    for key in HEAD:
         assert answer[key] == full[key], key
     assert Decimal(answer["total_high"]) == est.total_high == Decimal("4800000")
     by_key = {(a["program"], a["version"]): a for a in full["awards"]}
@@ -252,8 +261,7 @@ def test_estimate_is_the_estimates_json_without_the_trace(served: dict[str, Any]
     ]
     for shown, award in zip(answer["awards"], paying, strict=True):
         whole = by_key[(shown["program"], shown["version"])]
-        for key in ("low", "high", "eligible", "renewal", "confidence", "missing", "purchases",
-                    "sources", "assumptions", "name", "jurisdiction"):  # fmt: skip
+        for key in AWARD:
             assert shown[key] == whole[key], (shown["program"], key)
         assert shown["counted"] == counted(award)
         assert "steps" not in shown and "reasons" not in shown  # no trace
@@ -298,10 +306,11 @@ def test_what_narrows_is_the_librarys_narrowing(served: dict[str, Any]) -> None:
     assert "applicant.startup" in [f["field"] for f in answer["facts"]]
     for shown, item in zip(answer["facts"], items, strict=True):
         assert shown["adds"] == item.adds and Decimal(shown["width"]) == item.width
-        assert [(a["value"], Decimal(a["total_low"]), Decimal(a["total_high"]))
-                for a in shown["answers"]] == [
-            (a.value, a.total_low, a.total_high) for a in item.answers
-        ]  # fmt: skip
+        totals = [
+            (a["value"], Decimal(a["total_low"]), Decimal(a["total_high"]))
+            for a in shown["answers"]
+        ]
+        assert totals == [(a.value, a.total_low, a.total_high) for a in item.answers]
 
 
 # ----------------------------------------------------------------------------------- errors
@@ -412,7 +421,9 @@ def test_the_documentation_lists_every_tool_and_the_client_configuration() -> No
     text = DOC.read_text(encoding="utf-8")
     for tool in tools.TOOLS:
         assert f"`{tool.name}`" in text
-    config = json.loads(re.search(r"```json\n(\{\s*\"mcpServers\".*?)```", text, re.S)[1])  # type: ignore[index]
+    found = re.search(r"```json\n(\{\s*\"mcpServers\".*?)```", text, re.S)
+    assert found is not None
+    config = json.loads(found[1])
     assert config["mcpServers"]["aivoucher"] == {"command": "aivoucher", "args": ["mcp"]}
     assert "pip install 'aivoucher[mcp]'" in text
 
@@ -475,3 +486,50 @@ def test_the_library_and_its_command_line_do_not_import_mcp() -> None:
 def test_as_of_defaults_to_today() -> None:
     answer = tools.call("estimate", {"profile": PROFILE})
     assert answer["as_of"] == dt.date.today().isoformat()
+
+
+# ---------------------------------------------------------------- properties, in the process
+
+
+@given(profiles(max_purchases=3), st.sampled_from(["2025-06-30", "2026-02-01"]))
+def test_any_profile_as_json_gets_the_librarys_estimate(profile: Any, as_of: str) -> None:
+    """Whatever the profile, sent as the JSON an agent sends: the tool's answer is the
+    estimate's JSON without the trace, and the validated profile is the library's reading."""
+    data = profile.model_dump(mode="json")
+    assert tools.call("validate_profile", {"profile": data})["profile"] == data
+    answer = tools.call("estimate", {"profile": data, "as_of": as_of})
+    full = json.loads(aivoucher.estimate(profile, as_of=as_of).to_json())
+    assert {key: answer[key] for key in HEAD} == {key: full[key] for key in HEAD}
+    whole = {(a["program"], a["version"]): a for a in full["awards"]}
+    for award in answer["awards"]:
+        assert {k: award[k] for k in AWARD} == {
+            k: whole[(award["program"], award["version"])][k] for k in AWARD
+        }
+    shown = {(a["program"], a["version"]) for a in answer["awards"]}
+    assert shown == {k for k, a in whole.items() if a["eligible"] is not False}
+    counted_high = sum(Decimal(a["high"]) for a in answer["awards"] if a["counted"])
+    assert counted_high >= Decimal(answer["total_high"])  # stacking only ever takes away
+
+
+NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
+
+
+@given(st.sampled_from(tools.TOOLS), NAMES)
+def test_any_argument_a_tool_does_not_take_is_named(tool: Any, name: str) -> None:
+    assume(name not in tool.input_schema["properties"])
+    with pytest.raises(InputError) as info:
+        tools.call(tool.name, {name: 1})
+    assert info.value.code == "mcp.arguments"
+    assert info.value.field == name
+
+
+def test_the_server_answers_with_the_rules_it_is_given(tmp_path: Any) -> None:
+    """``aivoucher --rules DIR mcp``: the tools compute with DIR's rule files."""
+    from conftest import rule, write_rule
+
+    from aivoucher.ruleset.registry import load_rules
+
+    write_rule(tmp_path / "rules", rule())
+    rules = load_rules(tmp_path / "rules")
+    listed = tools.call("list_programs", {}, rules=rules)["programs"]
+    assert [row["id"] for row in listed] == [p.id for p in rules.programs]
