@@ -138,6 +138,10 @@ async def _conversation(mcp: Any) -> dict[str, Any]:
             r["uri"]: _dump(await session.read_resource(r["uri"]))["contents"]
             for r in out["resources"]
         }
+        try:
+            await session.read_resource("aivoucher://schema/nope")
+        except Exception as exc:  # the SDK's error for an error response (named per version)
+            out["unknown_resource"] = str(exc)
         out["calls"] = {
             key: _dump(await session.call_tool(tool, arguments))
             for key, (tool, arguments) in CALLS.items()
@@ -379,7 +383,8 @@ def test_suggestions_travel_with_the_error(served: dict[str, Any]) -> None:
     assert _error(served["calls"]["unknown_tool"])["suggestions"] == ["estimate"]
 
 
-def test_an_unknown_resource_names_the_ones_offered() -> None:
+def test_an_unknown_resource_names_the_ones_offered(served: dict[str, Any]) -> None:
+    assert "mcp.unknown_resource" in served["unknown_resource"]
     with pytest.raises(InputError) as info:
         tools.read_resource("aivoucher://schema/nope")
     assert info.value.code == "mcp.unknown_resource"
