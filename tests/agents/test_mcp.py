@@ -431,6 +431,7 @@ def test_the_documentation_lists_every_tool_and_the_client_configuration() -> No
     config = json.loads(found[1])
     assert config["mcpServers"]["aivoucher"] == {"command": "aivoucher", "args": ["mcp"]}
     assert "pip install 'aivoucher[mcp]'" in text
+    assert f"error: {MISSING_MCP}\n" in text  # the line the command prints without the extra
 
 
 # -------------------------------------------------------------- without the extra, and apart
