@@ -183,6 +183,11 @@ def _parser() -> _Parser:
         help="rules: the rule-file schema (default); profile: the profile contract; estimate "
         "and comparison: the JSON `estimate` and `compare` write with --format json",
     )
+    sub.add_parser(
+        "mcp",
+        help="serve the tools for AI agents over stdio, as a Model Context Protocol server "
+        "(needs the mcp extra: pip install 'aivoucher[mcp]'; docs/agents.md)",
+    )
     return parser
 
 
@@ -401,6 +406,13 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mcp(args: argparse.Namespace) -> int:
+    from .agents import serve
+
+    serve(_rules(args) if args.rules else None)
+    return 0
+
+
 _COMMANDS = {
     "estimate": _estimate,
     "report": _report,
@@ -410,6 +422,7 @@ _COMMANDS = {
     "check": _check,
     "verify": _verify,
     "schema": _schema,
+    "mcp": _mcp,
 }
 
 

@@ -113,6 +113,11 @@ CODES: dict[str, str] = {
     "combinations of vary, place names, command-line arguments)",
     "places.empty": "a list of places that names no place (--places , or places=[])",
     "output.is_input": "the file to write is one of the command's inputs (the profile)",
+    # the MCP server's tools (aivoucher.agents, docs/agents.md)
+    "mcp.arguments": "a tool call's arguments that the tool does not take: an unknown "
+    "argument, a required one missing, a value of the wrong JSON type",
+    "mcp.unknown_tool": "a tool call naming a tool the MCP server does not offer",
+    "mcp.unknown_resource": "a resource the MCP server does not offer",
 }
 
 #: How many further problems ``str()`` lists after the first (``errors`` keeps them all).

@@ -20,6 +20,7 @@ from conftest import ROOT, profile, rule, write_rule
 import aivoucher
 from aivoucher import cli
 from aivoucher import errors as errors_module
+from aivoucher.agents import tools as agent_tools
 from aivoucher.base.documents import Limits, parse_json, parse_yaml
 from aivoucher.base.money import parse_amount, parse_rate
 from aivoucher.cli import main
@@ -204,6 +205,10 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "output.is_input": lambda t, m: _cli(
         m, "report", str(p := _file(t, "p.yaml", yaml.safe_dump(profile()))), "-o", str(p)
     ),
+    # the MCP server's tools, without the mcp SDK (tests/agents/test_mcp.py serves them)
+    "mcp.arguments": lambda t, m: agent_tools.call("estimate", {"profil": profile()}),
+    "mcp.unknown_tool": lambda t, m: agent_tools.call("estimat", {}),
+    "mcp.unknown_resource": lambda t, m: agent_tools.read_resource("aivoucher://schema/x"),
 }
 
 

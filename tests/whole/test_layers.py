@@ -11,6 +11,7 @@ of ``src/aivoucher`` are its floors, lowest first (docs/contributing.md):
     questions   comparison, what-if, curves, pools, batches
     render      every view: text, HTML, JSON, frames, charts, reports
     testing     strategies and invariants for rule files
+    agents      the tools for AI agents and the MCP server (``aivoucher mcp``)
     (top)       the package's front door and the command line
 
 A module imports only from its own floor or a lower one, at module level and inside functions;
@@ -32,7 +33,17 @@ from conftest import ROOT
 import aivoucher
 
 PACKAGE = ROOT / "src" / "aivoucher"
-FLOORS = ("base", "vocabulary", "plan", "evaluate", "ruleset", "questions", "render", "testing")
+FLOORS = (
+    "base",
+    "vocabulary",
+    "plan",
+    "evaluate",
+    "ruleset",
+    "questions",
+    "render",
+    "testing",
+    "agents",
+)
 #: Modules outside the floor folders, and the floor each belongs to.
 LOOSE = {"errors": "base", "__init__": "top", "__main__": "top", "cli": "top", "_moved": "top"}
 #: Value objects that may present themselves through the render floor.

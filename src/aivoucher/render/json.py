@@ -31,6 +31,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "assumption_to_dict",
     "award_to_dict",
+    "estimate_head",
     "estimate_to_dict",
     "generator",
     "reason_to_dict",
@@ -215,6 +216,13 @@ def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> di
             for note in estimate.stacking
         ],
     }
+
+
+def estimate_head(estimate: Estimate, locale: str | None = None) -> dict[str, Any]:
+    """The estimate's JSON without its profile and awards (both ``None``): the totals, the
+    renewal figures, confidence, dates checked, stacking notes, as :func:`estimate_to_dict`
+    writes them."""
+    return _head(estimate, locale, profile=False)
 
 
 def estimate_to_dict(estimate: Estimate, locale: str | None = None) -> dict[str, Any]:

@@ -14,7 +14,14 @@ from .messages import Messages, messages
 if TYPE_CHECKING:
     from ..questions.whatif import Answer, Grid, Narrowing
 
-__all__ = ["change", "grid_rows", "render_grid_html", "render_grid_text", "render_narrowing"]
+__all__ = [
+    "change",
+    "grid_rows",
+    "narrowing_to_dict",
+    "render_grid_html",
+    "render_grid_text",
+    "render_narrowing",
+]
 
 
 def grid_rows(grid: Grid, locale: str = "en") -> list[dict[str, Any]]:
@@ -100,3 +107,38 @@ def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
     if len(lines) == 2:  # one fact: on the heading's line
         lines = [f"{lines[0]} {lines[1][4:]}"]
     return joined(lines) + "\n"
+
+
+def narrowing_to_dict(items: Sequence[Narrowing], locale: str = "en") -> list[dict[str, Any]]:
+    """What narrows the range as JSON values, most narrowing first: each fact (its profile
+    field and its label), whether its answers can only add an award not yet counted
+    (``adds``), the widest range any answer leaves, and each answer's totals and changes
+    (amounts as decimal strings, values in words beside the value itself)."""
+    from ..base.money import canonical
+
+    m = messages(locale)
+
+    def plain(value: Any) -> Any:
+        return canonical(value) if isinstance(value, Decimal) else value
+
+    return [
+        {
+            "field": item.field,
+            "fact": m.field(item.field),
+            "adds": item.adds,
+            "width": canonical(item.width),
+            "answers": [
+                {
+                    "value": plain(a.value),
+                    "words": answer_value(a, m),
+                    "other": a.other,
+                    "total_low": canonical(a.total_low),
+                    "total_high": canonical(a.total_high),
+                    "low_change": canonical(a.low_change),
+                    "high_change": canonical(a.high_change),
+                }
+                for a in item.answers
+            ],
+        }
+        for item in items
+    ]
