@@ -158,3 +158,55 @@ def test_notebook_view_renders(tmp_path: Path, locale: str) -> None:
     assert "480万" in text and _bare(NAMES[locale]) in text
     headers = {"zh": ("项目", "金额", "补贴比例", "触及的上限"), "en": ("Program", "Award", "Rate")}
     assert all(h in text for h in headers[locale])
+
+
+def where_plan() -> aivoucher.Comparison:
+    from aivoucher.base.documents import PROFILE_LIMITS, load_document
+
+    plan = load_document(str(ROOT / "examples" / "profiles" / "plan-2027.yaml"), PROFILE_LIMITS)
+    assert isinstance(plan, dict)
+    return aivoucher.compare(plan, as_of="2026-12-07")
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_where_to_register_prints_to_a4(tmp_path: Path, locale: str) -> None:
+    _require()
+    comparison = where_plan()
+    page = tmp_path / f"where-{locale}.html"
+    html = comparison.to_report_html(locale=locale, today=dt.date(2026, 12, 7))
+    page.write_text(html, encoding="utf-8")
+    screenshot(tmp_path, page, f"where-{locale}.png", "1000,1800")
+    pdf = print_pdf(tmp_path, page)
+    info = pdf_info(pdf)
+    assert "(A4)" in info["Page size"], info["Page size"]
+    pages = int(info["Pages"])
+    assert 2 <= pages <= 8, pages
+    stem = _folder(tmp_path) / f"where-{locale}-page"
+    for old in stem.parent.glob(f"{stem.name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(stem)], check=True, timeout=120)
+    text = _bare(pdf_text(pdf))
+    # the ranking, Shenzhen's renewal with its end, and every leading place's section
+    for row in comparison.rows[:3]:
+        assert _bare(row.place.text(locale)) in text
+    assert "480万" in text and "2026-12-17" in text
+    words = {"zh": ("尚需确认", "申报准备", "免责声明"), "en": ("Whattofindout", "Disclaimer")}
+    assert all(w in text for w in words[locale])
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_comparison_notebook_view_renders(tmp_path: Path, locale: str) -> None:
+    _require()
+    from aivoucher.render.comparison import render_comparison_html
+
+    view = render_comparison_html(where_plan(), locale)
+    page = tmp_path / f"compare-{locale}.html"
+    page.write_text(
+        '<!doctype html><html><head><meta charset="utf-8"></head>'
+        f'<body style="margin:24px;background:#fff">{view}</body></html>',
+        encoding="utf-8",
+    )
+    screenshot(tmp_path, page, f"compare-{locale}.png", "1200,1100")
+    text = _bare(pdf_text(print_pdf(tmp_path, page)))
+    assert "480万" in text
+    assert ("若续期" if locale == "zh" else "Ifrenewed") in text

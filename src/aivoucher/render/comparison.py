@@ -332,9 +332,19 @@ def render_comparison_html(comparison: Comparison, locale: str = "en") -> str:
         )
         confidence = m.confidence(row.estimate.confidence) if row.estimate.confidence else "—"
         programs = "<br>".join(
-            escape(f"{m.name(a.program)} {compact(a.low, a.high)}")
-            for a in row.awards
-            if counted(a) and a.high
+            [
+                escape(f"{m.name(a.program)} {compact(a.low, a.high)}")
+                for a in row.awards
+                if counted(a) and a.high
+            ]
+            + [
+                escape(
+                    f"{m.name(a.program)} {compact(a.low, a.high)}"
+                    + m.paren(m.text("compare.col.renewed"))
+                )
+                for a in row.awards
+                if a.renewal and a.high
+            ]
         )
         body.append(
             f"<tr><td>{rank}</td><td style='text-align:left'><b>{escape(_place(row, locale))}</b>"
@@ -354,11 +364,14 @@ def render_comparison_html(comparison: Comparison, locale: str = "en") -> str:
         f"<li>{escape(line)}</li>" for line in _after_rows(comparison, decision, m, locale)
     )
     table = (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"<table class='aivoucher-compare'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
         if body
         else f"<p>{escape(m.text('compare.none_pays'))}</p>"
     )
     return (
-        f"<div><p><b>{escape(title)}</b><br><small>{escape(m.text('maxima'))}</small></p>"
+        f"<div><style>.aivoucher-compare td, .aivoucher-compare th {{ padding: 3px 10px; "
+        f"vertical-align: top; }}</style>"
+        f"<p><b>{escape(title)}</b><br><small>{escape(m.text('maxima'))}</small></p>"
         f"{table}<ul style='font-size:smaller'>{notes}</ul></div>"
     )

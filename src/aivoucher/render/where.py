@@ -37,6 +37,7 @@ SHOWN_ANSWERS = 4
 
 _CSS = """
 .rank td.place { font-weight: 600; }
+.rank th { white-space: nowrap; }
 .renewed { color: #b45309; }
 .muted { color: #6b7280; }
 .lead h2 { break-before: auto; }
