@@ -23,7 +23,7 @@ from ..vocabulary.profile import Profile
 from ..vocabulary.result import Award, StackingNote
 from ..vocabulary.schema import Stacking
 
-__all__ = ["combine", "counted", "relation"]
+__all__ = ["UNDECLARED", "combine", "counted", "relation"]
 
 
 def relation(a: Award, b: Award) -> Stacking | None:
@@ -59,10 +59,18 @@ def _speculative(field: str) -> bool:
     )
 
 
+#: How programs that share a purchase and declare no relation are totalled: as ``unknown``
+#: (the better award alone to both together, the default), or as if the texts said
+#: ``stackable`` or ``exclusive`` (what-if answers to the open stacking question).
+UNDECLARED = ("unknown", "stackable", "exclusive")
+
+
 def combine(
-    awards: Sequence[Award], profile: Profile
+    awards: Sequence[Award], profile: Profile, *, undeclared: str = "unknown"
 ) -> tuple[Decimal, Decimal, tuple[StackingNote, ...]]:
-    """``(total_low, total_high, notes)`` for the awards of one estimate.
+    """``(total_low, total_high, notes)`` for the awards of one estimate; ``undeclared`` says
+    how to total programs that share a purchase without a declared relation (see
+    :data:`UNDECLARED`).
 
     Declared relations are handled pair by pair (there are as many as the rule files write).
     Undeclared ones are found per purchase and reported once per group of programs, so that n
@@ -104,15 +112,19 @@ def combine(
                     base = sum((profile.purchases[k].amount for k in shared), ZERO)
                     excess_low += max(ZERO, _low(a) + _low(b) - ceiling[0] * base)
                     excess_high += max(ZERO, _high(a) + _high(b) - ceiling[1] * base)
-    unknown_purchases = _join_undeclared(paying, declared, groups)
-    for members, purchases in groups.unknown(unknown_purchases):
-        notes.append(
-            StackingNote(
-                tuple(paying[i].program.key for i in members),
-                "unknown",
-                _labels(profile, purchases),
+    if undeclared not in UNDECLARED:
+        raise ValueError(f"undeclared must be one of {UNDECLARED}, not {undeclared!r}")
+    if undeclared != "stackable":  # stackable: each award adds, as if declared so
+        as_exclusive = undeclared == "exclusive"
+        unknown_purchases = _join_undeclared(paying, declared, groups, exclusive=as_exclusive)
+        for members, purchases in groups.unknown(unknown_purchases):
+            notes.append(
+                StackingNote(
+                    tuple(paying[i].program.key for i in members),
+                    undeclared,
+                    _labels(profile, purchases),
+                )
             )
-        )
     low = high = ZERO
     for members, exclusive_only in groups.all():
         lows = [_low(paying[i]) for i in members]
@@ -144,7 +156,11 @@ def _labels(profile: Profile, indices: Sequence[int]) -> tuple[str, ...]:
 
 
 def _join_undeclared(
-    paying: Sequence[Award], declared: set[tuple[int, int]], groups: _Groups
+    paying: Sequence[Award],
+    declared: set[tuple[int, int]],
+    groups: _Groups,
+    *,
+    exclusive: bool = False,
 ) -> dict[int, list[int]]:
     """Join the awards that share a purchase without a declared relation; return, per purchase,
     the awards joined on it.
@@ -178,7 +194,7 @@ def _join_undeclared(
                 if (min(i, j), max(i, j)) not in declared
             ]
         for i, j in pairs:
-            groups.join(i, j, exclusive=False)
+            groups.join(i, j, exclusive=exclusive)
         members = sorted({m for pair in pairs for m in pair})
         if members:
             joined[k] = members

@@ -30,10 +30,14 @@ from .places import register
 
 if TYPE_CHECKING:
     from ..ruleset.registry import RuleSet
+    from ..vocabulary.schema import Program
 
-__all__ = ["Answer", "Case", "Grid", "Narrowing", "vary", "what_narrows"]
+__all__ = ["STACKING", "Answer", "Case", "Grid", "Narrowing", "vary", "what_narrows"]
 
 _PLACE = ("place", "city")
+#: The field of the stacking question: whether programs that share a purchase, and whose rule
+#: files say nothing of each other, may both pay. Only the authorities can answer it.
+STACKING = "stacking"
 #: At most this many missing facts are tried by :func:`what_narrows`.
 MAX_NARROWING_FACTS = 24
 _APPLICANT = frozenset(Applicant.model_fields) - {"city", "name"}
@@ -115,6 +119,10 @@ class Narrowing:
     #: counted (a district's program, a provider city's voucher, a qualification's award), so
     #: they may raise the total above the estimate's range rather than narrow it.
     adds: bool = False
+    #: For the stacking question (``field`` is :data:`STACKING`): the programs that share a
+    #: purchase with no relation declared in their rule files; the answers are ``stackable``
+    #: (both paid) and ``exclusive`` (the better one only).
+    programs: tuple[Program, ...] = ()
 
 
 def _set_fact(profile: Profile, name: str, value: Any) -> Profile:
@@ -338,5 +346,33 @@ def what_narrows(
             continue  # no answer changes anything: nothing to find out
         width = max(a.total_high - a.total_low for a in answers)
         out.append(Narrowing(field, tuple(answers), width, adds=field not in narrowing))
+    stacking = _stacking_question(estimate)
+    if stacking is not None:
+        out.append(stacking)
     out.sort(key=lambda n: (n.width, n.field))
     return tuple(out)
+
+
+def _stacking_question(estimate: Estimate) -> Narrowing | None:
+    """The totals if the programs whose relation no rule file declares were stackable, or
+    exclusive: no new estimate, the same awards totalled the other ways."""
+    from ..evaluate.stacking import combine
+
+    keys = {
+        key for note in estimate.stacking if note.relation == "unknown" for key in note.programs
+    }
+    programs = tuple(
+        {a.program.key: a.program for a in estimate.awards if a.program.key in keys}.values()
+    )
+    if not programs:
+        return None
+    answers = []
+    for value in ("stackable", "exclusive"):
+        low, high, _ = combine(estimate.awards, estimate.profile, undeclared=value)
+        answers.append(
+            Answer(value, low, high, low - estimate.total_low, high - estimate.total_high)
+        )
+    if all(a.low_change == a.high_change == 0 for a in answers):
+        return None
+    width = max(a.total_high - a.total_low for a in answers)
+    return Narrowing(STACKING, tuple(answers), width, programs=programs)

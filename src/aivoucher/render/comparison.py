@@ -150,8 +150,7 @@ def render_comparison_text(
         from ..errors import InputError
 
         raise InputError(
-            f"detail must be 'decision' or 'full', not {detail!r} / "
-            "detail 须为 decision 或 full",
+            f"detail must be 'decision' or 'full', not {detail!r} / detail 须为 decision 或 full",
             field="detail",
         )
     m = messages(locale)

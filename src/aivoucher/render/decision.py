@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..evaluate.stacking import counted
+from ..questions.whatif import STACKING
 from ..vocabulary.result import AssumptionCode, Award
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ def arrange(comparison: Comparison) -> Decision:
     for row in rows:
         for path in row.missing:
             facts.setdefault(path, []).append(row)
+        if any(note.relation == "unknown" for note in row.estimate.stacking):
+            facts.setdefault(STACKING, []).append(row)
     rest = [row for row in comparison.rows if not _pays(row)]
     unpublished = tuple(r for r in rest if any(a.eligible is None for a in r.awards))
     nothing = tuple(r for r in rest if r not in unpublished)

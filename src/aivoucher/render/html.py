@@ -204,6 +204,10 @@ def _depends(estimate: Estimate, counted: Sequence[Award], m: Messages) -> str:
     )
 
 
+def _narrow_fact(item: Narrowing, m: Messages) -> str:
+    return m.narrowing_fact(item) if item.programs else m.field(item.field)
+
+
 def _narrowing(items: Sequence[Narrowing], m: Messages) -> str:
     """Each missing fact, most narrowing first, with the total under each answer."""
     rows = []
@@ -211,14 +215,14 @@ def _narrowing(items: Sequence[Narrowing], m: Messages) -> str:
         answers = m.semi.join(
             m.text(
                 "narrow.answer",
-                value=answer_value(a, m),
+                value=answer_value(a, m, item),
                 total=compact(a.total_low, a.total_high),
                 low=change(a.low_change),
             )
             for a in item.answers
         )
         rows.append(
-            f'<li style="margin:2px 0">{escape(m.text("narrow.fact", field=m.field(item.field)))}'
+            f'<li style="margin:2px 0">{escape(m.text("narrow.fact", field=_narrow_fact(item, m)))}'
             f"{escape(m.colon)}{escape(answers)}</li>"
         )
     return (

@@ -33,6 +33,7 @@ from .steps import step_line
 
 if TYPE_CHECKING:
     from ..questions.curves import Bend
+    from ..questions.whatif import Narrowing
 
 __all__ = ["LOCALES", "Messages", "messages"]
 
@@ -582,6 +583,16 @@ _TEXT = {
     "sweep.award": ("资助额（万元）", "award (10,000 yuan)"),
     "sweep.spend": ("采购额（万元）", "spend (10,000 yuan)"),
     "purchase_n": ("采购{label}", "purchase {label}"),
+    "narrow.stacking": (
+        "{programs}可否同时享受（政策文本未说明）",
+        "whether {programs} may both be paid (no text says)",
+    ),
+    "narrow.stacking_any": (
+        "未说明能否同时享受的项目可否叠加",
+        "whether programs no text relates may both be paid",
+    ),
+    "narrow.stackable": ("可同时享受", "both paid"),
+    "narrow.exclusive": ("只能享受其一", "only the better one"),
     # the decision view of a comparison (render/comparison.py, render/decision.py)
     "compare.none_pays": (
         "按现行政策，没有地区为该计划计入补贴",
@@ -804,6 +815,25 @@ class Messages:
             return self.fact_words(path)
         return f"{path} ({fact.en})"
 
+    def narrowing_fact(
+        self,
+        item: Narrowing,
+        purchases: Sequence[Any] | None = None,
+        qualifications: Mapping[str, tuple[str, str]] | None = None,
+    ) -> str:
+        """The question a :class:`~aivoucher.questions.whatif.Narrowing` asks, in words: the
+        fact, or whether programs no rule file relates may both pay."""
+        if item.programs:
+            names = self.sep.join(self.name(p) for p in item.programs)
+            return self.text("narrow.stacking", programs=names)
+        return self.fact_words(item.field, purchases, qualifications)
+
+    def narrowing_value(self, item: Narrowing, value: Any) -> str:
+        """An answer's value in words (the stacking question's are its own)."""
+        if item.programs and value in ("stackable", "exclusive"):
+            return self.text(f"narrow.{value}")
+        return self.value(value)
+
     def fact_words(
         self,
         path: str,
@@ -814,6 +844,8 @@ class Messages:
         a qualification by its name in ``qualifications`` (id → (zh, en)). A purchase's fact
         names the purchase where there are several (``purchases``, the profile's; without
         them, every purchase but the first)."""
+        if path == "stacking":  # questions.whatif.STACKING
+            return self.text("narrow.stacking_any")
         fact = fact_at(path)
         if fact is None:
             return path

@@ -78,11 +78,17 @@ def change(amount: Decimal) -> str:
     return sign + format_money(abs(amount), "zh", compact=True)
 
 
-def answer_value(answer: Answer, m: Messages) -> str:
+def answer_value(answer: Answer, m: Messages, item: Narrowing | None = None) -> str:
     """An answer's value in words; one standing for every value the rule files do not name
     says so."""
-    value = m.value(answer.value)
+    value = m.narrowing_value(item, answer.value) if item is not None else m.value(answer.value)
     return m.text("narrow.other", example=value) if answer.other else value
+
+
+def _fact(item: Narrowing, m: Messages) -> str:
+    """The fact a narrowing asks about: the stacking question in words, a fact as the text
+    views name missing facts."""
+    return m.narrowing_fact(item) if item.programs else m.field(item.field)
 
 
 def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
@@ -96,13 +102,13 @@ def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:
         answers = m.semi.join(
             m.text(
                 "narrow.answer",
-                value=answer_value(a, m),
+                value=answer_value(a, m, item),
                 total=m.amount_range(a.total_low, a.total_high),
                 low=change(a.low_change),
             )
             for a in item.answers
         )
-        fact = m.text("narrow.fact", field=m.field(item.field))
+        fact = m.text("narrow.fact", field=_fact(item, m))
         lines.append("  - " + m.text("narrow.line", fact=fact, answers=answers))
     if len(lines) == 2:  # one fact: on the heading's line
         lines = [f"{lines[0]} {lines[1][4:]}"]
@@ -124,13 +130,14 @@ def narrowing_to_dict(items: Sequence[Narrowing], locale: str = "en") -> list[di
     return [
         {
             "field": item.field,
-            "fact": m.field(item.field),
+            "fact": _fact(item, m),
             "adds": item.adds,
+            "programs": [p.key for p in item.programs],
             "width": canonical(item.width),
             "answers": [
                 {
                     "value": plain(a.value),
-                    "words": answer_value(a, m),
+                    "words": answer_value(a, m, item),
                     "other": a.other,
                     "total_low": canonical(a.total_low),
                     "total_high": canonical(a.total_high),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..questions.whatif import Narrowing
     from ..questions.where import Brief, WhereToRegister
 
-__all__ = ["fact_words", "render_where_report"]
+__all__ = ["render_where_report"]
 
 #: At most this many answers of one open fact are listed (the largest totals first).
 SHOWN_ANSWERS = 4
@@ -47,16 +47,6 @@ _CSS = """
 
 def _e(text: str) -> str:
     return escape(text)
-
-
-def fact_words(
-    path: str,
-    m: Messages,
-    estimate: Estimate,
-    qualifications: Mapping[str, tuple[str, str]] | None = None,
-) -> str:
-    """A profile path in words (see :meth:`Messages.fact_words`)."""
-    return m.fact_words(path, estimate.profile.purchases, qualifications)
 
 
 def _place(row: Row, m: Messages) -> str:
@@ -247,8 +237,8 @@ def _rests(brief: Brief, m: Messages, notes: Footnotes) -> str:
     return f"<h3>{_e(m.text('where.rests'))}</h3><ul>{''.join(items)}</ul>"
 
 
-def _answer(value: object, other: bool, m: Messages) -> str:
-    return m.text("where.any_other") if other else m.value(value)
+def _answer(item: Narrowing, value: object, other: bool, m: Messages) -> str:
+    return m.text("where.any_other") if other else m.narrowing_value(item, value)
 
 
 def _find_out(
@@ -275,7 +265,7 @@ def _narrowing(
     shown = [
         m.text(
             "where.answer",
-            value=_answer(a.value, a.other, m),
+            value=_answer(narrowing, a.value, a.other, m),
             total=compact(a.total_low, a.total_high),
         )
         for a in answers[:SHOWN_ANSWERS]
@@ -284,7 +274,7 @@ def _narrowing(
         shown.append(m.text("where.more", n=len(answers) - SHOWN_ANSWERS))
     text = m.text(
         "where.fact",
-        label=fact_words(narrowing.field, m, estimate, qualifications),
+        label=m.narrowing_fact(narrowing, estimate.profile.purchases, qualifications),
         answers=m.semi.join(shown),
     )
     if narrowing.adds:
