@@ -67,6 +67,15 @@ def _time_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--locale", choices=["zh", "en"], default="en")
 
 
+def _min_confidence(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--min-confidence",
+        choices=["official", "copy", "report", "seed"],
+        help="rank only on awards whose sources are at least this strong (official > copy > "
+        "report > seed); the others are listed as left out",
+    )
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="aivoucher",
@@ -121,6 +130,7 @@ def _parser() -> _Parser:
     report.add_argument(
         "--places", metavar="A,B", help="with --compare: only these cities or provinces"
     )
+    _min_confidence(report)
     report.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the HTML file to write"
     )
@@ -138,6 +148,7 @@ def _parser() -> _Parser:
     )
     _time_options(cmp_)
     cmp_.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    _min_confidence(cmp_)
     cmp_.add_argument(
         "--verbose",
         action="store_true",
@@ -271,6 +282,7 @@ def _comparison(args: argparse.Namespace, path: str, rules: RuleSet) -> Comparis
             assume_renewal=args.assume_renewal,
             assume=getattr(args, "assume", ()),
             rules=rules,
+            min_confidence=args.min_confidence,
         )
     except InputError as exc:
         raise exc.located(file=path) from None
@@ -304,9 +316,10 @@ def _report(args: argparse.Namespace) -> int:
         html = where_to_register(comparison, rules=rules).to_report_html(locale=args.locale)
         write_atomic(target, html, shown=args.output)
         return 0
-    if args.places is not None:
+    if args.places is not None or args.min_confidence is not None:
         raise InputError(
-            "--places needs --compare / --places 须与 --compare 同用",
+            "--places and --min-confidence need --compare / --places 与 --min-confidence 须与 "
+            "--compare 同用",
             field="--places",
             code="cli.usage",
         )

@@ -125,7 +125,15 @@ def test_cli_compare_json(tmp_path: Path, capsys: Any) -> None:
     args[-1] = "shenzhen,chengdu"
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"schema_version", "generator", "as_of", "currency", "spend", "rows"}
+    assert set(out) == {
+        "schema_version",
+        "generator",
+        "as_of",
+        "currency",
+        "spend",
+        "min_confidence",
+        "rows",
+    }
     rules = aivoucher.bundled_rules()
     assert out["generator"] == {
         "name": "aivoucher",

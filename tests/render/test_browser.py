@@ -163,7 +163,7 @@ def test_notebook_view_renders(tmp_path: Path, locale: str) -> None:
 def where_plan() -> aivoucher.Comparison:
     from aivoucher.base.documents import PROFILE_LIMITS, load_document
 
-    plan = load_document(str(ROOT / "examples" / "profiles" / "plan-2027.yaml"), PROFILE_LIMITS)
+    plan = load_document(str(ROOT / "examples" / "plans" / "plan-2027.yaml"), PROFILE_LIMITS)
     assert isinstance(plan, dict)
     return aivoucher.compare(plan, as_of="2026-12-07")
 

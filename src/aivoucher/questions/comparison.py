@@ -59,24 +59,46 @@ class Row:
     awards: tuple[Award, ...]
     missing: tuple[str, ...]
     notes: tuple[Note, ...]
+    #: With ``compare(min_confidence=…)``: the awards the estimate counts whose sources are
+    #: weaker, left out of this row's totals; ``ranked`` and ``ranked_if_renewed`` are then the
+    #: totals of the other awards, combined as the estimate combines them.
+    left_out: tuple[Award, ...] = ()
+    ranked: tuple[Decimal, Decimal] | None = None
+    ranked_if_renewed: tuple[Decimal, Decimal] | None = None
 
     @property
     def total_low(self) -> Decimal:
-        return self.estimate.total_low
+        """The low total: the estimate's, or with ``min_confidence`` the awards kept."""
+        return self.ranked[0] if self.ranked is not None else self.estimate.total_low
 
     @property
     def total_high(self) -> Decimal:
-        return self.estimate.total_high
+        """The high total: the estimate's, or with ``min_confidence`` the awards kept."""
+        return self.ranked[1] if self.ranked is not None else self.estimate.total_high
 
     @property
     def if_renewed_low(self) -> Decimal:
         """The low total if every program that has ended were renewed as last known."""
-        return self.estimate.if_renewed[0]
+        if self.ranked_if_renewed is not None:
+            return self.ranked_if_renewed[0]
+        return self.estimate.if_renewed[0] if self.ranked is None else self.total_low
 
     @property
     def if_renewed_high(self) -> Decimal:
         """The high total if every program that has ended were renewed as last known."""
-        return self.estimate.if_renewed[1]
+        if self.ranked_if_renewed is not None:
+            return self.ranked_if_renewed[1]
+        return self.estimate.if_renewed[1] if self.ranked is None else self.total_high
+
+    @property
+    def confidence(self) -> str | None:
+        """The weakest source label among the awards this row's totals count."""
+        if self.ranked is None:
+            return self.estimate.confidence
+        from ..vocabulary.schema import CONFIDENCE_ORDER
+
+        levels = [a.confidence for a in self.awards if counted(a) and a.high and a.confidence]
+        return max(levels, key=CONFIDENCE_ORDER.index) if levels else None
 
     def counted(self, award: Award) -> bool:
         """Whether ``award`` counts towards this row's totals."""
@@ -96,6 +118,9 @@ class Comparison:
     plan: Profile
     spend: Decimal
     rows: tuple[Row, ...]
+    #: The weakest source label the rows' totals rest on (``compare(min_confidence=…)``):
+    #: awards whose sources are weaker are left out of the totals and the ranking.
+    min_confidence: str | None = None
     #: The rule set the rows were estimated with (not part of the value).
     rules: RuleSet | None = field(default=None, compare=False)
 
@@ -241,6 +266,7 @@ def compare(
     assume_renewal: bool = False,
     assume: Iterable[str] = (),
     rules: RuleSet | None = None,
+    min_confidence: str | None = None,
 ) -> Comparison:
     """Estimate ``plan`` as if the applicant were registered in each place, best first.
 
@@ -248,6 +274,10 @@ def compare(
     given, is ignored (and may be left out). ``places`` limits the rows to some cities or
     provinces (pinyin or Chinese); by default every place any program covers. Each row's
     figures are exactly what :func:`aivoucher.estimate` returns for the plan registered there.
+
+    ``min_confidence`` (``official``, ``copy``, ``report`` or ``seed``, strongest first) ranks
+    on the awards whose sources are at least that strong: each row's totals leave out the
+    weaker awards (listed in :attr:`Row.left_out`); its estimate stays whole.
     """
     from ..base.dates import as_of_date
     from ..ruleset.registry import bundled_rules
@@ -255,6 +285,7 @@ def compare(
 
     ruleset = rules if rules is not None else bundled_rules()
     day = as_of_date(as_of)
+    strength = _strength(min_confidence)
     covered = places_with_programs(p.jurisdiction for p in ruleset.programs)
     # each place is a full estimate: the names are read no further than the limit
     if places is not None and not isinstance(places, (str, bytes)):
@@ -270,8 +301,75 @@ def compare(
         estimate = ruleset.estimate(
             profile, as_of=day, assume=assume, assume_renewal=assume_renewal
         )
-        rows.append(summarise(place, estimate))
+        row = summarise(place, estimate)
+        if strength is not None:
+            row = _kept(row, strength, ruleset, assume, assume_renewal)
+        rows.append(row)
     rows.sort(key=lambda r: (-r.total_high, -r.total_low, r.place.id))
     first = rows[0].estimate.profile if rows else register(plan, "beijing")
     spend = sum((p.amount for p in first.purchases), ZERO)
-    return Comparison(as_of=day, plan=first, spend=spend, rows=tuple(rows), rules=ruleset)
+    return Comparison(
+        as_of=day,
+        plan=first,
+        spend=spend,
+        rows=tuple(rows),
+        min_confidence=min_confidence,
+        rules=ruleset,
+    )
+
+
+def _strength(min_confidence: str | None) -> int | None:
+    """The index of ``min_confidence`` in the order of source labels, strongest first."""
+    from ..vocabulary.schema import CONFIDENCE_ORDER
+
+    if min_confidence is None:
+        return None
+    if min_confidence not in CONFIDENCE_ORDER:
+        from ..errors import InputError
+
+        raise InputError(
+            f"min_confidence must be one of {', '.join(CONFIDENCE_ORDER)}, not "
+            f"{min_confidence!r} / 来源可信度须为 {'、'.join(CONFIDENCE_ORDER)} 之一",
+            field="min_confidence",
+        )
+    return CONFIDENCE_ORDER.index(min_confidence)
+
+
+def _weak(award: Award, strength: int) -> bool:
+    """An award whose sources are weaker than the label at ``strength`` (an award with no
+    label — no amount to rest on — is not left out for it)."""
+    from ..vocabulary.schema import CONFIDENCE_ORDER
+
+    label = award.confidence
+    return label is not None and CONFIDENCE_ORDER.index(label) > strength
+
+
+def _kept(
+    row: Row, strength: int, ruleset: RuleSet, assume: Iterable[str], assume_renewal: bool
+) -> Row:
+    """``row`` with its totals made of the awards at least as strong as ``strength``."""
+    from dataclasses import replace
+
+    from ..evaluate.stacking import combine
+
+    estimate = row.estimate
+    left_out = tuple(a for a in estimate.awards if counted(a) and a.high and _weak(a, strength))
+    kept = [a for a in estimate.awards if not _weak(a, strength)]
+    low, high, _ = combine(kept, estimate.profile)
+    renewed: tuple[Decimal, Decimal] | None = None
+    if estimate.if_renewed != (estimate.total_low, estimate.total_high):
+        again = ruleset.estimate(
+            estimate.profile, as_of=estimate.as_of, assume=assume, assume_renewal=True
+        )
+        strong = [a for a in again.awards if not _weak(a, strength)]
+        renewed = combine(strong, again.profile)[:2]
+    awards = tuple(a for a in row.awards if not _weak(a, strength))
+    return replace(
+        row,
+        awards=awards,
+        left_out=left_out,
+        ranked=(low, high),
+        ranked_if_renewed=renewed,
+        effective_rate_low=effective_rate(low, row.spend),
+        effective_rate_high=effective_rate(high, row.spend),
+    )

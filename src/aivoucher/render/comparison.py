@@ -59,7 +59,7 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
         "total_high": canonical(row.total_high),
         "if_renewed_low": canonical(row.if_renewed_low),
         "if_renewed_high": canonical(row.if_renewed_high),
-        "confidence": row.estimate.confidence,
+        "confidence": row.confidence,
         "checked": {
             "oldest": None if row.estimate.checked is None else row.estimate.checked.isoformat(),
             "unrecorded": list(row.estimate.unchecked),
@@ -82,6 +82,17 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
         ],
         "missing": list(row.missing),
         "notes": [_note(n, locale) for n in row.notes],
+        "left_out": [
+            {
+                "program": a.program.id,
+                "version": a.program.version,
+                "name": m.name(a.program),
+                "low": None if a.low is None else canonical(a.low),
+                "high": None if a.high is None else canonical(a.high),
+                "confidence": a.confidence,
+            }
+            for a in row.left_out
+        ],
     }
 
 
@@ -92,6 +103,7 @@ def comparison_to_dict(comparison: Comparison, locale: str = "en") -> dict[str, 
         "as_of": comparison.as_of.isoformat(),
         "currency": CURRENCY,
         "spend": canonical(comparison.spend),
+        "min_confidence": comparison.min_confidence,
         "rows": [row_to_dict(r, locale) for r in comparison.rows],
     }
 
@@ -164,6 +176,9 @@ def render_comparison_text(
         m.text("maxima"),
         "",
     ]
+    if comparison.min_confidence is not None:
+        label = m.confidence(comparison.min_confidence)
+        out.insert(2, m.text("compare.min_confidence", label=label))
     decision = arrange(comparison)
     for rank, row in decision.paying:
         out.append(
@@ -226,8 +241,8 @@ def _brief(row: Row, decision: Decision, m: Messages) -> str:
             for program, end in renewal_ends(row)
         )
         text += m.text("compare.brief_renewed", total=compact(*renewed), ends=ends)
-    if row.estimate.confidence is not None:
-        text += " · " + m.confidence(row.estimate.confidence)
+    if row.confidence is not None:
+        text += " · " + m.confidence(row.confidence)
     shared = {a.program.key for a in decision.everywhere}
     programs = [
         f"{m.name(a.program)} {compact(a.low, a.high)}" for a in row.awards if counted(a) and a.high
@@ -246,6 +261,13 @@ def _brief(row: Row, decision: Decision, m: Messages) -> str:
         programs.append(m.text("compare.more_aside", n=len(aside) - ASIDE_SHOWN))
     if programs:
         text += " — " + m.sep.join(programs)
+    if row.left_out:
+        left = m.sep.join(
+            f"{m.name(a.program)} {compact(a.low, a.high)}"
+            + m.paren(m.confidence(a.confidence) if a.confidence else "—")
+            for a in row.left_out
+        )
+        text += m.text("compare.left_out", awards=left)
     return text
 
 
@@ -274,8 +296,8 @@ def render_comparison_details(comparison: Comparison, locale: str = "en") -> str
         renewed = (row.if_renewed_low, row.if_renewed_high)
         if renewed != (row.total_low, row.total_high):
             total += m.text("compare.if_renewed", total=m.amount_range(*renewed))
-        if row.estimate.confidence is not None:
-            label = m.confidence(row.estimate.confidence)
+        if row.confidence is not None:
+            label = m.confidence(row.confidence)
             total += " · " + m.text("confidence.of", label=label)
         out.append(f"{rank:>2}. " + m.text("compare.line", label=_place(row, locale), text=total))
         for award in row.awards:
@@ -329,7 +351,7 @@ def render_comparison_html(comparison: Comparison, locale: str = "en") -> str:
         renewed_cell = (
             escape(compact(*renewed)) if renewed != (row.total_low, row.total_high) else "—"
         )
-        confidence = m.confidence(row.estimate.confidence) if row.estimate.confidence else "—"
+        confidence = m.confidence(row.confidence) if row.confidence else "—"
         programs = "<br>".join(
             [
                 escape(f"{m.name(a.program)} {compact(a.low, a.high)}")

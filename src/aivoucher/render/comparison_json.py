@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from ..vocabulary.schema import Confidence as ConfidenceText
 from .estimate_json import CheckedDoc, DateText, DecimalText, GeneratorDoc, _Doc
@@ -43,6 +43,17 @@ class NoteDoc(_Doc):
     text: str
 
 
+class LeftOutDoc(_Doc):
+    """An award the estimate counts that ``min_confidence`` leaves out of the row's totals."""
+
+    program: str
+    version: str | None
+    name: str
+    low: DecimalText | None
+    high: DecimalText | None
+    confidence: ConfidenceText | None
+
+
 class RowDoc(_Doc):
     """One place: the plan's estimate as if the applicant were registered there."""
 
@@ -62,6 +73,8 @@ class RowDoc(_Doc):
     awards: list[RowAwardDoc]
     missing: list[str]
     notes: list[NoteDoc]
+    #: With ``min_confidence``: the awards left out of the totals for weaker sources.
+    left_out: list[LeftOutDoc] = Field(default_factory=list)
 
 
 class ComparisonDocument(_Doc):
@@ -74,6 +87,8 @@ class ComparisonDocument(_Doc):
     as_of: DateText
     currency: Literal["CNY"]
     spend: DecimalText
+    #: The weakest source label the totals rest on, when the comparison was asked for one.
+    min_confidence: ConfidenceText | None = None
     rows: list[RowDoc]
 
 

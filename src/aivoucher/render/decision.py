@@ -42,9 +42,10 @@ class Decision:
 
 
 def _pays(row: Row) -> bool:
-    return bool(row.total_high) or (row.if_renewed_low, row.if_renewed_high) != (
-        row.total_low,
-        row.total_high,
+    return (
+        bool(row.total_high)
+        or bool(row.left_out)
+        or (row.if_renewed_low, row.if_renewed_high) != (row.total_low, row.total_high)
     )
 
 

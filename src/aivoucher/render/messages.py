@@ -600,6 +600,15 @@ _TEXT = {
     ),
     "compare.brief_renewed": ("；若续期 {total}（{ends}）", "; if renewed {total} ({ends})"),
     "compare.ends": ("{program}{date}到期", "{program} ends {date}"),
+    "compare.min_confidence": (
+        "只计来源可信度不低于“{label}”的项目；较弱来源的项目列为“未计入”",
+        "Counting only awards whose sources are at least \u201c{label}\u201d; weaker ones are "
+        "listed as left out",
+    ),
+    "compare.left_out": (
+        "；因来源较弱未计入：{awards}",
+        "; left out for weaker sources: {awards}",
+    ),
     "compare.more_aside": ("另有{n}项未计入合计", "{n} more not in the total"),
     "compare.everywhere": (
         "各地均可能另有、但未计入合计：{awards}",

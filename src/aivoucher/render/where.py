@@ -100,7 +100,7 @@ def _ranking(report: WhereToRegister, m: Messages) -> str:
             f"<tr><td>{rank}</td><td class='place'>{_e(_place(row, m))}</td>"
             f'<td class="num">{_e(compact(row.total_low, row.total_high))}</td>'
             f'<td class="num">{renewed_cell}</td>'
-            f"<td>{_e(_confidence(row.estimate.confidence, m))}</td>"
+            f"<td>{_e(_confidence(row.confidence, m))}</td>"
             f"<td>{_e(_programs(row, m))}</td></tr>"
         )
     numeric = ("compare.col.counted", "compare.col.renewed")
@@ -170,7 +170,7 @@ def _summary(report: WhereToRegister, m: Messages) -> str:
                 "where.best",
                 place=_place(best, m),
                 total=compact(best.total_low, best.total_high),
-                confidence=_confidence(best.estimate.confidence, m),
+                confidence=_confidence(best.confidence, m),
             )
         )
     else:
