@@ -47,9 +47,12 @@ def sweep() -> aivoucher.Sweep:
     )
 
 
-def _fonts(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+def _fonts(monkeypatch: pytest.MonkeyPatch, *names: str, files: tuple[str, ...] = ()) -> None:
+    """matplotlib knows the fonts ``names``; the system's font directories hold ``files``."""
     entries = [SimpleNamespace(name=n) for n in names]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", entries)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: list(files))
+    monkeypatch.setattr(charts, "_SEARCHED", set())
 
 
 def test_cjk_font_is_found_by_family_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
