@@ -202,13 +202,16 @@ def _chart_classes() -> tuple[type, type]:
         figure.savefig(out, format="png")
         return out.getvalue()
 
-    class ChartFigure(figure_module.Figure):  # type: ignore[misc]
+    figure_base: Any = figure_module.Figure
+    axes_base: Any = axes_module.Axes
+
+    class ChartFigure(figure_base):  # type: ignore[misc]
         """A chart's figure: shows itself in a notebook."""
 
         def _repr_png_(self) -> bytes:
             return png(self)
 
-    class ChartAxes(axes_module.Axes):  # type: ignore[misc]
+    class ChartAxes(axes_base):  # type: ignore[misc]
         """A chart's axes (what ``.plot()`` returns): show their figure in a notebook."""
 
         def _repr_png_(self) -> bytes:
@@ -308,8 +311,9 @@ def _room(axes: Axes, pad: float = 4.0) -> None:
     drawn; the layout moves a little with the range, hence a few rounds."""
     text_module = require("matplotlib.text", "plot()")
     notes = [t for t in axes.texts if isinstance(t, text_module.Annotation) and t.get_text()]
+    figure: Any = axes.figure
     for _ in range(3):
-        axes.figure.draw_without_rendering()
+        figure.draw_without_rendering()
         box = axes.get_window_extent()
         left, right = axes.get_xlim()
         wanted = right
