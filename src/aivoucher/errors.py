@@ -113,6 +113,8 @@ CODES: dict[str, str] = {
     "combinations of vary, place names, command-line arguments)",
     "places.empty": "a list of places that names no place (--places , or places=[])",
     "output.is_input": "the file to write is one of the command's inputs (the profile)",
+    "output.option": "--format xlsx without -o FILE (a workbook is not printed), or -o with a "
+    "format that is printed",
 }
 
 #: How many further problems ``str()`` lists after the first (``errors`` keeps them all).

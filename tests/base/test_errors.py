@@ -204,6 +204,9 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "output.is_input": lambda t, m: _cli(
         m, "report", str(p := _file(t, "p.yaml", yaml.safe_dump(profile()))), "-o", str(p)
     ),
+    "output.option": lambda t, m: _cli(
+        m, "estimate", str(_file(t, "p.yaml", yaml.safe_dump(profile()))), "--format", "xlsx"
+    ),
 }
 
 

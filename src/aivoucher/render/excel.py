@@ -18,6 +18,7 @@ character a workbook cannot hold is written as U+FFFD.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -25,11 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..base.i18n import resolve_locale
 from ..base.version import VERSION
 from ..evaluate.stacking import counted
 from .csv_rows import COMPARISON_COLUMNS, ESTIMATE_COLUMNS, comparison_table, estimate_table
-from .frames import require
 from .messages import Messages, messages
 
 if TYPE_CHECKING:
@@ -106,7 +105,7 @@ def _sheet(
         for index, (column, value) in enumerate(zip(columns, row, strict=True), 1):
             _put(sheet.cell(row=line, column=index), value, column)
     sheet.freeze_panes = "A2"
-    letters = require("openpyxl.utils", "to_excel()").get_column_letter
+    letters = _openpyxl().utils.get_column_letter
     for index, column in enumerate(columns, 1):
         sheet.column_dimensions[letters(index)].width = _WIDTHS.get(column, 16)
 
@@ -194,9 +193,24 @@ def _step_rows(awards: Iterable[Award], m: Messages) -> list[tuple[object, ...]]
     return rows
 
 
+def _openpyxl() -> Any:
+    """openpyxl, or :class:`~aivoucher.errors.MissingDependencyError` saying so in both
+    languages on one line (the command line prints it as it is)."""
+    try:
+        return importlib.import_module("openpyxl")  # untyped: no stubs are required
+    except ImportError:
+        from ..errors import MissingDependencyError
+
+        why = " / ".join(
+            messages(loc).text("missing_extra", what="to_excel()", package="openpyxl")
+            for loc in ("zh", "en")
+        )
+        raise MissingDependencyError(why, package="openpyxl") from None
+
+
 def estimate_workbook(estimate: Estimate, locale: str | None = None) -> Any:
     """An openpyxl ``Workbook`` of the estimate: summary, awards, steps."""
-    openpyxl = require("openpyxl", "to_excel()", resolve_locale(locale))
+    openpyxl = _openpyxl()
     m = messages(locale)
     book = openpyxl.Workbook()
     _summary(book, _estimate_pairs(estimate, m), m.locale)
@@ -215,7 +229,7 @@ def estimate_workbook(estimate: Estimate, locale: str | None = None) -> Any:
 
 def comparison_workbook(comparison: Comparison, locale: str = "en") -> Any:
     """An openpyxl ``Workbook`` of the comparison: summary, places, counted awards, steps."""
-    openpyxl = require("openpyxl", "to_excel()", resolve_locale(locale))
+    openpyxl = _openpyxl()
     m = messages(locale)
     book = openpyxl.Workbook()
     best = comparison.rows[0] if comparison.rows else None
