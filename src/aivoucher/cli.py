@@ -250,9 +250,10 @@ def _estimate(args: argparse.Namespace) -> int:
         )
         detail: Detail = "verbose" if args.verbose else "summary" if args.summary else "concise"
         restricted = bool(args.program)
-        sys.stdout.write(render_text(result, args.locale, detail, restricted=restricted))
-        if narrowing and detail != "summary":
-            sys.stdout.write("\n" + render_narrowing(narrowing, args.locale))
+        narrowed = render_narrowing(narrowing, args.locale) if detail != "summary" else ""
+        sys.stdout.write(
+            render_text(result, args.locale, detail, restricted=restricted, narrowing=narrowed)
+        )
     return 0
 
 

@@ -183,6 +183,8 @@ def _axes(ax: Axes | None, height: float = 4.5) -> Axes:
         return ax
     figure_class, axes_class = _chart_classes()
     figure = figure_class(figsize=(8, height), layout="constrained")
+    # drawn with Agg whatever backend pyplot would pick: ``figure.canvas.draw()`` renders
+    require("matplotlib.backends.backend_agg", "plot()").FigureCanvasAgg(figure)
     return figure.add_subplot(axes_class=axes_class)  # type: ignore[no-any-return]
 
 
