@@ -294,3 +294,12 @@ def test_labels_are_wrapped_only_when_long() -> None:
     assert charts._wrap("内蒙古自治区呼和浩特市") == "内蒙古自治区呼和浩特市"
     wrapped = charts._wrap("一二三四五六七八九十" * 4, width=30)
     assert [len(line) for line in wrapped.split("\n")] == [15, 15, 10]
+
+
+def test_a_chart_pickles(sweep: aivoucher.Sweep) -> None:
+    import pickle
+
+    ax = sweep.plot(place="chengdu")
+    back = pickle.loads(pickle.dumps(ax.figure))
+    assert type(back) is type(ax.figure) and type(back.axes[0]) is type(ax)
+    assert back.axes[0]._repr_png_().startswith(b"\x89PNG")

@@ -219,8 +219,18 @@ def _chart_classes() -> tuple[type, type]:
         def _repr_png_(self) -> bytes:
             return png(self.figure)
 
+    for made in (ChartFigure, ChartAxes):  # found by name, so that a chart pickles
+        made.__module__, made.__qualname__ = __name__, made.__name__
     _CLASSES.append((ChartFigure, ChartAxes))
     return _CLASSES[0]
+
+
+def __getattr__(name: str) -> type:
+    """``ChartFigure`` and ``ChartAxes``, made on first use (unpickling a chart asks for them
+    by name)."""
+    if name in ("ChartFigure", "ChartAxes"):
+        return _chart_classes()[name == "ChartAxes"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _wan(value: Decimal | None) -> float:
