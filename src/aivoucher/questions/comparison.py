@@ -149,7 +149,8 @@ class Comparison:
 
     def plot(self, *, locale: str = "en", ax: Any = None) -> Any:
         """Each place's total as a bar from low to high, best on top (matplotlib,
-        ``aivoucher[notebook]``); Chinese labels where a CJK font is installed."""
+        ``aivoucher[notebook]``); Chinese labels where a CJK font is installed. Returns the
+        axes of a figure of their own, which show themselves in a notebook, or ``ax``."""
         from ..render.plot import range_bars
 
         labels = {
