@@ -76,6 +76,29 @@ def _min_confidence(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _workbook_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-o", "--output", metavar="FILE", help="the Excel workbook to write (--format xlsx)"
+    )
+
+
+def _workbook_target(args: argparse.Namespace, inputs: list[str]) -> Path | None:
+    """Where ``--format xlsx`` writes (checked before anything is computed), or ``None`` for
+    the formats that are printed; ``-o`` without ``xlsx``, or ``xlsx`` without ``-o``, is
+    ``output.option``."""
+    from .base.output import check_target
+
+    if (args.format == "xlsx") != (args.output is not None):
+        raise InputError(
+            "--format xlsx 需要 -o 文件名，-o 只用于 --format xlsx（工作簿不写入标准输出） / "
+            "--format xlsx needs -o FILE, and -o is for --format xlsx only (a workbook is "
+            "not written to standard output)",
+            field="--output",
+            code="output.option",
+        )
+    return None if args.output is None else check_target(args.output, inputs)
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="aivoucher",
@@ -90,7 +113,8 @@ def _parser() -> _Parser:
     est = sub.add_parser("estimate", help="estimate every program for a profile (YAML or JSON)")
     est.add_argument("profile", help="profile file (YAML or JSON; - for standard input)")
     _time_options(est)
-    est.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    est.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text")
+    _workbook_option(est)
     detail = est.add_mutually_exclusive_group()
     detail.add_argument(
         "--verbose",
@@ -147,7 +171,8 @@ def _parser() -> _Parser:
         "--places", metavar="A,B", help="only these cities or provinces (comma-separated)"
     )
     _time_options(cmp_)
-    cmp_.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    cmp_.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text")
+    _workbook_option(cmp_)
     _min_confidence(cmp_)
     cmp_.add_argument(
         "--verbose",
@@ -228,6 +253,7 @@ def _estimate(args: argparse.Namespace) -> int:
     from .render import render_text
     from .render.text import Detail
 
+    workbook = _workbook_target(args, [args.profile])
     result = _rules(args).estimate(
         _profile(args),
         programs=args.program,
@@ -236,7 +262,11 @@ def _estimate(args: argparse.Namespace) -> int:
         assume=args.assume,
         assume_renewal=args.assume_renewal,
     )
-    if args.format == "json":
+    if workbook is not None:
+        from .render.excel import estimate_workbook, write_workbook
+
+        write_workbook(estimate_workbook(result, args.locale), workbook)
+    elif args.format == "json":
         from .render.json import write_json
 
         write_json(result, sys.stdout, args.locale)
@@ -253,9 +283,10 @@ def _estimate(args: argparse.Namespace) -> int:
         )
         detail: Detail = "verbose" if args.verbose else "summary" if args.summary else "concise"
         restricted = bool(args.program)
-        sys.stdout.write(render_text(result, args.locale, detail, restricted=restricted))
-        if narrowing and detail != "summary":
-            sys.stdout.write("\n" + render_narrowing(narrowing, args.locale))
+        narrowed = render_narrowing(narrowing, args.locale) if detail != "summary" else ""
+        sys.stdout.write(
+            render_text(result, args.locale, detail, restricted=restricted, narrowing=narrowed)
+        )
     return 0
 
 
@@ -289,8 +320,13 @@ def _comparison(args: argparse.Namespace, path: str, rules: RuleSet) -> Comparis
 
 
 def _compare(args: argparse.Namespace) -> int:
+    workbook = _workbook_target(args, [args.plan])
     result = _comparison(args, args.plan, _rules(args))
-    if args.format == "json":
+    if workbook is not None:
+        from .render.excel import comparison_workbook, write_workbook
+
+        write_workbook(comparison_workbook(result, args.locale), workbook)
+    elif args.format == "json":
         sys.stdout.write(result.to_json(locale=args.locale) + "\n")
     elif args.format == "csv":
         from .render.csv_rows import comparison_csv

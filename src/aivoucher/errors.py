@@ -118,6 +118,8 @@ CODES: dict[str, str] = {
     "argument, a required one missing, a value of the wrong JSON type",
     "mcp.unknown_tool": "a tool call naming a tool the MCP server does not offer",
     "mcp.unknown_resource": "a resource the MCP server does not offer",
+    "output.option": "--format xlsx without -o FILE (a workbook is not printed), or -o with a "
+    "format that is printed",
 }
 
 #: How many further problems ``str()`` lists after the first (``errors`` keeps them all).

@@ -209,6 +209,9 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "mcp.arguments": lambda t, m: agent_tools.call("estimate", {"profil": profile()}),
     "mcp.unknown_tool": lambda t, m: agent_tools.call("estimat", {}),
     "mcp.unknown_resource": lambda t, m: agent_tools.read_resource("aivoucher://schema/x"),
+    "output.option": lambda t, m: _cli(
+        m, "estimate", str(_file(t, "p.yaml", yaml.safe_dump(profile()))), "--format", "xlsx"
+    ),
 }
 
 

@@ -4,6 +4,7 @@ key outputs are checked, not merely that the cells ran."""
 from __future__ import annotations
 
 import shutil
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -12,7 +13,7 @@ NOTEBOOK = ROOT / "docs" / "notebooks" / "where-to-buy.ipynb"
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> str:
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Any:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     work = tmp_path_factory.mktemp("notebook")
@@ -22,8 +23,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> str:
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}
     )
     client.execute()  # raises on the first cell that fails
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def outputs(executed: Any) -> str:
     texts = []
-    for cell in notebook.cells:
+    for cell in executed.cells:
         for output in cell.get("outputs", []):
             texts.append(str(output.get("text") or output.get("data", {}).get("text/plain", "")))
     return "\n".join(texts)
@@ -56,3 +62,20 @@ def test_spend_curves_and_slide(outputs: str) -> None:
     assert "Shenzhen Training-compute voucher stops growing at CN¥16,666,666.67" in outputs
     assert "['Shenzhen', 'Chengdu']" in outputs  # the chart's legend
     assert "深圳市    480.0     480.0" in outputs  # the slide table in 万
+
+
+def test_every_chart_shows_in_the_notebook(executed: Any) -> None:
+    plotting = [c for c in executed.cells if c.cell_type == "code" and ".plot(" in c.source]
+    assert len(plotting) >= 3
+    for cell in plotting:
+        shown = cell.source.rstrip().splitlines()[-1]
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        # a cell ending on the chart shows it, once; one that ends on a value shows that
+        assert len(images) == (1 if ".plot(" in shown else 0), cell.source
+
+
+def test_the_workbook(outputs: str) -> None:
+    assert (
+        "(['摘要', '各地比较', '各项资助', '计算步骤'], [('深圳市', 4800000), ('成都市', 4800000)])"
+        in outputs
+    )

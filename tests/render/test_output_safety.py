@@ -250,7 +250,6 @@ def test_chart_labels_are_drawn_as_written(label: str) -> None:
     ticks = ax.get_yticklabels()
     assert [t.get_text() for t in ticks] == [label, "plain"]
     assert not any(t.get_parse_math() or t.get_usetex() for t in ticks)
-    matplotlib.pyplot.close(ax.figure)
 
 
 def test_a_program_name_with_dollars_plots(tmp_path: Path) -> None:
@@ -264,7 +263,6 @@ def test_a_program_name_with_dollars_plots(tmp_path: Path) -> None:
     ax.figure.canvas.draw()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("Pay $5$ \\now" in text for text in legend)
-    matplotlib.pyplot.close(ax.figure)
 
 
 # -- report -o -----------------------------------------------------------------------------------

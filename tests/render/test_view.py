@@ -128,6 +128,28 @@ def test_quickstart_fits_on_one_screen(capsys: Any) -> None:
         assert len(out.splitlines()) <= 40, out
 
 
+def test_the_readme_demo_ends_on_the_total(capsys: Any) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (demo,) = [
+        line
+        for line in readme.splitlines()
+        if line.startswith("python3 -m venv") and "estimate" in line
+    ]
+    args = demo.split("aivoucher estimate ", 1)[1].split()
+    assert (ROOT / args[0]).is_file()
+    for extra, total in (
+        ([], "Total: CN¥4,800,000.00 (480万)"),
+        (["--locale", "zh"], "合计：480万（¥4,800,000.00）"),
+        (["--verbose"], "Total: CN¥4,800,000.00 (480万)"),
+    ):
+        out = run(capsys, "estimate", str(ROOT / args[0]), *args[1:], *extra)
+        lines = out.splitlines()
+        assert lines[-1] == total and out.count(total) == 1, extra  # once, and last
+        assert "What narrows" in out or "缩小区间" in out  # before it
+    est = aivoucher.estimate(aivoucher.load_profile(QUICKSTART), as_of="2025-06-30")
+    assert est.to_text().splitlines()[-1] == "Total: CN¥4,800,000.00 (480万)"
+
+
 def test_concise_counted_in_full_conditional_brief_ineligible_grouped(capsys: Any) -> None:
     out = run(capsys, "estimate", str(QUICKSTART), "--as-of", "2025-06-30")
     assert "对初创企业提高资助比例至60%" in out  # counted award: steps and their sources

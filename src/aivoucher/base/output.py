@@ -82,11 +82,11 @@ def check_target(target: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
     return path.resolve()
 
 
-def write_atomic(path: Path, text: str, *, shown: str | None = None) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory,
-    renamed over ``path`` once complete; an existing file keeps its permissions. Any failure
-    is :class:`InputError` (``output.unwritable``) naming ``shown`` (default: ``path``), and
-    leaves no temporary file behind."""
+def write_atomic(path: Path, text: str | bytes, *, shown: str | None = None) -> None:
+    """Write ``text`` (UTF-8; bytes as they are: a workbook) to ``path`` through a temporary
+    file in the same directory, renamed over ``path`` once complete; an existing file keeps
+    its permissions. Any failure is :class:`InputError` (``output.unwritable``) naming
+    ``shown`` (default: ``path``), and leaves no temporary file behind."""
     name = shown if shown is not None else str(path)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -99,8 +99,8 @@ def write_atomic(path: Path, text: str, *, shown: str | None = None) -> None:
     except OSError as exc:
         raise _unwritable(name, exc.strerror or str(exc)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

@@ -25,6 +25,8 @@ from ..vocabulary.result import Award, Estimate
 from .places import Place, place_of, places_with_programs, register
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..ruleset.registry import RuleSet
 
 __all__ = ["Comparison", "Note", "Row", "compare", "effective_rate"]
@@ -165,9 +167,18 @@ class Comparison:
 
         return frame(comparison_rows(self, locale), MONEY_COLUMNS)
 
+    def to_excel(self, path: str | Path, *, locale: str = "en") -> Path:
+        """Write an Excel workbook (openpyxl, ``aivoucher[notebook]``): a summary, one row per
+        place (as ``--format csv``), and each place's counted awards with their steps and the
+        policy text they quote. Money cells hold the exact amounts; no cell is a formula."""
+        from ..render.excel import comparison_workbook, write_workbook
+
+        return write_workbook(comparison_workbook(self, locale), path)
+
     def plot(self, *, locale: str = "en", ax: Any = None) -> Any:
         """Each place's total as a bar from low to high, best on top (matplotlib,
-        ``aivoucher[notebook]``); Chinese labels where a CJK font is installed."""
+        ``aivoucher[notebook]``); Chinese labels where a CJK font is installed. Returns the
+        axes of a figure of their own, which show themselves in a notebook, or ``ax``."""
         from ..render.plot import range_bars
 
         labels = {

@@ -174,7 +174,8 @@ class Sweep:
         locale: str = "en",
         ax: Axes | None = None,
     ) -> Axes:
-        """The curves (low dashed, high solid) with the bends marked; see
+        """The curves (low dashed, high solid) with the bends marked: the axes of a figure of
+        their own, which show themselves in a notebook, or ``ax`` drawn into; see
         :mod:`aivoucher.render.plot`."""
         from ..render.plot import plot_sweep
 

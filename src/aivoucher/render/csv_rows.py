@@ -4,6 +4,10 @@ row per place (``--format csv``). Amounts are exact decimal text in yuan, as in 
 A cell that begins with ``=``, ``+``, ``-``, ``@`` or a tab would be read as a formula by a
 spreadsheet: it is written with a leading apostrophe, so text from a rule file or a profile
 never becomes a formula.
+
+:func:`estimate_table` and :func:`comparison_table` give the rows with their values as they are
+(``Decimal`` amounts, booleans, ``None``): the CSV writes them as text, and the workbook
+(:mod:`aivoucher.render.excel`) as typed cells.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from ..base.money import canonical
 from ..evaluate.stacking import counted
@@ -18,7 +23,7 @@ from ..questions.comparison import Comparison
 from ..vocabulary.result import Estimate
 from .messages import messages
 
-__all__ = ["comparison_csv", "estimate_csv"]
+__all__ = ["comparison_csv", "comparison_table", "estimate_csv", "estimate_table"]
 
 ESTIMATE_COLUMNS = (
     "program",
@@ -54,7 +59,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    text = canonical(value) if isinstance(value, Decimal) else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -68,8 +73,13 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def estimate_csv(estimate: Estimate, locale: str | None = None) -> str:
     """One row per award, with the sources its program cites (title and address)."""
+    return _table(ESTIMATE_COLUMNS, estimate_table(estimate, locale))
+
+
+def estimate_table(estimate: Estimate, locale: str | None = None) -> list[tuple[object, ...]]:
+    """The rows of :data:`ESTIMATE_COLUMNS`, one per award, with their values as they are."""
     m = messages(locale)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for award in estimate.awards:
         p = award.program
         sources = "; ".join(
@@ -82,21 +92,26 @@ def estimate_csv(estimate: Estimate, locale: str | None = None) -> str:
                 m.name(p),
                 m.place(p.jurisdiction),
                 award.eligible,
-                None if award.low is None else canonical(award.low),
-                None if award.high is None else canonical(award.high),
+                award.low,
+                award.high,
                 counted(award),
                 award.renewal,
                 award.confidence,
                 sources,
             )
         )
-    return _table(ESTIMATE_COLUMNS, rows)
+    return rows
 
 
 def comparison_csv(comparison: Comparison, locale: str = "en") -> str:
     """One row per place, best first."""
+    return _table(COMPARISON_COLUMNS, comparison_table(comparison, locale))
+
+
+def comparison_table(comparison: Comparison, locale: str = "en") -> list[tuple[object, ...]]:
+    """The rows of :data:`COMPARISON_COLUMNS`, one per place, best first."""
     m = messages(locale)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for rank, row in enumerate(comparison.rows, 1):
         rates = (row.effective_rate_low, row.effective_rate_high)
         rows.append(
@@ -104,14 +119,14 @@ def comparison_csv(comparison: Comparison, locale: str = "en") -> str:
                 rank,
                 row.place.id,
                 row.place.text(locale),
-                canonical(row.total_low),
-                canonical(row.total_high),
-                canonical(row.if_renewed_low),
-                canonical(row.if_renewed_high),
-                *(None if r is None else canonical(r) for r in rates),
+                row.total_low,
+                row.total_high,
+                row.if_renewed_low,
+                row.if_renewed_high,
+                *rates,
                 row.estimate.confidence,
-                None if row.estimate.checked is None else row.estimate.checked.isoformat(),
+                row.estimate.checked,
                 m.sep.join(m.name(a.program) for a in row.awards if counted(a)),
             )
         )
-    return _table(COMPARISON_COLUMNS, rows)
+    return rows

@@ -1,7 +1,13 @@
 r"""Charts with matplotlib (optional extra ``aivoucher[notebook]``): spend curves and ranges.
 
+Each chart is its own :class:`matplotlib.figure.Figure`, made without ``pyplot``: the axes a
+``.plot()`` returns (and their figure) render themselves as PNG in a notebook, so every call
+shows its own chart, whatever backend the kernel runs, and no global figure is left open. With
+``ax=``, the chart is drawn into the given axes instead, and those are returned as they are.
+
 Chinese labels need a font with Chinese glyphs. :func:`cjk_font` looks for one among the fonts
-matplotlib knows (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, PingFang …); where there is
+matplotlib knows (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, PingFang …), and, when its
+font cache predates the font's installation, among the system's font files; where there is
 none, a chart asked for in ``zh`` is drawn with English labels and a :class:`FontWarning` says
 why, so no label ever renders as empty boxes. The font is set on the chart's own text objects,
 not in matplotlib's global settings. :func:`save` writes a chart with ``svg.fonttype = 'none'``
@@ -18,6 +24,9 @@ to be drawn.
 
 from __future__ import annotations
 
+import io
+import textwrap
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -71,10 +80,56 @@ class FontWarning(UserWarning):
     """A chart asked for in Chinese is drawn in English: no installed font has Chinese glyphs."""
 
 
+#: Parts of the file names the families above are installed under (lower case, without
+#: spaces, hyphens or underscores): NotoSansCJK-Regular.ttc, wqy-zenhei.ttc, msyh.ttc …
+CJK_FILES = (
+    "notosanscjk",
+    "notoserifcjk",
+    "notosanssc",
+    "sourcehansans",
+    "sourcehanserif",
+    "wqyzenhei",
+    "wqymicrohei",
+    "simhei",
+    "msyh",
+    "pingfang",
+    "stheiti",
+    "hiraginosansgb",
+    "uming",
+    "ukai",
+)
+#: The font managers whose system font directories have been searched already (by ``id``):
+#: a machine without a CJK font is searched once per process, not once per chart.
+_SEARCHED: set[int] = set()
+
+
 def cjk_font() -> str | None:
-    """The name of an installed font family with Chinese glyphs that matplotlib can use."""
+    """The name of an installed font family with Chinese glyphs that matplotlib can use.
+
+    matplotlib lists the fonts it found when it built its font cache; a font installed since
+    is not among them. When none of the known families is, the system's font directories are
+    searched once for files of those families, which are added to matplotlib's font list
+    (``fontManager.addfont``; no setting changes)."""
     font_manager = require("matplotlib.font_manager", "plot()")
-    names = sorted({entry.name for entry in font_manager.fontManager.ttflist})
+    manager = font_manager.fontManager
+    found = _known_family(manager)
+    if found is None and id(manager) not in _SEARCHED:
+        _SEARCHED.add(id(manager))
+        for path in font_manager.findSystemFonts():
+            stem = Path(path).name.lower()
+            for mark in (" ", "-", "_"):
+                stem = stem.replace(mark, "")
+            if any(part in stem for part in CJK_FILES):
+                try:
+                    manager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # an unreadable or broken file
+                    continue
+        found = _known_family(manager)
+    return found
+
+
+def _known_family(manager: Any) -> str | None:
+    names = sorted({entry.name for entry in manager.ttflist})
     for wanted in CJK_FAMILIES:
         for name in names:
             if name == wanted or name.startswith(wanted):
@@ -121,12 +176,61 @@ def _finish(ax: Axes, font: str | None) -> None:
         text.set_usetex(False)
 
 
-def _axes(ax: Axes | None) -> Axes:
+def _axes(ax: Axes | None, height: float = 4.5) -> Axes:
+    """The given axes, or those of a new figure of its own (no ``pyplot``: nothing global
+    holds it, and it shows itself in a notebook)."""
     if ax is not None:
         return ax
-    pyplot = require("matplotlib.pyplot", "plot()")
-    _, created = pyplot.subplots(figsize=(8, 4.5), layout="constrained")
-    return created  # type: ignore[no-any-return]
+    figure_class, axes_class = _chart_classes()
+    figure = figure_class(figsize=(8, height), layout="constrained")
+    # drawn with Agg whatever backend pyplot would pick: ``figure.canvas.draw()`` renders
+    require("matplotlib.backends.backend_agg", "plot()").FigureCanvasAgg(figure)
+    return figure.add_subplot(axes_class=axes_class)  # type: ignore[no-any-return]
+
+
+_CLASSES: list[tuple[type, type]] = []
+
+
+def _chart_classes() -> tuple[type, type]:
+    """A figure and an axes class that render themselves as PNG in IPython and Jupyter
+    (``_repr_png_``); made on first use, as matplotlib is optional."""
+    if _CLASSES:
+        return _CLASSES[0]
+    figure_module = require("matplotlib.figure", "plot()")
+    axes_module = require("matplotlib.axes", "plot()")
+
+    def png(figure: Any) -> bytes:
+        out = io.BytesIO()
+        figure.savefig(out, format="png")
+        return out.getvalue()
+
+    figure_base: Any = figure_module.Figure
+    axes_base: Any = axes_module.Axes
+
+    class ChartFigure(figure_base):  # type: ignore[misc]
+        """A chart's figure: shows itself in a notebook."""
+
+        def _repr_png_(self) -> bytes:
+            return png(self)
+
+    class ChartAxes(axes_base):  # type: ignore[misc]
+        """A chart's axes (what ``.plot()`` returns): show their figure in a notebook."""
+
+        def _repr_png_(self) -> bytes:
+            return png(self.figure)
+
+    for made in (ChartFigure, ChartAxes):  # found by name, so that a chart pickles
+        made.__module__, made.__qualname__ = __name__, made.__name__
+    _CLASSES.append((ChartFigure, ChartAxes))
+    return _CLASSES[0]
+
+
+def __getattr__(name: str) -> type:
+    """``ChartFigure`` and ``ChartAxes``, made on first use (unpickling a chart asks for them
+    by name)."""
+    if name in ("ChartFigure", "ChartAxes"):
+        return _chart_classes()[name == "ChartAxes"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _wan(value: Decimal | None) -> float:
@@ -160,7 +264,8 @@ def range_bars(
         raise InputError("labels, lows and highs must have the same length", field="labels")
     m = messages(chart)
     with matplotlib.rc_context(_settings(font)):
-        axes = _axes(ax)
+        # a row is about a third of an inch: thirty places do not overlap
+        axes = _axes(ax, height=max(4.5, 1.5 + 0.3 * len(names)))
         rows = list(range(len(names)))
         low = [_wan(v) for v in lows]
         high = [_wan(v) for v in highs]
@@ -180,15 +285,60 @@ def range_bars(
                 va="center",
                 fontsize="small",
             )
-        axes.set_yticks(rows, labels=names)
+        axes.set_yticks(rows, labels=[_wrap(name) for name in names])
         axes.invert_yaxis()
         axes.set_xlabel(m.text("sweep.award"))
         if title:
-            axes.set_title(title)
+            axes.set_title(title, wrap=True)
         top = max((v for v in high if v == v), default=0.0)
         axes.set_xlim(0, top * 1.25 or 1)
-    _finish(axes, font)
+        _finish(axes, font)
+        _room(axes)
     return axes
+
+
+def _wrap(label: str, width: int = 30) -> str:
+    """A long label on several lines of at most ``width`` columns (a Chinese character takes
+    two), so that the axes keep their room beside it."""
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    if columns(label) <= width:
+        return label
+    if " " in label.strip():
+        return textwrap.fill(label, width, break_long_words=False)
+    lines, line = [], ""
+    for char in label:
+        if line and columns(line + char) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return "\n".join([*lines, line])
+
+
+def _room(axes: Axes, pad: float = 4.0) -> None:
+    """Widen the x range until every annotation ends inside the axes (an amount written to the
+    right of the longest bar, a bend's spend near the right edge). The texts are measured as
+    drawn; the layout moves a little with the range, hence a few rounds."""
+    text_module = require("matplotlib.text", "plot()")
+    notes = [t for t in axes.texts if isinstance(t, text_module.Annotation) and t.get_text()]
+    figure: Any = axes.figure
+    for _ in range(3):
+        figure.draw_without_rendering()
+        box = axes.get_window_extent()
+        left, right = axes.get_xlim()
+        wanted = right
+        for note in notes:
+            anchor = float(axes.transData.transform((note.xy[0], 0))[0])
+            width = note.get_window_extent().x1 - anchor
+            room = box.width - width - pad
+            if room <= 0 or note.xy[0] != note.xy[0]:  # no room at any range, or no amount
+                continue
+            wanted = max(wanted, left + (note.xy[0] - left) * box.width / room)
+        if wanted <= right:
+            return
+        axes.set_xlim(left, wanted)
 
 
 def _short(amount: Decimal, locale: str) -> str:
@@ -257,7 +407,8 @@ def plot_sweep(
             axes.legend(fontsize="small")
         axes.set_xlim(left=0)
         axes.set_ylim(bottom=0)
-    _finish(axes, font)
+        _finish(axes, font)
+        _room(axes)
     return axes
 
 

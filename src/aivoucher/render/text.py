@@ -125,15 +125,25 @@ def notices(estimate: Estimate, m: Messages, *, restricted: bool = False) -> lis
     return out
 
 
-def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
-    totals = (estimate.total_low, estimate.total_high)
-    renewed = estimate.if_renewed
+def _preamble(
+    estimate: Estimate, m: Messages, restricted: bool, *, total: bool = True
+) -> list[str]:
     header = m.text("header", date=estimate.as_of.isoformat())
     fresh = _freshness(estimate, m)
     if len(fresh) == 1:  # one date: said on the header line
         header, fresh = f"{header} · {fresh[0]}", []
     return [
         header,
+        *(_totals(estimate, m) if total else []),
+        *fresh,
+        *notices(estimate, m, restricted=restricted),
+    ]
+
+
+def _totals(estimate: Estimate, m: Messages) -> list[str]:
+    totals = (estimate.total_low, estimate.total_high)
+    renewed = estimate.if_renewed
+    return [
         m.text("total", amount=m.amount_range(*totals)),
         # a renewal never hides behind the headline: what it would add is said beside it
         *(
@@ -141,8 +151,6 @@ def _preamble(estimate: Estimate, m: Messages, restricted: bool) -> list[str]:
             if renewed == totals
             else [m.text("total.if_renewed", amount=m.amount_range(*renewed))]
         ),
-        *fresh,
-        *notices(estimate, m, restricted=restricted),
     ]
 
 
@@ -166,15 +174,18 @@ def render_text(
     detail: Detail = "concise",
     *,
     restricted: bool = False,
+    narrowing: str = "",
 ) -> str:
     """The estimate at the chosen level of detail (see the module's description);
-    ``restricted``: the estimate covers programs the user chose, not all."""
+    ``restricted``: the estimate covers programs the user chose, not all. The full views end
+    on the total, where a terminal leaves the reader, after ``narrowing`` (what narrows the
+    range, as :func:`aivoucher.render.whatif.render_narrowing` words it)."""
     m = messages(locale)
     if detail == "summary":
         return _summary(estimate, m, restricted)
     verbose = detail == "verbose"
     arranged = parts(estimate)
-    out = _preamble(estimate, m, restricted)
+    out = _preamble(estimate, m, restricted, total=False)
     out += wrap(m.text("maxima"), COLUMNS)
     out += [f"{m.text('stacking')}{m.colon}{m.stacking(note)}" for note in estimate.stacking]
     if verbose and estimate.uncounted:
@@ -217,7 +228,7 @@ def render_text(
                 out += wrap(group_line(group, m), COLUMNS, "  ", "      ")
     if hint:
         out.append(m.text("more_verbose"))
-    return joined(out).rstrip() + "\n"
+    return joined(out).rstrip() + "\n\n" + narrowing + joined(_totals(estimate, m)) + "\n"
 
 
 def _summary(estimate: Estimate, m: Messages, restricted: bool) -> str:

@@ -29,6 +29,8 @@ from .trace import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pandas import DataFrame
 
     from ..ruleset.registry import RuleSet
@@ -452,6 +454,15 @@ class Estimate:
         from ..render.frames import estimate_frame
 
         return estimate_frame(self, locale=locale, steps=steps)
+
+    def to_excel(self, path: str | Path, *, locale: str | None = None) -> Path:
+        """Write an Excel workbook (openpyxl, ``aivoucher[notebook]``): the summary (totals,
+        counted and if renewed, confidence, dates), one row per award (as ``--format csv``)
+        and each paying award's steps with the policy text they quote. Money cells hold the
+        exact amounts; no cell is a formula. Returns ``path``."""
+        from ..render.excel import estimate_workbook, write_workbook
+
+        return write_workbook(estimate_workbook(self, locale), path)
 
     def to_html(self, *, locale: str | None = None) -> str:
         """The notebook view (locale: the argument, else ``set_locale``'s), with what narrows
