@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..ruleset.registry import RuleSet
+    from .where import WhereToRegister
 
 __all__ = ["Comparison", "Note", "Row", "compare", "effective_rate"]
 
@@ -203,10 +204,15 @@ class Comparison:
         """The where-to-register report (one self-contained HTML file that prints to A4): the
         places ranked, and for the ``leading`` best what each figure rests on, what to find
         out and what to prepare (:func:`aivoucher.questions.where.where_to_register`)."""
+        return self.where_to_register(leading=leading).to_report_html(locale=locale, today=today)
+
+    def where_to_register(self, *, leading: int = 3) -> WhereToRegister:
+        """The ``leading`` best places in detail: what each figure rests on, what is still to
+        find out (each answer's totals) and what to prepare
+        (:func:`aivoucher.questions.where.where_to_register`)."""
         from .where import where_to_register
 
-        report = where_to_register(self, leading=leading)
-        return report.to_report_html(locale=locale, today=today)
+        return where_to_register(self, leading=leading)
 
     def _repr_html_(self) -> str:
         from ..render.comparison import render_comparison_html

@@ -70,6 +70,18 @@ class WhereToRegister:
 
         return render_where_report(self, locale, today=today)
 
+    def to_text(self, *, locale: str | None = None) -> str:
+        """The decision as text: the best places, then for each leading one what its figure
+        rests on, what to find out and what to prepare."""
+        from ..render.where import render_where_text
+
+        return render_where_text(self, locale)
+
+    def _repr_html_(self) -> str:
+        from ..base.visible import markup
+
+        return f"<pre>{markup(self.to_text())}</pre>"
+
     def __repr__(self) -> str:
         places = ", ".join(b.row.place.id for b in self.briefs) or "none"
         return f"<WhereToRegister {self.comparison.as_of} leading: {places}>"

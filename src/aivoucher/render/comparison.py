@@ -115,13 +115,16 @@ def render_comparison_json(comparison: Comparison, locale: str = "en") -> str:
 
 
 #: The columns of :func:`comparison_rows` that hold money (exact ``Decimal``).
-MONEY_COLUMNS = ("total_low", "total_high", "spend")
+MONEY_COLUMNS = ("total_low", "total_high", "if_renewed_low", "if_renewed_high", "spend")
 
 
 def comparison_rows(comparison: Comparison, locale: str = "en") -> list[dict[str, Any]]:
-    """Flat rows for a table: one per place, money as exact ``Decimal``."""
+    """Flat rows for a table: one per place, money as exact ``Decimal``; the totals counted
+    and if renewed, the confidence of the sources, the programs counted, the facts still
+    open (in words)."""
     m = messages(locale)
     out = []
+    purchases = comparison.plan.purchases
     for rank, row in enumerate(comparison.rows, 1):
         out.append(
             {
@@ -130,11 +133,16 @@ def comparison_rows(comparison: Comparison, locale: str = "en") -> list[dict[str
                 "name": row.place.text(locale),
                 "total_low": row.total_low,
                 "total_high": row.total_high,
+                "if_renewed_low": row.if_renewed_low,
+                "if_renewed_high": row.if_renewed_high,
+                "confidence": m.confidence(row.confidence) if row.confidence else None,
                 "spend": row.spend,
                 "effective_rate_low": row.effective_rate_low,
                 "effective_rate_high": row.effective_rate_high,
                 "programs": m.sep.join(m.name(a.program) for a in row.awards if counted(a)),
-                "missing": m.sep.join(row.missing),
+                "missing": m.sep.join(
+                    dict.fromkeys(m.fact_words(f, purchases) for f in row.missing)
+                ),
             }
         )
     return out

@@ -683,6 +683,14 @@ _TEXT = {
     "where.more": ("另有{n}种情况", "{n} more"),
     "where.adds": ("可能增加尚未计入的补贴", "may add an award not yet counted"),
     "where.prepare": ("申报准备", "What to prepare, and when"),
+    "where.readings": (
+        "依据{n}项对政策文本的解读（详见报告）",
+        "rests on {n} readings of the text (see the report)",
+    ),
+    "where.readings.one": (
+        "依据1项对政策文本的解读（详见报告）",
+        "rests on one reading of the text (see the report)",
+    ),
     "where.no_guide": (
         "未找到已公布的申报指南（{date}核对）",
         "no application guide found published (checked {date})",

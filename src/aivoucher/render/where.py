@@ -16,9 +16,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..base.money import format_money
+from ..base.visible import joined
 from ..base.visible import markup as escape  # escaped, control characters shown
 from ..evaluate.stacking import counted
-from ..vocabulary.result import Estimate
+from ..vocabulary.result import Award, Estimate
 from .html import compact
 from .messages import Messages, messages
 from .parts import rate_bounds
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from ..questions.whatif import Narrowing
     from ..questions.where import Brief, WhereToRegister
 
-__all__ = ["render_where_report"]
+__all__ = ["render_where_report", "render_where_text"]
 
 #: At most this many answers of one open fact are listed (the largest totals first).
 SHOWN_ANSWERS = 4
@@ -160,6 +161,13 @@ def _chart(report: WhereToRegister, m: Messages) -> str:
 
 
 def _summary(report: WhereToRegister, m: Messages) -> str:
+    items = "".join(f"<li>{_e(line)}</li>" for line in _summary_lines(report, m))
+    return f'<section class="summary"><ul>{items}</ul></section>'
+
+
+def _summary_lines(report: WhereToRegister, m: Messages) -> list[str]:
+    """The decision in a few sentences: the best place today, and any a renewal would put
+    ahead."""
     comparison = report.comparison
     lines = []
     paying = [r for r in comparison.rows if r.total_high > 0]
@@ -188,8 +196,7 @@ def _summary(report: WhereToRegister, m: Messages) -> str:
         )
     if comparison.rows and comparison.rows[0].estimate.assume_renewal:
         lines.append(m.text("where.assumed_renewal"))
-    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
-    return f'<section class="summary"><ul>{items}</ul></section>'
+    return lines
 
 
 def _ended(brief: Brief, m: Messages) -> str:
@@ -205,26 +212,32 @@ def _ended(brief: Brief, m: Messages) -> str:
     return m.sep.join(dict.fromkeys(ended)) or "—"
 
 
+def _award_line(award: Award, m: Messages) -> str:
+    """What one award's figure rests on: amount, rate, the confidence of its sources, its
+    program's known end."""
+    rates = rate_bounds(award)
+    rate = m.rates(rates) if rates is not None else m.text("rate.fixed")
+    end = award.program.window[1]
+    until = (
+        m.text("where.until", date=end.isoformat())
+        if end is not None
+        else m.text("report.open_ended")
+    )
+    return m.text(
+        "where.award",
+        name=m.name(award.program),
+        amount=compact(award.low, award.high),
+        rate=rate,
+        confidence=_confidence(award.confidence, m),
+        until=until,
+    )
+
+
 def _rests(brief: Brief, m: Messages, notes: Footnotes) -> str:
     items = []
     for award in brief.estimate_awards:
-        rates = rate_bounds(award)
-        rate = m.rates(rates) if rates is not None else m.text("rate.fixed")
-        end = award.program.window[1]
-        until = (
-            m.text("where.until", date=end.isoformat())
-            if end is not None
-            else m.text("report.open_ended")
-        )
         cites = tuple(c for s in award.steps for c in s.cites)
-        line = m.text(
-            "where.award",
-            name=m.name(award.program),
-            amount=compact(award.low, award.high),
-            rate=rate,
-            confidence=_confidence(award.confidence, m),
-            until=until,
-        )
+        line = _award_line(award, m)
         readings = dict.fromkeys(m.assumption(x, award) for x in award.assumptions)
         extra = "".join(f"<li>{_e(r)}</li>" for r in readings)
         items.append(
@@ -244,13 +257,16 @@ def _answer(item: Narrowing, value: object, other: bool, m: Messages) -> str:
 def _find_out(
     brief: Brief, estimate: Estimate, m: Messages, qualifications: Mapping[str, tuple[str, str]]
 ) -> str:
-    items = []
-    for narrowing in brief.narrowing:
-        items.append(_narrowing(narrowing, estimate, m, qualifications))
-    if not items:
-        items.append(m.text("where.find_out.none"))
+    items = _find_out_lines(brief, estimate, m, qualifications)
     listed = "".join(f"<li>{_e(i)}</li>" for i in items)
     return f"<h3>{_e(m.text('where.find_out'))}</h3><ul>{listed}</ul>"
+
+
+def _find_out_lines(
+    brief: Brief, estimate: Estimate, m: Messages, qualifications: Mapping[str, tuple[str, str]]
+) -> list[str]:
+    items = [_narrowing(n, estimate, m, qualifications) for n in brief.narrowing]
+    return items or [m.text("where.find_out.none")]
 
 
 def _narrowing(
@@ -283,6 +299,18 @@ def _narrowing(
 
 
 def _prepare(brief: Brief, m: Messages) -> str:
+    items = [
+        f"<li><b>{_e(name)}</b>{_e(m.colon)}{_e(text)}</li>"
+        for name, text in _prepare_lines(brief, m)
+    ]
+    if not items:
+        return ""
+    return f"<h3>{_e(m.text('where.prepare'))}</h3><ul>{''.join(items)}</ul>"
+
+
+def _prepare_lines(brief: Brief, m: Messages) -> list[tuple[str, str]]:
+    """Each program's application facts (window, office, materials, payment), or that no
+    guide was found published, with the date the texts were checked."""
     items = []
     for award in brief.estimate_awards:
         program = award.program
@@ -294,12 +322,20 @@ def _prepare(brief: Brief, m: Messages) -> str:
                 if checked is not None
                 else m.text("app.no_window")
             ]
-        elif award.application is not None:
+        elif award.application is not None and program.application.windows:
             lines.insert(0, m.application_status(award.application))
-        items.append(f"<li><b>{_e(m.name(program))}</b>{_e(m.colon)}{_e(' · '.join(lines))}</li>")
-    if not items:
-        return ""
-    return f"<h3>{_e(m.text('where.prepare'))}</h3><ul>{''.join(items)}</ul>"
+        items.append((m.name(program), " · ".join(lines)))
+    return items
+
+
+def _heading(brief: Brief, m: Messages) -> tuple[str, str | None]:
+    """A leading place's total (if renewed, for a place that leads only then) and, for such a
+    place, the sentence that says so."""
+    row = brief.row
+    if brief.renewal_only:
+        total = compact(row.if_renewed_low, row.if_renewed_high)
+        return total, m.text("where.renewal_only", programs=_ended(brief, m))
+    return compact(row.total_low, row.total_high), None
 
 
 def _brief(
@@ -310,14 +346,8 @@ def _brief(
     qualifications: Mapping[str, tuple[str, str]],
 ) -> str:
     row = brief.row
-    if brief.renewal_only:
-        total = compact(row.if_renewed_low, row.if_renewed_high)
-        intro = (
-            f"<p class='renewed'>{_e(m.text('where.renewal_only', programs=_ended(brief, m)))}</p>"
-        )
-    else:
-        total = compact(row.total_low, row.total_high)
-        intro = ""
+    total, renewal = _heading(brief, m)
+    intro = f"<p class='renewed'>{_e(renewal)}</p>" if renewal else ""
     # the narrowing of a renewal-only place was asked of the estimate made as if renewed
     estimate = row.estimate
     return (
@@ -375,3 +405,34 @@ def render_where_report(
         f"<title>{_e(m.text('where.title'))}</title>"
         f"<style>{REPORT_CSS}{_CSS}</style></head><body>{body}</body></html>\n"
     )
+
+
+def render_where_text(report: WhereToRegister, locale: str | None = None) -> str:
+    """The where-to-register decision as text: the plan, the best places, then for each
+    leading place what its figure rests on, what is still to find out and what to prepare
+    (the report without its ranking, chart and quoted sources)."""
+    m = messages(locale)
+    lines = [f"{m.text('where.title')} — {_plan(report, m)}"]
+    lines += [f"  {line}" for line in _summary_lines(report, m)]
+    for number, brief in enumerate(report.briefs, 1):
+        total, renewal = _heading(brief, m)
+        lines += ["", f"{number}. {_place(brief.row, m)} — {total}"]
+        if renewal:
+            lines.append(f"   {renewal}")
+        lines.append("   " + m.heading("where.rests"))
+        for award in brief.estimate_awards:
+            lines.append(f"     - {_award_line(award, m)}")
+            readings = len(dict.fromkeys(m.assumption(x, award) for x in award.assumptions))
+            if readings:
+                lines.append("       " + m.count("where.readings", readings))
+        if not brief.estimate_awards:
+            lines.append(f"     - {m.text('report.none_counted')}")
+        lines.append("   " + m.heading("where.find_out"))
+        estimate = brief.row.estimate
+        for line in _find_out_lines(brief, estimate, m, report.qualifications):
+            lines.append(f"     - {line}")
+        prepare = _prepare_lines(brief, m)
+        if prepare:
+            lines.append("   " + m.heading("where.prepare"))
+            lines += [f"     - {name}{m.colon}{text}" for name, text in prepare]
+    return joined(lines) + "\n"
