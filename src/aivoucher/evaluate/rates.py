@@ -28,6 +28,7 @@ from ..base.dates import add_years
 from ..base.money import ZERO
 from ..plan.compiled import CompiledPlan, CompiledTier
 from ..plan.conditions import PURCHASE, Test, domain_of
+from ..vocabulary.details import CapDetail, FirstYearsDetail, RateDetail
 from ..vocabulary.trace import Bounds, Reason, ReasonCode, StepKind
 
 if TYPE_CHECKING:
@@ -78,14 +79,14 @@ def choose_rate(
     cites = tuple(dict.fromkeys(c for tier in chosen for c in tier.cites))
     for tier in chosen:
         trace.rule(tier.assumption)
-    detail: dict[str, Any] = {"tiers": tuple(plan.tiers.index(tier) for tier in chosen)}
+    ceiling: Decimal | None = None
     if plan.ceiling is not None:
         ceiling = plan.ceiling.amount[1]
-        detail["ceiling"] = ceiling
         if high > ceiling:
             low, high = min(low, ceiling), ceiling
             cites += plan.ceiling.cites
         trace.rule(plan.ceiling.assumption)
+    detail = RateDetail(tiers=tuple(plan.tiers.index(tier) for tier in chosen), ceiling=ceiling)
     trace.step(StepKind.RATE, subject=label, rate=(low, high), detail=detail, cites=cites)
     return (low, high), chosen, None in outcomes
 
@@ -161,7 +162,7 @@ def first_years(
     if start is None or end is None:
         trace.unknown(f"purchases[{cand.index}].start/end", cand.label)
     lows, highs = [], []
-    detail: dict[str, Any] = {}
+    detail: FirstYearsDetail | None = None  # the first limited tier's
     for tier in tiers:
         r0, r1 = tier.rate
         if ceiling is not None:
@@ -178,17 +179,22 @@ def first_years(
                 days = (end - start).days
                 inside = min(days, (add_years(start, tier.first_years) - start).days)
                 shares = (Decimal(inside) / days,)
-                if not detail:
-                    detail.update(days=days, inside=inside)
             lo = min(base[0] * (s * r0 + (1 - s) * q0) for s in shares)
             hi = max(base[1] * (s * r1 + (1 - s) * q1) for s in shares)
             lo, hi = round_step(plan, (lo, hi))
-            if "years" not in detail:
-                detail.update(years=tier.first_years, rate=(r0, r1), rest=(q0, q1))
+            if detail is None:
+                detail = FirstYearsDetail(
+                    days=days if dated else None,
+                    inside=inside if dated else None,
+                    years=tier.first_years,
+                    rate=(r0, r1),
+                    rest=(q0, q1),
+                )
         lows.append(lo)
         highs.append(hi)
     after = (ZERO if no_tier_possible else min(lows), max(highs))
     limited = [t for t in tiers if t.first_years is not None]
+    assert detail is not None
     trace.step(
         StepKind.FIRST_YEARS,
         subject=cand.label,
@@ -230,7 +236,7 @@ def tier_caps(
         subject=label,
         before=amount,
         after=after,
-        detail={"per": "tier", "cap": cap, "binding": after != amount},
+        detail=CapDetail(per="tier", cap=cap, binding=after != amount),
         cites=tuple(dict.fromkeys(c for t in tiers if t.cap is not None for c in t.cites)),
     )
     return after

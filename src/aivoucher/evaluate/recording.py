@@ -9,10 +9,11 @@ is applied, at every level (purchase, year, program).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from ..plan.compiled import Limit
 from ..plan.conditions import Cites
+from ..vocabulary.details import NO_DETAIL, CapDetail, CapPer, Detail, PoolDetail, PoolPeriod
 from ..vocabulary.profile import Purchase
 from ..vocabulary.trace import Assumption, AssumptionCode, Bounds, Reason, Step, StepKind
 
@@ -41,7 +42,7 @@ class Trace:
         before: Bounds | None = None,
         after: Bounds | None = None,
         rate: Bounds | None = None,
-        detail: dict[str, Any] | None = None,
+        detail: Detail = NO_DETAIL,
         cites: Cites = (),
         assumption: str | None = None,
     ) -> None:
@@ -54,7 +55,7 @@ class Trace:
                 before,
                 after,
                 rate,
-                {} if detail is None else detail,
+                detail,
                 cites,
                 assumption,
             )
@@ -78,12 +79,13 @@ class Trace:
     def cap(self, limit: Limit, kind: StepKind, amount: Bounds, subject: str | None) -> Bounds:
         """A cap (``kind`` CAP) or a pool (POOL) applied to ``amount``, and recorded."""
         after = (min(amount[0], limit.amount[0]), min(amount[1], limit.amount[1]))
-        detail: dict[str, Any]
+        binding = after != amount
+        detail: Detail
         if kind is StepKind.CAP:
-            detail = {"per": limit.per, "cap": limit.amount}
+            detail = CapDetail(per=cast(CapPer, limit.per), cap=limit.amount, binding=binding)
         else:
-            detail = {"period": limit.per, "pool": limit.amount[0]}
-        detail["binding"] = after != amount
+            period = cast(PoolPeriod, limit.per)
+            detail = PoolDetail(period=period, pool=limit.amount[0], binding=binding)
         self.step(
             kind,
             subject=subject,

@@ -54,6 +54,13 @@ from ..base.indices import indices
 from ..base.money import ZERO
 from ..plan.compiled import CompiledPlan
 from ..plan.conditions import PURCHASE, YEAR, Test, YearContext, cite
+from ..vocabulary.details import (
+    BaseDetail,
+    ConditionDetail,
+    MinimumDetail,
+    ProrationDetail,
+    RoundingDetail,
+)
 from ..vocabulary.profile import Profile, Purchase
 from ..vocabulary.result import Award
 from ..vocabulary.trace import (
@@ -243,7 +250,7 @@ def _condition(
     trace.step(
         StepKind.CONDITION,
         subject=subject,
-        detail={"fact": test.fact, "expected": test.expected, "actual": value, "ok": ok},
+        detail=ConditionDetail(fact=test.fact, expected=test.expected, actual=value, ok=ok),
         cites=test.cites,
         assumption=test.assumption,
     )
@@ -330,18 +337,18 @@ def _base(plan: CompiledPlan, purchase: Purchase, label: str, index: int, trace:
     base_rule = plan.base
     # the reading is listed before the settled-amount assumption it qualifies
     trace.rule(base_rule.assumption)
-    detail: dict[str, Any] = {"of": base_rule.of}
+    detail = BaseDetail(of=base_rule.of)
     if base_rule.of == "contract" or purchase.settled is not None:
         value = purchase.amount if base_rule.of == "contract" else purchase.settled
         assert value is not None
         base = (value, value)
     elif base_rule.if_unknown == "contract":
         base = (purchase.amount, purchase.amount)
-        detail["from_contract"] = True
+        detail = BaseDetail(of=base_rule.of, from_contract=True)
         trace.assume(Assumption(AssumptionCode.SETTLED_FROM_CONTRACT, subject=label))
     else:
         base = (ZERO, purchase.amount)
-        detail["settled_unknown"] = True
+        detail = BaseDetail(of=base_rule.of, settled_unknown=True)
         trace.assume(Assumption(AssumptionCode.SETTLED_UNKNOWN, subject=label))
     trace.step(
         StepKind.BASE,
@@ -362,7 +369,7 @@ def _prorate(
     """The share of the contract's days inside the base period (date differences)."""
     assert plan.prorate is not None
     first, last, cites = plan.prorate
-    detail: dict[str, Any] = {"from": first, "to": last}
+    detail = ProrationDetail(from_=first, to=last)
     start, end = purchase.start, purchase.end
     if start is None or end is None or end <= start:
         if start is None or end is None:
@@ -371,7 +378,7 @@ def _prorate(
     else:
         days = (end - start).days
         inside = max(0, (min(end, last) - max(start, first)).days)
-        detail.update(days=days, inside=inside)
+        detail = ProrationDetail(from_=first, to=last, days=days, inside=inside)
         after = round_step(plan, (base[0] * inside / days, base[1] * inside / days))
     trace.step(
         StepKind.PRORATION,
@@ -397,7 +404,7 @@ def _minimum(plan: CompiledPlan, amount: Bounds, subject: str, trace: Trace) -> 
         subject=subject,
         before=amount,
         after=after,
-        detail={"minimum": floor, "binding": after != amount},
+        detail=MinimumDetail(minimum=floor, binding=after != amount),
         cites=plan.minimum.cites,
         assumption=plan.minimum.assumption,
     )
@@ -437,6 +444,6 @@ def _lump_each(plan: CompiledPlan, cand: Candidate, trace: Trace) -> Bounds:
     return amount
 
 
-def _rounding_detail(plan: CompiledPlan) -> dict[str, Any]:
+def _rounding_detail(plan: CompiledPlan) -> RoundingDetail:
     r = plan.program.rounding
-    return {"unit": r.unit, "places": r.places, "mode": r.mode, "at": r.at}
+    return RoundingDetail(unit=r.unit, places=r.places, mode=r.mode, at=r.at)

@@ -14,6 +14,14 @@ from decimal import Decimal
 
 from ..base.money import ZERO
 from ..plan.compiled import CompiledPlan
+from ..vocabulary.details import (
+    AllocationDetail,
+    Share,
+    SupportYearsDetail,
+    ThresholdDetail,
+    TotalDetail,
+    YearDetail,
+)
 from ..vocabulary.trace import Bounds, Reason, ReasonCode, StepKind
 from .recording import Candidate, Trace
 
@@ -31,7 +39,9 @@ def years_total(
         entries = years[year]
         subject = str(year)
         total = (sum((a[0] for _, a in entries), ZERO), sum((a[1] for _, a in entries), ZERO))
-        trace.step(StepKind.YEAR, subject=subject, after=total, detail={"purchases": len(entries)})
+        trace.step(
+            StepKind.YEAR, subject=subject, after=total, detail=YearDetail(purchases=len(entries))
+        )
         if plan.spend_threshold is not None:
             total = _spend_threshold(plan, entries, total, subject, trace)
         capped = trace.caps(plan.caps_year, total, subject)
@@ -43,7 +53,9 @@ def years_total(
     result = (sum((t[0] for _, t in per_year), ZERO), sum((t[1] for _, t in per_year), ZERO))
     if plan.support_years is not None:
         result = _support_years(plan, per_year, result, trace)
-    trace.step(StepKind.TOTAL, after=result, detail={"years": [y for y, _ in per_year]})
+    trace.step(
+        StepKind.TOTAL, after=result, detail=TotalDetail(years=tuple(y for y, _ in per_year))
+    )
     return result
 
 
@@ -73,7 +85,7 @@ def _spend_threshold(
         subject=year,
         before=total,
         after=after,
-        detail={"threshold": amount, "inclusive": inclusive, "spend": spend, "met": met},
+        detail=ThresholdDetail(threshold=amount, inclusive=inclusive, spend=spend, met=met),
         cites=cites,
         assumption=assumption,
     )
@@ -106,8 +118,13 @@ def _allocate(
     for cand, amount in ordered:
         share = (min(amount[0], left[0]), min(amount[1], left[1]))
         left = [left[0] - share[0], left[1] - share[1]]
-        shares.append({"purchase": cand.label, "amount": amount, "share": share})
-    trace.step(StepKind.ALLOCATION, subject=subject, after=capped, detail={"shares": shares})
+        shares.append(Share(purchase=cand.label, amount=amount, share=share))
+    trace.step(
+        StepKind.ALLOCATION,
+        subject=subject,
+        after=capped,
+        detail=AllocationDetail(shares=tuple(shares)),
+    )
 
 
 def _support_years(
@@ -142,7 +159,7 @@ def _support_years(
         StepKind.SUPPORT_YEARS,
         before=total,
         after=(low, high),
-        detail={"count": count, "years": counted},
+        detail=SupportYearsDetail(count=count, years=tuple(counted)),
         cites=cites,
         assumption=assumption,
     )
