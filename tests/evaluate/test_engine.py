@@ -25,7 +25,7 @@ def test_rate_times_base_under_the_cap() -> None:
     kinds = [s.kind for s in award.steps]
     assert kinds.index(StepKind.BASE) < kinds.index(StepKind.RATE) < kinds.index(StepKind.AMOUNT)
     cap = next(s for s in award.steps if s.kind is StepKind.CAP)
-    assert cap.detail["binding"] is False
+    assert cap.detail.binding is False
     assert cap.cites == (("text", "最高100万元"),)
 
 
@@ -141,7 +141,7 @@ def test_pool_bounds_a_single_award() -> None:
     award = run(p, profile(amount="100万"))
     assert award.high == 30 * W
     pool = next(s for s in award.steps if s.kind is StepKind.POOL)
-    assert pool.detail["binding"] is True
+    assert pool.detail.binding is True
     p = plan(caps=[], pool={"amount": "70万", "period": "program", **cite("三年共70万")})
     two = profile(
         *[{"item": "compute", "amount": "100万", "signed": f"{y}-01-01"} for y in (2025, 2026)]

@@ -54,7 +54,7 @@ def test_proration_by_days_inside_the_base_period() -> None:
     # 365 contract days, 305 of them between 2025-03-01 and 2025-12-31 (date differences)
     assert award.high == (Decimal(1_000_000) * 305 / 365 * Decimal("0.5")).quantize(Decimal("0.01"))
     step = next(s for s in award.steps if s.kind is StepKind.PRORATION)
-    assert step.detail["days"] == 365 and step.detail["inside"] == 305
+    assert step.detail.days == 365 and step.detail.inside == 305
     outside = profile(
         {
             "item": "compute",
@@ -256,7 +256,7 @@ def test_allocation_in_signing_order() -> None:
     award = run(p, data)
     assert award.high == 200 * W
     alloc = next(s for s in award.steps if s.kind is StepKind.ALLOCATION)
-    shares = {s["purchase"]: s["share"][1] for s in alloc.detail["shares"]}
+    shares = {s.purchase: s.share[1] for s in alloc.detail.shares}
     assert shares == {"first": 200 * W, "second": 0}
 
 
@@ -387,7 +387,7 @@ def test_first_year_tier_prorates_by_service_days() -> None:
     expected = Decimal(24_000_000) * (Decimal(365) / 1096 + Decimal(731) / 1096 * Decimal("0.3"))
     assert award.high == award.low == expected.quantize(Decimal("0.01"))
     step = next(s for s in award.steps if s.kind is StepKind.FIRST_YEARS)
-    assert (step.detail["days"], step.detail["inside"], step.detail["years"]) == (1096, 365, 1)
+    assert (step.detail.days, step.detail.inside, step.detail.years) == (1096, 365, 1)
     # a contract of one year or less is paid in full at 100%
     short = run(p, _rent("100万", "2025-09-01", "2026-03-01"), switches={"early-small"})
     assert short.high == 100 * W
@@ -422,7 +422,7 @@ def test_support_period_counts_from_the_first_paying_year() -> None:
     award = run(p, gap)  # 2026–2028: 2026 and 2028 pay, 2029 and 2030 are past the period
     assert award.high == award.low == 10 * W
     step = next(s for s in award.steps if s.kind is StepKind.SUPPORT_YEARS)
-    assert step.detail["years"] == [2026, 2028]
+    assert step.detail.years == (2026, 2028)
 
 
 _FIRST_YEAR_PLAN = plan(**FIRST_YEAR)
@@ -500,7 +500,7 @@ def test_spend_threshold_gates_the_year_and_pays_on_the_whole_spend() -> None:
     # 2025: 40万 reaches 30万 → 20万; 2026: 20万 alone does not
     assert award.high == 20 * W
     steps = [s for s in award.steps if s.kind is StepKind.THRESHOLD]
-    assert [s.detail["met"] for s in steps] == [True, False]
+    assert [s.detail.met for s in steps] == [True, False]
 
 
 def test_exclusive_threshold_must_be_exceeded() -> None:

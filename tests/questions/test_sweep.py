@@ -19,6 +19,7 @@ from aivoucher import InputError, UnknownCityError
 from aivoucher.questions.bends import _exact, support_start
 from aivoucher.questions.curves import Sweep, _single, registered_in, sweep
 from aivoucher.ruleset.registry import RuleSet, bundled_rules, load_rules
+from aivoucher.vocabulary.details import CapDetail, MinimumDetail, PoolDetail
 from aivoucher.vocabulary.profile import Profile, parse_profile
 from aivoucher.vocabulary.result import Award, StepKind
 
@@ -157,17 +158,17 @@ def _binding(award: Award, end: int) -> tuple[Any, ...]:
     for step in award.steps:
         if step.kind in (StepKind.YEAR, StepKind.CAP, StepKind.POOL):
             years[step.subject] = step.after
-        if "binding" in step.detail:
+        if isinstance(step.detail, (CapDetail, PoolDetail, MinimumDetail)):
             assert step.before is not None and step.after is not None
             flags.append((step.kind, step.subject, step.before[end] != step.after[end]))
         elif step.kind is StepKind.RATE:
             flags.append((step.kind, step.subject, repr(step.detail), step.rate))
         elif step.kind is StepKind.THRESHOLD:  # whether the year's spend reaches it
-            flags.append((step.kind, step.subject, step.detail["met"]))
+            flags.append((step.kind, step.subject, step.detail.met))
         elif step.kind is StepKind.SUPPORT_YEARS:
             # which years the support period keeps, and where it starts at this end
-            kept = tuple(step.detail["years"])
-            start = support_start(kept, step.detail["count"], years, end)
+            kept = step.detail.years
+            start = support_start(kept, step.detail.count, years, end)
             flags.append((step.kind, frozenset(kept), start))
     return tuple(flags)
 

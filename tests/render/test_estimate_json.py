@@ -21,6 +21,7 @@ from aivoucher.render.messages import messages
 from aivoucher.render.schema_export import estimate_schema
 from aivoucher.ruleset.registry import bundled_rules, load_rules
 from aivoucher.testing import profiles, profiles_for
+from aivoucher.vocabulary.details import CapDetail, RateDetail
 from aivoucher.vocabulary.result import Award, Estimate, StepKind
 
 RULES = bundled_rules()
@@ -70,7 +71,8 @@ def assert_round_trip(est: Estimate, *, rules: Any = None) -> None:
     for mine, theirs in zip(est.awards, back.awards, strict=True):
         assert _award_fields(theirs) == _award_fields(mine), mine.program.key
         for a, b in zip(mine.steps, theirs.steps, strict=True):
-            assert _types(a.detail) == _types(b.detail), (a.kind, a.detail, b.detail)
+            assert a.detail == b.detail, (a.kind, a.detail, b.detail)
+            assert _types(a.detail.items()) == _types(b.detail.items()), (a.kind, a.detail)
         for a, b in zip(mine.reasons, theirs.reasons, strict=True):
             assert _types(a.expected) == _types(b.expected) and _types(a.actual) == _types(
                 b.actual
@@ -162,9 +164,11 @@ def test_types_come_back() -> None:
     award = est.award("shenzhen.training-compute")
     assert isinstance(award.high, Decimal) and award.high == Decimal(4_800_000)
     cap = next(s for s in award.steps if s.kind is StepKind.CAP)
-    assert isinstance(cap.detail["cap"], tuple) and isinstance(cap.detail["cap"][0], Decimal)
+    assert isinstance(cap.detail, CapDetail)
+    assert isinstance(cap.detail.cap, tuple) and isinstance(cap.detail.cap[0], Decimal)
     rate = next(s for s in award.steps if s.kind is StepKind.RATE)
-    assert rate.detail["tiers"] == (0,) and isinstance(rate.rate, tuple)
+    assert isinstance(rate.detail, RateDetail)
+    assert rate.detail.tiers == (0,) and isinstance(rate.rate, tuple)
     assert isinstance(est.as_of, dt.date) and isinstance(est.profile, aivoucher.Profile)
     assert est.profile.purchases[0].amount == Decimal(8_000_000)
 

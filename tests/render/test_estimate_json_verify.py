@@ -20,7 +20,7 @@ from aivoucher.base.paths import error_path
 from aivoucher.cli import main
 from aivoucher.errors import CODES, EstimateError
 from aivoucher.questions.whatif import what_narrows
-from aivoucher.render import estimate_read
+from aivoucher.render import estimate_fields, estimate_read
 from aivoucher.ruleset.registry import bundled_rules
 from aivoucher.testing import profiles, profiles_for
 from aivoucher.vocabulary.result import Estimate
@@ -368,7 +368,7 @@ def test_a_profile_of_many_malformed_purchases_stops_at_its_first_chunk() -> Non
 
 
 def test_more_purchases_than_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(estimate_read, "MAX_PURCHASES", 3)
+    monkeypatch.setattr(estimate_fields, "MAX_PURCHASES", 3)  # where the profile is read
     data = _data()
     data["profile"]["purchases"] *= 4
     _refused(data, "estimate.too_large", "profile.purchases")

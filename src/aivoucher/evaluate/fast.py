@@ -7,16 +7,31 @@ one rate tier applies, each amount is a single number carried as a ``(low, high)
 where the text gives a range. :class:`FastPlan` computes exactly that, in the engine's order
 of operations and with the same ``Decimal`` operations, and records no trace.
 
-Where the profile leaves a fact unknown that the plan reads, :meth:`FastPlan.decide` returns
-``None`` and the general engine (:meth:`aivoucher.evaluate.engine.Plan.explain`) evaluates the
-profile. Plans with mechanisms the fast path does not cover (proration, first years of service,
-support years, a rate tier on the year's total, service-period windows) never take it.
+It reads the same :class:`~aivoucher.plan.compiled.CompiledPlan` as the traced evaluator
+(:mod:`aivoucher.evaluate.traced`). Where the profile leaves a fact unknown that the plan reads,
+:meth:`FastPlan.decide` returns ``None`` and the traced evaluator
+(:meth:`aivoucher.evaluate.engine.Plan.explain`) evaluates the profile. Plans with mechanisms
+the fast path does not cover (proration, first years of service, support years, a rate tier on
+the year's total, service-period windows) never take it.
 
 An award decided here carries its amounts and the purchases it counts; its ``reasons``,
 ``assumptions`` and ``steps`` are built on first access by the general engine from the same
 inputs (:meth:`aivoucher.vocabulary.result.Award.explained_later`), so they are identical by
 construction. ``tests/evaluate/test_fast.py`` checks that both paths give the same awards on random
 profiles.
+
+Where each stage lives (the traced evaluator's counterpart in brackets):
+
+* whether the plan takes the fast path at all: :func:`compile_fast`; the plan laid out as
+  tuples of getters, tests and amount pairs: ``FastPlan.__init__``;
+* applicant conditions, an unpublished rate, an applicant's lump sum, lifetime caps and pool,
+  rounding: :meth:`FastPlan.decide` (``traced.explain``);
+* purchase conditions: ``FastPlan._qualifies`` (``traced._conditions``);
+* each purchase's base, tier, base × rate, tier and per-purchase caps, the minimum:
+  ``FastPlan._amounts`` and ``FastPlan._tier`` (``traced._purchases``, ``traced._amount``,
+  :mod:`aivoucher.evaluate.rates`);
+* per calendar year: the sum, the spend threshold, per-year caps and the yearly pool:
+  ``FastPlan._total`` and ``FastPlan._year`` (:mod:`aivoucher.evaluate.years`).
 """
 
 from __future__ import annotations
@@ -28,11 +43,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.indices import indices
 from ..base.money import ZERO
+from ..plan.compiled import CompiledPlan
 from ..plan.conditions import PURCHASE, Test
 
 if TYPE_CHECKING:
     from ..vocabulary.profile import Profile
-    from .engine import Plan
 
 __all__ = ["Decision", "FastPlan", "compile_fast"]
 
@@ -56,7 +71,7 @@ def _checks(tests: Sequence[Test]) -> tuple[_Check, ...]:
     return tuple((t.scope, t.get, t.test) for t in tests)
 
 
-def compile_fast(plan: Plan) -> FastPlan | None:
+def compile_fast(plan: CompiledPlan) -> FastPlan | None:
     """The fast evaluator of ``plan``, or ``None`` where the plan uses a mechanism only the
     general engine has."""
     program = plan.program
@@ -94,7 +109,7 @@ class FastPlan:
         "unpublished",
     )
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: CompiledPlan) -> None:
         self.applicant = _checks(plan.applicant_tests)
         self.purchase = _checks(plan.purchase_tests)
         self.unpublished = plan.unpublished is not None
@@ -196,7 +211,7 @@ class FastPlan:
         self, purchases: Sequence[Any], subjects: list[Any], window: Window | None
     ) -> list[_Entry] | None:
         """Each counted purchase's award before per-year limits, with its base (as the
-        engine's ``Plan._purchases`` and ``Plan._amount``); ``None`` where a fact is unknown."""
+        traced evaluator's ``_purchases`` and ``_amount``); ``None`` where a fact is unknown."""
         entries: list[_Entry] = []
         start, end = window if window is not None else (None, None)
         lump = self.lump_purchase

@@ -1,5 +1,5 @@
-"""A :class:`~aivoucher.evaluate.engine.Plan` compiled for columns: exact integer arithmetic in
-numpy.
+"""A :class:`~aivoucher.plan.compiled.CompiledPlan` laid out for columns: exact integer
+arithmetic in numpy.
 
 Units. Amounts are int64 in ``fen / scale``, where ``scale`` is the least common denominator of
 the plan's rates (60% and 50% give scale 10: 60% of a fen is 6 units). Rates become integer
@@ -12,9 +12,10 @@ pattern of answers its conditions give (``enterprise`` and ``university`` differ
 "unknown". A lookup table indexed by the codes of all facts holds, for each combination, what
 the scalar engine decides: whether the applicant and the purchase qualify (three-valued, with
 ``if_unknown``), which rate tiers are possible when a tier fact is unknown (every value of its
-domain is tried, as :meth:`Plan._rate` does), and the resulting low and high rate numerators. A
-row's rate is then one gather; a row that does not count gets rate 0, and a row whose
-eligibility is uncertain gets a low rate of 0 (the scalar engine's low end for it).
+domain is tried, as the traced evaluator's :func:`~aivoucher.evaluate.rates.choose_rate` does),
+and the resulting low and high rate numerators. A row's rate is then one gather; a row that
+does not count gets rate 0, and a row whose eligibility is uncertain gets a low rate of 0 (the
+scalar engine's low end for it).
 
 The kernel handles conditions on the applicant and the purchase (enumerations, cities and
 provinces, booleans, qualifications, switches, signing dates, contract terms), contract or
@@ -23,6 +24,22 @@ per-year and lifetime caps, yearly and program pools, the minimum and both round
 Plans with anything else (proration, support years, yearly-total rate tiers, a contract term in
 a rate tier) report why in :attr:`Kernel.unsupported`, and their applicants go through the
 scalar engine.
+
+Where each stage lives (the traced evaluator's counterpart in brackets):
+
+* what the kernel covers: ``_unsupported``; the plan in units (scale, caps, pools, minimum,
+  lump sum): ``Kernel.__init__``; one kernel per plan: :func:`kernel`;
+* each fact's class codes per row: :meth:`Kernel.fact` (a contract term: ``Kernel._term``);
+* conditions and tiers, three-valued, as one lookup table over the facts' classes:
+  ``Kernel._table`` and ``Kernel._outcomes`` (``traced._conditions``,
+  :func:`~aivoucher.evaluate.rates.choose_rate`); each row's rate pair: :meth:`Kernel.rates`;
+* base × rate, tier caps, per-purchase caps and the minimum: :meth:`Kernel.amounts` and
+  ``Kernel._tier_caps`` (``traced._amount``, :func:`~aivoucher.evaluate.rates.tier_caps`);
+* rounding back to fen: :meth:`Kernel.round_units`, :meth:`Kernel.to_quanta`,
+  :meth:`Kernel.to_fen`;
+* per-year and lifetime caps and pools over the grouped rows (:attr:`Kernel.caps_year`,
+  :attr:`Kernel.caps_program`): :mod:`aivoucher.questions.batch` (:mod:`aivoucher.evaluate.years`,
+  ``traced.explain``).
 """
 
 from __future__ import annotations
@@ -40,9 +57,9 @@ import numpy.typing as npt
 
 from ..base import jurisdictions
 from ..errors import TableError
+from ..plan.compiled import CompiledPlan
 from ..plan.conditions import APPLICANT, PURCHASE, SWITCHES, Test, domain_of
 from ..vocabulary.facts import FACTS
-from .engine import Plan
 from .table import Table, categorical, dates
 
 __all__ = ["Kernel", "kernel"]
@@ -107,7 +124,7 @@ def _classes(
 class Kernel:
     """A plan compiled for columns (see the module docstring)."""
 
-    def __init__(self, plan: Plan, switches: frozenset[str] = frozenset()) -> None:
+    def __init__(self, plan: CompiledPlan, switches: frozenset[str] = frozenset()) -> None:
         self.plan = plan
         self.switches = switches
         self.unsupported = _unsupported(plan)
@@ -508,7 +525,7 @@ def _cap(lo: I64, hi: I64, c_lo: int, c_hi: int) -> tuple[I64, I64]:
     return lo, hi
 
 
-def _unsupported(plan: Plan) -> str | None:
+def _unsupported(plan: CompiledPlan) -> str | None:
     if plan.unpublished is not None:
         return "rate unpublished"
     if plan.prorate is not None:
@@ -535,10 +552,10 @@ def _unsupported(plan: Plan) -> str | None:
     return None
 
 
-_CACHE: dict[int, tuple[Plan, Kernel]] = {}
+_CACHE: dict[int, tuple[CompiledPlan, Kernel]] = {}
 
 
-def kernel(plan: Plan) -> Kernel:
+def kernel(plan: CompiledPlan) -> Kernel:
     """The kernel of ``plan`` (compiled once per plan)."""
     hit = _CACHE.get(id(plan))
     if hit is not None and hit[0] is plan:

@@ -1,5 +1,4 @@
-"""What a rule file compiles to: conditions as small objects with their constants ready.
-
-The compiled plan itself (``Plan``) still lives with its traced evaluator in
-:mod:`aivoucher.evaluate.engine`.
+"""What a rule file compiles to: the compiled plan (``compiled``), its conditions as small
+objects with their constants ready (``conditions``). The evaluators read it
+(:mod:`aivoucher.evaluate`).
 """

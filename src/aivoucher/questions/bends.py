@@ -32,6 +32,14 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..base.money import ZERO
+from ..vocabulary.details import (
+    CapDetail,
+    MinimumDetail,
+    PoolDetail,
+    RateDetail,
+    SupportYearsDetail,
+    ThresholdDetail,
+)
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import Award, Bounds, Step, StepKind
 
@@ -112,17 +120,24 @@ def _regime(award: Award, end: int) -> tuple[Regime, tuple[Step | None, ...]]:
             per_year[step.subject] = step.after
         if kind in (StepKind.CAP, StepKind.POOL, StepKind.MINIMUM, StepKind.THRESHOLD):
             assert step.before is not None and step.after is not None
-            per = step.detail.get("per", step.detail.get("period"))
+            d = step.detail
+            per = (
+                d.per
+                if isinstance(d, CapDetail)
+                else (d.period if isinstance(d, PoolDetail) else None)
+            )
             parts.append((kind, step.subject, per, step.before[end] != step.after[end]))
         elif kind is StepKind.RATE:
-            parts.append((kind, step.subject, step.detail.get("tiers"), step.rate))
+            assert isinstance(step.detail, RateDetail)
+            parts.append((kind, step.subject, step.detail.tiers, step.rate))
         elif kind is StepKind.SUPPORT_YEARS:
             assert step.before is not None and step.after is not None
             # The years inside the support period decide the formula, and so does the year the
             # period starts at this end (at the high end, where paying years are uncertain, the
             # start that pays most): a purchase that moves it moves the period.
-            years = tuple(step.detail.get("years", ()))
-            start = support_start(years, step.detail.get("count", len(years)), per_year, end)
+            assert isinstance(step.detail, SupportYearsDetail)
+            years = step.detail.years
+            start = support_start(years, step.detail.count, per_year, end)
             parts.append((kind, years, start, step.before[end] != step.after[end]))
         else:
             continue
@@ -376,16 +391,16 @@ def _cause(
     if step is None:
         return "eligibility", None, None, bool(after.eligible), ()
     d = step.detail
-    if step.kind is StepKind.CAP:
-        return "cap", d["per"], d["cap"][end], binds, step.cites
-    if step.kind is StepKind.POOL:
-        return "pool", d["period"], d["pool"], binds, step.cites
-    if step.kind is StepKind.MINIMUM:
+    if isinstance(d, CapDetail):
+        return "cap", d.per, d.cap[end], binds, step.cites
+    if isinstance(d, PoolDetail):
+        return "pool", d.period, d.pool, binds, step.cites
+    if isinstance(d, MinimumDetail):
         # The minimum binds while the award is zeroed; paying starts when it stops binding.
-        return "minimum", None, d["minimum"], binds, step.cites
-    if step.kind is StepKind.THRESHOLD:
+        return "minimum", None, d.minimum, binds, step.cites
+    if isinstance(d, ThresholdDetail):
         # Likewise the annual spend threshold: the year pays once its spend reaches it.
-        return "threshold", None, d["threshold"], binds, step.cites
+        return "threshold", None, d.threshold, binds, step.cites
     if step.kind is StepKind.RATE:
         return "tier", None, plan.threshold, True, step.cites
     return "support_years", None, None, binds, step.cites

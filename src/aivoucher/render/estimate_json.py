@@ -10,14 +10,29 @@ what it returns is the estimate the rules give, with the engine's own types.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+import datetime as dt
+from dataclasses import fields
+from decimal import Decimal
+from types import UnionType
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
 
 from ..base.documents import PROFILE_LIMITS, Limits
+from ..vocabulary.details import Bounds, Detail
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import AssumptionCode, ReasonCode, StepKind
 from ..vocabulary.schema import Confidence as ConfidenceText
+from ..vocabulary.trace import DETAILS as RECORDS
 
 if TYPE_CHECKING:
     pass
@@ -68,123 +83,59 @@ class _Detail(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class ConditionDetail(_Detail):
-    fact: str = Field(description="The fact tested (`applicant.city`).")
-    expected: list[Any] = Field(description="What the condition accepts.")
-    actual: Any = Field(description="The profile's value; null: not given.")
-    ok: StrictBool | None = Field(description="Met, not met, or unknown (null).")
+def _doc_type(hint: Any, minimum: int | None = None) -> Any:
+    """The JSON contract's type for a detail record's field type (``minimum``: the least value
+    of an integer, or of each integer in a tuple)."""
+    if hint is Decimal:
+        return DecimalText
+    if hint == Bounds:
+        return BoundsDoc
+    if hint is dt.date:
+        return DateText
+    if hint is bool:
+        return StrictBool
+    if hint is int:
+        return StrictInt if minimum is None else Annotated[StrictInt, Field(ge=minimum)]
+    if isinstance(hint, type) and issubclass(hint, Detail):
+        return _detail_model(hint)
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return list[_doc_type(args[0], minimum)]  # type: ignore[misc]
+    if origin in (Union, UnionType):
+        return Union[tuple(_doc_type(a) for a in args)]  # noqa: UP007
+    return hint  # str, Any, a Literal
 
 
-class BaseDetail(_Detail):
-    of: Literal["contract", "settled"]
-    from_contract: StrictBool | None = Field(
-        default=None, description="No settled amount: the contract amount was used."
+def _detail_model(record: type[Detail]) -> type[_Detail]:
+    """The JSON contract's model of a detail record: the same fields, keys and descriptions
+    (:mod:`aivoucher.vocabulary.details`), so that the record is the one definition."""
+    name = record.__name__ if record.__name__.endswith("Detail") else record.__name__ + "Doc"
+    model = _MODELS.get(name)
+    if model is not None:
+        return model
+    hints = get_type_hints(record)
+    definitions: dict[str, Any] = {}
+    for f in fields(record):
+        doc = f.metadata.get("doc")
+        key = f.name.rstrip("_")
+        options: dict[str, Any] = {}
+        if doc is not None:
+            options["description"] = doc
+        if key != f.name:
+            options["alias"] = key
+        default = None if f.default is None else ...
+        kind = _doc_type(hints[f.name], f.metadata.get("minimum"))
+        definitions[f.name] = (kind, Field(default, **options))
+    model = _MODELS[name] = create_model(
+        name, __base__=_Detail, __doc__=" ".join((record.__doc__ or "").split()), **definitions
     )
-    settled_unknown: StrictBool | None = Field(
-        default=None, description="No settled amount: the base runs from 0 to the contract's."
-    )
+    return model
 
 
-class ProrationDetail(_Detail):
-    from_: DateText = Field(alias="from", description="The base period's first day.")
-    to: DateText = Field(description="The base period's last day.")
-    days: StrictInt | None = Field(default=None, description="The contract's days, if known.")
-    inside: StrictInt | None = Field(default=None, description="Its days inside the period.")
+_MODELS: dict[str, type[_Detail]] = {}
 
-
-class RateDetail(_Detail):
-    tiers: list[Annotated[StrictInt, Field(ge=0)]] = Field(
-        description="Indices of the rate tiers that may apply."
-    )
-    ceiling: DecimalText | None = Field(default=None, description="The rate ceiling, if any.")
-
-
-class FirstYearsDetail(_Detail):
-    years: StrictInt = Field(description="The tier's rate holds for this many years of service.")
-    rate: BoundsDoc = Field(description="The tier's rate.")
-    rest: BoundsDoc = Field(description="The rate for the rest of the contract's term.")
-    days: StrictInt | None = Field(default=None, description="The contract's days, if known.")
-    inside: StrictInt | None = Field(default=None, description="Its days in the first years.")
-
-
-class CapDetail(_Detail):
-    per: Literal["purchase", "tier", "applicant_year", "applicant_total"]
-    cap: BoundsDoc
-    binding: StrictBool
-
-
-class PoolDetail(_Detail):
-    period: Literal["year", "program"]
-    pool: DecimalText
-    binding: StrictBool
-
-
-class ThresholdDetail(_Detail):
-    threshold: DecimalText = Field(description="The year's qualifying spend must reach this.")
-    inclusive: StrictBool = Field(description="Reaching it exactly counts.")
-    spend: BoundsDoc = Field(description="The year's qualifying spend.")
-    met: StrictBool | None = Field(description="Reached, not reached, or unknown (null).")
-
-
-class MinimumDetail(_Detail):
-    minimum: DecimalText
-    binding: StrictBool
-
-
-class YearDetail(_Detail):
-    purchases: StrictInt = Field(description="How many purchases the year sums.")
-
-
-class ShareDoc(_Detail):
-    purchase: str
-    amount: BoundsDoc
-    share: BoundsDoc
-
-
-class AllocationDetail(_Detail):
-    shares: list[ShareDoc] = Field(description="Each purchase's share, in signing order.")
-
-
-class SupportYearsDetail(_Detail):
-    count: StrictInt
-    years: list[StrictInt]
-
-
-class TotalDetail(_Detail):
-    years: list[StrictInt]
-
-
-class RoundingDetail(_Detail):
-    unit: Literal["fen", "yuan", "wan"]
-    places: StrictInt
-    mode: Literal["half_up", "truncate"]
-    at: Literal["end", "each_step"]
-
-
-class NoDetail(_Detail):
-    """A step without parameters."""
-
-
-#: Each step kind and the form of its ``detail``; a kind missing here fails a test.
-DETAILS: dict[StepKind, type[_Detail]] = {
-    StepKind.CONDITION: ConditionDetail,
-    StepKind.BASE: BaseDetail,
-    StepKind.PRORATION: ProrationDetail,
-    StepKind.RATE: RateDetail,
-    StepKind.FIRST_YEARS: FirstYearsDetail,
-    StepKind.AMOUNT: NoDetail,
-    StepKind.CAP: CapDetail,
-    StepKind.MINIMUM: MinimumDetail,
-    StepKind.THRESHOLD: ThresholdDetail,
-    StepKind.LUMP_SUM: NoDetail,
-    StepKind.POOL: PoolDetail,
-    StepKind.YEAR: YearDetail,
-    StepKind.ALLOCATION: AllocationDetail,
-    StepKind.SUPPORT_YEARS: SupportYearsDetail,
-    StepKind.TOTAL: TotalDetail,
-    StepKind.UNCERTAIN: NoDetail,
-    StepKind.ROUNDING: RoundingDetail,
-}
+#: Each step kind and the form of its ``detail``, from the kind's record.
+DETAILS: dict[StepKind, type[_Detail]] = {k: _detail_model(r) for k, r in RECORDS.items()}
 
 
 class _StepDoc(_Doc):

@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -72,14 +71,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _step(step: Step) -> dict[str, Any]:
+def _step(step: Step, detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A step as the JSON writes it (``detail``: its parameters, if not the step's own)."""
     return {
         "kind": step.kind.value,
         "subject": step.subject,
         "before": _bounds(step.before),
         "after": _bounds(step.after),
         "rate": _bounds(step.rate),
-        "detail": _plain(step.detail),
+        "detail": _plain(step.detail.items() if detail is None else detail),
         "sources": [{"id": sid, "quote": quote} for sid, quote in step.cites],
         "assumption": step.assumption,
     }
@@ -351,13 +351,12 @@ _LONG = 1_000
 
 
 def _write_step(step: Step, write: Callable[[str], object]) -> None:
-    long = {k: v for k, v in step.detail.items() if isinstance(v, list) and len(v) > _LONG}
+    detail = step.detail.items()
+    long = {k: v for k, v in detail.items() if isinstance(v, list | tuple) and len(v) > _LONG}
     if not long:
-        write(_dumps(_step(step)))
+        write(_dumps(_step(step, detail)))
         return
-    data = _step(
-        replace(step, detail={k: _SLOT if k in long else v for k, v in step.detail.items()})
-    )
+    data = _step(step, {k: _SLOT if k in long else v for k, v in detail.items()})
     parts = _dumps(data).split(_dumps(_SLOT))
     for part, values in zip(parts, long.values(), strict=False):
         write(part)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..base import jurisdictions
+from ..vocabulary.details import CapDetail, PoolDetail
 from ..vocabulary.result import Award, Bounds, Estimate, Reason, ReasonCode, Step, StepKind
 
 __all__ = [
@@ -118,9 +119,7 @@ def rate_bounds(award: Award) -> Bounds | None:
 def binding_caps(award: Award) -> list[Step]:
     """The caps and pools that reduced the award."""
     return [
-        s
-        for s in award.steps
-        if s.kind in (StepKind.CAP, StepKind.POOL) and s.detail.get("binding")
+        s for s in award.steps if isinstance(s.detail, (CapDetail, PoolDetail)) and s.detail.binding
     ]
 
 

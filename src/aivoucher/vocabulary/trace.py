@@ -11,18 +11,43 @@ them and the JSON carries them. The engine builds these records; the results
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from .details import (
+    NO_DETAIL,
+    AllocationDetail,
+    BaseDetail,
+    Bounds,
+    CapDetail,
+    ConditionDetail,
+    Detail,
+    FirstYearsDetail,
+    MinimumDetail,
+    NoDetail,
+    PoolDetail,
+    ProrationDetail,
+    RateDetail,
+    RoundingDetail,
+    SupportYearsDetail,
+    ThresholdDetail,
+    TotalDetail,
+    YearDetail,
+)
 
 if TYPE_CHECKING:
     from .schema import Prose
 
 __all__ = [
+    "DETAILS",
     "Assumption",
     "AssumptionCode",
     "Bounds",
+    "Detail",
     "Reason",
     "ReasonCode",
     "StackingNote",
@@ -30,8 +55,6 @@ __all__ = [
     "StepKind",
     "discard_step",
 ]
-
-Bounds = tuple[Decimal, Decimal]
 
 
 class StepKind(StrEnum):
@@ -54,6 +77,31 @@ class StepKind(StrEnum):
     TOTAL = "total"  # the years summed
     UNCERTAIN = "uncertain"  # eligibility turns on an unknown fact: the low end becomes 0
     ROUNDING = "rounding"
+
+
+#: Each step kind and the record of its ``detail`` (:mod:`aivoucher.vocabulary.details`); a test
+#: checks that every kind has one.
+DETAILS: Mapping[StepKind, type[Detail]] = MappingProxyType(
+    {
+        StepKind.CONDITION: ConditionDetail,
+        StepKind.BASE: BaseDetail,
+        StepKind.PRORATION: ProrationDetail,
+        StepKind.RATE: RateDetail,
+        StepKind.FIRST_YEARS: FirstYearsDetail,
+        StepKind.AMOUNT: NoDetail,
+        StepKind.CAP: CapDetail,
+        StepKind.MINIMUM: MinimumDetail,
+        StepKind.THRESHOLD: ThresholdDetail,
+        StepKind.LUMP_SUM: NoDetail,
+        StepKind.POOL: PoolDetail,
+        StepKind.YEAR: YearDetail,
+        StepKind.ALLOCATION: AllocationDetail,
+        StepKind.SUPPORT_YEARS: SupportYearsDetail,
+        StepKind.TOTAL: TotalDetail,
+        StepKind.UNCERTAIN: NoDetail,
+        StepKind.ROUNDING: RoundingDetail,
+    }
+)
 
 
 class ReasonCode(StrEnum):
@@ -90,7 +138,8 @@ class Step:
     ``subject`` is the purchase label (``gpu-2025`` or ``#1``), the calendar year (``"2025"``)
     or ``None`` for the program as a whole. ``before``/``after`` are the amounts the step took
     and gave; ``rate`` the rate it applied. ``detail`` holds the step's parameters (the fact and
-    values of a condition, the cap's kind and amount). ``cites`` pairs the id of each program
+    values of a condition, the cap's kind and amount), a record of the kind's type in
+    :data:`DETAILS`. ``cites`` pairs the id of each program
     source the step relies on with the quoted wording; ``assumption`` is the id of the
     ambiguity the step relies on.
     """
@@ -100,7 +149,7 @@ class Step:
     before: Bounds | None = None
     after: Bounds | None = None
     rate: Bounds | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: Detail = NO_DETAIL
     cites: tuple[tuple[str, str], ...] = ()
     assumption: str | None = None
 
