@@ -405,6 +405,18 @@ _TEXT = {
         "Generated from `rules/` by `aivoucher programs --format markdown > docs/programs.md`;"
         ' a test fails when this file is stale. Amounts are maxima ("不超过", "最高").',
     ),
+    "catalog.place_intro": (
+        "本地区的 {count} 个项目（含已失效、被取代的版本和草案），由 `rules/` 中的规则文件生成。"
+        "金额为最高额（“不超过”“最高”）。",
+        "This place's {count} program(s), with superseded versions and drafts, generated from "
+        'the rule files in `rules/`. Amounts are maxima ("不超过", "最高").',
+    ),
+    "catalog.index_title": ("按地区的项目目录", "Programs by place"),
+    "catalog.index_intro": (
+        "每个地区一页，由规则文件生成：补贴比例、上限、资金总额、有效期、来源（附原文）和待明确事项。",
+        "One page per place, generated from the rule files: rates, caps, pools, dates, the "
+        "sources with their wording, and the open points.",
+    ),
     "catalog.columns": (
         "项目|地区|状态|有效期|补贴比例|上限|资金总额|来源可信度",
         "program|place|status|in force|rates|caps|pool|confidence",
