@@ -118,7 +118,7 @@ def test_programs_show_and_check(capsys: Any) -> None:
     code, out, _ = run(capsys, "programs")
     assert code == 0 and "dongguan.compute-voucher" in out
     code, out, _ = run(capsys, "programs", "--city", "成都", "--format", "json")
-    rows = json.loads(out)
+    rows = json.loads(out)["programs"]
     assert rows and all(r["jurisdiction"] == "chengdu" for r in rows)
     code, out, _ = run(capsys, "show", "shenzhen.model-voucher")
     assert code == 0 and "原则上不超过100万元" in out and "cap-range" in out
@@ -341,4 +341,4 @@ def test_programs_lists_every_rule_file(capsys: Any) -> None:
     from aivoucher.ruleset.registry import bundled_rules
 
     _, out, _ = run(capsys, "programs", "--format", "json")
-    assert len(json.loads(out)) == len(bundled_rules())
+    assert len(json.loads(out)["programs"]) == len(bundled_rules())

@@ -12,7 +12,13 @@ from ..ruleset.registry import RuleSet
 from ..vocabulary.schema import Program
 from .messages import Messages, messages
 
-__all__ = ["catalogue_markdown", "catalogue_places", "place_markdown", "program_row", "program_rows"]
+__all__ = [
+    "catalogue_markdown",
+    "catalogue_places",
+    "place_markdown",
+    "program_row",
+    "program_rows",
+]
 
 
 def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
@@ -131,7 +137,8 @@ def _section(p: Program, m: Messages) -> list[str]:
     ]
     number = m.paren(p.document.number) if p.document.number else ""
     out.append(
-        f"- {t('show.document')}: {p.document.title}{number}; " + t("show.issuer_of", issuer=p.issuer)
+        f"- {t('show.document')}: {p.document.title}{number}; "
+        + t("show.issuer_of", issuer=p.issuer)
     )
     eff = p.effective
     out.append(

@@ -365,7 +365,8 @@ class GeneratorDoc(_Doc):
 
 class ReadingDoc(_Doc):
     """An assumption about a program as a whole that an award which pays or may pay rests on:
-    the rule file's reading of its text, a switch, a renewal."""
+    the rule file's reading of its text, a switch, a renewal, a missing fact taken as met or
+    not (a fact merely not given is in ``missing``)."""
 
     program: str
     version: str | None

@@ -32,11 +32,14 @@ __all__ = [
     "SCHEMA_VERSION",
     "Detail",
     "assumption_to_dict",
-    "check_detail",
     "award_to_dict",
+    "check_detail",
     "estimate_to_dict",
     "generator",
+    "is_reading",
+    "open_facts",
     "paying",
+    "readings",
     "reason_to_dict",
     "render_json",
     "write_json",
@@ -83,7 +86,7 @@ _UNKNOWN_DETAIL = {
 def check_detail(detail: object) -> Detail:
     """``detail`` if it is one of :data:`DETAILS`, else an :class:`InputError`."""
     if detail in DETAILS:
-        return detail  # type: ignore[return-value]
+        return detail
     from ..base.i18n import get_locale
     from ..errors import InputError
 
@@ -248,14 +251,19 @@ def open_facts(awards: Iterable[Award]) -> list[str]:
 
 def readings(award: Award, assumptions: Iterable[Assumption], m: Messages) -> list[dict[str, Any]]:
     """The award's assumptions about the program as a whole (the rule file's readings,
-    switches, a renewal), each with its program: those about one purchase stay with the
-    award."""
+    switches, a renewal, a missing fact taken as met or not), each with its program: those
+    about one purchase stay with the award, and a fact merely not given is in ``missing``."""
     return [
         {"program": award.program.id, "version": award.program.version}
         | assumption_to_dict(a, award, m)
         for a in assumptions
-        if a.subject is None
+        if is_reading(a)
     ]
+
+
+def is_reading(assumption: Assumption) -> bool:
+    """Whether an assumption is one the document's ``assumptions`` list (see :func:`readings`)."""
+    return assumption.subject is None and assumption.code is not AssumptionCode.MISSING_FACT
 
 
 def _readings(awards: Iterable[Award], locale: str | None) -> list[dict[str, Any]]:

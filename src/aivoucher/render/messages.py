@@ -66,6 +66,22 @@ _TEXT = {
     "checked": ("原文核对于 {date}", "texts checked {date}"),
     "checked.unrecorded": ("未记录核对日期：{programs}", "no check date recorded for: {programs}"),
     "confidence.of": ("依据：{label}", "sources: {label}"),
+    "total.confidence": (
+        "合计所依据的来源中最弱的一项：{label}",
+        "The weakest source the total rests on: {label}",
+    ),
+    "open_facts": (
+        "未提供、会缩小范围的信息：{fields}",
+        "Facts not given that would narrow the range: {fields}",
+    ),
+    "readings": (
+        "所依据的假设（各项目整体）",
+        "Assumptions the figures rest on (each program as a whole)",
+    ),
+    "detail_hint": (
+        "（--detail awards 列出每个项目及其来源，--detail full 列出计算过程）",
+        "(--detail awards lists each program with its sources, --detail full the steps)",
+    ),
     "total.if_renewed": (
         "若已到期的项目按最近版本续期：{amount}（未计入合计）",
         "If the programs that have ended were renewed as last known: {amount} (not in the total)",
