@@ -5,8 +5,9 @@ Exit codes: 0 success; 2 bad input (one line naming the file, line or field, no 
 ``aivoucher check`` exits 1 when an example fails or a rule file is invalid.
 
 With ``--format json`` an error is one JSON line on standard error,
-``{"error": {"code", "message", "file", "line", "field", "errors": [...]}}`` (docs/errors.md);
-otherwise one line ``error: …``.
+``{"error": {"code", "message", "file", "line", "field", "errors": [...]}, "generator": {...}}``
+(docs/errors.md; ``generator.rules`` is ``null`` unless rule files were loaded before the
+error); otherwise one line ``error: …``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .errors import AivoucherError, InputError, error_dict
 
 if TYPE_CHECKING:
     from .questions.comparison import Comparison
+    from .render.json import Detail as JsonDetail
     from .ruleset.registry import RuleSet
     from .vocabulary.profile import Profile
 
@@ -117,13 +119,18 @@ def _parser() -> _Parser:
     _workbook_option(est)
     detail = est.add_mutually_exclusive_group()
     detail.add_argument(
+        "--detail",
+        choices=["summary", "awards", "full"],
+        help="summary: the totals and what they rest on (range, confidence, renewal, open "
+        "facts, assumptions); awards: and each program that pays or may pay, with its sources; "
+        "full (default): everything (text and json)",
+    )
+    detail.add_argument(
         "--verbose",
         action="store_true",
         help="every program with its steps, reasons and assumptions",
     )
-    detail.add_argument(
-        "--summary", action="store_true", help="the total and one line per program that pays"
-    )
+    detail.add_argument("--summary", action="store_true", help="the same as --detail summary")
     est.add_argument(
         "--all", action="store_true", help="also report programs not in force (drafts, superseded)"
     )
@@ -183,7 +190,12 @@ def _parser() -> _Parser:
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
     progs.add_argument("--locale", choices=["zh", "en"], default="en")
-    progs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    progs.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="json: {generator, as_of, programs: [one object per rule file]}",
+    )
     progs.add_argument(
         "--as-of", help="flag programs whose last known version ended before this date (today)"
     )
@@ -219,6 +231,12 @@ def _parser() -> _Parser:
         help="rules: the rule-file schema (default); profile: the profile contract; estimate "
         "and comparison: the JSON `estimate` and `compare` write with --format json",
     )
+    schema.add_argument(
+        "--detail",
+        choices=["summary", "awards", "full"],
+        default="full",
+        help="with --output estimate: the document `estimate --detail` writes (default: full)",
+    )
     sub.add_parser(
         "mcp",
         help="serve the tools for AI agents over stdio, as a Model Context Protocol server "
@@ -228,9 +246,32 @@ def _parser() -> _Parser:
 
 
 def _rules(args: argparse.Namespace) -> RuleSet:
+    """The rule set the command uses, loaded once; kept on ``args`` so that an error's JSON
+    can name it (``generator``)."""
     from .ruleset.registry import bundled_rules, load_rules
 
-    return load_rules(args.rules) if args.rules else bundled_rules()
+    loaded: RuleSet | None = getattr(args, "loaded_rules", None)
+    if loaded is None:
+        loaded = load_rules(args.rules) if args.rules else bundled_rules()
+        args.loaded_rules = loaded
+    return loaded
+
+
+_DETAIL_CSV = {
+    "zh": "--detail 只用于 text 和 json 格式：csv 每个项目一行",
+    "en": "--detail applies to the text and json formats: csv is one row per program",
+}
+
+
+def _estimate_detail(args: argparse.Namespace) -> JsonDetail:
+    """``--detail``'s level (``--summary`` is ``summary``); ``full`` by default."""
+    from .render.json import check_detail
+
+    if args.detail is not None and args.format == "csv":
+        from .base.i18n import get_locale
+
+        raise InputError(_DETAIL_CSV[get_locale()], field="--detail", code="cli.usage")
+    return check_detail(args.detail or ("summary" if args.summary else "full"))
 
 
 def _profile(args: argparse.Namespace) -> Profile:
@@ -253,6 +294,7 @@ def _estimate(args: argparse.Namespace) -> int:
     from .render import render_text
     from .render.text import Detail
 
+    level = _estimate_detail(args)
     workbook = _workbook_target(args, [args.profile])
     result = _rules(args).estimate(
         _profile(args),
@@ -269,7 +311,7 @@ def _estimate(args: argparse.Namespace) -> int:
     elif args.format == "json":
         from .render.json import write_json
 
-        write_json(result, sys.stdout, args.locale)
+        write_json(result, sys.stdout, args.locale, detail=level)
     elif args.format == "csv":
         from .render.csv_rows import estimate_csv
 
@@ -278,12 +320,14 @@ def _estimate(args: argparse.Namespace) -> int:
         from .questions.whatif import what_narrows
         from .render.whatif import render_narrowing
 
-        narrowing = what_narrows(
-            result, assume=args.assume, assume_renewal=args.assume_renewal, rules=_rules(args)
-        )
-        detail: Detail = "verbose" if args.verbose else "summary" if args.summary else "concise"
+        detail: Detail = "verbose" if args.verbose else "concise" if level == "full" else level
         restricted = bool(args.program)
-        narrowed = render_narrowing(narrowing, args.locale) if detail != "summary" else ""
+        narrowed = ""
+        if detail in ("concise", "verbose"):  # the shorter views name the open facts instead
+            narrowing = what_narrows(
+                result, assume=args.assume, assume_renewal=args.assume_renewal, rules=_rules(args)
+            )
+            narrowed = render_narrowing(narrowing, args.locale) if narrowing else ""
         sys.stdout.write(
             render_text(result, args.locale, detail, restricted=restricted, narrowing=narrowed)
         )
@@ -385,9 +429,13 @@ def _programs(args: argparse.Namespace) -> int:
     from .base.dates import as_of_date
 
     day = as_of_date(args.as_of)
-    rows = program_rows(_rules(args), city=args.city, locale=args.locale, as_of=day)
+    rules = _rules(args)
+    rows = program_rows(rules, city=args.city, locale=args.locale, as_of=day)
     if args.format == "json":
-        sys.stdout.write(json_text(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n")
+        from .render.json import generator
+
+        document = {"generator": generator(rules), "as_of": day.isoformat(), "programs": rows}
+        sys.stdout.write(json_text(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
     else:
         sys.stdout.write(render_rows(rows, args.locale, _columns()))
     return 0
@@ -447,10 +495,23 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schema(args: argparse.Namespace) -> int:
-    from .render.schema_export import SCHEMAS
+_DETAIL_SCHEMA = {
+    "zh": "--detail 只用于 --output estimate",
+    "en": "--detail applies to --output estimate only",
+}
 
-    schema = SCHEMAS[args.output]()
+
+def _schema(args: argparse.Namespace) -> int:
+    from .render.schema_export import SCHEMAS, estimate_schema
+
+    if args.output == "estimate":
+        schema = estimate_schema(args.detail)
+    elif args.detail != "full":
+        from .base.i18n import get_locale
+
+        raise InputError(_DETAIL_SCHEMA[get_locale()], field="--detail", code="cli.usage")
+    else:
+        schema = SCHEMAS[args.output]()
     sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
 
@@ -490,12 +551,16 @@ def _wants_json(argv: Sequence[str]) -> bool:
     return False
 
 
-def _fail(error: AivoucherError, as_json: bool) -> int:
-    line = (
-        json_text(json.dumps(error_dict(error), ensure_ascii=False))
-        if as_json
-        else visible(f"error: {error}")
-    )
+def _fail(error: AivoucherError, as_json: bool, rules: RuleSet | None = None) -> int:
+    """Report ``error`` on standard error: one line, JSON where JSON was asked for, naming
+    who wrote it and the rule files loaded before it (``rules``: ``None`` where none was)."""
+    if as_json:
+        from .render.json import generator
+
+        document = error_dict(error) | {"generator": generator(rules)}
+        line = json_text(json.dumps(document, ensure_ascii=False))
+    else:
+        line = visible(f"error: {error}")
     print(line, file=sys.stderr)
     return 2
 
@@ -504,6 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = _wants_json(arguments)
+    args = argparse.Namespace()
     try:
         # argparse's time grows with the square of the number of options (it looks for the
         # next option from the start each time): a command line is refused past a limit
@@ -516,7 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _ArgumentError as exc:
         return _fail(InputError(str(exc), code="cli.usage"), as_json)
     except AivoucherError as exc:
-        return _fail(exc, as_json)
+        return _fail(exc, as_json, getattr(args, "loaded_rules", None))
     except OSError as exc:
         if exc.filename is not None:  # not a failed write to standard output
             raise

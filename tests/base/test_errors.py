@@ -69,7 +69,7 @@ def _without_pandas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
     """Run the command line, raising the error it would report."""
 
-    def fail(error: AivoucherError, as_json: bool) -> int:
+    def fail(error: AivoucherError, *_: object) -> int:
         raise error
 
     monkeypatch.setattr(cli, "_fail", fail)

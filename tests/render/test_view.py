@@ -167,17 +167,36 @@ def test_verbose_prints_every_program(capsys: Any) -> None:
     assert len(out.splitlines()) > 100
 
 
-def test_summary_is_one_line_per_paying_program(capsys: Any) -> None:
-    out = run(capsys, "estimate", str(QUICKSTART), "--as-of", "2025-06-30", "--summary")
+def test_awards_is_one_line_per_paying_program_with_its_sources(capsys: Any) -> None:
+    out = run(capsys, "estimate", str(QUICKSTART), "--as-of", "2025-06-30", "--detail", "awards")
     lines = out.splitlines()
     assert lines[0].endswith(" · texts checked 2026-12-07")  # how fresh the texts are
     assert lines[1] == "Total: CN¥4,800,000.00 (480万)"
-    programs = [line for line in lines[2:] if line.strip()]
+    table = lines[lines.index("") + 1 :]
+    programs = [line for line in table if not line.lstrip().startswith("↳")]
     # the 训力券 pays; basic research and Qianhai's award (a Nanshan firm may be in the zone)
     # turn on qualifications the profile does not declare
     assert len(programs) == 3
     assert "shenzhen.training-compute" in programs[0] and "480万" in programs[0]
     assert all("not in the total" in line for line in programs[1:])
+    # each with its sources below it, the first the 训力券's measure
+    assert table[1] == (
+        "      ↳ [measure] 深圳市打造人工智能先锋城市的若干措施 (copy of the official text) "
+        "https://www.dutenews.com/n/article/8581793"
+    )
+
+
+def test_summary_is_the_totals_and_what_they_rest_on(capsys: Any) -> None:
+    out = run(capsys, "estimate", str(QUICKSTART), "--as-of", "2025-06-30", "--summary")
+    assert out == run(
+        capsys, "estimate", str(QUICKSTART), "--as-of", "2025-06-30", "--detail", "summary"
+    )
+    lines = out.splitlines()
+    assert lines[1] == "Total: CN¥4,800,000.00 (480万)"
+    assert "The weakest source the total rests on: copy of the official text" in lines
+    assert "applicant.qualifications.qianhai-firm" in out  # an open fact
+    assert "[shenzhen.training-compute] 初创企业 (start-up) is not defined" in out  # a reading
+    assert "CN¥30,000,000.00" not in out  # no award's line: the totals only
 
 
 def test_verbose_and_summary_exclude_each_other(capsys: Any) -> None:

@@ -56,7 +56,7 @@ def test_programs_that_pay_nothing_do_not_count(tmp_path: Path) -> None:
 def test_the_catalogue_flags_an_ended_program(capsys: Any) -> None:
     def rows(as_of: str) -> dict[str, Any]:
         assert main(["programs", "--city", "shenzhen", "--format", "json", "--as-of", as_of]) == 0
-        return {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+        return {r["id"]: r for r in json.loads(capsys.readouterr().out)["programs"]}
 
     before, after = rows("2026-06-30"), rows("2027-01-01")
     key = "shenzhen.training-compute"  # its measure ends on 2026-12-17

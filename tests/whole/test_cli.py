@@ -118,7 +118,7 @@ def test_programs_show_and_check(capsys: Any) -> None:
     code, out, _ = run(capsys, "programs")
     assert code == 0 and "dongguan.compute-voucher" in out
     code, out, _ = run(capsys, "programs", "--city", "成都", "--format", "json")
-    rows = json.loads(out)
+    rows = json.loads(out)["programs"]
     assert rows and all(r["jurisdiction"] == "chengdu" for r in rows)
     code, out, _ = run(capsys, "show", "shenzhen.model-voucher")
     assert code == 0 and "原则上不超过100万元" in out and "cap-range" in out
@@ -341,4 +341,54 @@ def test_programs_lists_every_rule_file(capsys: Any) -> None:
     from aivoucher.ruleset.registry import bundled_rules
 
     _, out, _ = run(capsys, "programs", "--format", "json")
-    assert len(json.loads(out)) == len(bundled_rules())
+    assert len(json.loads(out)["programs"]) == len(bundled_rules())
+
+
+# -- who made each JSON document -----------------------------------------------------------------
+
+
+def test_the_programs_json_names_its_generator(capsys: Any, tmp_path: Path) -> None:
+    from aivoucher.base.version import VERSION
+    from aivoucher.ruleset.registry import bundled_rules, load_rules
+
+    code, out, _ = run(capsys, "programs", "--format", "json", "--as-of", "2026-01-01")
+    document = json.loads(out)
+    assert code == 0 and set(document) == {"generator", "as_of", "programs"}
+    rules = bundled_rules()
+    assert document["generator"] == {
+        "name": "aivoucher",
+        "version": VERSION,
+        "rules": {"digest": rules.digest, "count": len(rules)},
+    }
+    assert document["as_of"] == "2026-01-01"
+    # another rule directory: its own digest and count
+    write_rule(tmp_path / "rules", rule())
+    code, out, _ = run(capsys, "--rules", str(tmp_path / "rules"), "programs", "--format", "json")
+    own = load_rules(tmp_path / "rules")
+    assert json.loads(out)["generator"]["rules"] == {"digest": own.digest, "count": 1}
+
+
+@pytest.mark.parametrize(
+    ("args", "loaded"),
+    [
+        (["estimate", "--format", "json"], False),  # a usage error: no rules read yet
+        (["--rules", "absent", "programs", "--format", "json"], False),  # the rules are the error
+        (["estimate", "absent.yaml", "--format", "json"], True),
+        (["estimate", "absent.yaml", "--format", "json", "--detail", "summary"], True),
+        (["programs", "--format", "json", "--city", "gotham"], True),
+        (["compare", "absent.yaml", "--format", "json"], False),  # the plan is read first
+    ],
+)
+def test_a_json_error_names_its_generator(capsys: Any, args: list[str], loaded: bool) -> None:
+    from aivoucher.base.version import VERSION
+    from aivoucher.ruleset.registry import bundled_rules
+
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    document = json.loads(err)
+    assert set(document) == {"error", "generator"}
+    assert document["generator"]["name"] == "aivoucher"
+    assert document["generator"]["version"] == VERSION
+    rules = bundled_rules()
+    expected = {"digest": rules.digest, "count": len(rules)} if loaded else None
+    assert document["generator"]["rules"] == expected

@@ -41,8 +41,9 @@ def test_wheel_install_ships_the_rules(tmp_path: Path) -> None:
     _run(bin_dir / "python", "-m", "pip", "install", "-q", f"{wheel}[testing]", cwd=tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    rows = json.loads(_run(bin_dir / "aivoucher", "programs", "--format", "json", cwd=elsewhere))
-    assert len(rows) == len(bundled_rules())
+    listing = json.loads(_run(bin_dir / "aivoucher", "programs", "--format", "json", cwd=elsewhere))
+    assert len(listing["programs"]) == len(bundled_rules())
+    assert listing["generator"]["rules"]["digest"] == bundled_rules().digest
     where = _run(
         bin_dir / "python",
         "-c",

@@ -24,7 +24,7 @@ def test_python_m_runs_the_command_line() -> None:
         cwd=ROOT,
     )
     assert out.returncode == 0, out.stderr
-    assert len(json.loads(out.stdout)) == len(bundled_rules())
+    assert len(json.loads(out.stdout)["programs"]) == len(bundled_rules())
     bad = subprocess.run(
         [sys.executable, "-m", "aivoucher", "estimate", "no-such-file.yaml"],
         capture_output=True,

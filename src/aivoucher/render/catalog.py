@@ -10,9 +10,15 @@ from ..base import jurisdictions
 from ..base.visible import joined
 from ..ruleset.registry import RuleSet
 from ..vocabulary.schema import Program
-from .messages import messages
+from .messages import Messages, messages
 
-__all__ = ["catalogue_markdown", "program_row", "program_rows"]
+__all__ = [
+    "catalogue_markdown",
+    "catalogue_places",
+    "place_markdown",
+    "program_row",
+    "program_rows",
+]
 
 
 def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
@@ -96,15 +102,7 @@ def catalogue_markdown(rules: RuleSet, locale: str = "en") -> str:
         "| " + " | ".join(columns) + " |",
         "| " + " | ".join("---" for _ in columns) + " |",
     ]
-    for p in programs:
-        row = program_row(p, m.locale)
-        window = f"{row['from']} – {row['to'] or '…'}"
-        caps = "; ".join(row["caps"]) or "—"
-        out.append(
-            f"| [`{p.key}`](#{_anchor(p.key)}) | {row['place']} | {m.status(p.status)} | {window} "
-            f"| {' / '.join(row['rates'])} | {caps} | {row['pool'] or '—'} "
-            f"| {', '.join(m.confidence(c) for c in row['confidence'])} |"
-        )
+    out += [_table_row(p, m) for p in programs]
     windows = [p.key for p in programs if p.application is not None and p.application.windows]
     other = [p.key for p in programs if p.application is not None and not p.application.windows]
     silent = [p.key for p in programs if p.application is None]
@@ -121,36 +119,89 @@ def catalogue_markdown(rules: RuleSet, locale: str = "en") -> str:
         f"- Publishing nothing on how or when to apply (in the texts read): {_keys(silent)}",
     ]
     for p in programs:
-        alias = p.name.en if m.locale == "zh" else p.name.zh
-        out += [
-            "",
-            f"## {p.key}",
-            "",
-            f"**{m.name(p)}** — {alias}. {m.prose(p.summary)}".rstrip(),
-            "",
-        ]
-        number = m.paren(p.document.number) if p.document.number else ""
-        out.append(
-            f"- {t('show.document')}: {p.document.title}{number}; "
-            + t("show.issuer_of", issuer=p.issuer)
-        )
-        eff = p.effective
-        out.append(
-            "- " + t("show.in_force", window=m.window(eff.from_, eff.to), status=m.status(p.status))
-        )
-        out += [f"- {note}" for note in m.program_notes(p)]
-        out.append(f"- {t('application')}: " + m.semi.join(m.application_details(p)))
-        out.append(f"- {t('show.sources')}:")
-        for s in p.sources:
-            link = (
-                f"[{s.title}]({s.url})" if s.url else f"{s.title} ({t('show.seed', seed=s.seed)})"
-            )
-            out.append(f"  - {link} — {m.confidence(s.confidence)}: “{s.quote}”")
-        if p.ambiguities:
-            out.append(f"- {t('show.open_points')}:")
-            for a in p.ambiguities:
-                out.append(f"  - `{a.id}`: {m.prose(a.question)} → {m.prose(a.choice)}")
+        out += _section(p, m)
     return joined(out) + "\n"
+
+
+def _section(p: Program, m: Messages) -> list[str]:
+    """One program's entry: name, summary, document, dates, notes, application, sources and
+    open points."""
+    t = m.text
+    alias = p.name.en if m.locale == "zh" else p.name.zh
+    out = [
+        "",
+        f"## {p.key}",
+        "",
+        f"**{m.name(p)}** — {alias}. {m.prose(p.summary)}".rstrip(),
+        "",
+    ]
+    number = m.paren(p.document.number) if p.document.number else ""
+    out.append(
+        f"- {t('show.document')}: {p.document.title}{number}; "
+        + t("show.issuer_of", issuer=p.issuer)
+    )
+    eff = p.effective
+    out.append(
+        "- " + t("show.in_force", window=m.window(eff.from_, eff.to), status=m.status(p.status))
+    )
+    out += [f"- {note}" for note in m.program_notes(p)]
+    out.append(f"- {t('application')}: " + m.semi.join(m.application_details(p)))
+    out.append(f"- {t('show.sources')}:")
+    for s in p.sources:
+        link = f"[{s.title}]({s.url})" if s.url else f"{s.title} ({t('show.seed', seed=s.seed)})"
+        out.append(f"  - {link} — {m.confidence(s.confidence)}: “{s.quote}”")
+    if p.ambiguities:
+        out.append(f"- {t('show.open_points')}:")
+        for a in p.ambiguities:
+            out.append(f"  - `{a.id}`: {m.prose(a.question)} → {m.prose(a.choice)}")
+    return out
+
+
+def catalogue_places(rules: RuleSet) -> list[str]:
+    """The places (jurisdiction ids: cities, provinces, districts) that have a rule file, in
+    order of id."""
+    return sorted({p.jurisdiction for p in rules.programs})
+
+
+def place_markdown(rules: RuleSet, place: str, locale: str = "en") -> str:
+    """One place's page of the catalogue: a table of its programs, then each program's entry
+    (as in :func:`catalogue_markdown`), in ``locale``; the documentation site makes one per
+    place and language."""
+    m = messages(locale)
+    t = m.text
+    programs = sorted(
+        (p for p in rules.programs if p.jurisdiction == place),
+        key=lambda p: (p.id, p.effective.from_),
+    )
+    if not programs:
+        from ..errors import UnknownCityError
+
+        raise UnknownCityError(f"no rule file is for the place {place!r}", field="place")
+    columns = t("catalog.columns").split("|")
+    out = [
+        f"# {m.place(place)}",
+        "",
+        t("catalog.place_intro", count=len(programs)),
+        "",
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---" for _ in columns) + " |",
+    ]
+    for p in programs:
+        out.append(_table_row(p, m))
+    for p in programs:
+        out += _section(p, m)
+    return joined(out) + "\n"
+
+
+def _table_row(p: Program, m: Messages) -> str:
+    row = program_row(p, m.locale)
+    window = f"{row['from']} – {row['to'] or '…'}"
+    caps = "; ".join(row["caps"]) or "—"
+    return (
+        f"| [`{p.key}`](#{_anchor(p.key)}) | {row['place']} | {m.status(p.status)} | {window} "
+        f"| {' / '.join(row['rates'])} | {caps} | {row['pool'] or '—'} "
+        f"| {', '.join(m.confidence(c) for c in row['confidence'])} |"
+    )
 
 
 def _keys(keys: list[str]) -> str:

@@ -37,7 +37,15 @@ from ..vocabulary.trace import DETAILS as RECORDS
 if TYPE_CHECKING:
     pass
 
-__all__ = ["ESTIMATE_LIMITS", "EstimateDocument", "EstimateHead", "estimate_schema"]
+__all__ = [
+    "DOCUMENTS",
+    "ESTIMATE_LIMITS",
+    "EstimateAwardsDocument",
+    "EstimateDocument",
+    "EstimateHead",
+    "EstimateSummaryDocument",
+    "estimate_schema",
+]
 
 #: The schema_version this library writes and reads.
 SCHEMA_VERSION = 2
@@ -243,8 +251,9 @@ class ApplicationDoc(_Doc):
     payment: str | None
 
 
-class AwardDoc(_Doc):
-    """One program's result."""
+class AwardEntryDoc(_Doc):
+    """One program's result without its trace's steps: an award of an ``--detail awards``
+    document."""
 
     program: str
     version: str | None
@@ -272,8 +281,13 @@ class AwardDoc(_Doc):
     application: ApplicationDoc | None = Field(
         description="The application calendar on `as_of`; null for an award that pays nothing."
     )
-    steps: list[StepDoc]
     sources: dict[str, SourceDoc]
+
+
+class AwardDoc(AwardEntryDoc):
+    """One program's result."""
+
+    steps: list[StepDoc]
 
 
 class StackingDoc(_Doc):
@@ -298,6 +312,22 @@ class GeneratorDoc(_Doc):
     name: Literal["aivoucher"]
     version: str
     rules: RulesUsedDoc | None
+
+
+class ReadingDoc(_Doc):
+    """An assumption about a program as a whole that an award which pays or may pay rests on:
+    the rule file's reading of its text, a switch, a renewal, a missing fact taken as met or
+    not (a fact merely not given is in ``missing``)."""
+
+    program: str
+    version: str | None
+    code: AssumptionCode
+    id: str | None = Field(
+        description="rule: the rule file's ambiguity id; switch: the switch's name; else null."
+    )
+    field: str | None = Field(description="The profile field it concerns, if any.")
+    subject: None = Field(description="Always null: those about one purchase stay with the award.")
+    text: str = Field(description="The assumption as a sentence in the requested locale.")
 
 
 class CheckedDoc(_Doc):
@@ -332,6 +362,53 @@ class EstimateDocument(_Doc):
     awards: list[AwardDoc]
     uncounted: list[str]
     stacking: list[StackingDoc]
+    #: What the totals rest on, written since aivoucher 0.2 (documents of earlier versions
+    #: have neither): the open facts and the programs' readings.
+    missing: list[str] | None = Field(
+        default=None,
+        description="The profile fields whose absence widens an award that pays or may pay.",
+    )
+    assumptions: list[ReadingDoc] | None = Field(
+        default=None,
+        description="The assumptions about a program as a whole that the awards which pay or "
+        "may pay rest on.",
+    )
+
+
+class EstimateSummaryDocument(_Doc):
+    """The JSON of ``aivoucher estimate --format json --detail summary``: the totals and what
+    they rest on. Every key is one of the whole estimate's, with the same value."""
+
+    model_config = ConfigDict(title="aivoucher estimate (summary)")
+
+    schema_version: Literal[2]
+    generator: GeneratorDoc
+    as_of: DateText
+    currency: Literal["CNY"]
+    total_low: DecimalText
+    total_high: DecimalText
+    if_renewed_low: DecimalText
+    if_renewed_high: DecimalText
+    confidence: ConfidenceText | None
+    checked: CheckedDoc
+    uncounted: list[str]
+    stacking: list[StackingDoc]
+    missing: list[str] = Field(
+        description="The profile fields whose absence widens an award that pays or may pay."
+    )
+    assumptions: list[ReadingDoc] = Field(
+        description="The assumptions about a program as a whole that the awards which pay or "
+        "may pay rest on."
+    )
+
+
+class EstimateAwardsDocument(EstimateSummaryDocument):
+    """The JSON of ``aivoucher estimate --format json --detail awards``: the summary and each
+    award that pays or may pay, with its sources, reasons and assumptions (not its steps)."""
+
+    model_config = ConfigDict(title="aivoucher estimate (awards)")
+
+    awards: list[AwardEntryDoc]
 
 
 class EstimateHead(EstimateDocument):
@@ -341,8 +418,16 @@ class EstimateHead(EstimateDocument):
     awards: list[Any]
 
 
-def estimate_schema() -> dict[str, Any]:
-    """The JSON Schema of the estimate JSON (draft 2020-12)."""
-    schema = EstimateDocument.model_json_schema(mode="serialization")
+#: Each ``--detail`` level's document.
+DOCUMENTS: dict[str, type[_Doc]] = {
+    "summary": EstimateSummaryDocument,
+    "awards": EstimateAwardsDocument,
+    "full": EstimateDocument,
+}
+
+
+def estimate_schema(detail: str = "full") -> dict[str, Any]:
+    """The JSON Schema of the estimate JSON (draft 2020-12) at a level of ``--detail``."""
+    schema = DOCUMENTS[detail].model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

@@ -406,7 +406,16 @@ def _compare_head(data: dict[str, Any], estimate: Estimate, compare: Compare) ->
     }
     # a document written before the renewal figures were added is judged without them
     earlier = [
-        k for k in ("if_renewed_low", "if_renewed_high", "confidence", "checked") if k not in data
+        k
+        for k in (
+            "if_renewed_low",
+            "if_renewed_high",
+            "confidence",
+            "checked",
+            "missing",
+            "assumptions",
+        )
+        if k not in data
     ]
 
     def made(loc: str, m: Messages) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 
 from ..base.money import CURRENCY, canonical
 from ..base.version import VERSION
@@ -27,18 +27,71 @@ if TYPE_CHECKING:
     from ..ruleset.registry import RuleSet
 
 __all__ = [
+    "DETAILS",
     "SCHEMA_VERSION",
+    "Detail",
     "assumption_to_dict",
     "award_to_dict",
+    "check_detail",
     "estimate_head",
     "estimate_to_dict",
     "generator",
+    "is_reading",
+    "open_facts",
+    "paying",
+    "readings",
     "reason_to_dict",
     "render_json",
     "write_json",
 ]
 
 SCHEMA_VERSION = 2
+
+#: How much of an estimate a document carries (``--detail``): ``summary``, the totals and what
+#: they rest on (range, confidence, renewal, freshness, stacking, the facts still open and the
+#: rule files' readings relied on); ``awards``, that and each award that pays or may pay with
+#: its sources, reasons and assumptions (its steps left out); ``full``, everything (the
+#: default, and the only document that reads back). Each is the one before with more keys.
+Detail = Literal["summary", "awards", "full"]
+DETAILS: tuple[Detail, ...] = get_args(Detail)
+
+#: The keys of an award's entry in an ``awards`` document: all but its trace's ``steps``.
+AWARD_KEYS = (
+    "program",
+    "version",
+    "name",
+    "jurisdiction",
+    "eligible",
+    "renewal",
+    "low",
+    "high",
+    "confidence",
+    "reasons",
+    "assumptions",
+    "missing",
+    "purchases",
+    "purchase_indices",
+    "application",
+    "sources",
+)
+#: The keys a ``summary`` document leaves out: the profile and the awards.
+_NOT_IN_SUMMARY = ("profile", "awards")
+
+_UNKNOWN_DETAIL = {
+    "zh": "未知的详细程度 {detail!r}：可选 summary、awards 或 full",
+    "en": "unknown detail {detail!r}: choose summary, awards or full",
+}
+
+
+def check_detail(detail: object) -> Detail:
+    """``detail`` if it is one of :data:`DETAILS`, else an :class:`InputError`."""
+    if detail in DETAILS:
+        return detail
+    from ..base.i18n import get_locale
+    from ..errors import InputError
+
+    message = _UNKNOWN_DETAIL[get_locale()].format(detail=detail)
+    raise InputError(message, field="detail")
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -185,9 +238,49 @@ def generator(rules: RuleSet | None) -> dict[str, Any]:
     return {"name": "aivoucher", "version": VERSION, "rules": used}
 
 
-def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> dict[str, Any]:
+def paying(awards: Iterable[Award]) -> list[Award]:
+    """The awards that pay or may pay: counted, or left out of the total because they turn on
+    a qualification, a missing fact or a renewal."""
+    return [a for a in awards if a.eligible and a.high]
+
+
+def open_facts(awards: Iterable[Award]) -> list[str]:
+    """The profile fields whose absence widens the awards that pay or may pay, each once, in
+    the order the awards name them."""
+    return list(dict.fromkeys(fact for a in paying(awards) for fact in a.missing))
+
+
+def readings(award: Award, assumptions: Iterable[Assumption], m: Messages) -> list[dict[str, Any]]:
+    """The award's assumptions about the program as a whole (the rule file's readings,
+    switches, a renewal, a missing fact taken as met or not), each with its program: those
+    about one purchase stay with the award, and a fact merely not given is in ``missing``."""
+    return [
+        {"program": award.program.id, "version": award.program.version}
+        | assumption_to_dict(a, award, m)
+        for a in assumptions
+        if is_reading(a)
+    ]
+
+
+def is_reading(assumption: Assumption) -> bool:
+    """Whether an assumption is one the document's ``assumptions`` list (see :func:`readings`)."""
+    return assumption.subject is None and assumption.code is not AssumptionCode.MISSING_FACT
+
+
+def _readings(awards: Iterable[Award], locale: str | None) -> list[dict[str, Any]]:
+    m = messages(locale)
+    out: list[dict[str, Any]] = []
+    for award in paying(awards):
+        out += readings(award, award.assumptions, m)
+    return out
+
+
+def _head(
+    estimate: Estimate, locale: str | None, *, profile: bool = True, rests_on: bool = True
+) -> dict[str, Any]:
     """Everything but the awards (``awards`` is left ``None``, in its place; without
-    ``profile``, so is the profile)."""
+    ``profile``, so is the profile; without ``rests_on``, so are ``missing`` and
+    ``assumptions``, which read the awards' traces)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": generator(estimate.rules),
@@ -215,6 +308,9 @@ def _head(estimate: Estimate, locale: str | None, *, profile: bool = True) -> di
             }
             for note in estimate.stacking
         ],
+        # what the totals rest on, after the awards they are read from
+        "missing": open_facts(estimate.awards),
+        "assumptions": _readings(estimate.awards, locale) if rests_on else None,
     }
 
 
@@ -225,11 +321,26 @@ def estimate_head(estimate: Estimate, locale: str | None = None) -> dict[str, An
     return _head(estimate, locale, profile=False)
 
 
-def estimate_to_dict(estimate: Estimate, locale: str | None = None) -> dict[str, Any]:
+def estimate_to_dict(
+    estimate: Estimate, locale: str | None = None, detail: Detail = "full"
+) -> dict[str, Any]:
+    """The document as Python values, at a level of :data:`DETAILS`."""
+    check_detail(detail)
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
     data = _head(estimate, locale)
-    data["awards"] = [award_to_dict(a, locale, labels) for a in estimate.awards]
+    if detail == "summary":
+        for key in _NOT_IN_SUMMARY:
+            del data[key]
+    elif detail == "awards":
+        del data["profile"]
+        data["awards"] = [_entry(award_to_dict(a, locale, labels)) for a in paying(estimate.awards)]
+    else:
+        data["awards"] = [award_to_dict(a, locale, labels) for a in estimate.awards]
     return data
+
+
+def _entry(award: dict[str, Any]) -> dict[str, Any]:
+    return {key: award[key] for key in AWARD_KEYS}
 
 
 #: Above this many purchases the JSON is written on one line, one award and one trace entry at a
@@ -238,26 +349,38 @@ def estimate_to_dict(estimate: Estimate, locale: str | None = None) -> dict[str,
 COMPACT_ABOVE = 1_000
 
 
-def render_json(estimate: Estimate, locale: str | None = None, *, indent: int | None = 2) -> str:
-    """The JSON text; indented unless the profile is very long (see :data:`COMPACT_ABOVE`)."""
-    if len(estimate.profile.purchases) > COMPACT_ABOVE:
+def render_json(
+    estimate: Estimate,
+    locale: str | None = None,
+    *,
+    indent: int | None = 2,
+    detail: Detail = "full",
+) -> str:
+    """The JSON text at a level of :data:`DETAILS`; a whole estimate is indented unless the
+    profile is very long (see :data:`COMPACT_ABOVE`)."""
+    if check_detail(detail) == "full" and len(estimate.profile.purchases) > COMPACT_ABOVE:
         out = io.StringIO()
         _write_compact(estimate, out, locale)
         return out.getvalue()
     return json_text(
-        json.dumps(estimate_to_dict(estimate, locale), ensure_ascii=False, indent=indent)
+        json.dumps(estimate_to_dict(estimate, locale, detail), ensure_ascii=False, indent=indent)
     )
 
 
 def write_json(
-    estimate: Estimate, stream: TextIO, locale: str | None = None, *, indent: int | None = 2
+    estimate: Estimate,
+    stream: TextIO,
+    locale: str | None = None,
+    *,
+    indent: int | None = 2,
+    detail: Detail = "full",
 ) -> None:
     """Write :func:`render_json`'s text and a newline to ``stream``; a long estimate is
     written piece by piece, never held whole (nor every award's trace at once)."""
-    if len(estimate.profile.purchases) > COMPACT_ABOVE:
+    if check_detail(detail) == "full" and len(estimate.profile.purchases) > COMPACT_ABOVE:
         _write_compact(estimate, stream, locale)
     else:
-        stream.write(render_json(estimate, locale, indent=indent))
+        stream.write(render_json(estimate, locale, indent=indent, detail=detail))
     stream.write("\n")
 
 
@@ -300,10 +423,10 @@ def _write_compact(estimate: Estimate, stream: TextIO, locale: str | None) -> No
     """The one-line JSON, written as it is made: each award's reasons, assumptions and steps
     one entry at a time (a trace left for later is built for this and not kept)."""
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
-    head = _head(estimate, locale, profile=False)
+    head = _head(estimate, locale, profile=False, rests_on=False)
     head["profile"] = {"applicant": _SLOT, "purchases": _SLOT}
-    head["awards"] = _SLOT
-    first, to_purchases, to_awards, last = _dumps(head).split(_dumps(_SLOT))
+    head["awards"] = head["assumptions"] = _SLOT
+    first, to_purchases, to_awards, to_readings, last = _dumps(head).split(_dumps(_SLOT))
     del head
     write = stream.write
     write(first)
@@ -313,18 +436,23 @@ def _write_compact(estimate: Estimate, stream: TextIO, locale: str | None) -> No
     _write_entries(write, (_dumps(p.model_dump(mode="json")) for p in profile.purchases))
     write(to_awards)
     awards = _Entries(write)
+    found: list[dict[str, Any]] = []  # the readings the totals rest on, gathered on the way
     for award in estimate.awards:
         awards.begin()
-        _write_award(award, write, locale, labels)
+        found += _write_award(award, write, locale, labels)
     awards.close()
+    write(to_readings)
+    write(_dumps(found))
     write(last)
 
 
 def _write_award(
     award: Award, write: Callable[[str], object], locale: str | None, labels: Sequence[str]
-) -> None:
+) -> list[dict[str, Any]]:
+    """Write the award; returns its readings for the document's ``assumptions``."""
     m = messages(locale)
     reasons, assumptions = award.explanation()
+    found = readings(award, assumptions, m) if paying((award,)) else []
     data = award_to_dict(award, locale, labels, trace=False)
     data["reasons"] = data["assumptions"] = data["steps"] = _SLOT
     parts = _dumps(data).split(_dumps(_SLOT))
@@ -343,6 +471,7 @@ def _write_award(
     award.explanation(step)
     steps.close()
     write(parts[3])
+    return found
 
 
 #: A step parameter holding more entries than this (the allocation of a yearly cap over every

@@ -68,6 +68,22 @@ _TEXT = {
     "checked": ("原文核对于 {date}", "texts checked {date}"),
     "checked.unrecorded": ("未记录核对日期：{programs}", "no check date recorded for: {programs}"),
     "confidence.of": ("依据：{label}", "sources: {label}"),
+    "total.confidence": (
+        "合计所依据的来源中最弱的一项：{label}",
+        "The weakest source the total rests on: {label}",
+    ),
+    "open_facts": (
+        "未提供、会缩小范围的信息：{fields}",
+        "Facts not given that would narrow the range: {fields}",
+    ),
+    "readings": (
+        "所依据的假设（各项目整体）",
+        "Assumptions the figures rest on (each program as a whole)",
+    ),
+    "detail_hint": (
+        "（--detail awards 列出每个项目及其来源，--detail full 列出计算过程）",
+        "(--detail awards lists each program with its sources, --detail full the steps)",
+    ),
     "total.if_renewed": (
         "若已到期的项目按最近版本续期：{amount}（未计入合计）",
         "If the programs that have ended were renewed as last known: {amount} (not in the total)",
@@ -409,6 +425,18 @@ _TEXT = {
         "金额为最高额（“不超过”“最高”）。",
         "Generated from `rules/` by `aivoucher programs --format markdown > docs/programs.md`;"
         ' a test fails when this file is stale. Amounts are maxima ("不超过", "最高").',
+    ),
+    "catalog.place_intro": (
+        "本地区的 {count} 个项目（含已失效、被取代的版本和草案），由 `rules/` 中的规则文件生成。"
+        "金额为最高额（“不超过”“最高”）。",
+        "This place's {count} program(s), with superseded versions and drafts, generated from "
+        'the rule files in `rules/`. Amounts are maxima ("不超过", "最高").',
+    ),
+    "catalog.index_title": ("按地区的项目目录", "Programs by place"),
+    "catalog.index_intro": (
+        "每个地区一页，由规则文件生成：补贴比例、上限、资金总额、有效期、来源（附原文）和待明确事项。",
+        "One page per place, generated from the rule files: rates, caps, pools, dates, the "
+        "sources with their wording, and the open points.",
     ),
     "catalog.columns": (
         "项目|地区|状态|有效期|补贴比例|上限|资金总额|来源可信度",

@@ -21,11 +21,13 @@ def rule_file_schema() -> dict[str, Any]:
     return schema
 
 
-def estimate_schema() -> dict[str, Any]:
-    """The JSON Schema of ``aivoucher estimate --format json`` (schema_version 2)."""
+def estimate_schema(detail: str = "full") -> dict[str, Any]:
+    """The JSON Schema of ``aivoucher estimate --format json`` (schema_version 2) at a level
+    of ``--detail`` (``summary``, ``awards``, ``full``)."""
     from .estimate_json import estimate_schema as build
+    from .json import check_detail
 
-    return build()
+    return build(check_detail(detail))
 
 
 def profile_schema() -> dict[str, Any]:

@@ -1,8 +1,11 @@
 """Plain-text rendering of estimates and programs, in Chinese or English.
 
-An estimate prints in one of three levels of detail: ``summary`` (one line per program that
-pays), ``concise`` (the counted awards in full, the conditional ones briefly, the ineligible
-ones one line per reason) and ``verbose`` (everything, each program with its steps or reasons).
+An estimate prints at one of these levels of detail (``--detail`` and ``--verbose``):
+``summary`` (the totals and what they rest on: range, confidence, renewal, freshness, the facts
+still open and the programs' readings), ``awards`` (that, and one line per program that pays or
+may pay, with its sources), ``concise`` or ``full`` (the counted awards in full, the conditional
+ones briefly, the ineligible ones one line per reason) and ``verbose`` (everything, each program
+with its steps or reasons).
 
 Every view is built as a list of lines and joined by :func:`aivoucher.base.visible.joined`, so that
 a control character in a purchase id, a name or a quote is shown as an escape and cannot start
@@ -21,9 +24,11 @@ from .messages import Messages, messages
 from .parts import Group, covers_home, depends_on_renewal, needed_qualifications, parts
 from .width import pad, width, wrap
 
-__all__ = ["Detail", "render_award", "render_program", "render_rows", "render_text"]
+__all__ = ["DETAILS", "Detail", "render_award", "render_program", "render_rows", "render_text"]
 
-Detail = Literal["summary", "concise", "verbose"]
+Detail = Literal["summary", "awards", "concise", "full", "verbose"]
+#: Every level, from the least to the most.
+DETAILS: tuple[Detail, ...] = ("summary", "awards", "concise", "full", "verbose")
 
 #: Width of text that is wrapped when no terminal says otherwise.
 COLUMNS = 100
@@ -181,8 +186,8 @@ def render_text(
     on the total, where a terminal leaves the reader, after ``narrowing`` (what narrows the
     range, as :func:`aivoucher.render.whatif.render_narrowing` words it)."""
     m = messages(locale)
-    if detail == "summary":
-        return _summary(estimate, m, restricted)
+    if detail in ("summary", "awards"):
+        return _summary(estimate, m, restricted, awards=detail == "awards")
     verbose = detail == "verbose"
     arranged = parts(estimate)
     out = _preamble(estimate, m, restricted, total=False)
@@ -231,25 +236,60 @@ def render_text(
     return joined(out).rstrip() + "\n\n" + narrowing + joined(_totals(estimate, m)) + "\n"
 
 
-def _summary(estimate: Estimate, m: Messages, restricted: bool) -> str:
+def _summary(estimate: Estimate, m: Messages, restricted: bool, *, awards: bool) -> str:
+    """The totals and what they rest on; with ``awards``, one line per program that pays or
+    may pay, each with its sources."""
+    from .json import is_reading, open_facts, paying
+
     out = _preamble(estimate, m, restricted)
+    if estimate.confidence is not None:
+        out.append(m.text("total.confidence", label=m.confidence(estimate.confidence)))
+    out += [f"{m.text('stacking')}{m.colon}{m.stacking(note)}" for note in estimate.stacking]
+    if estimate.uncounted:
+        out += wrap(m.text("uncounted", programs=m.sep.join(estimate.uncounted)), COLUMNS)
+    facts = open_facts(estimate.awards)
+    if facts:
+        fields = m.sep.join(m.field(f) for f in facts)
+        out += wrap(m.text("open_facts", fields=fields), COLUMNS, "", "    ")
+    readings = [
+        (award, a) for award in paying(estimate.awards) for a in award.assumptions if is_reading(a)
+    ]
+    if readings:
+        out.append(m.heading("readings"))
+        for award, a in readings:
+            out += wrap(f"[{award.program.key}] {m.assumption(a, award)}", COLUMNS, "  - ", "    ")
+    if awards:
+        out += ["", *_award_rows(estimate, m)]
+    else:
+        out.append(m.text("detail_hint"))
+    return joined(out) + "\n"
+
+
+def _award_rows(estimate: Estimate, m: Messages) -> list[str]:
+    """One line per program that pays or may pay (counted first), its sources below it."""
     arranged = parts(estimate)
     rows = [  # labels escaped before they are measured, as they will be shown
-        (visible(_label(a, m)), m.amount_range(a.low, a.high))
+        (a, visible(_label(a, m)), m.amount_range(a.low, a.high))
         for a in arranged.counted
         if a.high is not None and a.high > 0
     ]
     rows += [
         (
+            a,
             visible(_label(a, m)),
             f"{m.text('up_to', amount=m.amount_range(a.high, a.high))}"
             f" — {m.text('not_counted')}{m.colon}{conditional_why(a, m)}",
         )
         for a in arranged.conditional
     ]
-    columns = max((width(label) for label, _ in rows), default=0)
-    out += [f"  {pad(label, columns)}  {amount}" for label, amount in rows]
-    return joined(out) + "\n"
+    columns = max((width(label) for _, label, _ in rows), default=0)
+    out = []
+    for award, label, amount in rows:
+        out.append(f"  {pad(label, columns)}  {amount}")
+        for s in award.program.sources:
+            where = s.url or m.text("show.seed", seed=s.seed)
+            out.append(f"      ↳ [{s.id}] {s.title}{m.paren(m.confidence(s.confidence))} {where}")
+    return out
 
 
 def _wrap_lines(lines: list[str], columns: int | None) -> list[str]:

@@ -404,11 +404,16 @@ class Estimate:
 
         raise unknown_program([a.program for a in self.awards], program_id, field=None)
 
-    def to_json(self, *, locale: str | None = None) -> str:
-        """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``."""
+    def to_json(
+        self, *, locale: str | None = None, detail: Literal["summary", "awards", "full"] = "full"
+    ) -> str:
+        """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``.
+        ``detail``: ``full`` (the default: the whole estimate, which :meth:`from_json` reads
+        back), ``awards`` (the totals and each award that pays or may pay, without steps) or
+        ``summary`` (the totals and what they rest on); each is the next with keys left out."""
         from ..render.json import render_json
 
-        return render_json(self, locale=locale)
+        return render_json(self, locale=locale, detail=detail)
 
     @classmethod
     def from_json(cls, text: str | bytes, *, rules: RuleSet | None = None) -> Estimate:
@@ -435,13 +440,15 @@ class Estimate:
         self,
         *,
         locale: str | None = None,
-        detail: Literal["summary", "concise", "verbose"] = "concise",
+        detail: Literal["summary", "awards", "concise", "full", "verbose"] = "concise",
     ) -> str:
-        """The text the command line prints; ``detail``: ``summary``, ``concise`` or
-        ``verbose``."""
-        from ..render.text import render_text
+        """The text the command line prints; ``detail``: ``summary`` (the totals and what they
+        rest on), ``awards`` (and one line per program that pays or may pay, with its
+        sources), ``concise`` or ``full`` (the default view), ``verbose`` (every program with
+        its steps or reasons)."""
+        from ..render.text import DETAILS, render_text
 
-        if detail not in ("summary", "concise", "verbose"):
+        if detail not in DETAILS:
             from ..errors import InputError
 
             raise InputError(f"unknown detail {detail!r}", field="detail")
