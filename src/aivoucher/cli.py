@@ -334,8 +334,9 @@ def _estimate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _comparison(args: argparse.Namespace, path: str, rules: RuleSet) -> Comparison:
-    """The comparison ``compare`` and ``report --compare`` make of the plan at ``path``."""
+def _comparison(args: argparse.Namespace, path: str, rules: RuleSet | None) -> Comparison:
+    """The comparison ``compare`` and ``report --compare`` make of the plan at ``path`` (read
+    before the rules are loaded, when none are given)."""
     from .base.documents import PROFILE_LIMITS, load_document
     from .questions.comparison import compare
 
@@ -356,7 +357,7 @@ def _comparison(args: argparse.Namespace, path: str, rules: RuleSet) -> Comparis
             as_of=args.as_of,
             assume_renewal=args.assume_renewal,
             assume=getattr(args, "assume", ()),
-            rules=rules,
+            rules=rules if rules is not None else _rules(args),
             min_confidence=args.min_confidence,
         )
     except InputError as exc:
@@ -365,7 +366,7 @@ def _comparison(args: argparse.Namespace, path: str, rules: RuleSet) -> Comparis
 
 def _compare(args: argparse.Namespace) -> int:
     workbook = _workbook_target(args, [args.plan])
-    result = _comparison(args, args.plan, _rules(args))
+    result = _comparison(args, args.plan, None)
     if workbook is not None:
         from .render.excel import comparison_workbook, write_workbook
 

@@ -215,7 +215,7 @@ def test_list_programs_is_the_command_lines_json(
         _, arguments = CALLS[key]
         command = ["programs", "--city", arguments["city"], "--format", "json", "--as-of", AS_OF]
         assert main([*command, *extra]) == 0
-        assert _call(served, key) == {"programs": json.loads(capsys.readouterr().out)}
+        assert _call(served, key) == json.loads(capsys.readouterr().out)
     ids = {row["id"] for row in _call(served, "list")["programs"]}
     assert "shenzhen.training-compute" in ids and "chengdu.compute-voucher" not in ids
 
@@ -506,12 +506,14 @@ def test_any_profile_as_json_gets_the_librarys_estimate(profile: Any, as_of: str
     answer = tools.call("estimate", {"profile": data, "as_of": as_of})
     full = json.loads(aivoucher.estimate(profile, as_of=as_of).to_json())
     assert {key: answer[key] for key in HEAD} == {key: full[key] for key in HEAD}
-    whole = {(a["program"], a["version"]): a for a in full["awards"]}
+    # a version may give two awards: the purchases it covers, and those past its end that
+    # depend on its renewal
+    whole = {(a["program"], a["version"], a["renewal"]): a for a in full["awards"]}
     for award in answer["awards"]:
         assert {k: award[k] for k in AWARD} == {
-            k: whole[(award["program"], award["version"])][k] for k in AWARD
+            k: whole[(award["program"], award["version"], award["renewal"])][k] for k in AWARD
         }
-    shown = {(a["program"], a["version"]) for a in answer["awards"]}
+    shown = {(a["program"], a["version"], a["renewal"]) for a in answer["awards"]}
     assert shown == {k for k, a in whole.items() if a["eligible"] is not False}
     counted_high = sum(Decimal(a["high"]) for a in answer["awards"] if a["counted"])
     assert counted_high >= Decimal(answer["total_high"])  # stacking only ever takes away

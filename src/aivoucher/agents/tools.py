@@ -388,9 +388,12 @@ _AWARD_KEYS = (
 def _list_programs(rules: RuleSet, args: dict[str, Any], locale: str) -> dict[str, Any]:
     from ..base.dates import as_of_date
     from ..render.catalog import program_rows
+    from ..render.json import generator
 
     day = as_of_date(args.get("as_of"))
-    return {"programs": program_rows(rules, city=args.get("city"), locale=locale, as_of=day)}
+    rows = program_rows(rules, city=args.get("city"), locale=locale, as_of=day)
+    # the document `aivoucher programs --format json` writes
+    return {"generator": generator(rules), "as_of": day.isoformat(), "programs": rows}
 
 
 def _show_program(rules: RuleSet, args: dict[str, Any], locale: str) -> dict[str, Any]:
