@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .base.i18n import environment_locale, get_locale, locale
 from .base.limits import MAX_ARGUMENTS, check_count, no_place
 from .base.visible import joined, json_text, visible
-from .errors import AivoucherError, InputError, error_dict
+from .cli_words import LOCALE_HELP, localize
+from .errors import AivoucherError, InputError, error_dict, error_line, said_zh
 
 if TYPE_CHECKING:
     from .questions.comparison import Comparison
@@ -64,7 +66,12 @@ def _time_options(command: argparse.ArgumentParser) -> None:
         help="count purchases signed after a program's last known version ends, as if it were "
         "renewed on the same terms (listed as an assumption)",
     )
-    command.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(command)
+
+
+def _locale_option(command: argparse.ArgumentParser) -> None:
+    # None: main() puts the locale of the environment in its place (docs: "Language")
+    command.add_argument("--locale", choices=["zh", "en"], default=None, help=LOCALE_HELP)
 
 
 def _min_confidence(command: argparse.ArgumentParser) -> None:
@@ -90,16 +97,17 @@ def _workbook_target(args: argparse.Namespace, inputs: list[str]) -> Path | None
 
     if (args.format == "xlsx") != (args.output is not None):
         raise InputError(
-            "--format xlsx 需要 -o 文件名，-o 只用于 --format xlsx（工作簿不写入标准输出） / "
             "--format xlsx needs -o FILE, and -o is for --format xlsx only (a workbook is "
             "not written to standard output)",
+            zh="--format xlsx 需要 -o 文件名，-o 只用于 --format xlsx（工作簿不写入标准输出）",
             field="--output",
             code="output.option",
         )
     return None if args.output is None else check_target(args.output, inputs)
 
 
-def _parser() -> _Parser:
+def _parser(locale: str = "en") -> _Parser:
+    """The command line's parser, its help in ``locale``."""
     parser = _Parser(
         prog="aivoucher",
         description="What Chinese AI compute-subsidy programs would pay an applicant, and why.",
@@ -182,7 +190,7 @@ def _parser() -> _Parser:
 
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
-    progs.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(progs)
     progs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     progs.add_argument(
         "--as-of", help="flag programs whose last known version ended before this date (today)"
@@ -190,7 +198,7 @@ def _parser() -> _Parser:
 
     show = sub.add_parser("show", help="describe one program with its sources and open points")
     show.add_argument("id", help="the program's id, or its Chinese or English name (训力券)")
-    show.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(show)
 
     check = sub.add_parser("check", help="validate rule files and run their examples")
     check.add_argument("directory", nargs="?", help="rule directory (default: the bundled rules)")
@@ -201,7 +209,7 @@ def _parser() -> _Parser:
         "exactly what they give for its profile",
     )
     verify.add_argument("estimate", help="the estimate JSON (- for standard input)")
-    verify.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(verify)
     verify.add_argument(
         "--format",
         choices=["text", "json"],
@@ -224,6 +232,7 @@ def _parser() -> _Parser:
         help="serve the tools for AI agents over stdio, as a Model Context Protocol server "
         "(needs the mcp extra: pip install 'aivoucher[mcp]'; docs/agents.md)",
     )
+    localize(parser, locale)
     return parser
 
 
@@ -354,8 +363,8 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     if args.places is not None or args.min_confidence is not None:
         raise InputError(
-            "--places and --min-confidence need --compare / --places 与 --min-confidence 须与 "
-            "--compare 同用",
+            "--places and --min-confidence need --compare",
+            zh="--places 与 --min-confidence 须与 --compare 同用",
             field="--places",
             code="cli.usage",
         )
@@ -490,26 +499,72 @@ def _wants_json(argv: Sequence[str]) -> bool:
     return False
 
 
+def _asked_locale(argv: Sequence[str]) -> str | None:
+    """The ``--locale`` on the command line (its last, as argparse takes it), read before
+    parsing so that the parser's help and errors are in that language; unique prefixes
+    (``--loc zh``) count, as for argparse."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) > 4 and "--locale".startswith(name):
+            value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            found = value if value in ("zh", "en") else found
+    return found
+
+
+def _json_error(error: AivoucherError) -> dict[str, object]:
+    """The JSON error object, each problem also in Chinese (``message_zh``: the code's
+    sentence, then the message's Chinese half, or the message where it has none)."""
+    data = error_dict(error)
+    head = data["error"]
+    head["message_zh"] = said_zh(error)
+    for entry, problem in zip(head["errors"], error.errors, strict=True):
+        entry["message_zh"] = said_zh(problem)
+    return data
+
+
 def _fail(error: AivoucherError, as_json: bool) -> int:
+    # the language is the context's: main() runs every command inside its locale
     line = (
-        json_text(json.dumps(error_dict(error), ensure_ascii=False))
+        json_text(json.dumps(_json_error(error), ensure_ascii=False))
         if as_json
-        else visible(f"error: {error}")
+        else error_line(error, get_locale())
     )
     print(line, file=sys.stderr)
     return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    The language (help, errors, output) is ``--locale``, else the environment's
+    (:func:`~aivoucher.base.i18n.environment_locale`): ``AIVOUCHER_LOCALE``, then ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG``, else English."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = _wants_json(arguments)
+    language = _asked_locale(arguments)
+    if language is None:
+        try:
+            language = environment_locale(os.environ)
+        except InputError as exc:  # neither language is known: the line says it in both
+            body = json.dumps(_json_error(exc), ensure_ascii=False)
+            print(json_text(body) if as_json else visible(f"error: {exc}"), file=sys.stderr)
+            return 2
+    with locale(language):
+        return _run(arguments, as_json, language)
+
+
+def _run(arguments: list[str], as_json: bool, language: str) -> int:
     try:
         # argparse's time grows with the square of the number of options (it looks for the
         # next option from the start each time): a command line is refused past a limit
         check_count(len(arguments), MAX_ARGUMENTS, "arguments")
-        args = _parser().parse_args(arguments)
+        args = _parser(language).parse_args(arguments)
         as_json = getattr(args, "format", None) == "json"
+        if getattr(args, "locale", language) is None:  # not given: the environment's
+            args.locale = language
         status = _COMMANDS[args.command](args)
         sys.stdout.flush()
         return status
