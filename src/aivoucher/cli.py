@@ -116,6 +116,9 @@ def _parser(locale: str = "en") -> _Parser:
     parser.add_argument(
         "--rules", metavar="DIR", help="use the rule files in DIR instead of the bundled ones"
     )
+    # before the command too (aivoucher --locale zh --help); main() reads it from the command
+    # line before parsing, and a command's own --locale (default None) is not overwritten
+    parser.add_argument("--locale", choices=["zh", "en"], dest="main_locale", help=LOCALE_HELP)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     est = sub.add_parser("estimate", help="estimate every program for a profile (YAML or JSON)")

@@ -403,7 +403,10 @@ CODES_ZH: dict[str, str] = {
 
 #: A character of Chinese text: CJK ideographs and the full-width punctuation around them.
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+#: A value a message quotes (a name, an id, a path), in whatever language it is written.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def _chinese_share(text: str) -> float:
@@ -412,22 +415,41 @@ def _chinese_share(text: str) -> float:
     return cjk / total if total else 0.0
 
 
+def _balanced(text: str) -> bool:
+    for opening, closing in ("()", "（）", "[]"):
+        depth = 0
+        for char in text:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
+
+
 def halves(message: str) -> tuple[str, str] | None:
     """The (Chinese, English) halves of a bilingual message, ``"english / 中文"`` or
     ``"中文 / english"``; ``None`` for a message in one language.
 
-    A split at `` / `` counts when one side is mostly Chinese and the other hardly at all (an
-    English sentence may quote a Chinese name, and a Chinese one an id or a path); of several,
-    the one whose sides differ most."""
+    A split at `` / `` counts when, leaving out the values the message quotes, one side has
+    Chinese words and the other none but English ones, and neither leaves a bracket open (an
+    English sentence that quotes a bilingual name, ``(成都 算力券 / Compute voucher)``, is one
+    message). Of several such splits, the one whose sides differ most in their share of
+    Chinese."""
     best: tuple[float, str, str] | None = None
     for found in re.finditer(" / ", message):
         left, right = message[: found.start()].strip(), message[found.end() :].strip()
+        if not (_balanced(left) and _balanced(right)):
+            continue
         for zh, en in ((left, right), (right, left)):
-            share_zh, share_en = _chinese_share(zh), _chinese_share(en)
-            if share_zh >= 0.3 and share_en <= 0.1 and _LATIN.search(en):
-                gap = share_zh - share_en
-                if best is None or gap > best[0]:
-                    best = (gap, zh, en)
+            bare_zh, bare_en = _QUOTED.sub("", zh), _QUOTED.sub("", en)
+            if len(_IDEOGRAPH.findall(bare_zh)) < 2 or _IDEOGRAPH.search(bare_en):
+                continue
+            if not _LATIN.search(bare_en):
+                continue
+            gap = _chinese_share(bare_zh) - _chinese_share(bare_en)
+            if best is None or gap > best[0]:
+                best = (gap, zh, en)
     return None if best is None else (best[1], best[2])
 
 

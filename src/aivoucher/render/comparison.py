@@ -134,7 +134,10 @@ def comparison_rows(comparison: Comparison, locale: str = "en") -> list[dict[str
                 "effective_rate_low": row.effective_rate_low,
                 "effective_rate_high": row.effective_rate_high,
                 "programs": m.sep.join(m.name(a.program) for a in row.awards if counted(a)),
-                "missing": m.sep.join(row.missing),
+                # a reader's table: in Chinese the facts' words, never a profile path
+                "missing": m.sep.join(
+                    m.fact_words(f) if m.locale == "zh" else f for f in row.missing
+                ),
             }
         )
     return out
