@@ -5,8 +5,11 @@ Exit codes: 0 success; 2 bad input (one line naming the file, line or field, no 
 ``aivoucher check`` exits 1 when an example fails or a rule file is invalid.
 
 With ``--format json`` an error is one JSON line on standard error,
-``{"error": {"code", "message", "file", "line", "field", "errors": [...]}}`` (docs/errors.md);
-otherwise one line ``error: …``.
+``{"error": {"code", "message", "message_zh", "file", "line", "field", "errors": [...]}}``
+(docs/errors.md); otherwise one line, ``error: …`` or in Chinese ``错误：…``.
+
+The language of help, errors and output is ``--locale``, else the environment's
+(``AIVOUCHER_LOCALE``, then ``LC_ALL`` / ``LC_MESSAGES`` / ``LANG``; README, "Language").
 """
 
 from __future__ import annotations
@@ -205,6 +208,7 @@ def _parser(locale: str = "en") -> _Parser:
 
     check = sub.add_parser("check", help="validate rule files and run their examples")
     check.add_argument("directory", nargs="?", help="rule directory (default: the bundled rules)")
+    _locale_option(check)
 
     verify = sub.add_parser(
         "verify",
@@ -420,7 +424,8 @@ def _check(args: argparse.Namespace) -> int:
 
     directory = Path(args.directory or args.rules or bundled_rules_dir())
     report = check_directory(directory)
-    lines = [f"error: {error}" for error in report.errors]
+    language = args.locale
+    lines = [error_line(error, language) for error in report.errors]
     failed = [o for o in report.outcomes if not o.passed]
     for outcome in failed:
         lines.append(f"FAIL {outcome.path}: {outcome.program}: {outcome.name}")
@@ -428,11 +433,14 @@ def _check(args: argparse.Namespace) -> int:
     if lines:  # a file name or an example's text may hold anything: each line stays one line
         print(joined(lines))
     passed = len(report.outcomes) - len(failed)
-    print(
-        f"{report.files} rule files, {len(report.errors)} invalid; "
-        f"{passed} passed, {len(failed)} failed"
-    )
+    print(_check_summary(report.files, len(report.errors), passed, len(failed), language))
     return 0 if report.ok else 1
+
+
+def _check_summary(files: int, invalid: int, passed: int, failed: int, language: str) -> str:
+    if language == "zh":
+        return f"{files} 个规则文件，{invalid} 个无效；示例 {passed} 个通过，{failed} 个未通过"
+    return f"{files} rule files, {invalid} invalid; {passed} passed, {failed} failed"
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -588,7 +596,8 @@ def _output_lost(exc: OSError) -> None:
     """Standard output could not be written (a closed pipe, a full disk): say so once, and keep
     the interpreter from failing again when it flushes the same stream at exit."""
     with contextlib.suppress(OSError):
-        print(f"error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        lead = "错误：无法写入输出：" if get_locale() == "zh" else "error: cannot write output: "
+        print(lead + str(exc.strerror or exc), file=sys.stderr)
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 

@@ -255,6 +255,21 @@ def test_a_bilingual_message_shows_one_half(
     assert err.startswith(f"错误：{CODES_ZH['rules.versions_overlap']}：")
 
 
+def test_check_reports_in_the_language(
+    capsys: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "shenzhen").mkdir()
+    bad = tmp_path / "shenzhen" / "broken.yaml"
+    bad.write_text("id: [\n", encoding="utf-8")
+    environment(monkeypatch, LANG="zh_CN.UTF-8")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == 1
+    assert f"错误：{CODES_ZH['yaml.malformed']}：{bad}:" in out
+    assert out.endswith("1 个规则文件，1 个无效；示例 0 个通过，0 个未通过\n")
+    code, out, _ = run(capsys, "check", str(tmp_path), "--locale", "en")
+    assert code == 1 and f"error: {bad}:" in out and "1 invalid; 0 passed, 0 failed" in out
+
+
 _ENGLISH = st.from_regex(
     r"[A-Za-z][A-Za-z ,;:]{0,30}( \('[a-z0-9.]{0,8}'\))?[a-z.]", fullmatch=True
 )
