@@ -155,7 +155,18 @@ _ZH = {en: zh for zh, en in HELP}
 
 
 class _ChineseFormatter(argparse.HelpFormatter):
-    """argparse's formatter with ``用法：`` for ``usage:``."""
+    """argparse's formatter with ``用法：`` for ``usage:``, wrapping by terminal columns (a
+    Chinese character takes two; argparse counts characters, so its lines would overflow)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from .render.width import wrap  # only for help in Chinese: the command starts fast
+
+        return wrap(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        from .render.width import wrap
+
+        return "\n".join(wrap(" ".join(text.split()), width, indent))
 
     def add_usage(
         self,

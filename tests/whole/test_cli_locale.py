@@ -22,6 +22,7 @@ from aivoucher.questions.whatif import what_narrows
 from aivoucher.render import render_text
 from aivoucher.render.comparison import comparison_rows
 from aivoucher.render.whatif import render_narrowing
+from aivoucher.render.width import width
 from aivoucher.ruleset.registry import bundled_rules
 from aivoucher.testing import profiles
 from aivoucher.vocabulary.profile import Profile
@@ -162,8 +163,10 @@ def test_help_in_chinese_has_no_english_sentence(
     capsys: Any, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
     environment(monkeypatch)
+    monkeypatch.setenv("COLUMNS", "80")
     zh = _help(capsys, *command, "--locale", "zh")
     assert zh.startswith("用法：") and "选项" in zh
+    assert max(width(line) for line in zh.splitlines()) <= 80  # a Chinese character is two
     for heading in ("usage:", "positional arguments", "options:", "optional arguments"):
         assert heading not in zh
     assert all(_squeezed(en) not in _squeezed(zh) for _, en in cli_words.HELP)
