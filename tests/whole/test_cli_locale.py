@@ -112,6 +112,12 @@ def test_the_environment_sets_the_output_of_an_estimate(
     assert code == 0 and "480万（¥4,800,000.00）" in out
     code, out, _ = run(capsys, "estimate", profile, "--as-of", "2025-06-30", "--locale=en")
     assert code == 0 and "CN¥4,800,000.00 (480万)" in out
+    # before the command, as for the help: aivoucher --locale en estimate …
+    code, out, _ = run(capsys, "--locale", "en", "estimate", profile, "--as-of", "2025-06-30")
+    assert code == 0 and "CN¥4,800,000.00 (480万)" in out
+    environment(monkeypatch)
+    code, out, _ = run(capsys, "--loc", "zh", "estimate", profile, "--as-of", "2025-06-30")
+    assert code == 0 and "480万（¥4,800,000.00）" in out
 
 
 @pytest.mark.parametrize("value", ["fr", "zh_CN", "EN", "chinese"])
