@@ -44,6 +44,19 @@ SOURCE = {
 }
 
 
+#: What the command line reads its language from (docs: "Language"); cleared for every test,
+#: so that no test depends on the machine's locale. Tests of the language set them.
+LOCALE_VARIABLES = ("AIVOUCHER_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _english_environment() -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in LOCALE_VARIABLES:
+            patch.delenv(name, raising=False)
+        yield
+
+
 def rule(**overrides: Any) -> dict[str, Any]:
     """A minimal valid rule file as data: 50% of compute contracts, 100万 per applicant-year."""
     data: dict[str, Any] = {

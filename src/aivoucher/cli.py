@@ -5,9 +5,12 @@ Exit codes: 0 success; 2 bad input (one line naming the file, line or field, no 
 ``aivoucher check`` exits 1 when an example fails or a rule file is invalid.
 
 With ``--format json`` an error is one JSON line on standard error,
-``{"error": {"code", "message", "file", "line", "field", "errors": [...]}, "generator": {...}}``
-(docs/errors.md; ``generator.rules`` is ``null`` unless rule files were loaded before the
-error); otherwise one line ``error: …``.
+``{"error": {"code", "message", "message_zh", "file", "line", "field", "errors": [...]},
+"generator": {...}}`` (docs/errors.md; ``generator.rules`` is ``null`` unless rule files were
+loaded before the error); otherwise one line, ``error: …`` or in Chinese ``错误：…``.
+
+The language of help, errors and output is ``--locale``, else the environment's
+(``AIVOUCHER_LOCALE``, then ``LC_ALL`` / ``LC_MESSAGES`` / ``LANG``; README, "Language").
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .base.i18n import environment_locale, get_locale, locale
 from .base.limits import MAX_ARGUMENTS, check_count, no_place
 from .base.visible import joined, json_text, visible
-from .errors import AivoucherError, InputError, error_dict
+from .cli_words import LOCALE_HELP, localize
+from .errors import AivoucherError, InputError, error_dict, error_line, said_zh
 
 if TYPE_CHECKING:
     from .questions.comparison import Comparison
@@ -66,7 +71,12 @@ def _time_options(command: argparse.ArgumentParser) -> None:
         help="count purchases signed after a program's last known version ends, as if it were "
         "renewed on the same terms (listed as an assumption)",
     )
-    command.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(command)
+
+
+def _locale_option(command: argparse.ArgumentParser) -> None:
+    # None: main() puts the locale of the environment in its place (docs: "Language")
+    command.add_argument("--locale", choices=["zh", "en"], default=None, help=LOCALE_HELP)
 
 
 def _min_confidence(command: argparse.ArgumentParser) -> None:
@@ -92,16 +102,17 @@ def _workbook_target(args: argparse.Namespace, inputs: list[str]) -> Path | None
 
     if (args.format == "xlsx") != (args.output is not None):
         raise InputError(
-            "--format xlsx 需要 -o 文件名，-o 只用于 --format xlsx（工作簿不写入标准输出） / "
             "--format xlsx needs -o FILE, and -o is for --format xlsx only (a workbook is "
             "not written to standard output)",
+            zh="--format xlsx 需要 -o 文件名，-o 只用于 --format xlsx（工作簿不写入标准输出）",
             field="--output",
             code="output.option",
         )
     return None if args.output is None else check_target(args.output, inputs)
 
 
-def _parser() -> _Parser:
+def _parser(locale: str = "en") -> _Parser:
+    """The command line's parser, its help in ``locale``."""
     parser = _Parser(
         prog="aivoucher",
         description="What Chinese AI compute-subsidy programs would pay an applicant, and why.",
@@ -110,6 +121,9 @@ def _parser() -> _Parser:
     parser.add_argument(
         "--rules", metavar="DIR", help="use the rule files in DIR instead of the bundled ones"
     )
+    # before the command too (aivoucher --locale zh --help); main() reads it from the command
+    # line before parsing, and a command's own --locale (default None) is not overwritten
+    parser.add_argument("--locale", choices=["zh", "en"], dest="main_locale", help=LOCALE_HELP)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     est = sub.add_parser("estimate", help="estimate every program for a profile (YAML or JSON)")
@@ -189,7 +203,7 @@ def _parser() -> _Parser:
 
     progs = sub.add_parser("programs", help="list the programs")
     progs.add_argument("--city", help="only this city or province (pinyin or Chinese)")
-    progs.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(progs)
     progs.add_argument(
         "--format",
         choices=["text", "json", "markdown"],
@@ -202,10 +216,11 @@ def _parser() -> _Parser:
 
     show = sub.add_parser("show", help="describe one program with its sources and open points")
     show.add_argument("id", help="the program's id, or its Chinese or English name (训力券)")
-    show.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(show)
 
     check = sub.add_parser("check", help="validate rule files and run their examples")
     check.add_argument("directory", nargs="?", help="rule directory (default: the bundled rules)")
+    _locale_option(check)
 
     verify = sub.add_parser(
         "verify",
@@ -213,7 +228,7 @@ def _parser() -> _Parser:
         "exactly what they give for its profile",
     )
     verify.add_argument("estimate", help="the estimate JSON (- for standard input)")
-    verify.add_argument("--locale", choices=["zh", "en"], default="en")
+    _locale_option(verify)
     verify.add_argument(
         "--format",
         choices=["text", "json"],
@@ -242,6 +257,7 @@ def _parser() -> _Parser:
         help="serve the tools for AI agents over stdio, as a Model Context Protocol server "
         "(needs the mcp extra: pip install 'aivoucher[mcp]'; docs/agents.md)",
     )
+    localize(parser, locale)
     return parser
 
 
@@ -399,8 +415,8 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     if args.places is not None or args.min_confidence is not None:
         raise InputError(
-            "--places and --min-confidence need --compare / --places 与 --min-confidence 须与 "
-            "--compare 同用",
+            "--places and --min-confidence need --compare",
+            zh="--places 与 --min-confidence 须与 --compare 同用",
             field="--places",
             code="cli.usage",
         )
@@ -457,7 +473,8 @@ def _check(args: argparse.Namespace) -> int:
 
     directory = Path(args.directory or args.rules or bundled_rules_dir())
     report = check_directory(directory)
-    lines = [f"error: {error}" for error in report.errors]
+    language = args.locale
+    lines = [error_line(error, language) for error in report.errors]
     failed = [o for o in report.outcomes if not o.passed]
     for outcome in failed:
         lines.append(f"FAIL {outcome.path}: {outcome.program}: {outcome.name}")
@@ -465,11 +482,14 @@ def _check(args: argparse.Namespace) -> int:
     if lines:  # a file name or an example's text may hold anything: each line stays one line
         print(joined(lines))
     passed = len(report.outcomes) - len(failed)
-    print(
-        f"{report.files} rule files, {len(report.errors)} invalid; "
-        f"{passed} passed, {len(failed)} failed"
-    )
+    print(_check_summary(report.files, len(report.errors), passed, len(failed), language))
     return 0 if report.ok else 1
+
+
+def _check_summary(files: int, invalid: int, passed: int, failed: int, language: str) -> str:
+    if language == "zh":
+        return f"{files} 个规则文件，{invalid} 个无效；示例 {passed} 个通过，{failed} 个未通过"
+    return f"{files} rule files, {invalid} invalid; {passed} passed, {failed} failed"
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -552,31 +572,78 @@ def _wants_json(argv: Sequence[str]) -> bool:
     return False
 
 
-def _fail(error: AivoucherError, as_json: bool, rules: RuleSet | None = None) -> int:
-    """Report ``error`` on standard error: one line, JSON where JSON was asked for, naming
-    who wrote it and the rule files loaded before it (``rules``: ``None`` where none was)."""
-    if as_json:
-        from .render.json import generator
+def _asked_locale(argv: Sequence[str]) -> str | None:
+    """The ``--locale`` on the command line (its last, as argparse takes it), read before
+    parsing so that the parser's help and errors are in that language; unique prefixes
+    (``--loc zh``) count, as for argparse."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) > 4 and "--locale".startswith(name):
+            value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            found = value if value in ("zh", "en") else found
+    return found
 
-        document = error_dict(error) | {"generator": generator(rules)}
-        line = json_text(json.dumps(document, ensure_ascii=False))
-    else:
-        line = visible(f"error: {error}")
+
+def _json_error(error: AivoucherError, rules: RuleSet | None = None) -> dict[str, object]:
+    """The JSON error document: each problem also in Chinese (``message_zh``: the code's
+    sentence, then the message's Chinese half, or the message where it has none), and who
+    wrote it with the rule files loaded before the error (``rules``: ``None`` where none
+    was)."""
+    from .render.json import generator
+
+    data = error_dict(error)
+    head = data["error"]
+    head["message_zh"] = said_zh(error)
+    for entry, problem in zip(head["errors"], error.errors, strict=True):
+        entry["message_zh"] = said_zh(problem)
+    return data | {"generator": generator(rules)}
+
+
+def _fail(error: AivoucherError, as_json: bool, rules: RuleSet | None = None) -> int:
+    """Report ``error`` on standard error: one line, JSON where JSON was asked for; the
+    language is the context's (main() runs every command inside its locale)."""
+    line = (
+        json_text(json.dumps(_json_error(error, rules), ensure_ascii=False))
+        if as_json
+        else error_line(error, get_locale())
+    )
     print(line, file=sys.stderr)
     return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    The language (help, errors, output) is ``--locale``, else the environment's
+    (:func:`~aivoucher.base.i18n.environment_locale`): ``AIVOUCHER_LOCALE``, then ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG``, else English."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = _wants_json(arguments)
+    language = _asked_locale(arguments)
+    if language is None:
+        try:
+            language = environment_locale(os.environ)
+        except InputError as exc:  # neither language is known: the line says it in both
+            body = json.dumps(_json_error(exc), ensure_ascii=False)
+            print(json_text(body) if as_json else visible(f"error: {exc}"), file=sys.stderr)
+            return 2
+    with locale(language):
+        return _run(arguments, as_json, language)
+
+
+def _run(arguments: list[str], as_json: bool, language: str) -> int:
     args = argparse.Namespace()
     try:
         # argparse's time grows with the square of the number of options (it looks for the
         # next option from the start each time): a command line is refused past a limit
         check_count(len(arguments), MAX_ARGUMENTS, "arguments")
-        args = _parser().parse_args(arguments)
+        args = _parser(language).parse_args(arguments)
         as_json = getattr(args, "format", None) == "json"
+        if getattr(args, "locale", language) is None:  # not given: the environment's
+            args.locale = language
         status = _COMMANDS[args.command](args)
         sys.stdout.flush()
         return status
@@ -597,7 +664,8 @@ def _output_lost(exc: OSError) -> None:
     """Standard output could not be written (a closed pipe, a full disk): say so once, and keep
     the interpreter from failing again when it flushes the same stream at exit."""
     with contextlib.suppress(OSError):
-        print(f"error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        lead = "错误：无法写入输出：" if get_locale() == "zh" else "error: cannot write output: "
+        print(lead + str(exc.strerror or exc), file=sys.stderr)
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 

@@ -16,6 +16,7 @@ The CLI prints that line and exits with status 2; Python callers catch the typed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -35,6 +36,10 @@ __all__ = [
     "UnknownProgramError",
     "YamlError",
     "error_dict",
+    "error_line",
+    "halves",
+    "said",
+    "said_zh",
 ]
 
 #: Every error code, with its meaning. A test keeps this table, the codes the library raises
@@ -135,10 +140,12 @@ class AivoucherError(Exception):
 
     default_code: ClassVar[str] = "input.invalid"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, zh: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
+        #: the message in Chinese where the raise site gives it (``message`` is then English)
+        self.zh = zh
         self.suggestions: tuple[str, ...] = ()
         self._errors: tuple[InputError, ...] = ()
 
@@ -171,8 +178,9 @@ class InputError(AivoucherError, ValueError):
         code: str | None = None,
         suggestions: Iterable[str] = (),
         errors: Iterable[InputError] = (),
+        zh: str | None = None,
     ) -> None:
-        super().__init__(message, code=code)
+        super().__init__(message, code=code, zh=zh)
         self.file = file
         self.line = line
         self.field = field
@@ -323,3 +331,175 @@ def error_dict(error: AivoucherError) -> dict[str, Any]:
         head = {"code": error.code, "message": error.message, "file": None, "line": None}
         head.update(field=None, errors=[])
     return {"error": head}
+
+
+# -- the same errors in Chinese ----------------------------------------------------------------
+# The command line prints an error in its locale (docs/errors.md, "In Chinese"): this table
+# gives each code one short Chinese sentence; a test keeps it in step with CODES.
+
+#: Every error code, in Chinese: what the command line prints first in the zh locale.
+CODES_ZH: dict[str, str] = {
+    "input.invalid": "输入有误",
+    "cli.usage": "命令行有误",
+    "document.unreadable": "无法读取文件",
+    "document.too_large": "文件超过大小上限",
+    "document.too_deep": "文件嵌套层级超过上限",
+    "document.too_many_values": "文件所含的值超过数量上限",
+    "document.encoding": "文件不是有效的 UTF-8 文本",
+    "document.forbidden": "文件使用了不允许的 YAML 写法",
+    "document.duplicate_key": "同一映射中有重复的键",
+    "document.nul_byte": "文件含有 NUL 字节，不是文本文件",
+    "number.form": "数字写法会被 YAML 读成另一个数，请只写十进制数字",
+    "number.too_long": "数字位数过多",
+    "yaml.malformed": "YAML 格式有误",
+    "json.malformed": "JSON 格式有误",
+    "amount.invalid": "无法识别的金额",
+    "amount.negative": "金额不能为负数",
+    "amount.too_large": "金额超过支持的上限 1万亿元",
+    "amount.sub_fen": "金额不能有不足一分的零头",
+    "rate.invalid": "比例无效或不在 0–100% 之间",
+    "date.invalid": "日期无效",
+    "city.unknown": "未知的城市或省份",
+    "profile.invalid": "档案中的值类型不对或不在允许范围内",
+    "profile.unknown_field": "档案约定中没有这个字段",
+    "profile.missing_field": "档案缺少必填字段",
+    "rules.invalid": "规则文件中的值类型不对或不在允许范围内",
+    "rules.unknown_field": "规则文件格式中没有这个字段",
+    "rules.missing_field": "规则文件缺少必填字段",
+    "rules.unknown_reference": "规则文件引用了未声明的来源、假设、开关、资质或项目",
+    "rules.duplicate_id": "编号重复声明",
+    "rules.file_name": "规则文件名与其编号和版本不符",
+    "rules.not_a_directory": "规则目录不存在或不是目录",
+    "rules.empty": "规则目录中没有规则文件",
+    "rules.missing": "安装中缺少内置规则文件",
+    "rules.digest_mismatch": "规则集来自与本安装不同的内置规则",
+    "rules.versions_overlap": "同一项目的两个版本有效期重叠",
+    "rules.self_stacking": "项目声明了与自身的叠加关系",
+    "program.unknown": "没有规则文件定义这个项目",
+    "program.ambiguous": "这个名称对应多个项目",
+    "switch.unknown": "没有规则文件提供这个可选解读",
+    "qualification.unknown": "没有规则文件定义这项资质",
+    "locale.unsupported": "不支持的语言（请用 zh 或 en）",
+    "estimate.invalid": "不是符合 JSON 约定的估算",
+    "estimate.schema_version": "估算 JSON 的 schema_version 本版本无法读取",
+    "estimate.too_large": "估算 JSON 的奖励、采购或备注数量超过上限",
+    "estimate.bounds": "估算 JSON 中的下限高于上限",
+    "estimate.duplicate_award": "估算 JSON 重复列出同一项目版本的奖励",
+    "estimate.totals": "估算 JSON 的合计与各项奖励按叠加规则相加的结果不符",
+    "estimate.inconsistent": "估算 JSON 与规则对其档案和日期给出的结果不符",
+    "output.unwritable": "无法写入输出文件",
+    "table.invalid": "批量表格的列类型不对、重复或缺失",
+    "fact.unknown": "档案约定中没有这个可变事实",
+    "dependency.missing": "缺少所需的可选依赖",
+    "rules.control_character": "规则文件的名称或文字含有控制字符",
+    "limit.exceeded": "超出了文档规定的上限",
+    "places.empty": "地区列表中没有任何地区",
+    "output.is_input": "输出文件是本命令的输入文件",
+    "mcp.arguments": "工具调用的参数有误",
+    "mcp.unknown_tool": "MCP 服务没有这个工具",
+    "mcp.unknown_resource": "MCP 服务没有这个资源",
+    "output.option": "--format xlsx 与 -o 须同用",
+}
+
+#: A character of Chinese text: CJK ideographs and the full-width punctuation around them.
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+#: A value a message quotes (a name, an id, a path), in whatever language it is written.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _chinese_share(text: str) -> float:
+    cjk = len(_CJK.findall(text))
+    total = cjk + len(_LATIN.findall(text))
+    return cjk / total if total else 0.0
+
+
+def _balanced(text: str) -> bool:
+    for opening, closing in ("()", "（）", "[]"):
+        depth = 0
+        for char in text:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
+
+
+def halves(message: str) -> tuple[str, str] | None:
+    """The (Chinese, English) halves of a bilingual message, ``"english / 中文"`` or
+    ``"中文 / english"``; ``None`` for a message in one language.
+
+    A split at `` / `` counts when, leaving out the values the message quotes, one side has
+    Chinese words and the other none but English ones, and neither leaves a bracket open (an
+    English sentence that quotes a bilingual name, ``(成都 算力券 / Compute voucher)``, is one
+    message). Of several such splits, the one whose sides differ most in their share of
+    Chinese."""
+    best: tuple[float, str, str] | None = None
+    for found in re.finditer(" / ", message):
+        left, right = message[: found.start()].strip(), message[found.end() :].strip()
+        if not (_balanced(left) and _balanced(right)):
+            continue
+        for zh, en in ((left, right), (right, left)):
+            bare_zh, bare_en = _QUOTED.sub("", zh), _QUOTED.sub("", en)
+            if len(_IDEOGRAPH.findall(bare_zh)) < 2 or _IDEOGRAPH.search(bare_en):
+                continue
+            if not _LATIN.search(bare_en):
+                continue
+            gap = _chinese_share(bare_zh) - _chinese_share(bare_en)
+            if best is None or gap > best[0]:
+                best = (gap, zh, en)
+    return None if best is None else (best[1], best[2])
+
+
+def said(error: AivoucherError, locale: str) -> str:
+    """``error``'s message in ``locale`` (``zh`` or ``en``): the Chinese the raise site gave,
+    or the matching half of a bilingual message; a message in one language as it is."""
+    if error.zh is not None:
+        return error.zh if locale == "zh" else error.message
+    split = halves(error.message)
+    if split is None:
+        return error.message
+    return split[0] if locale == "zh" else split[1]
+
+
+def said_zh(error: AivoucherError) -> str:
+    """``error`` in Chinese without its location: the code's sentence from :data:`CODES_ZH`,
+    then the message (its Chinese half where it has one)."""
+    return f"{CODES_ZH.get(error.code, CODES_ZH['input.invalid'])}：{said(error, 'zh')}"
+
+
+def _problem(error: InputError, locale: str) -> str:
+    message = said(error, locale)
+    return f"{error.field}: {message}" if error.field else message
+
+
+def error_line(error: AivoucherError, locale: str = "en") -> str:
+    """The one line the command line prints for ``error`` in ``locale``.
+
+    In English: ``error: `` and ``str(error)``, a bilingual message cut to its English half.
+    In Chinese: ``错误：``, the code's sentence from :data:`CODES_ZH`, then the location and
+    the message (its Chinese half where it has one)."""
+    zh = locale == "zh"
+    if not isinstance(error, InputError):
+        text = said(error, locale)
+        head = f"错误：{CODES_ZH.get(error.code, CODES_ZH['input.invalid'])}：" if zh else "error: "
+        return visible(head + text)
+    where = error._where()
+    if zh and error.file is None and error.line is not None:
+        where = f"第 {error.line} 行："
+    text = where + _problem(error, locale)
+    more = error.errors[1:]
+    if more:
+        if zh:
+            shown = "；".join(
+                f"{CODES_ZH.get(e.code, '')}：{_problem(e, locale)}" for e in more[:SHOWN]
+            )
+            text += f"；另有 {len(more)} 处：{shown}" + ("；…" if len(more) > SHOWN else "")
+        else:
+            shown = "; ".join(_problem(e, locale) for e in more[:SHOWN])
+            text += f"; and {len(more)} more: {shown}" + ("; …" if len(more) > SHOWN else "")
+    if zh:
+        return visible(f"错误：{CODES_ZH.get(error.code, CODES_ZH['input.invalid'])}：{text}")
+    return visible("error: " + text)

@@ -28,7 +28,7 @@ import aivoucher
 from aivoucher.agents import MISSING_MCP, tools
 from aivoucher.base.money import canonical
 from aivoucher.cli import main
-from aivoucher.errors import AivoucherError, InputError, error_dict
+from aivoucher.errors import AivoucherError, InputError, error_dict, halves
 from aivoucher.evaluate.stacking import counted
 from aivoucher.render.catalog import program_row
 from aivoucher.render.schema_export import SCHEMAS
@@ -459,7 +459,8 @@ def test_without_the_extra_the_command_says_how_to_install_it() -> None:
     done = _run("mcp")
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr == f"error: {MISSING_MCP}\n"
+    split = halves(MISSING_MCP)  # the line in the command line's language: its English half
+    assert split is not None and done.stderr == f"error: {split[1]}\n"
     assert "Traceback" not in done.stderr
 
 

@@ -24,7 +24,14 @@ from aivoucher.agents import tools as agent_tools
 from aivoucher.base.documents import Limits, parse_json, parse_yaml
 from aivoucher.base.money import parse_amount, parse_rate
 from aivoucher.cli import main
-from aivoucher.errors import CODES, AivoucherError, InputError, UnknownProgramError
+from aivoucher.errors import (
+    CODES,
+    AivoucherError,
+    InputError,
+    UnknownProgramError,
+    error_line,
+    halves,
+)
 from aivoucher.questions.comparison import compare
 from aivoucher.questions.whatif import vary
 from aivoucher.render.messages import messages
@@ -227,6 +234,26 @@ def test_each_code_is_raised(
         TRIGGERS[code](tmp_path, monkeypatch)
     assert info.value.code == code
     assert all(e.code in CODES for e in info.value.errors)
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_each_code_in_chinese(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's line in Chinese starts with the code's sentence; a bilingual message
+    shows its Chinese half in Chinese and its English half in English, never both."""
+    with pytest.raises(AivoucherError) as info:
+        TRIGGERS[code](tmp_path, monkeypatch)
+    error = info.value
+    zh, en = error_line(error, "zh"), error_line(error, "en")
+    assert zh.startswith(f"错误：{errors_module.CODES_ZH[code]}：")
+    assert "\n" not in zh and "\n" not in en
+    split = halves(error.message)
+    if error.zh is not None:
+        split = (error.zh, error.message)
+    if split is not None:
+        assert split[0] in zh and split[1] not in zh
+        assert split[1] in en and split[0] not in en
+    else:
+        assert en == "error: " + str(error)
 
 
 def _codes_in_source() -> set[str]:

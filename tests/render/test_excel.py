@@ -220,7 +220,9 @@ def test_a_workbook_needs_a_file_and_only_a_workbook_takes_one(tmp_path: Path, c
         ["compare", str(QUICKSTART), "--format", "xlsx"],
     ):
         err = _one_line(capsys, argv)
-        assert "-o" in err and "文件名" in err and "FILE" in err  # both languages, one line
+        assert "-o" in err and "FILE" in err and "文件名" not in err  # the locale's language
+        err = _one_line(capsys, [*argv, "--locale", "zh"])
+        assert "-o" in err and "文件名" in err and "FILE" not in err
     assert not (tmp_path / "x.xlsx").exists()
     assert "output.option" in CODES
     assert "`output.option`" in (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
@@ -239,6 +241,9 @@ def test_without_openpyxl(
     assert info.value.code == "dependency.missing" and info.value.package == "openpyxl"
     assert isinstance(info.value, ImportError) and not isinstance(info.value, InputError)
     target = str(tmp_path / "e.xlsx")
-    err = _one_line(capsys, ["estimate", str(QUICKSTART), "--format", "xlsx", "-o", target])
-    assert "openpyxl" in err and "需要" in err and "needs" in err
+    argv = ["estimate", str(QUICKSTART), "--format", "xlsx", "-o", target]
+    err = _one_line(capsys, argv)
+    assert "openpyxl" in err and "needs" in err and "需要" not in err  # the locale's half
+    err = _one_line(capsys, [*argv, "--locale", "zh"])
+    assert "openpyxl" in err and "需要" in err and "needs" not in err
     assert not (tmp_path / "e.xlsx").exists()

@@ -15,13 +15,20 @@ through :func:`contextvars.copy_context` or an asyncio task inherits its creator
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from ..errors import InputError
 
-__all__ = ["LOCALES", "get_locale", "locale", "resolve_locale", "set_locale"]
+__all__ = [
+    "LOCALES",
+    "environment_locale",
+    "get_locale",
+    "locale",
+    "resolve_locale",
+    "set_locale",
+]
 
 LOCALES = ("zh", "en")
 
@@ -68,3 +75,36 @@ def locale(locale: str) -> Iterator[str]:
 def resolve_locale(locale: str | None) -> str:
     """``locale`` if given (validated), else the current context's default."""
     return _current.get() if locale is None else _checked(locale)
+
+
+#: The variables POSIX reads a program's message language from, strongest first.
+_POSIX = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _names_chinese(value: str) -> bool:
+    """Whether a POSIX locale or a language tag names Chinese: ``zh``, ``zh_CN.UTF-8``,
+    ``zh_TW``, ``zh-Hans``, ``zh@pinyin`` (and not ``zu`` or ``zha``)."""
+    head = value.strip().lower()
+    return head == "zh" or (head.startswith("zh") and head[2] in "_-.@")
+
+
+def environment_locale(environ: Mapping[str, str]) -> str:
+    """The command line's locale when ``--locale`` is not given: ``AIVOUCHER_LOCALE`` (``zh``
+    or ``en``; any other value is :class:`InputError` ``locale.unsupported``), else the first
+    of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set and not empty, as POSIX reads them
+    (``zh`` when it names Chinese, else ``en``), else ``en``."""
+    own = environ.get("AIVOUCHER_LOCALE", "")
+    if own:
+        if own.strip() not in LOCALES:
+            raise InputError(
+                f"{own!r} is not a supported locale: set it to zh or en, or unset it / "
+                f"{own!r} 不是支持的语言：请把这个环境变量设为 zh 或 en，或删除它",
+                field="AIVOUCHER_LOCALE",
+                code="locale.unsupported",
+            )
+        return own.strip()
+    for name in _POSIX:
+        value = environ.get(name, "")
+        if value:
+            return "zh" if _names_chinese(value) else "en"
+    return "en"
