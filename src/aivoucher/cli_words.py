@@ -23,6 +23,23 @@ LOCALE_HELP = (
 HELP: tuple[tuple[str, str], ...] = (
     # argparse's own
     ("显示此帮助信息并退出", "show this help message and exit"),
+    # the levels of detail and the program list's JSON
+    (
+        "summary：合计及其依据（区间、来源可信度、续期、未提供的信息、解读）；awards：另列每个有或可能有"
+        "补贴的项目及其来源；full（默认）：全部内容（文本与 JSON）",
+        "summary: the totals and what they rest on (range, confidence, renewal, open facts, "
+        "assumptions); awards: and each program that pays or may pay, with its sources; full "
+        "(default): everything (text and json)",
+    ),
+    ("同 --detail summary", "the same as --detail summary"),
+    (
+        "json：{generator, as_of, programs: [每个规则文件一个对象]}",
+        "json: {generator, as_of, programs: [one object per rule file]}",
+    ),
+    (
+        "与 --output estimate 同用：`estimate --detail` 写出的文档（默认 full）",
+        "with --output estimate: the document `estimate --detail` writes (default: full)",
+    ),
     ("显示程序版本号并退出", "show program's version number and exit"),
     # the program and its commands
     (
