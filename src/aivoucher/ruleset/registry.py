@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -76,8 +76,12 @@ def bundled_rules_dir() -> Path:
 
 def load_program(path: str | Path) -> Program:
     """Read and validate one rule file; :class:`RuleFileError` names the file, line and field."""
+    return _validated(load_document(path, RULE_LIMITS), path)
+
+
+def _validated(data: Any, path: str | Path) -> Program:
+    """A rule file's document, as read from ``path``, validated into a :class:`Program`."""
     source = str(path)
-    data = load_document(path, RULE_LIMITS)
     if not isinstance(data, dict):
         raise RuleFileError("a rule file must be a mapping of fields", file=source, line=1)
     try:
@@ -485,11 +489,14 @@ def load_rules(directory: str | Path) -> RuleSet:
 @cache
 def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
     started = time.perf_counter()
+    names = [name for name, _ in stamp]
+    documents, write = _documents(root, names)
     entries = []
-    for name, _ in stamp:
-        program = load_program(name)
+    for name, data in zip(names, documents, strict=True):
+        program = _validated(data, name)
         entries.append(Entry(Path(name), program, compile_program(program)))
     rules = RuleSet(entries, root)
+    write()  # only a set that loaded whole is kept
     _log.debug(
         "loaded %d rule files from %s in %.1f ms",
         len(entries),
@@ -497,6 +504,29 @@ def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
         (time.perf_counter() - started) * 1000,
     )
     return rules
+
+
+def _documents(root: Path, names: list[str]) -> tuple[list[Any], Callable[[], None]]:
+    """The documents of the rule files ``names`` (under ``root``): from the cache of rule files
+    as read (:mod:`aivoucher.ruleset.cache`) where it holds these very bytes, else read from
+    the files; and what keeps them in that cache once the set has loaded."""
+    from . import cache as rules_cache
+
+    try:
+        contents = [(Path(name), Path(name).read_bytes()) for name in names]
+    except OSError:  # reading each file again reports it, naming the file
+        return [load_document(name, RULE_LIMITS) for name in names], lambda: None
+    key = rules_cache.rules_key(
+        [
+            (path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path), data)
+            for path, data in contents
+        ]
+    )
+    cached = rules_cache.read_documents(key)
+    if cached is not None and len(cached) == len(names):
+        return cached, lambda: None
+    documents = [load_document(name, RULE_LIMITS) for name in names]
+    return documents, lambda: rules_cache.write_documents(key, documents)
 
 
 @cache
