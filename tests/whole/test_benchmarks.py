@@ -35,16 +35,15 @@ def test_rows_are_made_and_reported_beside_their_targets(run: ModuleType) -> Non
         waits.append(run.from_json_wait(1, 1))
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    rates = run.batch_rates(5)
+    rates = run.batch_rates(5, {"shenzhen.training-compute", "fujian.compute-purchase"})
     info = run.machine()
     section = run.waits_report(waits, rates, info, "benchmarks/run.py --quick")
     assert "Shenzhen" in section and "Chengdu" in section and "MB/s" in section
     for wait in waits:
         assert wait.met in ("yes", "no")
-    paths = {path for _, path, _, _ in rates}
-    assert "native" in paths  # the vectorised kernel takes most programs
     by_key = {key: path for key, path, _, _ in rates}
     assert by_key["shenzhen.training-compute"] == "native"
+    assert by_key["fujian.compute-purchase"] in ("native", "fallback")
     # the section replaces itself in the document, whatever was there before
     document = "# Performance\n\nIntro.\n- Date: x\n\n## Other\n"
     once = run.splice_waits(document, section)
@@ -66,4 +65,5 @@ def test_the_cli_rows_run_a_command_as_the_installed_script_does(
     env = run.child_env()
     assert "PYTHONDONTWRITEBYTECODE" not in env
     medians = run.interleaved({"version": [sys.executable, "-c", run.CLI, "--version"]}, 1, env)
-    assert medians["version"] > 0
+    wall, cpu = medians["version"]
+    assert wall > 0 and cpu >= 0

@@ -152,6 +152,11 @@ class RuleSet:
             self._entries[key] = entry
         # the one chooser of versions every path asks (built once; refuses overlaps)
         self.index = VersionIndex(self._entries.values())
+        # what every estimate checks its switches and qualifications against, gathered once
+        # (a comparison or a grid makes hundreds of estimates with the same rule set)
+        self._switch_ids = frozenset(self.switches)
+        self._qualification_ids = frozenset(self.qualifications)
+        self._confidences: dict[str, tuple[Program, str | None]] = {}
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries.values())
@@ -310,7 +315,7 @@ class RuleSet:
         )
         paying_awards = [a for a in awards if counted(a) and a.high]
         paying = [a.program for a in paying_awards]
-        levels = [level for a in paying_awards if (level := a.confidence) is not None]
+        levels = [level for a in paying_awards if (level := self._confidence(a)) is not None]
         dates = [p.checked for p in paying if p.checked is not None]
         renewed_low, renewed_high = total_low, total_high
         if not assume_renewal and any(a.renewal for a in awards):
@@ -403,9 +408,20 @@ class RuleSet:
             awards += [not_in_force(e.program, day) for e in versions if e not in used]
         return awards
 
+    def _confidence(self, award: Award) -> str | None:
+        """``award.confidence``, worked out once per program of this set (it is read from the
+        rule file, which does not change)."""
+        program = award.program
+        known = self._confidences.get(program.key)
+        if known is None or known[0] is not program:
+            known = self._confidences[program.key] = (program, program.amount_confidence())
+        return known[1]
+
     def _check_switches(self, names: Iterable[str]) -> frozenset[str]:
-        known = self.switches
         chosen = frozenset(names)
+        if chosen <= self._switch_ids:
+            return chosen
+        known = self.switches
         for name in sorted(chosen):
             if name not in known:
                 from ..vocabulary.naming import unknown_name
@@ -414,6 +430,11 @@ class RuleSet:
         return chosen
 
     def _check_qualifications(self, profile: Profile) -> None:
+        ids = self._qualification_ids
+        if all(name in ids for name in profile.applicant.qualifications) and all(
+            name in ids for p in profile.purchases for name in p.qualifications
+        ):
+            return
         known = self.qualifications
         declared = [("applicant.qualifications", profile.applicant.qualifications)]
         declared += [
