@@ -31,7 +31,7 @@ def run() -> ModuleType:
 def test_rows_are_made_and_reported_beside_their_targets(run: ModuleType) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        waits = run.fast_path_waits(20, 1)
+        waits = run.fast_path_waits(20, 1) + run.api_waits(1)
         waits.append(run.from_json_wait(1, 1))
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
@@ -39,6 +39,7 @@ def test_rows_are_made_and_reported_beside_their_targets(run: ModuleType) -> Non
     info = run.machine()
     section = run.waits_report(waits, rates, info, "benchmarks/run.py --quick")
     assert "Shenzhen" in section and "Chengdu" in section and "MB/s" in section
+    assert "`compare` over every place" in section and "`vary` 2×2×27" in section
     for wait in waits:
         assert wait.met in ("yes", "no")
     by_key = {key: path for key, path, _, _ in rates}
