@@ -180,3 +180,19 @@ def test_documents_come_back_exactly_or_not_at_all(documents: list[Any]) -> None
 def test_a_decimal_json_would_read_as_an_integer_is_refused() -> None:
     assert cache._encode([Decimal("5")]) is None
     assert cache._encode([{"rate": Decimal("0.60")}]) == '[{"rate":0.60}]'
+
+
+def test_the_cache_keeps_the_documents_as_read(
+    rules_dir: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = registry._validated
+
+    def touching(data: Any, path: Any) -> Any:
+        program = real(data, path)
+        data["touched"] = True  # as a validator that changed what it was given would
+        return program
+
+    monkeypatch.setattr(registry, "_validated", touching)
+    _fresh(rules_dir)
+    _, payload = _cache_file(cache_dir).read_text(encoding="utf-8").split("\n", 1)
+    assert "touched" not in payload

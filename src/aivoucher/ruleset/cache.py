@@ -17,10 +17,11 @@ What the cache is trusted with, and why that is safe:
   version and the source of the YAML reader: it is used only for the very bytes it was made
   from, read by the reader that made it; any other key is a miss.
 * The file holds its key and a SHA-256 of its payload: a truncated or altered file is a miss.
-* It is written only when every file of the set was read and validated, only where the
-  documents survive JSON exactly (same values, same types), by an atomic rename, and read only
-  from a directory and file owned by the current user and writable by no one else (as ssh
-  treats its keys), so that another account cannot substitute documents.
+* It holds the documents as read, before validation; it is written only when every file of
+  the set was read and validated, only where the documents survive JSON exactly (same values,
+  same types), by an atomic rename, and read only from a directory and file owned by the
+  current user and writable by no one else (as ssh treats its keys), so that another account
+  cannot substitute documents.
 
 A miss of any kind falls back to reading the YAML files, silently. ``AIVOUCHER_CACHE_DIR``
 chooses the directory (empty: no cache); by default ``$XDG_CACHE_HOME/aivoucher`` or
@@ -42,7 +43,7 @@ from typing import Any
 from ..base import documents as _reader
 from ..base.version import VERSION
 
-__all__ = ["cache_directory", "read_documents", "rules_key", "write_documents"]
+__all__ = ["cache_directory", "prepare", "read_documents", "rules_key", "write_documents"]
 
 #: The layout of a cache file; a file of another format is a miss.
 FORMAT = 1
@@ -172,13 +173,19 @@ def _encode(documents: list[Any]) -> str | None:
     return payload if _same(documents, back) else None
 
 
-def write_documents(key: str, documents: list[Any]) -> None:
-    """Keep ``documents`` under ``key`` where it can be done safely; never fails."""
+def prepare(documents: list[Any]) -> str | None:
+    """What :func:`write_documents` keeps of ``documents``, taken as read (before validation
+    may touch them); None where they cannot be kept exactly, or caching is switched off."""
+    if cache_directory() is None:
+        return None
+    return _encode(documents)
+
+
+def write_documents(key: str, payload: str | None) -> None:
+    """Keep a payload made by :func:`prepare` under ``key`` where it can be done safely; never
+    fails."""
     directory = cache_directory()
-    if directory is None:
-        return
-    payload = _encode(documents)
-    if payload is None:
+    if directory is None or payload is None:
         return
     header = json.dumps({"format": FORMAT, "key": key, "sha256": _payload_digest(payload)})
     with contextlib.suppress(OSError):

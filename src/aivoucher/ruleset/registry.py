@@ -547,7 +547,8 @@ def _documents(root: Path, names: list[str]) -> tuple[list[Any], Callable[[], No
     if cached is not None and len(cached) == len(names):
         return cached, lambda: None
     documents = [load_document(name, RULE_LIMITS) for name in names]
-    return documents, lambda: rules_cache.write_documents(key, documents)
+    payload = rules_cache.prepare(documents)  # as read: validation may change what it is given
+    return documents, lambda: rules_cache.write_documents(key, payload)
 
 
 @cache
