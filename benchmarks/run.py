@@ -578,7 +578,9 @@ class Wait:
         if self.higher_is_better:
             value = float(self.rate.split()[0]) if self.rate else 0.0
             return "yes" if value >= self.target else "no"
-        ratio = self.ratio
+        # a command is judged on CPU time: on a shared machine its wall time also counts the
+        # time it waited for a core
+        ratio = self.cpu_ratio if self.cpu_ratio is not None else self.ratio
         return "–" if ratio is None else ("yes" if ratio <= self.target else "no")
 
     def cells(self) -> list[str]:
@@ -1020,8 +1022,12 @@ Reading the table:
 
 - The commands run as the installed `aivoucher` script runs them (`from aivoucher.cli import
   main`), with byte code cached, each once untimed first; the *CPU time ratio* is that of
-  user + system time, which a busy machine distorts less than wall time. The cache of rule
-  files as read (docs/rules.md, "Loading") is filled by the untimed run, as by a user's first.
+  user + system time, which a busy machine distorts less than wall time, and *met* is judged
+  on it (a command is one thread: on an idle machine its wall time is its CPU time). The
+  cache of rule files as read (docs/rules.md, "Loading") is filled by the untimed run, as by a
+  user's first.
+- On a busy shared machine the in-process ratios have moved by up to 2× between runs of the
+  same code: read a row near its target as unsettled, and the load average above with it.
 - Where a command's time goes (`python -X importtime`, `cProfile`): importing pydantic and
   building the rule-file and profile models, babel's locale data (loaded on the first amount
   formatted), validating the rule documents and the profile; the estimate itself and its text
