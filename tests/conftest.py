@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import os
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,14 @@ from aivoucher.vocabulary.schema import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
+
+# The cache of rule files as read (aivoucher.ruleset.cache): the suite loads hundreds of
+# temporary rule sets, so it keeps their caches in a directory of its own (the CLI's
+# subprocesses inherit it), not in the developer's.
+if "AIVOUCHER_CACHE_DIR" not in os.environ:
+    _cache_dir = tempfile.mkdtemp(prefix="aivoucher-test-cache-")
+    os.environ["AIVOUCHER_CACHE_DIR"] = _cache_dir
+    atexit.register(shutil.rmtree, _cache_dir, ignore_errors=True)
 
 # Generated tables and profiles can be large; hypothesis versions differ in when they call
 # that a health problem, so the suite does not depend on it.

@@ -148,20 +148,53 @@ def _aliases(kind: str) -> dict[str, str]:
 
 
 @cache
-def _district_aliases() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Aliases naming a district nationwide (with its city), and per city (its own name)."""
-    national: list[tuple[str, str]] = []
-    local: dict[str, list[tuple[str, str]]] = {}
+def _city_prefixes() -> dict[str, tuple[str, ...]]:
+    """Each city's names a district's name may follow (深圳市, 深圳)."""
+    return {c.id: tuple(dict.fromkeys((c.zh, _short(c.zh)))) for c in CITIES.values()}
+
+
+@cache
+def _districts_of() -> dict[str, list[District]]:
+    by_city: dict[str, list[District]] = {}
     for d in DISTRICTS.values():
-        c = CITIES[d.city]
-        own = {d.zh, _short(d.zh), _key(d.en), d.id.removeprefix(d.city + "-")}
-        local.setdefault(d.city, []).extend((a, d.id) for a in own)
-        for prefix in {c.zh, _short(c.zh)}:
-            national += [(prefix + a, d.id) for a in (d.zh, _short(d.zh))]
-    return (
-        _unique(national, set(DISTRICTS)),
-        {city_id: _unique(pairs, set()) for city_id, pairs in local.items()},
-    )
+        by_city.setdefault(d.city, []).append(d)
+    return by_city
+
+
+@cache
+def _short_of(zh: str) -> str:
+    return _short(zh)
+
+
+def _national(alias: str) -> str | None:
+    """The district a city's name followed by a district's name (``深圳市龙华区``, ``深圳龙华``)
+    names, if exactly one does, or the district whose id ``alias`` is.
+
+    Looked up by the cities whose names ``alias`` starts with, not in a table of every such
+    pair nationwide: building that table took longer than the rest of an estimate."""
+    if alias in DISTRICTS:
+        return alias
+    found: set[str] = set()
+    districts = _districts_of()
+    for city_id, prefixes in _city_prefixes().items():
+        for prefix in prefixes:
+            if alias.startswith(prefix):
+                rest = alias[len(prefix) :]
+                found.update(
+                    d.id for d in districts.get(city_id, ()) if rest in (d.zh, _short_of(d.zh))
+                )
+    return next(iter(found)) if len(found) == 1 else None
+
+
+@cache
+def _local(city_id: str) -> dict[str, str]:
+    """A city's districts by their own names (龙华区, 龙华, longhua), where no two share one."""
+    pairs = [
+        (a, d.id)
+        for d in _districts_of().get(city_id, ())
+        for a in {d.zh, _short_of(d.zh), _key(d.en), d.id.removeprefix(d.city + "-")}
+    ]
+    return _unique(pairs, set())
 
 
 def _resolve(name: object, kind: str) -> str:
@@ -207,16 +240,13 @@ def district(name: object, city_id: str | None = None) -> str:
     """
     if not isinstance(name, str):
         raise UnknownCityError(f"a district must be written as text, got {name!r}")
-    national, local = _district_aliases()
     key = _key(name)
-    found = national.get(key) or national.get(name.strip())
-    if city_id is not None:
-        own = local.get(city_id, {})
-        found = found or own.get(key) or own.get(name.strip())
-        if found is not None and DISTRICTS[found].city != city_id:
-            raise UnknownCityError(
-                f"district {name!r} is in {DISTRICTS[found].city}, not in {city_id}"
-            )
+    found = _national(key) or _national(name.strip())
+    if found is None and city_id is not None:
+        own = _local(city_id)
+        found = own.get(key) or own.get(name.strip())
+    if city_id is not None and found is not None and DISTRICTS[found].city != city_id:
+        raise UnknownCityError(f"district {name!r} is in {DISTRICTS[found].city}, not in {city_id}")
     if found is None:
         shown = name if len(name) <= 40 else name[:37] + "..."
         where = f" of {city_id}" if city_id is not None else ""

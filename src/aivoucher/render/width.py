@@ -4,6 +4,7 @@ lines wrap at spaces in Latin text and between any two wide characters."""
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from ..base.visible import visible
 
@@ -13,6 +14,7 @@ __all__ = ["pad", "width", "wrap"]
 _NO_START = frozenset("，。、：；！？）》」』”’")
 
 
+@lru_cache(maxsize=4096)  # bounded: text from a profile may hold any character
 def _cells(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
@@ -21,7 +23,9 @@ def _cells(ch: str) -> int:
 
 def width(text: str) -> int:
     """Columns ``text`` takes in a terminal."""
-    return sum(_cells(ch) for ch in text)
+    if text.isascii():  # no ASCII character is wide or combining: one column each
+        return len(text)
+    return sum(map(_cells, text))
 
 
 def pad(text: str, columns: int) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -76,8 +76,12 @@ def bundled_rules_dir() -> Path:
 
 def load_program(path: str | Path) -> Program:
     """Read and validate one rule file; :class:`RuleFileError` names the file, line and field."""
+    return _validated(load_document(path, RULE_LIMITS), path)
+
+
+def _validated(data: Any, path: str | Path) -> Program:
+    """A rule file's document, as read from ``path``, validated into a :class:`Program`."""
     source = str(path)
-    data = load_document(path, RULE_LIMITS)
     if not isinstance(data, dict):
         raise RuleFileError("a rule file must be a mapping of fields", file=source, line=1)
     try:
@@ -148,6 +152,11 @@ class RuleSet:
             self._entries[key] = entry
         # the one chooser of versions every path asks (built once; refuses overlaps)
         self.index = VersionIndex(self._entries.values())
+        # what every estimate checks its switches and qualifications against, gathered once
+        # (a comparison or a grid makes hundreds of estimates with the same rule set)
+        self._switch_ids = frozenset(self.switches)
+        self._qualification_ids = frozenset(self.qualifications)
+        self._confidences: dict[str, tuple[Program, str | None]] = {}
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries.values())
@@ -306,7 +315,7 @@ class RuleSet:
         )
         paying_awards = [a for a in awards if counted(a) and a.high]
         paying = [a.program for a in paying_awards]
-        levels = [level for a in paying_awards if (level := a.confidence) is not None]
+        levels = [level for a in paying_awards if (level := self._confidence(a)) is not None]
         dates = [p.checked for p in paying if p.checked is not None]
         renewed_low, renewed_high = total_low, total_high
         if not assume_renewal and any(a.renewal for a in awards):
@@ -399,9 +408,20 @@ class RuleSet:
             awards += [not_in_force(e.program, day) for e in versions if e not in used]
         return awards
 
+    def _confidence(self, award: Award) -> str | None:
+        """``award.confidence``, worked out once per program of this set (it is read from the
+        rule file, which does not change)."""
+        program = award.program
+        known = self._confidences.get(program.key)
+        if known is None or known[0] is not program:
+            known = self._confidences[program.key] = (program, program.amount_confidence())
+        return known[1]
+
     def _check_switches(self, names: Iterable[str]) -> frozenset[str]:
-        known = self.switches
         chosen = frozenset(names)
+        if chosen <= self._switch_ids:
+            return chosen
+        known = self.switches
         for name in sorted(chosen):
             if name not in known:
                 from ..vocabulary.naming import unknown_name
@@ -410,6 +430,11 @@ class RuleSet:
         return chosen
 
     def _check_qualifications(self, profile: Profile) -> None:
+        ids = self._qualification_ids
+        if all(name in ids for name in profile.applicant.qualifications) and all(
+            name in ids for p in profile.purchases for name in p.qualifications
+        ):
+            return
         known = self.qualifications
         declared = [("applicant.qualifications", profile.applicant.qualifications)]
         declared += [
@@ -485,11 +510,14 @@ def load_rules(directory: str | Path) -> RuleSet:
 @cache
 def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
     started = time.perf_counter()
+    names = [name for name, _ in stamp]
+    documents, write = _documents(root, names)
     entries = []
-    for name, _ in stamp:
-        program = load_program(name)
+    for name, data in zip(names, documents, strict=True):
+        program = _validated(data, name)
         entries.append(Entry(Path(name), program, compile_program(program)))
     rules = RuleSet(entries, root)
+    write()  # only a set that loaded whole is kept
     _log.debug(
         "loaded %d rule files from %s in %.1f ms",
         len(entries),
@@ -497,6 +525,30 @@ def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
         (time.perf_counter() - started) * 1000,
     )
     return rules
+
+
+def _documents(root: Path, names: list[str]) -> tuple[list[Any], Callable[[], None]]:
+    """The documents of the rule files ``names`` (under ``root``): from the cache of rule files
+    as read (:mod:`aivoucher.ruleset.cache`) where it holds these very bytes, else read from
+    the files; and what keeps them in that cache once the set has loaded."""
+    from . import cache as rules_cache
+
+    try:
+        contents = [(Path(name), Path(name).read_bytes()) for name in names]
+    except OSError:  # reading each file again reports it, naming the file
+        return [load_document(name, RULE_LIMITS) for name in names], lambda: None
+    key = rules_cache.rules_key(
+        [
+            (path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path), data)
+            for path, data in contents
+        ]
+    )
+    cached = rules_cache.read_documents(key)
+    if cached is not None and len(cached) == len(names):
+        return cached, lambda: None
+    documents = [load_document(name, RULE_LIMITS) for name in names]
+    payload = rules_cache.prepare(documents)  # as read: validation may change what it is given
+    return documents, lambda: rules_cache.write_documents(key, payload)
 
 
 @cache
