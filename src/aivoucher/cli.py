@@ -241,10 +241,12 @@ def _parser(locale: str = "en") -> _Parser:
     )
     schema.add_argument(
         "--output",
-        choices=["rules", "profile", "estimate", "comparison"],
+        choices=["rules", "profile", "estimate", "comparison", "programs", "error"],
         default="rules",
-        help="rules: the rule-file schema (default); profile: the profile contract; estimate "
-        "and comparison: the JSON `estimate` and `compare` write with --format json",
+        metavar="NAME",
+        help="rules: the rule-file schema (default); profile: the profile contract; estimate, "
+        "comparison and programs: the JSON `estimate`, `compare` and `programs` write with "
+        "--format json; error: the JSON error document",
     )
     schema.add_argument(
         "--detail",

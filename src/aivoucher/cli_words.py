@@ -158,10 +158,11 @@ HELP: tuple[tuple[str, str], ...] = (
         "text: the estimate's summary (default); json: the estimate's JSON",
     ),
     (
-        "rules：规则文件的格式（默认）；profile：档案约定；estimate 与 comparison："
-        "`estimate` 和 `compare` 加 --format json 时写出的 JSON",
-        "rules: the rule-file schema (default); profile: the profile contract; estimate "
-        "and comparison: the JSON `estimate` and `compare` write with --format json",
+        "rules：规则文件的格式（默认）；profile：档案约定；estimate、comparison、programs："
+        "相应命令加 --format json 时写出的 JSON；error：JSON 格式的错误",
+        "rules: the rule-file schema (default); profile: the profile contract; estimate, "
+        "comparison and programs: the JSON `estimate`, `compare` and `programs` write with "
+        "--format json; error: the JSON error document",
     ),
 )
 

@@ -245,6 +245,20 @@ RESOURCES: tuple[Resource, ...] = (
         "的回答）的 JSON Schema。",
         "comparison",
     ),
+    Resource(
+        "aivoucher://schema/programs",
+        "programs-schema",
+        "JSON Schema of the program list, the answer of list_programs. / 项目列表（list_programs "
+        "的回答）的 JSON Schema。",
+        "programs",
+    ),
+    Resource(
+        "aivoucher://schema/error",
+        "error-schema",
+        "JSON Schema of the command line's JSON error document. / 命令行 JSON 错误文档的 "
+        "JSON Schema。",
+        "error",
+    ),
 )
 
 

@@ -11,7 +11,14 @@ from typing import Any
 from ..vocabulary.profile import Profile
 from ..vocabulary.schema import Program
 
-__all__ = ["comparison_schema", "estimate_schema", "profile_schema", "rule_file_schema"]
+__all__ = [
+    "comparison_schema",
+    "error_schema",
+    "estimate_schema",
+    "profile_schema",
+    "programs_schema",
+    "rule_file_schema",
+]
 
 
 def rule_file_schema() -> dict[str, Any]:
@@ -44,10 +51,26 @@ def comparison_schema() -> dict[str, Any]:
     return build()
 
 
+def programs_schema() -> dict[str, Any]:
+    """The JSON Schema of ``aivoucher programs --format json``."""
+    from .listing_json import programs_schema as build
+
+    return build()
+
+
+def error_schema() -> dict[str, Any]:
+    """The JSON Schema of the command line's JSON error document (``--format json``)."""
+    from .listing_json import error_schema as build
+
+    return build()
+
+
 #: ``aivoucher schema --output NAME``: each document's schema.
 SCHEMAS = {
     "rules": rule_file_schema,
     "estimate": estimate_schema,
     "profile": profile_schema,
     "comparison": comparison_schema,
+    "programs": programs_schema,
+    "error": error_schema,
 }
