@@ -174,16 +174,7 @@ def render_comparison_text(
             field="detail",
         )
     m = messages(locale)
-    out = [
-        m.text(
-            "compare.header",
-            date=comparison.as_of.isoformat(),
-            spend=m.money(comparison.spend),
-            n=len(comparison.rows),
-        ),
-        m.text("maxima"),
-        "",
-    ]
+    out = _header(comparison, m)
     if comparison.min_confidence is not None:
         label = m.confidence(comparison.min_confidence)
         out.insert(2, m.text("compare.min_confidence", label=label))
@@ -279,19 +270,21 @@ def _brief(row: Row, decision: Decision, m: Messages) -> str:
     return text
 
 
+def _header(comparison: Comparison, m: Messages) -> list[str]:
+    """The lines above the places: what was compared, and that amounts are maxima."""
+    header = m.text(
+        "compare.header",
+        date=comparison.as_of.isoformat(),
+        spend=m.money(comparison.spend),
+        n=len(comparison.rows),
+    )
+    return [header, m.text("maxima"), ""]
+
+
 def render_comparison_details(comparison: Comparison, locale: str = "en") -> str:
     """Every place with each award, its missing facts and its notes, one line each."""
     m = messages(locale)
-    out = [
-        m.text(
-            "compare.header",
-            date=comparison.as_of.isoformat(),
-            spend=m.money(comparison.spend),
-            n=len(comparison.rows),
-        ),
-        m.text("maxima"),
-        "",
-    ]
+    out = _header(comparison, m)
     for rank, row in enumerate(comparison.rows, 1):
         rate = (
             m.rates((row.effective_rate_low, row.effective_rate_high))

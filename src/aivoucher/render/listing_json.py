@@ -17,7 +17,8 @@ __all__ = ["ErrorDocument", "ProgramsDocument", "error_schema", "programs_schema
 
 #: The error codes, as the schema's enumeration (errors.CODES is the one table).
 _CODE = Field(
-    description="A stable code (docs/errors.md).", json_schema_extra={"enum": list[JsonValue](sorted(CODES))}
+    description="A stable code (docs/errors.md).",
+    json_schema_extra={"enum": list[JsonValue](sorted(CODES))},
 )
 
 

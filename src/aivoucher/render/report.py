@@ -27,7 +27,14 @@ if TYPE_CHECKING:
     from ..questions.report import ReportCurve
     from ..ruleset.registry import RuleSet
 
-__all__ = ["REPORT_CSS", "Footnotes", "footnotes_html", "render_report", "report_html"]
+__all__ = [
+    "REPORT_CSS",
+    "Footnotes",
+    "footnotes_html",
+    "html_page",
+    "render_report",
+    "report_html",
+]
 
 REPORT_CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
@@ -320,6 +327,18 @@ def report_html(
     return render_report(estimate, locale, today=today, curve=curve)
 
 
+def html_page(title: str, body: str, m: Messages, css: str = "") -> str:
+    """A whole HTML document in ``m``'s language: the reports' style sheet (and ``css``),
+    ``title`` escaped, ``body`` as given."""
+    lang = "zh-CN" if m.locale == "zh" else "en"
+    return (
+        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title>"
+        f"<style>{REPORT_CSS}{css}</style></head><body>{body}</body></html>\n"
+    )
+
+
 def render_report(
     estimate: Estimate,
     locale: str | None = None,
@@ -351,10 +370,4 @@ def render_report(
         + footnotes_html(notes, m)
         + f'<p class="disclaimer">{_e(m.text("report.disclaimer", date=produced))}</p>'
     )
-    lang = "zh-CN" if m.locale == "zh" else "en"
-    return (
-        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(m.text('report.title'))} — {_e(name)}</title>"
-        f"<style>{REPORT_CSS}</style></head><body>{body}</body></html>\n"
-    )
+    return html_page(f"{m.text('report.title')} — {name}", body, m)

@@ -23,7 +23,7 @@ from ..vocabulary.result import Award, Estimate
 from .html import compact
 from .messages import Messages, messages
 from .parts import rate_bounds
-from .report import REPORT_CSS, Footnotes, footnotes_html
+from .report import Footnotes, footnotes_html, html_page
 from .svg import Bar, range_chart
 
 if TYPE_CHECKING:
@@ -398,13 +398,7 @@ def render_where_report(
         + footnotes_html(notes, m)
         + f'<p class="disclaimer">{_e(m.text("report.disclaimer", date=produced))}</p>'
     )
-    lang = "zh-CN" if m.locale == "zh" else "en"
-    return (
-        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(m.text('where.title'))}</title>"
-        f"<style>{REPORT_CSS}{_CSS}</style></head><body>{body}</body></html>\n"
-    )
+    return html_page(m.text("where.title"), body, m, _CSS)
 
 
 def render_where_text(report: WhereToRegister, locale: str | None = None) -> str:
