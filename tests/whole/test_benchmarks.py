@@ -56,7 +56,8 @@ def test_the_commands_it_times_are_the_commands_there_are(run: ModuleType) -> No
     from aivoucher.cli import _COMMANDS
 
     source = (ROOT / "benchmarks" / "run.py").read_text(encoding="utf-8")
-    for command in _COMMANDS:
+    # `mcp` serves until its client leaves: nobody waits on it once per answer
+    for command in set(_COMMANDS) - {"mcp"}:
         assert f'CLI, "{command}"' in source, command
 
 

@@ -51,6 +51,7 @@ LOOSE = {
     "__main__": "top",
     "cli": "top",
     "cli_words": "top",
+    "cli_parser": "top",
     "_moved": "top",
 }
 #: Value objects that may present themselves through the render floor.
