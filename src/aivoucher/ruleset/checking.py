@@ -12,7 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError, RuleFileError
-from ..evaluate.engine import compile_program
+from ..evaluate.engine import Plan, compile_program
+from ..vocabulary.profile import Profile
 from ..vocabulary.result import Award, ReasonCode
 from ..vocabulary.schema import Example
 from .registry import Entry, RuleSet, directory_files, example_profile, load_program
@@ -87,9 +88,16 @@ def run_example(entry: Entry, index: int) -> ExampleOutcome:
         profile = example_profile(program, index, entry.path)
     except InputError as exc:
         return ExampleOutcome(program.key, entry.path, example.name, (str(exc),))
-    window = program.window if program.rate.tiers else None
-    problems += compare(example, entry.plan.evaluate(profile, example.assume, window=window))
+    problems += compare(example, evaluate_example(entry.plan, profile, example))
     return ExampleOutcome(program.key, entry.path, example.name, tuple(problems))
+
+
+def evaluate_example(plan: Plan, profile: Profile, example: Example) -> Award:
+    """An example's award, as ``aivoucher check`` and :func:`aivoucher.testing.check_invariants`
+    both judge it: the rule file's own version over the contracts its window covers."""
+    program = plan.program
+    window = program.window if program.rate.tiers else None
+    return plan.evaluate(profile, example.assume, window=window)
 
 
 def _unknown_stacking(entries: list[Entry]) -> list[InputError]:

@@ -439,7 +439,8 @@ def _replace(profile: Profile, index: int, parts: Iterable[Purchase]) -> Profile
 
 def _static_problems(plan: Plan) -> list[str]:
     """What is wrong with the rule file itself: failing examples, tiers beyond their limits."""
-    from ..ruleset.checking import compare  # checking imports the registry: keep it off import time
+    # checking imports the registry: keep it off import time
+    from ..ruleset.checking import compare, evaluate_example
 
     program = plan.program
     problems: list[str] = []
@@ -463,7 +464,7 @@ def _static_problems(plan: Plan) -> list[str]:
         except ValueError as exc:
             problems.append(f"examples[{i}] ({example.name}): invalid profile: {exc}")
             continue
-        for problem in compare(example, plan.evaluate(profile, example.assume)):
+        for problem in compare(example, evaluate_example(plan, profile, example)):
             problems.append(f"examples[{i}] ({example.name}): {problem}")
     return problems
 
