@@ -103,6 +103,10 @@ def _profile(args: argparse.Namespace) -> Profile:
     return load_profile(args.profile)
 
 
+#: ``estimate --format json`` writes ``open_facts`` for profiles of at most this many purchases.
+OPEN_FACTS_UP_TO = 100
+
+
 def _estimate(args: argparse.Namespace) -> int:
     from .render import render_text
     from .render.text import Detail
@@ -122,9 +126,17 @@ def _estimate(args: argparse.Namespace) -> int:
 
         write_workbook(estimate_workbook(result, args.locale), workbook)
     elif args.format == "json":
+        from .questions.whatif import what_narrows
         from .render.json import write_json
 
-        write_json(result, sys.stdout, args.locale, detail=level)
+        # open_facts: each answer is an estimate of its own, so a long profile, or one cut to
+        # some programs (whose answers would count every program), leaves it null
+        narrowing = (
+            what_narrows(result)
+            if len(result.profile.purchases) <= OPEN_FACTS_UP_TO and not args.program
+            else None
+        )
+        write_json(result, sys.stdout, args.locale, detail=level, narrowing=narrowing)
     elif args.format == "csv":
         from .render.csv_rows import estimate_csv
 

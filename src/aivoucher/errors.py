@@ -97,7 +97,7 @@ CODES: dict[str, str] = {
     "estimate.invalid": "text that is not an estimate in the JSON contract",
     # Estimate.from_json refuses a document that is not what the rules give (docs/json.md)
     "estimate.schema_version": "an estimate's JSON of a schema_version this version does not "
-    "read (it reads the integer 2)",
+    "read (it reads the integers 2 and 3)",
     "estimate.too_large": "an estimate's JSON with more awards than the rule set can give, more "
     "purchases than 1,000,000, or more notes than its awards allow",
     "estimate.bounds": "an estimate's JSON with a low amount above its high one (an award's or "

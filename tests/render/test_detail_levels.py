@@ -43,6 +43,7 @@ SUMMARY_KEYS = {
     "stacking",
     "missing",
     "assumptions",
+    "open_facts",
 }
 
 
@@ -140,18 +141,20 @@ def test_the_levels_of_a_long_profile_match_the_streamed_document() -> None:
 
 def test_the_cli_writes_what_the_api_writes(capsys: Any, tmp_path: Path) -> None:
     est = aivoucher.estimate(aivoucher.load_profile(QUICKSTART), as_of=AS_OF)
+    narrowing = aivoucher.what_narrows(est)  # the command line writes open_facts
     for level in DETAILS:
         for locale in ("en", "zh"):
             args = ["estimate", str(QUICKSTART), "--as-of", AS_OF, "--format", "json"]
             assert main([*args, "--detail", level, "--locale", locale]) == 0
             out = capsys.readouterr().out
-            assert out == est.to_json(locale=locale, detail=level) + "\n"
+            assert out == est.to_json(locale=locale, detail=level, narrowing=narrowing) + "\n"
             VALIDATORS[level].validate(json.loads(out))
     # --summary is --detail summary, in JSON too
     assert (
         main(["estimate", str(QUICKSTART), "--as-of", AS_OF, "--format", "json", "--summary"]) == 0
     )
-    assert capsys.readouterr().out == est.to_json(detail="summary") + "\n"
+    summary = est.to_json(detail="summary", narrowing=narrowing)
+    assert capsys.readouterr().out == summary + "\n"
     # the schema each level validates against is the one `aivoucher schema` prints
     for level in DETAILS:
         assert main(["schema", "--output", "estimate", "--detail", level]) == 0

@@ -175,7 +175,7 @@ def test_types_come_back() -> None:
 
 def test_codes_beside_sentences() -> None:
     data = estimate_json(aivoucher.estimate(SHENZHEN, as_of="2025-06-30").to_json())
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     est = aivoucher.estimate(SHENZHEN, as_of="2025-06-30")
     assert data["profile"] == est.profile.model_dump(mode="json")
     first = data["profile"]["purchases"][0]
@@ -225,7 +225,8 @@ def test_schema_command(capsys: Any) -> None:
     assert main(["schema", "--output", "estimate"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed == estimate_schema()
-    assert printed["properties"]["schema_version"]["const"] == 2
+    # it writes 3 and reads 2 as well
+    assert printed["properties"]["schema_version"]["enum"] == [2, 3]
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "aivoucher rule file"
 

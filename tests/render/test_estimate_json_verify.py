@@ -116,7 +116,7 @@ def test_two_thousand_copies_of_one_award() -> None:
     _refused(data, "estimate.duplicate_award", f"awards[{len(data['awards']) - 1}]")
 
 
-@pytest.mark.parametrize("version", [1, 3, "2", 2.0, True, None, [2]])
+@pytest.mark.parametrize("version", [1, 4, "2", "3", 2.0, 3.0, True, None, [2]])
 def test_schema_version_an_integer_this_version_reads(version: Any) -> None:
     data = _data()
     data["schema_version"] = version

@@ -214,6 +214,9 @@ def test_the_real_font_files_are_found_when_the_cache_lacks_them(
     if not any("cjk" in path.lower() for path in font_manager.findSystemFonts()):
         pytest.skip("no CJK font file on this machine (apt-get install fonts-noto-cjk)")
     stale = copy.copy(real)  # a cache built before the CJK fonts were installed
+    # a test above patched `addfont` on the instance: pytest puts back the method bound to the
+    # real manager, which a copy would share; the copy adds fonts to itself
+    stale.__dict__.pop("addfont", None)
     stale.ttflist = [
         e for e in real.ttflist if not charts._known_family(SimpleNamespace(ttflist=[e]))
     ]

@@ -76,7 +76,7 @@ def test_renderers() -> None:
     assert "480万" in est.award("shenzhen.training-compute")._repr_html_()
     assert "480万（¥4,800,000.00）" in est.to_text(locale="zh")
     assert '"high": "4800000"' in est.to_json()
-    assert estimate_json(est.to_json())["schema_version"] == 2
+    assert estimate_json(est.to_json())["schema_version"] == 3
     with pytest.raises(InputError, match="locale"):
         est.to_text(locale="fr")
 

@@ -82,7 +82,7 @@ class ComparisonDocument(_Doc):
 
     model_config = ConfigDict(title="aivoucher comparison")
 
-    schema_version: Literal[2]
+    schema_version: Literal[3]
     generator: GeneratorDoc
     as_of: DateText
     currency: Literal["CNY"]

@@ -47,8 +47,10 @@ __all__ = [
     "estimate_schema",
 ]
 
-#: The schema_version this library writes and reads.
-SCHEMA_VERSION = 2
+#: The schema_version this library writes; it reads this one and those in READS.
+SCHEMA_VERSION = 3
+#: Every schema_version this library reads (2: written before ``open_facts``).
+READS = (2, 3)
 #: An estimate's JSON read from a file or standard input: the 100,000-purchase estimate the
 #: test suite writes is over 500 MB.
 ESTIMATE_LIMITS = Limits(max_bytes=1 << 30, max_nodes=PROFILE_LIMITS.max_nodes)
@@ -339,12 +341,36 @@ class CheckedDoc(_Doc):
     unrecorded: list[str] = Field(description="Counted programs that record no such date.")
 
 
+class LabelDoc(_Doc):
+    zh: str
+    en: str
+
+
+class OpenAnswerDoc(_Doc):
+    """One answer to an open fact, and the totals it gives."""
+
+    value: Any = Field(description="The answer: a value of the fact (true, a city id …).")
+    other: bool = Field(description="The answer stands for every value the rule files do not name.")
+    total_low: DecimalText
+    total_high: DecimalText
+
+
+class OpenFactDoc(_Doc):
+    """A fact the profile leaves open whose answer would change the totals (what_narrows)."""
+
+    field: str = Field(description='A profile field, or "stacking" for the stacking question.')
+    label: LabelDoc = Field(description="The fact in words, in Chinese and English.")
+    adds: bool = Field(description="Its answers can only add an award not yet counted.")
+    programs: list[str] = Field(description="For the stacking question: the programs it asks of.")
+    answers: list[OpenAnswerDoc]
+
+
 class EstimateDocument(_Doc):
     """The JSON of ``aivoucher estimate --format json`` and ``Estimate.to_json()``."""
 
     model_config = ConfigDict(title="aivoucher estimate")
 
-    schema_version: Literal[2]
+    schema_version: Literal[2, 3]
     #: Written since aivoucher 0.2; documents of earlier versions have none.
     generator: GeneratorDoc | None = None
     as_of: DateText
@@ -373,6 +399,13 @@ class EstimateDocument(_Doc):
         description="The assumptions about a program as a whole that the awards which pay or "
         "may pay rest on.",
     )
+    #: schema_version 3: what each open fact's answers give, ranked as what_narrows ranks
+    #: them; null where it was not asked for (Estimate.to_json() without narrowing=).
+    open_facts: list[OpenFactDoc] | None = Field(
+        default=None,
+        description="The facts whose answer would change the totals, most narrowing first, "
+        "with each answer's totals; null where not asked for.",
+    )
 
 
 class EstimateSummaryDocument(_Doc):
@@ -381,7 +414,7 @@ class EstimateSummaryDocument(_Doc):
 
     model_config = ConfigDict(title="aivoucher estimate (summary)")
 
-    schema_version: Literal[2]
+    schema_version: Literal[3]
     generator: GeneratorDoc
     as_of: DateText
     currency: Literal["CNY"]
@@ -399,6 +432,10 @@ class EstimateSummaryDocument(_Doc):
     assumptions: list[ReadingDoc] = Field(
         description="The assumptions about a program as a whole that the awards which pay or "
         "may pay rest on."
+    )
+    open_facts: list[OpenFactDoc] | None = Field(
+        description="The facts whose answer would change the totals, most narrowing first, "
+        "with each answer's totals; null where not asked for."
     )
 
 

@@ -54,7 +54,7 @@ from .estimate_fields import (
     read_profile,
     read_settings,
 )
-from .estimate_json import SCHEMA_VERSION
+from .estimate_json import READS
 
 if TYPE_CHECKING:
     from ..ruleset.registry import RuleSet
@@ -414,12 +414,20 @@ def _compare_head(data: dict[str, Any], estimate: Estimate, compare: Compare) ->
             "checked",
             "missing",
             "assumptions",
+            "open_facts",
         )
         if k not in data
     ]
+    # open facts written are asked of the estimate made again, as the writer asked them
+    narrowing = None
+    if data.get("open_facts") is not None:
+        from ..questions.whatif import what_narrows
+
+        narrowing = what_narrows(estimate)
 
     def made(loc: str, m: Messages) -> dict[str, Any]:
-        out = _head(estimate, loc, profile=False)
+        out = _head(estimate, loc, profile=False, narrowing=narrowing)
+        out["schema_version"] = data["schema_version"]  # one this version reads, checked
         out["profile"], out["awards"] = {}, []
         del out["generator"]
         for key in earlier:
@@ -484,7 +492,7 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
         raise EstimateError("an estimate's JSON is an object", code="estimate.invalid")
     version = data.get("schema_version")
     # an integer, not 2.0 nor true: the versions are whole numbers
-    if type(version) is not int or version != SCHEMA_VERSION:
+    if type(version) is not int or version not in READS:
         shown = (
             "missing"
             if "schema_version" not in data
@@ -493,7 +501,7 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
             else json.dumps(version, default=str)
         )
         raise EstimateError(
-            f"schema_version {shown} is not one this version reads ({SCHEMA_VERSION})",
+            f"schema_version {shown} is not one this version reads ({', '.join(map(str, READS))})",
             field="schema_version",
             code="estimate.schema_version",
         )

@@ -24,6 +24,7 @@ from ..vocabulary.result import Assumption, AssumptionCode, Award, Bounds, Estim
 from .messages import Messages, messages
 
 if TYPE_CHECKING:
+    from ..questions.whatif import Narrowing
     from ..ruleset.registry import RuleSet
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "generator",
     "is_reading",
     "open_facts",
+    "open_facts_doc",
     "paying",
     "readings",
     "reason_to_dict",
@@ -45,7 +47,8 @@ __all__ = [
     "write_json",
 ]
 
-SCHEMA_VERSION = 2
+#: The schema_version written (render.estimate_json.SCHEMA_VERSION, which reads 2 as well).
+SCHEMA_VERSION = 3
 
 #: How much of an estimate a document carries (``--detail``): ``summary``, the totals and what
 #: they rest on (range, confidence, renewal, freshness, stacking, the facts still open and the
@@ -276,11 +279,17 @@ def _readings(awards: Iterable[Award], locale: str | None) -> list[dict[str, Any
 
 
 def _head(
-    estimate: Estimate, locale: str | None, *, profile: bool = True, rests_on: bool = True
+    estimate: Estimate,
+    locale: str | None,
+    *,
+    profile: bool = True,
+    rests_on: bool = True,
+    narrowing: Sequence[Narrowing] | None = None,
 ) -> dict[str, Any]:
     """Everything but the awards (``awards`` is left ``None``, in its place; without
     ``profile``, so is the profile; without ``rests_on``, so are ``missing`` and
-    ``assumptions``, which read the awards' traces)."""
+    ``assumptions``, which read the awards' traces). ``narrowing`` (what_narrows of the
+    estimate, made on the questions floor) gives ``open_facts``; without it, ``null``."""
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": generator(estimate.rules),
@@ -311,7 +320,36 @@ def _head(
         # what the totals rest on, after the awards they are read from
         "missing": open_facts(estimate.awards),
         "assumptions": _readings(estimate.awards, locale) if rests_on else None,
+        "open_facts": None if narrowing is None else open_facts_doc(narrowing),
     }
+
+
+def open_facts_doc(narrowing: Sequence[Narrowing]) -> list[dict[str, Any]]:
+    """``open_facts``: each fact what_narrows names, in its order, in words in both languages,
+    with each answer's totals."""
+    zh, en = messages("zh"), messages("en")
+
+    def plain(value: Any) -> Any:
+        return canonical(value) if isinstance(value, Decimal) else value
+
+    return [
+        {
+            "field": item.field,
+            "label": {"zh": zh.narrowing_fact(item), "en": en.narrowing_fact(item)},
+            "adds": item.adds,
+            "programs": [p.key for p in item.programs],
+            "answers": [
+                {
+                    "value": plain(a.value),
+                    "other": a.other,
+                    "total_low": canonical(a.total_low),
+                    "total_high": canonical(a.total_high),
+                }
+                for a in item.answers
+            ],
+        }
+        for item in narrowing
+    ]
 
 
 def estimate_head(estimate: Estimate, locale: str | None = None) -> dict[str, Any]:
@@ -322,12 +360,16 @@ def estimate_head(estimate: Estimate, locale: str | None = None) -> dict[str, An
 
 
 def estimate_to_dict(
-    estimate: Estimate, locale: str | None = None, detail: Detail = "full"
+    estimate: Estimate,
+    locale: str | None = None,
+    detail: Detail = "full",
+    narrowing: Sequence[Narrowing] | None = None,
 ) -> dict[str, Any]:
-    """The document as Python values, at a level of :data:`DETAILS`."""
+    """The document as Python values, at a level of :data:`DETAILS`; ``narrowing`` gives its
+    ``open_facts``."""
     check_detail(detail)
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
-    data = _head(estimate, locale)
+    data = _head(estimate, locale, narrowing=narrowing)
     if detail == "summary":
         for key in _NOT_IN_SUMMARY:
             del data[key]
@@ -355,16 +397,16 @@ def render_json(
     *,
     indent: int | None = 2,
     detail: Detail = "full",
+    narrowing: Sequence[Narrowing] | None = None,
 ) -> str:
     """The JSON text at a level of :data:`DETAILS`; a whole estimate is indented unless the
     profile is very long (see :data:`COMPACT_ABOVE`)."""
     if check_detail(detail) == "full" and len(estimate.profile.purchases) > COMPACT_ABOVE:
         out = io.StringIO()
-        _write_compact(estimate, out, locale)
+        _write_compact(estimate, out, locale, narrowing)
         return out.getvalue()
-    return json_text(
-        json.dumps(estimate_to_dict(estimate, locale, detail), ensure_ascii=False, indent=indent)
-    )
+    data = estimate_to_dict(estimate, locale, detail, narrowing)
+    return json_text(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 def write_json(
@@ -374,13 +416,15 @@ def write_json(
     *,
     indent: int | None = 2,
     detail: Detail = "full",
+    narrowing: Sequence[Narrowing] | None = None,
 ) -> None:
     """Write :func:`render_json`'s text and a newline to ``stream``; a long estimate is
     written piece by piece, never held whole (nor every award's trace at once)."""
     if check_detail(detail) == "full" and len(estimate.profile.purchases) > COMPACT_ABOVE:
-        _write_compact(estimate, stream, locale)
+        _write_compact(estimate, stream, locale, narrowing)
     else:
-        stream.write(render_json(estimate, locale, indent=indent, detail=detail))
+        text = render_json(estimate, locale, indent=indent, detail=detail, narrowing=narrowing)
+        stream.write(text)
     stream.write("\n")
 
 
@@ -419,11 +463,16 @@ def _write_entries(write: Callable[[str], object], texts: Iterable[str]) -> None
     entries.close()
 
 
-def _write_compact(estimate: Estimate, stream: TextIO, locale: str | None) -> None:
+def _write_compact(
+    estimate: Estimate,
+    stream: TextIO,
+    locale: str | None,
+    narrowing: Sequence[Narrowing] | None = None,
+) -> None:
     """The one-line JSON, written as it is made: each award's reasons, assumptions and steps
     one entry at a time (a trace left for later is built for this and not kept)."""
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
-    head = _head(estimate, locale, profile=False, rests_on=False)
+    head = _head(estimate, locale, profile=False, rests_on=False, narrowing=narrowing)
     head["profile"] = {"applicant": _SLOT, "purchases": _SLOT}
     head["awards"] = head["assumptions"] = _SLOT
     first, to_purchases, to_awards, to_readings, last = _dumps(head).split(_dumps(_SLOT))

@@ -11,7 +11,7 @@ the rule needs is unknown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import FrozenInstanceError, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from pandas import DataFrame
 
+    from ..questions.whatif import Narrowing
     from ..ruleset.registry import RuleSet
     from .profile import Profile
     from .schema import Program
@@ -405,15 +406,21 @@ class Estimate:
         raise unknown_program([a.program for a in self.awards], program_id, field=None)
 
     def to_json(
-        self, *, locale: str | None = None, detail: Literal["summary", "awards", "full"] = "full"
+        self,
+        *,
+        locale: str | None = None,
+        detail: Literal["summary", "awards", "full"] = "full",
+        narrowing: Sequence[Narrowing] | None = None,
     ) -> str:
         """The JSON contract (see docs/json.md); same as ``aivoucher estimate --format json``.
         ``detail``: ``full`` (the default: the whole estimate, which :meth:`from_json` reads
         back), ``awards`` (the totals and each award that pays or may pay, without steps) or
-        ``summary`` (the totals and what they rest on); each is the next with keys left out."""
+        ``summary`` (the totals and what they rest on); each is the next with keys left out.
+        ``narrowing``, :func:`aivoucher.what_narrows` of this estimate, fills ``open_facts``
+        (the command line passes it); without it ``open_facts`` is ``null``."""
         from ..render.json import render_json
 
-        return render_json(self, locale=locale, detail=detail)
+        return render_json(self, locale=locale, detail=detail, narrowing=narrowing)
 
     @classmethod
     def from_json(cls, text: str | bytes, *, rules: RuleSet | None = None) -> Estimate:
