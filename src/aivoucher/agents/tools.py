@@ -377,7 +377,8 @@ def compact_estimate(estimate: Estimate, locale: str = "en") -> dict[str, Any]:
             }
         )
         open_facts.update(dict.fromkeys(award.missing))
-    answer["open_facts"] = [{"field": f, "fact": m.field(f)} for f in open_facts]
+    purchases = estimate.profile.purchases
+    answer["open_facts"] = [{"field": f, "fact": m.fact_words(f, purchases)} for f in open_facts]
     # what the total rests on first, as the text view lists it; then what may add to it
     answer["awards"] = sorted(awards, key=lambda a: not a["counted"])
     answer["cannot_pay"] = cannot_pay

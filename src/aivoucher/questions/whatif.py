@@ -123,6 +123,8 @@ class Narrowing:
     #: purchase with no relation declared in their rule files; the answers are ``stackable``
     #: (both paid) and ``exclusive`` (the better one only).
     programs: tuple[Program, ...] = ()
+    #: For a qualification: its name in the rule file that declares it, ``(zh, en)``.
+    qualification: tuple[str, str] | None = None
 
 
 def _set_fact(profile: Profile, name: str, value: Any) -> Profile:
@@ -345,12 +347,32 @@ def what_narrows(
         if not answers or all(a.low_change == a.high_change == 0 for a in answers):
             continue  # no answer changes anything: nothing to find out
         width = max(a.total_high - a.total_low for a in answers)
-        out.append(Narrowing(field, tuple(answers), width, adds=field not in narrowing))
+        out.append(
+            Narrowing(
+                field,
+                tuple(answers),
+                width,
+                adds=field not in narrowing,
+                qualification=_qualification(ruleset, field),
+            )
+        )
     stacking = _stacking_question(estimate)
     if stacking is not None:
         out.append(stacking)
     out.sort(key=lambda n: (n.width, n.field))
     return tuple(out)
+
+
+def _qualification(ruleset: RuleSet, field: str) -> tuple[str, str] | None:
+    """The words of the qualification a profile path names, from the rule file declaring it."""
+    if ".qualifications." not in field:
+        return None
+    wanted = field.rsplit(".", 1)[-1]
+    for program in ruleset.programs:
+        for qualification in program.qualifications:
+            if qualification.id == wanted:
+                return (qualification.zh, qualification.en)
+    return None
 
 
 def _stacking_question(estimate: Estimate) -> Narrowing | None:

@@ -10,8 +10,7 @@ where-to-register report (:func:`aivoucher.render.where.render_where_report`) on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..evaluate.stacking import counted
@@ -61,8 +60,6 @@ class WhereToRegister:
 
     comparison: Comparison
     briefs: tuple[Brief, ...]
-    #: The words of each qualification a brief asks about (id → (zh, en)), from the rule files.
-    qualifications: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def to_report_html(self, *, locale: str | None = None, today: dt.date | None = None) -> str:
         """The where-to-register report: one self-contained HTML file that prints to A4."""
@@ -137,11 +134,4 @@ def where_to_register(
             )
         narrowing = what_narrows(estimate, rules=ruleset)
         briefs.append(Brief(row, _paying(estimate.awards), narrowing, renewal_only))
-    asked = {
-        n.field.rsplit(".", 1)[-1]
-        for b in briefs
-        for n in b.narrowing
-        if ".qualifications." in n.field
-    }
-    words = {q.id: (q.zh, q.en) for p in chosen.programs for q in p.qualifications if q.id in asked}
-    return WhereToRegister(comparison, tuple(briefs), words)
+    return WhereToRegister(comparison, tuple(briefs))

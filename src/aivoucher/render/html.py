@@ -205,7 +205,7 @@ def _depends(estimate: Estimate, counted: Sequence[Award], m: Messages) -> str:
 
 
 def _narrow_fact(item: Narrowing, m: Messages) -> str:
-    return m.narrowing_fact(item) if item.programs else m.field(item.field)
+    return m.narrowing_fact(item)
 
 
 def _narrowing(items: Sequence[Narrowing], m: Messages) -> str:

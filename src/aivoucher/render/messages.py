@@ -208,6 +208,9 @@ class Messages:
         if item.programs:
             names = self.sep.join(self.name(p) for p in item.programs)
             return self.text("narrow.stacking", programs=names)
+        if item.qualification is not None:
+            key = item.field.rsplit(".", 1)[-1]
+            qualifications = {**(qualifications or {}), key: item.qualification}
         return self.fact_words(item.field, purchases, qualifications)
 
     def narrowing_value(self, item: Narrowing, value: Any) -> str:

@@ -86,9 +86,9 @@ def answer_value(answer: Answer, m: Messages, item: Narrowing | None = None) -> 
 
 
 def _fact(item: Narrowing, m: Messages) -> str:
-    """The fact a narrowing asks about: the stacking question in words, a fact as the text
-    views name missing facts."""
-    return m.narrowing_fact(item) if item.programs else m.field(item.field)
+    """The fact a narrowing asks about, in words from the fact table (never a profile path):
+    the profile path is the JSON's ``field``."""
+    return m.narrowing_fact(item)
 
 
 def render_narrowing(items: Sequence[Narrowing], locale: str = "en") -> str:

@@ -11,7 +11,6 @@ questions floor; this module chooses words and draws.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -254,27 +253,18 @@ def _answer(item: Narrowing, value: object, other: bool, m: Messages) -> str:
     return m.text("where.any_other") if other else m.narrowing_value(item, value)
 
 
-def _find_out(
-    brief: Brief, estimate: Estimate, m: Messages, qualifications: Mapping[str, tuple[str, str]]
-) -> str:
-    items = _find_out_lines(brief, estimate, m, qualifications)
+def _find_out(brief: Brief, estimate: Estimate, m: Messages) -> str:
+    items = _find_out_lines(brief, estimate, m)
     listed = "".join(f"<li>{_e(i)}</li>" for i in items)
     return f"<h3>{_e(m.text('where.find_out'))}</h3><ul>{listed}</ul>"
 
 
-def _find_out_lines(
-    brief: Brief, estimate: Estimate, m: Messages, qualifications: Mapping[str, tuple[str, str]]
-) -> list[str]:
-    items = [_narrowing(n, estimate, m, qualifications) for n in brief.narrowing]
+def _find_out_lines(brief: Brief, estimate: Estimate, m: Messages) -> list[str]:
+    items = [_narrowing(n, estimate, m) for n in brief.narrowing]
     return items or [m.text("where.find_out.none")]
 
 
-def _narrowing(
-    narrowing: Narrowing,
-    estimate: Estimate,
-    m: Messages,
-    qualifications: Mapping[str, tuple[str, str]],
-) -> str:
+def _narrowing(narrowing: Narrowing, estimate: Estimate, m: Messages) -> str:
     answers = sorted(
         narrowing.answers, key=lambda a: (-a.total_high, -a.total_low, a.other, str(a.value))
     )
@@ -290,7 +280,7 @@ def _narrowing(
         shown.append(m.text("where.more", n=len(answers) - SHOWN_ANSWERS))
     text = m.text(
         "where.fact",
-        label=m.narrowing_fact(narrowing, estimate.profile.purchases, qualifications),
+        label=m.narrowing_fact(narrowing, estimate.profile.purchases),
         answers=m.semi.join(shown),
     )
     if narrowing.adds:
@@ -338,13 +328,7 @@ def _heading(brief: Brief, m: Messages) -> tuple[str, str | None]:
     return compact(row.total_low, row.total_high), None
 
 
-def _brief(
-    number: int,
-    brief: Brief,
-    m: Messages,
-    notes: Footnotes,
-    qualifications: Mapping[str, tuple[str, str]],
-) -> str:
+def _brief(number: int, brief: Brief, m: Messages, notes: Footnotes) -> str:
     row = brief.row
     total, renewal = _heading(brief, m)
     intro = f"<p class='renewed'>{_e(renewal)}</p>" if renewal else ""
@@ -353,7 +337,7 @@ def _brief(
     return (
         f'<section class="lead"><h2>{number}. {_e(_place(row, m))} — {_e(total)}</h2>{intro}'
         + _rests(brief, m, notes)
-        + _find_out(brief, estimate, m, qualifications)
+        + _find_out(brief, estimate, m)
         + _prepare(brief, m)
         + "</section>"
     )
@@ -383,9 +367,7 @@ def render_where_report(
     produced = (today or dt.date.today()).isoformat()
     as_of = report.comparison.as_of.isoformat()
     notes = Footnotes()
-    briefs = "".join(
-        _brief(i, b, m, notes, report.qualifications) for i, b in enumerate(report.briefs, 1)
-    )
+    briefs = "".join(_brief(i, b, m, notes) for i, b in enumerate(report.briefs, 1))
     body = (
         f"<header><h1>{_e(m.text('where.title'))}</h1>"
         f"<div>{_e(_plan(report, m))}</div>"
@@ -423,7 +405,7 @@ def render_where_text(report: WhereToRegister, locale: str | None = None) -> str
             lines.append(f"     - {m.text('report.none_counted')}")
         lines.append("   " + m.heading("where.find_out"))
         estimate = brief.row.estimate
-        for line in _find_out_lines(brief, estimate, m, report.qualifications):
+        for line in _find_out_lines(brief, estimate, m):
             lines.append(f"     - {line}")
         prepare = _prepare_lines(brief, m)
         if prepare:
