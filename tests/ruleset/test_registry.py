@@ -4,9 +4,11 @@ turns on an unstated fact is a range kept out of the estimate's totals."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from conftest import ROOT
 
 import aivoucher
 from aivoucher.ruleset.registry import bundled_rules
@@ -107,3 +109,19 @@ def test_unknown_provider_city_is_a_range_kept_out_of_the_totals() -> None:
         as_of="2024-12-31",
     )
     assert stated.total_high == 30 * W and not stated.uncounted
+
+
+#: A profile path as a developer writes it: never in the words a reader is shown.
+PROFILE_PATH = re.compile(r"\bapplicant\.[a-z_]+|\bpurchases?\[?\d*\]?\.[a-z_]+")
+
+
+def test_no_rule_file_shows_a_reader_a_profile_path() -> None:
+    """The Chinese text views print a rule file's readings and notes as they are written, so a
+    profile path in them would reach a Chinese reader (the views name facts in words)."""
+    found = []
+    for path in sorted((ROOT / "rules").rglob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            text = line.strip()
+            if text.startswith(("zh:", "en:")) and PROFILE_PATH.search(text):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {text}")
+    assert not found, found
