@@ -68,6 +68,8 @@ CODES: dict[str, str] = {
     "amount.sub_fen": "an amount with fractions of a fen (0.01 yuan)",
     "rate.invalid": "not a rate, or a rate outside 0–100%",
     "date.invalid": "not a date in an accepted form",
+    "date.too_vague": "so many dates given as months or quarters that covering each day that "
+    "can matter would take more than 4,096 estimates: give the day of some of them",
     "city.unknown": "a city or province the jurisdiction table does not know",
     "profile.invalid": "a profile value of the wrong type or not among the allowed values",
     "profile.unknown_field": "a field the profile contract does not define",
@@ -359,6 +361,8 @@ CODES_ZH: dict[str, str] = {
     "amount.sub_fen": "金额不能有不足一分的零头",
     "rate.invalid": "比例无效或不在 0–100% 之间",
     "date.invalid": "日期无效",
+    "date.too_vague": "只写了月份或季度的日期过多，逐日估算将超过 4,096 次："
+    "请为其中一些写明具体日期",
     "city.unknown": "未知的城市或省份",
     "profile.invalid": "档案中的值类型不对或不在允许范围内",
     "profile.unknown_field": "档案约定中没有这个字段",

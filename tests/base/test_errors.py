@@ -155,6 +155,22 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "date.invalid": lambda t, m: parse_profile(
         profile({"item": "compute", "amount": 1, "signed": "2025-13-01"})
     ),
+    "date.too_vague": lambda t, m: aivoucher.estimate(
+        {
+            "applicant": {"kind": "enterprise", "city": "shenzhen"},
+            "purchases": [
+                {
+                    "item": "compute",
+                    "amount": 1,
+                    "signed": "2026-Q4",
+                    "start": "2026-Q4",
+                    "end": "2027-Q4",
+                }
+            ]
+            * 3,
+        },
+        as_of="2026-12-01",
+    ),
     "city.unknown": lambda t, m: parse_profile(profile(city="gotham")),
     "profile.invalid": lambda t, m: parse_profile(profile(kind="robot")),
     "profile.unknown_field": lambda t, m: parse_profile(profile(startp=True)),

@@ -14,15 +14,24 @@ from pydantic import PlainSerializer, PlainValidator
 
 from ..errors import InputError
 from . import jurisdictions
-from .dates import parse_date
+from .dates import parse_date, parse_plan_date
 from .money import canonical, parse_amount
 
-__all__ = ["Amount", "Bool", "CityId", "Date", "parse_bool"]
+__all__ = ["Amount", "Bool", "CityId", "Date", "PlanDate", "parse_bool"]
 
 
 def _date(value: object) -> dt.date:
     try:
         return parse_date(value)
+    except InputError:
+        raise
+    except ValueError as exc:
+        raise InputError(str(exc), code="date.invalid") from None
+
+
+def _plan_date(value: object) -> dt.date:
+    try:
+        return parse_plan_date(value)
     except InputError:
         raise
     except ValueError as exc:
@@ -49,5 +58,10 @@ Amount = Annotated[
     Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int), _DECIMAL_OUT
 ]
 Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
+#: A purchase's date: a day, or a month or a quarter (a :class:`~aivoucher.base.dates.Span`,
+#: written back in its canonical form by its ``isoformat``).
+PlanDate = Annotated[
+    dt.date, PlainValidator(_plan_date, json_schema_input_type=dt.date | str), _DATE_OUT
+]
 Bool = Annotated[bool, PlainValidator(parse_bool, json_schema_input_type=bool)]
 CityId = Annotated[str, PlainValidator(jurisdictions.city, json_schema_input_type=str)]

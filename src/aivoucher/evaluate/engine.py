@@ -77,7 +77,9 @@ class Plan(CompiledPlan):
         coverage: Window | None = None,
         renewal: bool = False,
     ) -> Award:
-        """Evaluate this program for ``profile``.
+        """Evaluate this program for ``profile``, whose purchases give days (a month or a
+        quarter is estimated day by day by :meth:`~aivoucher.ruleset.registry.RuleSet.estimate`,
+        see :mod:`aivoucher.ruleset.days`).
 
         ``switches`` are the names of user-switchable assumptions that are on (``--assume``).
         ``window`` limits the purchases to those signed inside it (the signing dates this

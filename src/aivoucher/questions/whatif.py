@@ -356,11 +356,49 @@ def what_narrows(
                 qualification=_qualification(ruleset, field),
             )
         )
+    out += _day_questions(estimate, ruleset, assume, assume_renewal)
     stacking = _stacking_question(estimate)
     if stacking is not None:
         out.append(stacking)
     out.sort(key=lambda n: (n.width, n.field))
     return tuple(out)
+
+
+def _day_questions(
+    estimate: Estimate, ruleset: RuleSet, assume: Iterable[str], assume_renewal: bool
+) -> list[Narrowing]:
+    """For each date given as a month or a quarter on which the totals turn: the runs of its
+    days with their totals. An answer's value is the run as an ISO interval
+    (``2027-03-01/2027-03-17``)."""
+    from ..ruleset.days import day_runs
+
+    out = []
+    for where in estimate.profile.spans:
+        runs = day_runs(
+            ruleset,
+            estimate.profile,
+            where,
+            as_of=estimate.as_of,
+            assume=assume,
+            assume_renewal=assume_renewal,
+        )
+        if len(runs) < 2:
+            continue  # every day gives the same totals
+        answers = tuple(
+            Answer(
+                f"{first.isoformat()}/{last.isoformat()}",
+                made.total_low,
+                made.total_high,
+                made.total_low - estimate.total_low,
+                made.total_high - estimate.total_high,
+                False,
+            )
+            for first, last, made in runs
+        )
+        width = max(a.total_high - a.total_low for a in answers)
+        index, name, _ = where
+        out.append(Narrowing(f"purchases[{index}].{name}", answers, width))
+    return out
 
 
 def _qualification(ruleset: RuleSet, field: str) -> tuple[str, str] | None:

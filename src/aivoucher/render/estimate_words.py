@@ -93,6 +93,15 @@ ESTIMATE_TEXT = {
         "合同签订于{actual}，晚于本项目已知最后版本的截止日{date}：取决于政策是否延续",
         "signed {actual}, after the last known version ends on {date}: depends on renewal",
     ),
+    ReasonCode.DAY_MATTERS: (
+        "未写明{field}（只知在{actual}内），金额随之而变：{days}",
+        "{field} not given (only {actual}): the award depends on it: {days}",
+    ),
+    "day_of_signed": ("合同签订日", "the signing day"),
+    "day_of_start": ("服务开始日", "the first day of service"),
+    "day_of_end": ("服务结束日", "the last day of service"),
+    "day_run": ("{first}至{last}", "{first} to {last}"),
+    "days_between": ("其间各日介于前后两者之间", "the days between: in between"),
     AssumptionCode.RENEWAL: (
         "假设本项目在{date}到期后按原条件延续（尚无延续文件）",
         "assumed: the program is renewed on the same terms after it ends on {date} (no renewal "

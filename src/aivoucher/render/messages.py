@@ -75,6 +75,10 @@ _TEXT = {**ESTIMATE_TEXT, **VIEW_TEXT}
 _PURCHASE_PATH = re.compile(r"^purchases\[(\d+)\]")
 
 
+#: An answer that is a run of days, as an ISO interval (what_narrows of a month or quarter).
+_DAY_RUN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 class Messages:
     """Wording for one locale (``zh`` or ``en``)."""
 
@@ -217,6 +221,9 @@ class Messages:
         """An answer's value in words (the stacking question's are its own)."""
         if item.programs and value in ("stackable", "exclusive"):
             return self.text(f"narrow.{value}")
+        if isinstance(value, str) and _DAY_RUN.fullmatch(value):  # a run of days (a month's)
+            first, last = value.split("/")
+            return first if first == last else self.text("day_run", first=first, last=last)
         return self.value(value)
 
     def fact_words(
@@ -318,6 +325,13 @@ class Messages:
             body = self.text(code, actual=reason.actual, date=reason.expected[0])
         elif code is ReasonCode.MORE_EXCLUDED:
             body = self.text(code, count=reason.actual)
+        elif code is ReasonCode.DAY_MATTERS:
+            body = self.text(
+                code,
+                field=self.text(f"day_of_{(reason.fact or '').rpartition('.')[2]}"),
+                actual=reason.actual,
+                days=self.day_groups(reason.expected),
+            )
         elif code in (ReasonCode.BELOW_MINIMUM, ReasonCode.BELOW_THRESHOLD):
             body = self.text(
                 code,
@@ -327,6 +341,19 @@ class Messages:
         else:
             body = self.text(code, text=self.prose(reason.text))
         return prefix + body
+
+    def day_groups(self, groups: Sequence[Any]) -> str:
+        """Runs of days and what each pays (a ``day_matters`` reason's ``expected``)."""
+        parts: list[str] = []
+        for i, (first, last, low, high) in enumerate(groups):
+            if i and groups[i - 1][1] + dt.timedelta(days=1) < first:
+                parts.append(self.text("days_between"))
+            days = str(first) if first == last else self.text("day_run", first=first, last=last)
+            paid = (
+                self.text("no_amount") if low is None or high is None else self.bounds((low, high))
+            )
+            parts.append(f"{days}{self.colon}{paid}")
+        return self.semi.join(parts)
 
     def assumption(self, assumption: Assumption, award: Award) -> str:
         prefix = f"[{assumption.subject}] " if assumption.subject else ""

@@ -26,7 +26,7 @@ from ..base.dates import as_of_date
 from ..base.documents import RULE_LIMITS, load_document, read_text
 from ..base.log import logger
 from ..base.paths import parse_path
-from ..errors import InputError, RuleFileError, UnknownProgramError
+from ..errors import InputError, ProfileError, RuleFileError, UnknownProgramError
 from ..evaluate.application import with_application
 from ..evaluate.engine import Plan, compile_program, not_in_force
 from ..evaluate.stacking import combine, counted
@@ -157,6 +157,17 @@ class RuleSet:
         self._switch_ids = frozenset(self.switches)
         self._qualification_ids = frozenset(self.qualifications)
         self._confidences: dict[str, tuple[Program, str | None]] = {}
+        self._rule_dates: frozenset[dt.date] | None = None
+
+    @property
+    def rule_dates(self) -> frozenset[dt.date]:
+        """Every date the rule files hold: where a purchase's day may change what it gets
+        (:mod:`aivoucher.ruleset.days`), gathered once."""
+        if self._rule_dates is None:
+            from .days import rule_dates
+
+            self._rule_dates = rule_dates(e.program for e in self._entries.values())
+        return self._rule_dates
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries.values())
@@ -290,6 +301,18 @@ class RuleSet:
         day = as_of_date(as_of)
         switches = self._check_switches(assume)
         self._check_qualifications(prof)
+        if prof.spans:  # a plan dated by month or quarter: each day that can matter
+            from .days import estimate_days
+
+            return estimate_days(
+                self,
+                prof,
+                programs=programs,
+                as_of=day,
+                include_all=include_all,
+                assume=sorted(switches),
+                assume_renewal=assume_renewal,
+            )
         if programs is not None:
             # each distinct name looked up once: a name repeated costs nothing more
             named = dict.fromkeys(programs)
@@ -598,7 +621,18 @@ def example_profile(program: Program, index: int, path: Path | None = None) -> P
     """An example's profile, validated; errors point into the rule file."""
     example = program.examples[index]
     try:
-        return parse_profile(example.profile)
+        profile = parse_profile(example.profile)
+        if profile.spans:
+            # an example is judged by one version on known days; a plan's month or quarter is
+            # for an estimate, which covers each day of it
+            i, name, span = profile.spans[0]
+            raise ProfileError(
+                f"an example gives each purchase's day, not a month or a quarter: {span}",
+                field=f"purchases[{i}].{name}",
+                code="date.invalid",
+                zh=f"示例须写明每笔采购的具体日期，不能只写月份或季度：{span}",
+            )
+        return profile
     except InputError as exc:
         prefix = f"examples[{index}].profile"
         problems = [

@@ -40,9 +40,10 @@ from pydantic import (
 )
 
 from ..base import jurisdictions
+from ..base.dates import Span, last_day
 from ..base.documents import PROFILE_LIMITS, load_document, read_text
 from ..base.money import canonical
-from ..base.types import Amount, Bool, CityId, Date
+from ..base.types import Amount, Bool, CityId, Date, PlanDate
 from ..errors import InputError, ProfileError
 from .facts import ApplicantKind, ChipOrigin, Item, Role, Sector, Use, value_from_words
 
@@ -131,9 +132,12 @@ class Purchase(_Model):
     use: UseIn | None = None
     amount: Amount = Field(description="Contract amount (CNY).")
     settled: Amount | None = Field(default=None, description="Actually delivered/settled amount.")
-    signed: Date = Field(description="Contract date.")
-    start: Date | None = None
-    end: Date | None = None
+    signed: PlanDate = Field(
+        description="Contract date: a day, or for a plan a month (2027-03, 2027年3月) or a "
+        "quarter (2027-Q1, 2027年第一季度), which the estimate covers day by day."
+    )
+    start: PlanDate | None = Field(default=None, description="First day of service (or month).")
+    end: PlanDate | None = Field(default=None, description="Last day of service (or month).")
     chip_origin: ChipOriginIn | None = None
     provider_city: CityId | None = None
     via_platform: Bool | None = Field(
@@ -164,7 +168,9 @@ class Purchase(_Model):
     def _consistent(self) -> Purchase:
         # Contradictions are refused rather than resolved: any choice (the smaller amount, the
         # swapped dates) would be a guess at what the contract says.
-        if self.start is not None and self.end is not None and self.end < self.start:
+        # a month or quarter contradicts only if even its latest day is before the other's
+        # earliest
+        if self.start is not None and self.end is not None and last_day(self.end) < self.start:
             raise ValueError(end_before_start(self.start, self.end))
         if self.settled is not None and self.settled > self.amount:
             raise ValueError(settled_above_amount(self.settled, self.amount))
@@ -174,6 +180,16 @@ class Purchase(_Model):
     def year(self) -> int:
         """The calendar year whose caps this purchase counts against (the year it was signed)."""
         return self.signed.year
+
+    @property
+    def spans(self) -> tuple[tuple[str, Span], ...]:
+        """The dates given as a month or a quarter: ``(field, span)`` pairs, in the order
+        ``signed``, ``start``, ``end``."""
+        return tuple(
+            (name, day)
+            for name in ("signed", "start", "end")
+            if isinstance(day := getattr(self, name), Span)
+        )
 
     def label(self, index: int) -> str:
         """The purchase's ``id``, or ``#n`` (1-based) when it has none."""
@@ -201,8 +217,20 @@ class Profile(_Model):
     applicant: Applicant
     purchases: tuple[Purchase, ...] = ()
 
+    @property
+    def spans(self) -> tuple[tuple[int, str, Span], ...]:
+        """Every purchase date given as a month or a quarter: ``(purchase index, field,
+        span)``. An estimate covers each day of them (:mod:`aivoucher.ruleset.days`)."""
+        return tuple(
+            (i, name, span) for i, p in enumerate(self.purchases) for name, span in p.spans
+        )
+
 
 _MODELS: dict[str, type[_Model]] = {"applicant": Applicant, "purchase": Purchase}
+
+
+#: The purchase dates a table gives as days (a profile may give a month or a quarter).
+_DAYS = frozenset({"signed", "start", "end"})
 
 
 @functools.cache
@@ -213,6 +241,10 @@ def _values_adapter(field: str) -> TypeAdapter[list[Any]]:
         raise KeyError(field)
     if name.startswith("qualifications."):
         annotation: Any = Bool  # the value type of the qualifications mapping
+    elif name in _DAYS:
+        # a table's row is one purchase judged on its day: a month or a quarter is for a
+        # profile, whose estimate covers each day of it
+        annotation = Date
     else:
         info = model.model_fields.get(name)
         if info is None or name == "qualifications":
@@ -244,7 +276,7 @@ def read_values(field: str, values: Sequence[object]) -> tuple[list[Any], dict[i
     profile accept and refuse the same values with the same words.
     """
     try:
-        return _values_adapter(field).validate_python(list(values)), {}
+        read = _values_adapter(field).validate_python(list(values))
     except ValidationError as exc:
         from ..base.problems import from_validation
 
@@ -254,6 +286,7 @@ def read_values(field: str, values: Sequence[object]) -> tuple[list[Any], dict[i
             index = next(p for p in raw["loc"] if isinstance(p, int))
             refused.setdefault(index, InputError(error.message, code=error.code))
         return [], refused
+    return read, {}
 
 
 def parse_profile(data: Profile | Mapping[str, Any], *, source: str | None = None) -> Profile:

@@ -118,6 +118,7 @@ class ReasonCode(StrEnum):
     OTHER_VERSION = "other_version"  # signed outside this version's window: another version applies
     BEFORE_EFFECTIVE = "before_effective"  # signed before the program took effect (no version)
     AFTER_END = "after_end"  # signed after the last known version ends: depends on renewal
+    DAY_MATTERS = "day_matters"  # a month or quarter given: what each of its days would pay
 
 
 class AssumptionCode(StrEnum):
