@@ -265,3 +265,30 @@ def test_a_month_covers_exactly_its_days(
             assert award.low == min(lows)
         if award.high is not None and None not in highs:
             assert award.high == max(highs)
+
+
+def test_a_rule_file_example_with_a_month_is_refused(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conftest import profile, rule, write_rule
+
+    data = rule()
+    data["examples"][0]["profile"] = profile(
+        {"item": "compute", "amount": "100万", "signed": "2025-03"}
+    )
+    write_rule(tmp_path / "rules", data)
+    assert cli.main(["check", str(tmp_path / "rules")]) != 0
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert "examples[0].profile.purchases[0].signed" in said
+    assert "2025-03" in said and "Traceback" not in said
+
+
+def test_the_json_of_a_plan_meets_the_published_schema() -> None:
+    from conftest import estimate_json
+
+    est = aivoucher.estimate(plan("2026-12", start="2027-Q1", end="2027年12月"), as_of=AS_OF)
+    doc = estimate_json(est.to_json(narrowing=aivoucher.what_narrows(est)))
+    assert doc["profile"]["purchases"][0]["end"] == "2027-12"
+    (day,) = [f for f in doc["open_facts"] if f["field"] == "purchases[0].signed"]
+    assert day["answers"][0]["value"] == "2026-12-01/2026-12-17"
