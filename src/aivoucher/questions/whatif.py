@@ -169,6 +169,7 @@ def vary(
     combinations (:mod:`aivoucher.base.limits`): past either, :class:`InputError` (code
     ``limit.exceeded``) before anything is estimated.
     """
+    from ..ruleset.across import estimates_across_places
     from ..ruleset.registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
@@ -187,9 +188,28 @@ def vary(
     check_count(math.prod(len(v) for v in values), MAX_CASES, "cases", ",".join(names))
     place_first = sorted(names, key=lambda n: n not in _PLACE)  # register, then set facts
     base = profile if isinstance(profile, Profile) else None
-    cases = []
-    for combination in itertools.product(*values):
+    # Where one place fact varies over cities by id (and no district is set), the cells that
+    # share the other facts differ only in the city: the first of them is made as any cell is,
+    # the others are it registered elsewhere — the profile setting the facts in each would give
+    # (a city id reads as itself; the district is dropped in either way).
+    places = [i for i, name in enumerate(names) if name in _PLACE]
+    by_city = (
+        len(places) == 1
+        and "district" not in names
+        and all(isinstance(v, str) and v in jurisdictions.CITIES for v in values[places[0]])
+    )
+    combinations = list(itertools.product(*values))
+    profiles: list[Profile] = []
+    families: dict[tuple[Any, ...], list[int]] = {}
+    for at, combination in enumerate(combinations):
         chosen = dict(zip(names, combination, strict=True))
+        family = tuple(v for i, v in enumerate(combination) if i not in places)
+        head = families.get(family) if by_city else None
+        if head is not None:
+            profiles.append(register(profiles[head[0]], chosen[names[places[0]]]))
+            head.append(at)
+            continue
+        families.setdefault(family, []).append(at)
         current: Profile | Mapping[str, Any] = base if base is not None else profile
         for name in place_first:
             if name in _PLACE:
@@ -198,8 +218,27 @@ def vary(
         for name in place_first:
             if name not in _PLACE:
                 current = _set_fact(current, name, chosen[name])
-        est = ruleset.estimate(current, as_of=as_of, assume=assume, assume_renewal=assume_renewal)
-        cases.append(Case(tuple(chosen.items()), est))
+        if at == 0:
+            # what the first estimate checks first, checked before any other cell is made
+            ruleset.estimate(current, programs=(), as_of=as_of, assume=assume)
+        profiles.append(current)
+    # each family's cells are estimated together (aivoucher.ruleset.across): every estimate is
+    # what ruleset.estimate returns for the cell's profile
+    estimates: list[Estimate | None] = [None] * len(profiles)
+    for cells in families.values():
+        made = estimates_across_places(
+            ruleset,
+            [profiles[i] for i in cells],
+            as_of=as_of,
+            assume=assume,
+            assume_renewal=assume_renewal,
+        )
+        for i, est in zip(cells, made, strict=True):
+            estimates[i] = est
+    cases = []
+    for combination, est in zip(combinations, estimates, strict=True):
+        assert est is not None
+        cases.append(Case(tuple(zip(names, combination, strict=True)), est))
     return Grid(names, tuple(cases))
 
 
