@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import aivoucher
 from aivoucher.base import jurisdictions
 from aivoucher.questions.places import places_with_programs, register
-from aivoucher.registry import bundled_rules
 from aivoucher.ruleset.across import estimates_across_places, jurisdiction_index
+from aivoucher.ruleset.registry import bundled_rules
 
 RULES = bundled_rules()
 PLACES = places_with_programs(p.jurisdiction for p in RULES.programs)
@@ -186,3 +186,86 @@ def test_vary_over_places_is_each_estimate(
     assert len(grid.cases) == len(plain)
     for case, estimate in zip(grid.cases, plain, strict=True):
         _same(case.estimate, estimate)
+
+
+def _plain_sweep(
+    plan: Any, amounts: list[int], places: list[str], as_of: dt.date, renewal: bool
+) -> aivoucher.Sweep:
+    """The sweep as it was made before: a full estimate at every amount and every knot, and an
+    estimate of the one program at each amount its bends are looked for at."""
+    from decimal import Decimal
+
+    from aivoucher.base.money import FEN
+    from aivoucher.questions.bends import Curve, find_bends
+    from aivoucher.questions.curves import SweepPoint, _with_amount, registered_in
+    from aivoucher.vocabulary.profile import parse_profile
+
+    profile = parse_profile(register(plan, places[0]))
+    values = sorted({Decimal(a) for a in amounts})
+    entries = {e.program.key: e for e in RULES}
+    points, bends, knots, programs = [], [], [], {}
+
+    def estimate(p: Any, **more: Any) -> aivoucher.Estimate:
+        return RULES.estimate(p, as_of=as_of, assume_renewal=renewal, **more)
+
+    for place in places:
+        base = registered_in(profile, place)
+        estimates = [estimate(_with_amount(base, 0, v)) for v in values]
+        paying: dict[str, Any] = {}
+        for est in estimates:
+            for award in est.awards:
+                if award.eligible is not False:
+                    paying.setdefault(award.program.key, award.program)
+
+        def point(
+            v: Decimal, est: aivoucher.Estimate, paying: Any = paying, place: str = place
+        ) -> SweepPoint:
+            shown = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
+            return SweepPoint(place, v, shown, (est.total_low, est.total_high))
+
+        points += [point(v, est) for v, est in zip(values, estimates, strict=True)]
+        for key, program in paying.items():
+            programs.setdefault(key, program)
+            if program.rate.unpublished is not None or program.rate.lump_sum is not None:
+                continue
+
+            def single(amount: Decimal, program: Any = program, base: Any = base) -> Any:
+                est = estimate(_with_amount(base, 0, amount), programs=[program.id])
+                return est.award(program.key)
+
+            lo, hi = (int(v.scaleb(2)) for v in (values[0], values[-1]))
+            if lo == hi:
+                continue
+            bends += find_bends(Curve(single), entries[key].plan, base, 0, place, key, lo, hi)
+        spots = sorted({v for b in bends if b.place == place for v in (b.at - FEN, b.at)})
+        knots += [point(v, estimate(_with_amount(base, 0, v))) for v in spots]
+    return aivoucher.Sweep(
+        profile=profile,
+        purchase=0,
+        amounts=tuple(values),
+        places=tuple(places),
+        as_of=as_of,
+        points=tuple(points),
+        bends=tuple(bends),
+        programs=programs,
+        knots=tuple(knots),
+    )
+
+
+@SLOW
+@given(plans(), as_of_dates, st.booleans(), st.data())
+def test_sweep_is_made_of_each_estimate(
+    plan: dict[str, Any], as_of: dt.date, renewal: bool, data: st.DataObject
+) -> None:
+    places = data.draw(st.lists(st.sampled_from(NAMED_CITIES), min_size=1, max_size=2, unique=True))
+    amounts = data.draw(st.lists(st.integers(0, 50_000_000), min_size=1, max_size=6))
+    fast = aivoucher.sweep(
+        register(plan, places[0]),
+        amounts,
+        places=places,
+        as_of=as_of,
+        assume_renewal=renewal,
+    )
+    plain = _plain_sweep(plan, amounts, places, as_of, renewal)
+    assert fast == plain
+    assert fast.describe("zh") == plain.describe("zh")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..base.dates import as_of_date
@@ -27,7 +28,7 @@ from ..evaluate.application import with_application
 from ..evaluate.stacking import combine
 from ..vocabulary.naming import name_list
 from ..vocabulary.profile import Applicant, Profile, parse_profile
-from ..vocabulary.result import Award, Estimate
+from ..vocabulary.result import Award, Estimate, StackingNote
 from .registry import LONG_PROFILE, _collector_paused
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ PLACE_FACTS = frozenset({"applicant.city", "applicant.province", "applicant.dist
 #: refusal in the setting it is judged in), or ``None`` for an award made without evaluating (a
 #: version not in force), which is the same in every place.
 _Slot = tuple[Award, "Callable[[Profile], Award] | None"]
+
+
+#: An estimate's totals and stacking notes, as :func:`~aivoucher.evaluate.stacking.combine`
+#: gives them.
+Totals = tuple[Decimal, Decimal, tuple[StackingNote, ...]]
 
 
 class JurisdictionIndex:
@@ -173,7 +179,7 @@ def estimates_across_places(
         )
         return [(a, made[id(a)][1] if id(a) in made else None) for a in awards]
 
-    out = []
+    made: list[tuple[Profile, list[Award], list[Award], Totals]] = []
     with _collector_paused(len(first.purchases) > LONG_PROFILE):
         for prof in parsed:
             refused = index.refused(prof.applicant)
@@ -201,20 +207,66 @@ def estimates_across_places(
                 awards += same
                 considered += same
             # the refused awards pay nothing: the totals of the others are the estimate's
-            total_low, total_high, notes = combine(considered, prof)
-            out.append(
-                rules._summed(
-                    prof,
-                    day,
-                    awards,
-                    total_low,
-                    total_high,
-                    notes,
-                    None,
-                    False,
-                    switches,
-                    assume_renewal,
-                    considered,
-                )
-            )
-    return out
+            made.append((prof, awards, considered, combine(considered, prof)))
+    # the totals if the programs that have ended were renewed, where an award depends on a
+    # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
+    # together
+    waiting = [
+        i
+        for i, (_, _, considered, _) in enumerate(made)
+        if not assume_renewal and any(a.renewal for a in considered)
+    ]
+    renewed: dict[int, tuple[Decimal, Decimal]] = {}
+    if waiting:
+        again = estimates_across_places(
+            rules,
+            [made[i][0] for i in waiting],
+            as_of=day,
+            assume=sorted(switches),
+            assume_renewal=True,
+        )
+        renewed = {i: (e.total_low, e.total_high) for i, e in zip(waiting, again, strict=True)}
+    return [
+        rules._summed(
+            prof,
+            day,
+            awards,
+            total_low,
+            total_high,
+            notes,
+            None,
+            False,
+            switches,
+            assume_renewal,
+            considered,
+            renewed.get(i, (total_low, total_high)),
+        )
+        for i, (prof, awards, considered, (total_low, total_high, notes)) in enumerate(made)
+    ]
+
+
+def refused_applicant(rules: RuleSet, profile: Profile, switches: frozenset[str]) -> frozenset[str]:
+    """The programs every version of which has a condition on the applicant (or on the
+    switches) that fails for ``profile``: whatever its purchases, each of their awards is not
+    eligible and pays nothing, as the engine decides on those conditions first (a fact left
+    unknown fails nothing)."""
+    subjects: list[Any] = [profile.applicant, None, None, switches]
+    refused = set()
+    for pid in rules.index.ids:
+        if all(
+            any(test.check(subjects)[0] is False for test in entry.plan.applicant_tests)
+            for entry in rules.versions(pid)
+        ):
+            refused.add(pid)
+    return frozenset(refused)
+
+
+def spend_free(rules: RuleSet, program_id: str) -> bool:
+    """Whether the awards of a program do not depend on what the purchases cost: every version
+    pays a fixed sum per applicant, or publishes no rate (its awards say only which purchases
+    qualify)."""
+    return all(
+        entry.plan.unpublished is not None
+        or (entry.plan.lump_sum is not None and entry.plan.lump_sum.per == "applicant")
+        for entry in rules.versions(program_id)
+    )

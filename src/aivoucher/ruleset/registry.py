@@ -342,12 +342,14 @@ class RuleSet:
         switches: frozenset[str],
         assume_renewal: bool,
         considered: Sequence[Award] | None = None,
+        renewed: tuple[Decimal, Decimal] | None = None,
     ) -> Estimate:
         """The estimate of ``prof`` from its awards (each with its application status) and
         their totals: what counts, how fresh and how sure it is, and the totals if the programs
         that have ended were renewed. :mod:`aivoucher.ruleset.across` ends here too, with
         ``considered``: the awards in order, less some known to be not eligible (which count,
-        pay and depend on a renewal nowhere)."""
+        pay and depend on a renewal nowhere), and ``renewed``: the totals with the renewal
+        assumed, where some award depends on one, as made by that module."""
         if considered is None:
             considered = awards
         uncounted = tuple(
@@ -358,7 +360,9 @@ class RuleSet:
         levels = [level for a in paying_awards if (level := self._confidence(a)) is not None]
         dates = [p.checked for p in paying if p.checked is not None]
         renewed_low, renewed_high = total_low, total_high
-        if not assume_renewal and any(a.renewal for a in considered):
+        if renewed is not None:
+            renewed_low, renewed_high = renewed
+        elif not assume_renewal and any(a.renewal for a in considered):
             # what the headline would be if the programs that have ended were renewed: made
             # again with the renewal assumed, so that caps and stacking apply as they would
             renewed = self.estimate(
