@@ -236,9 +236,9 @@ def vary(
         for i, est in zip(cells, made, strict=True):
             estimates[i] = est
     cases = []
-    for combination, est in zip(combinations, estimates, strict=True):
-        assert est is not None
-        cases.append(Case(tuple(zip(names, combination, strict=True)), est))
+    for combination, made_here in zip(combinations, estimates, strict=True):
+        assert made_here is not None
+        cases.append(Case(tuple(zip(names, combination, strict=True)), made_here))
     return Grid(names, tuple(cases))
 
 

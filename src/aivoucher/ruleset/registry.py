@@ -337,7 +337,7 @@ class RuleSet:
         total_low: Decimal,
         total_high: Decimal,
         notes: tuple[StackingNote, ...],
-        programs: list[str] | None,
+        programs: Iterable[str] | None,
         include_all: bool,
         switches: frozenset[str],
         assume_renewal: bool,
@@ -365,7 +365,7 @@ class RuleSet:
         elif not assume_renewal and any(a.renewal for a in considered):
             # what the headline would be if the programs that have ended were renewed: made
             # again with the renewal assumed, so that caps and stacking apply as they would
-            renewed = self.estimate(
+            again = self.estimate(
                 prof,
                 programs=programs,
                 as_of=day,
@@ -373,7 +373,7 @@ class RuleSet:
                 assume=sorted(switches),
                 assume_renewal=True,
             )
-            renewed_low, renewed_high = renewed.total_low, renewed.total_high
+            renewed_low, renewed_high = again.total_low, again.total_high
         return Estimate(
             as_of=day,
             profile=prof,
