@@ -150,6 +150,51 @@ def estimates_across_places(
     day = as_of_date(as_of)
     switches = rules._check_switches(chosen or ())
     rules._check_qualifications(first)
+    made = _joint(rules, parsed, day, switches, assume_renewal, refused_too=True)
+    # the totals if the programs that have ended were renewed, where an award depends on a
+    # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
+    # together
+    waiting = [
+        i
+        for i, (_, _, considered, _) in enumerate(made)
+        if not assume_renewal and any(a.renewal for a in considered)
+    ]
+    renewed: dict[int, tuple[Decimal, Decimal]] = {}
+    if waiting:
+        # only the totals are wanted, which the refused awards have no part in
+        again = _joint(rules, [made[i][0] for i in waiting], day, switches, True, refused_too=False)
+        renewed = {i: (t[0], t[1]) for i, (_, _, _, t) in zip(waiting, again, strict=True)}
+    return [
+        rules._summed(
+            prof,
+            day,
+            awards,
+            total_low,
+            total_high,
+            notes,
+            None,
+            False,
+            switches,
+            assume_renewal,
+            considered,
+            renewed.get(i, (total_low, total_high)),
+        )
+        for i, (prof, awards, considered, (total_low, total_high, notes)) in enumerate(made)
+    ]
+
+
+def _joint(
+    rules: RuleSet,
+    parsed: Sequence[Profile],
+    day: dt.date,
+    switches: frozenset[str],
+    assume_renewal: bool,
+    *,
+    refused_too: bool,
+) -> list[tuple[Profile, list[Award], list[Award], Totals]]:
+    """For each profile (the same but for the place): its awards, in the estimate's order
+    (without those of refused programs unless ``refused_too``), the awards that may count, and
+    their totals."""
     index = jurisdiction_index(rules)
     ids = rules.index.ids
     shared: dict[str, list[Award]] = {}
@@ -158,7 +203,7 @@ def estimates_across_places(
     def refused_slots(pid: str, prof: Profile) -> list[_Slot]:
         """The awards of a program refused in the place of ``prof``, as slots to fill in each
         place: the settings :meth:`RuleSet._program_awards` judges its versions in."""
-        made: dict[int, tuple[Award, Callable[[Profile], Award]]] = {}
+        kept: dict[int, tuple[Award, Callable[[Profile], Award]]] = {}
 
         def judge(
             entry: Entry,
@@ -171,16 +216,16 @@ def estimates_across_places(
             refusal = entry.plan.refusal(on, window=window, coverage=coverage, renewal=renewal)
             award = refusal(profile)
             # the award is kept, so that no other object takes its id
-            made[id(award)] = (award, refusal)
+            kept[id(award)] = (award, refusal)
             return award
 
         awards = rules._program_awards(
             pid, prof, day, switches, False, assume_renewal, evaluate=judge
         )
-        return [(a, made[id(a)][1] if id(a) in made else None) for a in awards]
+        return [(a, kept[id(a)][1] if id(a) in kept else None) for a in awards]
 
     made: list[tuple[Profile, list[Award], list[Award], Totals]] = []
-    with _collector_paused(len(first.purchases) > LONG_PROFILE):
+    with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
         for prof in parsed:
             refused = index.refused(prof.applicant)
             awards: list[Award] = []
@@ -188,6 +233,8 @@ def estimates_across_places(
             considered: list[Award] = []
             for pid in ids:
                 if pid in refused:
+                    if not refused_too:
+                        continue
                     found = slots.get(pid)
                     if found is None:
                         found = slots[pid] = refused_slots(pid, prof)
@@ -208,41 +255,7 @@ def estimates_across_places(
                 considered += same
             # the refused awards pay nothing: the totals of the others are the estimate's
             made.append((prof, awards, considered, combine(considered, prof)))
-    # the totals if the programs that have ended were renewed, where an award depends on a
-    # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
-    # together
-    waiting = [
-        i
-        for i, (_, _, considered, _) in enumerate(made)
-        if not assume_renewal and any(a.renewal for a in considered)
-    ]
-    renewed: dict[int, tuple[Decimal, Decimal]] = {}
-    if waiting:
-        again = estimates_across_places(
-            rules,
-            [made[i][0] for i in waiting],
-            as_of=day,
-            assume=sorted(switches),
-            assume_renewal=True,
-        )
-        renewed = {i: (e.total_low, e.total_high) for i, e in zip(waiting, again, strict=True)}
-    return [
-        rules._summed(
-            prof,
-            day,
-            awards,
-            total_low,
-            total_high,
-            notes,
-            None,
-            False,
-            switches,
-            assume_renewal,
-            considered,
-            renewed.get(i, (total_low, total_high)),
-        )
-        for i, (prof, awards, considered, (total_low, total_high, notes)) in enumerate(made)
-    ]
+    return made
 
 
 def refused_applicant(rules: RuleSet, profile: Profile, switches: frozenset[str]) -> frozenset[str]:
