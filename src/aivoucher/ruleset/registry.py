@@ -14,7 +14,7 @@ import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -522,8 +522,7 @@ def _evaluated(
 LONG_PROFILE = 1_000
 
 
-@contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
+def _collector_paused(pause: bool) -> AbstractContextManager[None]:
     """Pause the cyclic garbage collector for the block, if it is running and ``pause``.
 
     Estimating a long profile allocates millions of short-lived objects; each full collection
@@ -531,8 +530,15 @@ def _collector_paused(pause: bool) -> Iterator[None]:
     the number of purchases. The engine makes no reference cycles (reference counting frees
     what it allocates), and the collector's previous state is restored whatever happens."""
     if not pause or not gc.isenabled():
-        yield
-        return
+        return _NOT_PAUSED  # most estimates: nothing to pause, nothing to set up
+    return _paused()
+
+
+_NOT_PAUSED = nullcontext()
+
+
+@contextmanager
+def _paused() -> Iterator[None]:
     gc.disable()
     try:
         yield
