@@ -269,3 +269,44 @@ def test_sweep_is_made_of_each_estimate(
     plain = _plain_sweep(plan, amounts, places, as_of, renewal)
     assert fast == plain
     assert fast.describe("zh") == plain.describe("zh")
+
+
+#: Facts a grid may vary, with values to try (None: unknown).
+GRID_FACTS: dict[str, list[Any]] = {
+    "kind": ["enterprise", "university"],
+    "sme": [True, False, None],
+    "startup": [True, None],
+    "opc": [True, False],
+    "sector": ["software", "manufacturing", None],
+    "good_standing": [True, False],
+    "district": [None],
+    "use": ["training", "inference", None],
+    "item": ["compute", "model", "corpus"],
+    "chip_origin": ["domestic", "foreign", None],
+    "provider_city": [*NAMED_CITIES[:3], None],
+    "amount": [100_000, 8_000_000, 90_000_000],
+    "signed": ["2024-05-01", "2026-03-01"],
+    "via_platform": [True, None],
+    "qualifications": [{}, dict.fromkeys(QUALIFICATIONS[:1], True)],
+}
+
+
+@SLOW
+@given(plans(), as_of_dates, st.data())
+def test_vary_over_any_facts_is_each_estimate(
+    plan: dict[str, Any], as_of: dt.date, data: st.DataObject
+) -> None:
+    names = data.draw(st.lists(st.sampled_from(sorted(GRID_FACTS)), min_size=1, max_size=2))
+    facts: dict[str, list[Any]] = {}
+    for name in names:
+        facts[name] = data.draw(
+            st.lists(st.sampled_from(GRID_FACTS[name]), min_size=1, max_size=3, unique_by=repr)
+        )
+    if data.draw(st.booleans()):
+        cities = st.lists(st.sampled_from(NAMED_CITIES), min_size=1, max_size=4, unique=True)
+        facts["place"] = data.draw(cities)
+    grid = aivoucher.vary(plan, as_of=as_of, **facts)
+    plain = _plain_grid(plan, as_of, **facts)
+    assert len(grid.cases) == len(plain)
+    for case, estimate in zip(grid.cases, plain, strict=True):
+        _same(case.estimate, estimate)

@@ -169,7 +169,7 @@ def vary(
     combinations (:mod:`aivoucher.base.limits`): past either, :class:`InputError` (code
     ``limit.exceeded``) before anything is estimated.
     """
-    from ..ruleset.across import estimates_across_places
+    from ..ruleset.across import estimates_together
     from ..ruleset.registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
@@ -198,12 +198,15 @@ def vary(
         and "district" not in names
         and all(isinstance(v, str) and v in jurisdictions.CITIES for v in values[places[0]])
     )
-    combinations = list(itertools.product(*values))
+    combinations = []
     profiles: list[Profile] = []
-    families: dict[tuple[Any, ...], list[int]] = {}
-    for at, combination in enumerate(combinations):
+    # cells by the values of the other facts, by position (a value need not be hashable)
+    families: dict[tuple[int, ...], list[int]] = {}
+    for at, picks in enumerate(itertools.product(*(range(len(v)) for v in values))):
+        combination = tuple(values[i][k] for i, k in enumerate(picks))
+        combinations.append(combination)
         chosen = dict(zip(names, combination, strict=True))
-        family = tuple(v for i, v in enumerate(combination) if i not in places)
+        family = tuple(k for i, k in enumerate(picks) if i not in places)
         head = families.get(family) if by_city else None
         if head is not None:
             profiles.append(register(profiles[head[0]], chosen[names[places[0]]]))
@@ -222,23 +225,21 @@ def vary(
             # what the first estimate checks first, checked before any other cell is made
             ruleset.estimate(current, programs=(), as_of=as_of, assume=assume)
         profiles.append(current)
-    # each family's cells are estimated together (aivoucher.ruleset.across): every estimate is
-    # what ruleset.estimate returns for the cell's profile
-    estimates: list[Estimate | None] = [None] * len(profiles)
-    for cells in families.values():
-        made = estimates_across_places(
-            ruleset,
-            [profiles[i] for i in cells],
-            as_of=as_of,
-            assume=assume,
-            assume_renewal=assume_renewal,
-        )
-        for i, est in zip(cells, made, strict=True):
-            estimates[i] = est
-    cases = []
-    for combination, made_here in zip(combinations, estimates, strict=True):
-        assert made_here is not None
-        cases.append(Case(tuple(zip(names, combination, strict=True)), made_here))
+    # the cells are estimated together (aivoucher.ruleset.across): every estimate is what
+    # ruleset.estimate returns for the cell's profile, each program's awards made once for the
+    # cells that agree on the facts it reads
+    estimates = estimates_together(
+        ruleset,
+        profiles,
+        varied=[name for name in names if name not in _PLACE],
+        as_of=as_of,
+        assume=assume,
+        assume_renewal=assume_renewal,
+    )
+    cases = [
+        Case(tuple(zip(names, combination, strict=True)), est)
+        for combination, est in zip(combinations, estimates, strict=True)
+    ]
     return Grid(names, tuple(cases))
 
 

@@ -19,15 +19,17 @@ Nothing is kept between calls but the index, which depends on the rule set alone
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..base.dates import as_of_date
 from ..evaluate.application import with_application
 from ..evaluate.stacking import combine
+from ..plan.conditions import APPLICANT, PURCHASE
+from ..vocabulary.facts import FACTS
 from ..vocabulary.naming import name_list
-from ..vocabulary.profile import Applicant, Profile, parse_profile
+from ..vocabulary.profile import Applicant, Profile, Purchase, parse_profile
 from ..vocabulary.result import Award, Estimate, StackingNote
 from .registry import LONG_PROFILE, _collector_paused
 
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from ..evaluate.traced import Window
     from .registry import Entry, RuleSet
 
-__all__ = ["PLACE_FACTS", "estimates_across_places"]
+__all__ = ["PLACE_FACTS", "estimates_across_places", "estimates_together"]
 
 #: The facts through which a program reads where the applicant is registered.
 PLACE_FACTS = frozenset({"applicant.city", "applicant.province", "applicant.district"})
@@ -115,17 +117,25 @@ def jurisdiction_index(rules: RuleSet) -> JurisdictionIndex:
     return index
 
 
-def _same_but_place(first: Profile, other: Profile) -> bool:
-    """Whether two profiles differ at most in where the applicant is registered."""
-    if other.purchases != first.purchases:
-        return False
+def _same_but(first: Profile, other: Profile, applicant: Set[str], purchase: Set[str]) -> bool:
+    """Whether two profiles differ at most in the applicant's fields ``applicant`` and the
+    purchases' fields ``purchase`` (the same number of purchases)."""
     a, b = first.applicant.__dict__, other.applicant.__dict__
-    return (
-        a.keys() == b.keys()
-        and all(a[k] == b[k] for k in a if k != "city" and k != "district")
-        and {k: v for k, v in first.__dict__.items() if k != "applicant"}
-        == {k: v for k, v in other.__dict__.items() if k != "applicant"}
-    )
+    if a.keys() != b.keys() or any(a[k] != b[k] for k in a if k not in applicant):
+        return False
+    if {k: v for k, v in first.__dict__.items() if k not in ("applicant", "purchases")} != {
+        k: v for k, v in other.__dict__.items() if k not in ("applicant", "purchases")
+    }:
+        return False
+    if other.purchases == first.purchases:
+        return True
+    if len(other.purchases) != len(first.purchases):
+        return False
+    for x, y in zip(first.purchases, other.purchases, strict=True):
+        c, d = x.__dict__, y.__dict__
+        if c.keys() != d.keys() or any(c[k] != d[k] for k in c if k not in purchase):
+            return False
+    return True
 
 
 def estimates_across_places(
@@ -139,9 +149,35 @@ def estimates_across_places(
     """``[rules.estimate(p, as_of=…, assume=…, assume_renewal=…) for p in profiles]``, for
     profiles that differ only in where the applicant is registered (others are estimated one
     by one)."""
+    return estimates_together(
+        rules, profiles, as_of=as_of, assume=assume, assume_renewal=assume_renewal
+    )
+
+
+def estimates_together(
+    rules: RuleSet,
+    profiles: Sequence[Profile | Any],
+    *,
+    varied: Iterable[str] = (),
+    as_of: dt.date | str | None = None,
+    assume: Iterable[str] = (),
+    assume_renewal: bool = False,
+) -> list[Estimate]:
+    """``[rules.estimate(p, as_of=…, assume=…, assume_renewal=…) for p in profiles]``, for
+    profiles that differ only in where the applicant is registered and in the fields named in
+    ``varied`` (an applicant's field, or a field set alike on every purchase): a what-if grid.
+    Profiles that differ otherwise are estimated one by one.
+
+    A program's awards are made once for all the profiles that agree on every varied field
+    its conditions read (and on the place, if they read it): the awards of a program depend
+    on the profile only through the facts its conditions read and the purchases' amounts,
+    dates and labels, which a varied field that no condition reads is not among."""
     chosen = name_list(assume, "assume", "assumption names")
     parsed = [parse_profile(p) for p in profiles]
-    if len(parsed) < 2 or not all(_same_but_place(parsed[0], p) for p in parsed[1:]):
+    names = set(varied)
+    applicant = {"city", "district"} | (names & Applicant.model_fields.keys())
+    purchase = names & Purchase.model_fields.keys()
+    if len(parsed) < 2 or not all(_same_but(parsed[0], p, applicant, purchase) for p in parsed[1:]):
         return [
             rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal)
             for p in parsed
@@ -149,8 +185,10 @@ def estimates_across_places(
     first = parsed[0]
     day = as_of_date(as_of)
     switches = rules._check_switches(chosen or ())
-    rules._check_qualifications(first)
-    made = _joint(rules, parsed, day, switches, assume_renewal, refused_too=True)
+    for prof in parsed:  # a varied qualification may be unknown
+        rules._check_qualifications(prof)
+    fields = _Varied(applicant, purchase)
+    made = _joint(rules, parsed, day, switches, assume_renewal, fields, refused_too=True)
     # the totals if the programs that have ended were renewed, where an award depends on a
     # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
     # together
@@ -162,8 +200,11 @@ def estimates_across_places(
     renewed: dict[int, tuple[Decimal, Decimal]] = {}
     if waiting:
         # only the totals are wanted, which the refused awards have no part in
-        again = _joint(rules, [made[i][0] for i in waiting], day, switches, True, refused_too=False)
+        again = _joint(
+            rules, [made[i][0] for i in waiting], day, switches, True, fields, refused_too=False
+        )
         renewed = {i: (t[0], t[1]) for i, (_, _, _, t) in zip(waiting, again, strict=True)}
+    del first
     return [
         rules._summed(
             prof,
@@ -183,12 +224,72 @@ def estimates_across_places(
     ]
 
 
+#: The fields of a subject that a program's conditions can read (a province is read from a
+#: city, a qualification from the qualifications); the engine reads a purchase's amounts,
+#: dates and label whatever its conditions.
+_CONDITION_FIELDS = {
+    scope: frozenset(
+        f.field.partition(".")[0]
+        for f in FACTS.values()
+        if f.scope == name and f.field and f.field not in ("signed", "start/end")
+    )
+    for scope, name in ((APPLICANT, "applicant"), (PURCHASE, "purchase"))
+}
+
+
+class _Varied:
+    """The fields in which the profiles estimated together differ, and for each program the
+    key its awards are made once per: its id and the values of those of them it reads."""
+
+    __slots__ = ("_fields", "_reads")
+
+    def __init__(self, applicant: Set[str], purchase: Set[str]) -> None:
+        self._fields = tuple(
+            [(APPLICANT, f) for f in sorted(applicant)] + [(PURCHASE, f) for f in sorted(purchase)]
+        )
+        self._reads: dict[str, tuple[tuple[int, str], ...]] = {}
+
+    def _read(self, rules: RuleSet, pid: str) -> tuple[tuple[int, str], ...]:
+        found = self._reads.get(pid)
+        if found is None:
+            read: set[tuple[int, str]] = set()
+            for entry in rules.versions(pid):
+                plan = entry.plan
+                for test in (
+                    *plan.applicant_tests,
+                    *plan.purchase_tests,
+                    *(t for tier in plan.tiers for t in tier.tests),
+                ):
+                    if test.profile_field is not None:
+                        read.add((test.scope, test.profile_field.partition(".")[0]))
+            found = self._reads[pid] = tuple(
+                (scope, field)
+                for scope, field in self._fields
+                if (scope, field) in read or field not in _CONDITION_FIELDS[scope]
+            )
+        return found
+
+    def key(self, rules: RuleSet, pid: str, profile: Profile) -> tuple[Any, ...]:
+        values: list[Any] = [pid]
+        for scope, field in self._read(rules, pid):
+            if scope == APPLICANT:
+                values.append(_frozen(getattr(profile.applicant, field)))
+            else:
+                values.append(tuple(_frozen(getattr(p, field)) for p in profile.purchases))
+        return tuple(values)
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(sorted(value.items())) if isinstance(value, dict) else value
+
+
 def _joint(
     rules: RuleSet,
     parsed: Sequence[Profile],
     day: dt.date,
     switches: frozenset[str],
     assume_renewal: bool,
+    fields: _Varied,
     *,
     refused_too: bool,
 ) -> list[tuple[Profile, list[Award], list[Award], Totals]]:
@@ -197,8 +298,10 @@ def _joint(
     their totals."""
     index = jurisdiction_index(rules)
     ids = rules.index.ids
-    shared: dict[str, list[Award]] = {}
-    slots: dict[str, list[_Slot]] = {}
+    # a program's awards, by the values of the varied fields it reads (aivoucher refuses or
+    # judges by conditions; a refused program's slots hold for any purchases of the same dates)
+    shared: dict[tuple[Any, ...], list[Award]] = {}
+    slots: dict[tuple[Any, ...], list[_Slot]] = {}
 
     def refused_slots(pid: str, prof: Profile) -> list[_Slot]:
         """The awards of a program refused in the place of ``prof``, as slots to fill in each
@@ -228,6 +331,7 @@ def _joint(
     with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
         for prof in parsed:
             refused = index.refused(prof.applicant)
+            dates = tuple((p.signed, p.start, p.end) for p in prof.purchases)
             awards: list[Award] = []
             # the awards that may count: all but those refused
             considered: list[Award] = []
@@ -235,22 +339,21 @@ def _joint(
                 if pid in refused:
                     if not refused_too:
                         continue
-                    found = slots.get(pid)
+                    found = slots.get((pid, dates))
                     if found is None:
-                        found = slots[pid] = refused_slots(pid, prof)
+                        found = slots[pid, dates] = refused_slots(pid, prof)
                     for award, refusal in found:
                         awards.append(award if refusal is None else refusal(prof))
                     continue
-                same = shared.get(pid)
+                key = fields.key(rules, pid, prof)
+                same = shared.get(key)
                 if same is None:
-                    same = [
+                    same = shared[key] = [
                         with_application(a, day, prof)
                         for a in rules._program_awards(
                             pid, prof, day, switches, False, assume_renewal
                         )
                     ]
-                    if not index.reads_place(pid):
-                        shared[pid] = same
                 awards += same
                 considered += same
             # the refused awards pay nothing: the totals of the others are the estimate's
