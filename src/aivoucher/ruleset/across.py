@@ -1,17 +1,20 @@
-"""Estimates of one plan registered in several places, made together.
+"""Estimates of one plan registered in several places, or varied in a few facts, made together.
 
-A comparison asks the same plan in every place, and a what-if grid may vary the place: the
-profiles differ only in where the applicant is registered (its city; a district belongs to the
-city it was declared in). Each program reads the place only through its own conditions on
-``applicant.city``, ``applicant.province`` and ``applicant.district``. The rule set's
-jurisdiction index, built once per rule set from those very conditions, tells for each place
-which programs cannot take an applicant registered there: a condition on the place that fails
-for it. Such a program's awards are decided before anything else is read — not eligible,
-nothing paid or missing (:meth:`~aivoucher.evaluate.engine.Plan.refused`), one for each
-version and setting :meth:`RuleSet.estimate` would evaluate — so nothing is evaluated for it.
-A program that reads no place gives the same awards everywhere: they are made once. Only the
-rest is evaluated in each place, and each estimate is summed as :meth:`RuleSet.estimate` sums
-it: every estimate is the one it returns for that profile (``tests/ruleset/test_across.py``).
+A comparison asks the same plan in every place, and a what-if grid varies a few facts and
+perhaps the place: the profiles differ only in where the applicant is registered (its city; a
+district belongs to the city it was declared in) and in the varied fields. Each program reads
+the place only through its own conditions on ``applicant.city``, ``applicant.province`` and
+``applicant.district``. The rule set's jurisdiction index, built once per rule set from those
+very conditions, tells for each place which programs cannot take an applicant registered
+there: a condition on the place that fails for it. Such a program's awards are decided before
+anything else is read — not eligible, nothing paid or missing
+(:meth:`~aivoucher.evaluate.engine.Plan.refused`), one for each version and setting
+:meth:`RuleSet.estimate` would evaluate — so nothing is evaluated for it. Any other program's
+awards depend on the profile only through the facts its conditions read and the purchases'
+amounts, dates and labels: they are made once for all the profiles that agree on those (a
+program that reads no place, in every place). Each estimate is summed as
+:meth:`RuleSet.estimate` sums it: every estimate is the one it returns for that profile
+(``tests/ruleset/test_across.py``).
 
 Nothing is kept between calls but the index, which depends on the rule set alone.
 """
