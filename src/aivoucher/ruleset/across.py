@@ -185,7 +185,6 @@ def estimates_together(
             rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal)
             for p in parsed
         ]
-    first = parsed[0]
     day = as_of_date(as_of)
     switches = rules._check_switches(chosen or ())
     for prof in parsed:  # a varied qualification may be unknown
@@ -207,7 +206,6 @@ def estimates_together(
             rules, [made[i][0] for i in waiting], day, switches, True, fields, refused_too=False
         )
         renewed = {i: (t[0], t[1]) for i, (_, _, _, t) in zip(waiting, again, strict=True)}
-    del first
     return [
         rules._summed(
             prof,
