@@ -1032,8 +1032,16 @@ Reading the table:
   building the rule-file and profile models, babel's locale data (loaded on the first amount
   formatted), validating the rule documents and the profile; the estimate itself and its text
   take a few milliseconds. The remaining distance to the targets is in those.
-- `compare`, `vary` and `sweep` make one whole estimate per row, grid point or amount (every
-  program, with its trace available), which is what each row is; the ratios count them.
+- `compare` and `vary` give one whole estimate per row or grid point (every program, its
+  trace built when read), exactly what `estimate` returns for it, but make the estimates of
+  profiles that differ only in the place and the varied facts together
+  (`aivoucher.ruleset.across`): a program whose own conditions on the place refuse it is not
+  evaluated there, and a program's awards are made once for the profiles that agree on the
+  facts its conditions read. `sweep` judges at each amount only the programs whose
+  conditions on the applicant do not refuse it. What is left is mostly the programs of each
+  place that the profile leaves a fact unknown for: those take the traced engine
+  (`Plan.evaluate`'s fast path needs every fact it reads); and the refused programs' awards,
+  which each estimate still holds.
 - The fast path row is `Plan.evaluate` over distinct validated profiles, against the Decimal
   loop written by hand for the same program (rate, cap, rounding), as in the tables below.
 """

@@ -292,3 +292,29 @@ def test_the_json_of_a_plan_meets_the_published_schema() -> None:
     assert doc["profile"]["purchases"][0]["end"] == "2027-12"
     (day,) = [f for f in doc["open_facts"] if f["field"] == "purchases[0].signed"]
     assert day["answers"][0]["value"] == "2026-12-01/2026-12-17"
+
+
+def test_questions_over_a_month_plan_are_its_estimates() -> None:
+    # compare, vary and sweep take faster routes for exact days; a month goes through the
+    # estimate that covers its days, so each answer is that estimate's
+    month = plan("2026-12")
+    del month["applicant"]["city"]
+    places = ["shenzhen", "chengdu", "hangzhou"]
+    comparison = aivoucher.compare(month, places=places, as_of=AS_OF)
+    for row in comparison.rows:
+        registered = json.loads(json.dumps(month))
+        registered["applicant"]["city"] = row.place.city
+        alone = aivoucher.estimate(registered, as_of=AS_OF)
+        assert (row.estimate.total_low, row.estimate.total_high) == (
+            alone.total_low,
+            alone.total_high,
+        )
+    month["applicant"]["city"] = "shenzhen"
+    amounts = ["100万", "800万", "3000万"]
+    swept = aivoucher.sweep(month, amounts, as_of=AS_OF)
+    for point, amount in zip(swept.points, amounts, strict=True):
+        at = json.loads(json.dumps(month))
+        at["purchases"][0]["amount"] = amount
+        alone = aivoucher.estimate(at, as_of=AS_OF)
+        assert point.total == (alone.total_low, alone.total_high)
+    assert swept.points[1].total == (Decimal(0), Decimal(4_800_000))

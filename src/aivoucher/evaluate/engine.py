@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from functools import partial
 from typing import Any
 
 from ..base.money import ZERO
@@ -126,6 +127,36 @@ class Plan(CompiledPlan):
                 full.missing,
             )
         return self.explain(profile, on, window=window, coverage=coverage, renewal=renewal)
+
+    def refused(
+        self,
+        profile: Profile,
+        switches: Iterable[str] = (),
+        *,
+        window: Window | None = None,
+        coverage: Window | None = None,
+        renewal: bool = False,
+    ) -> Award:
+        """What :meth:`evaluate` returns where one of this plan's own conditions on the
+        applicant fails for ``profile`` (the caller has checked it with those conditions): not
+        eligible, nothing paid, counted or missing, whatever the purchases; the trace is built
+        on first access, from the same inputs."""
+        return self.refusal(switches, window=window, coverage=coverage, renewal=renewal)(profile)
+
+    def refusal(
+        self,
+        switches: Iterable[str] = (),
+        *,
+        window: Window | None = None,
+        coverage: Window | None = None,
+        renewal: bool = False,
+    ) -> Callable[[Profile], Award]:
+        """:meth:`refused` in one setting, as a function of the profile (for many profiles)."""
+        on = _NO_SWITCHES if not switches else frozenset(switches)
+        explainer = self._explainer((on, window, coverage, renewal))
+        return partial(
+            Award.explained_later, self.program, False, ZERO, ZERO, (), renewal, explainer
+        )
 
     def _explainer(self, setting: tuple[frozenset[str], Any, Any, bool]) -> tuple[Any, ...]:
         """One explainer per setting (switches, window, coverage, renewal), shared by the

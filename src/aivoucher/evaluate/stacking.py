@@ -78,6 +78,13 @@ def combine(
     except where every program sharing a purchase declares a relation with another of them.
     """
     paying = [a for a in awards if counted(a) and a.high is not None and a.high > 0]
+    if len(paying) < 2:  # most estimates: no pair to relate, no group to note
+        if undeclared not in UNDECLARED:
+            raise ValueError(f"undeclared must be one of {UNDECLARED}, not {undeclared!r}")
+        low = high = ZERO
+        for a in paying:
+            low, high = low + _low(a), high + _high(a)
+        return (*_bounded(paying, low, high, ZERO, ZERO), ())
     groups = _Groups(len(paying))
     by_id: dict[str, list[int]] = {}
     for i, a in enumerate(paying):
@@ -134,13 +141,20 @@ def combine(
         else:
             low += max(lows)
             high += max(highs) if exclusive_only else sum(highs, ZERO)
+    return (*_bounded(paying, low, high, excess_low, excess_high), tuple(notes))
+
+
+def _bounded(
+    paying: Sequence[Award], low: Decimal, high: Decimal, excess_low: Decimal, excess_high: Decimal
+) -> tuple[Decimal, Decimal]:
+    """The totals less what combined ceilings take off, within their bounds."""
     # A combined ceiling never takes the total below the best single award, and nothing takes
     # it above the awards' sum: the bounds aivoucher.testing checks for every program.
     best_low = max((_low(a) for a in paying), default=ZERO)
     best_high = max((_high(a) for a in paying), default=ZERO)
     low = max(best_low, low - excess_low)
     high = min(max(low, best_high, high - excess_high), sum((_high(a) for a in paying), ZERO))
-    return low, high, tuple(notes)
+    return low, high
 
 
 def _low(award: Award) -> Decimal:

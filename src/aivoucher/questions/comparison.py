@@ -297,6 +297,7 @@ def compare(
     weaker awards (listed in :attr:`Row.left_out`); its estimate stays whole.
     """
     from ..base.dates import as_of_date
+    from ..ruleset.across import estimates_across_places
     from ..ruleset.registry import bundled_rules
     from ..vocabulary.naming import name_list
 
@@ -312,12 +313,17 @@ def compare(
         raise no_place()
     chosen = covered if wanted is None else [place_of(name, covered) for name in wanted]
     chosen = list({p.id: p for p in chosen}.values())
-    rows = []
+    # the plan is read once; each place's profile is the same plan registered there
+    profiles: list[Profile] = []
     for place in chosen:
-        profile = register(plan, place.city)
-        estimate = ruleset.estimate(
-            profile, as_of=day, assume=assume, assume_renewal=assume_renewal
-        )
+        profiles.append(register(profiles[0] if profiles else plan, place.city))
+    # every row's estimate is what ruleset.estimate returns for its profile; made together,
+    # each program is evaluated only in the places its conditions on the place allow
+    estimates = estimates_across_places(
+        ruleset, profiles, as_of=day, assume=assume, assume_renewal=assume_renewal
+    )
+    rows = []
+    for place, estimate in zip(chosen, estimates, strict=True):
         row = summarise(place, estimate)
         if strength is not None:
             row = _kept(row, strength, ruleset, assume, assume_renewal)

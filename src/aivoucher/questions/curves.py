@@ -13,7 +13,7 @@ adds nothing). ``exact`` is the rational point where the two lines meet (``None`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -207,6 +207,7 @@ def sweep(
     """
     from ..base.dates import as_of_date
     from ..ruleset.registry import bundled_rules
+    from ..vocabulary.naming import name_list
 
     ruleset = rules if rules is not None else bundled_rules()
     names: list[str] | None = None
@@ -247,44 +248,44 @@ def sweep(
     bends: list[Bend] = []
     knots: list[SweepPoint] = []
     programs: dict[str, Program] = {}
+    # what every estimate checks first, checked once: the amount changes nothing of it
+    switches = ruleset._check_switches(name_list(chosen, "assume", "assumption names") or ())
     for place in where:
         base = registered_in(prof, place)
-        estimates: list[Estimate] = [
-            ruleset.estimate(
-                _with_amount(base, purchase, v),
-                as_of=day,
-                assume=chosen,
-                assume_renewal=assume_renewal,
+        ruleset._check_qualifications(base)
+        if base.spans:
+            # a plan by month or quarter: each point as its estimate covers the days, the
+            # bends of each day's curves (aivoucher.ruleset.days)
+            found = _over_days(
+                ruleset, base, purchase, place, values, day, switches, assume_renewal, entries
             )
-            for v in values
-        ]
+            points += found[0]
+            bends += found[1]
+            knots += found[2]
+            for key, program in found[3].items():
+                programs.setdefault(key, program)
+            continue
+        at = _Amounts(ruleset, base, purchase, day, switches, assume_renewal)
+        made = [at.awards(v) for v in values]
         paying: dict[str, Program] = {}
-        for est in estimates:
-            for award in est.awards:
+        for _, awards in made:
+            for award in awards:
                 if award.eligible is not False:
                     paying.setdefault(award.program.key, award.program)
-        for v, est in zip(values, estimates, strict=True):
-            awards = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
-            points.append(SweepPoint(place, v, awards, (est.total_low, est.total_high)))
+        for v, both in zip(values, made, strict=True):
+            points.append(at.point(place, v, both, paying))
         for key, program in paying.items():
             programs.setdefault(key, program)
             if program.rate.unpublished is not None or program.rate.lump_sum is not None:
                 continue  # no amount, or one that does not depend on spend
-            curve = Curve(_single(ruleset, base, purchase, program, day, chosen, assume_renewal))
+            curve = Curve(at.single(program))
             lo, hi = (int(v.scaleb(2)) for v in (values[0], values[-1]))  # in fen
             if lo == hi:
                 continue
             bends += find_bends(curve, entries[key].plan, base, purchase, place, key, lo, hi)
         spots = sorted({v for b in bends if b.place == place for v in (b.at - FEN, b.at)})
         for v in spots:
-            est = ruleset.estimate(
-                _with_amount(base, purchase, v),
-                as_of=day,
-                assume=chosen,
-                assume_renewal=assume_renewal,
-            )
-            awards = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
-            knots.append(SweepPoint(place, v, awards, (est.total_low, est.total_high)))
+            knots.append(at.point(place, v, at.awards(v), paying))
     return Sweep(
         profile=prof,
         purchase=purchase,
@@ -298,6 +299,152 @@ def sweep(
     )
 
 
+def _over_days(
+    ruleset: RuleSet,
+    base: Profile,
+    purchase: int,
+    place: str,
+    values: Sequence[Decimal],
+    day: dt.date,
+    switches: frozenset[str],
+    assume_renewal: bool,
+    entries: Mapping[str, Any],
+) -> tuple[list[SweepPoint], list[Bend], list[SweepPoint], dict[str, Program]]:
+    """A sweep of a profile whose dates include a month or a quarter: each point is the
+    estimate at that amount (which covers every day that can matter), and the bends are
+    those of each such day's curves, once each."""
+    from ..ruleset.days import day_profiles
+
+    def estimate(amount: Decimal) -> Estimate:
+        return ruleset.estimate(
+            _with_amount(base, purchase, amount),
+            as_of=day,
+            assume=sorted(switches),
+            assume_renewal=assume_renewal,
+        )
+
+    made = [estimate(v) for v in values]
+    paying: dict[str, Program] = {}
+    for est in made:
+        for award in est.awards:
+            if award.eligible is not False:
+                paying.setdefault(award.program.key, award.program)
+
+    def point(amount: Decimal, est: Estimate) -> SweepPoint:
+        shown = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
+        return SweepPoint(place, amount, shown, (est.total_low, est.total_high))
+
+    points = [point(v, est) for v, est in zip(values, made, strict=True)]
+    bends: list[Bend] = []
+    lo, hi = (int(v.scaleb(2)) for v in (values[0], values[-1]))  # in fen
+    if lo != hi:
+        _, days = day_profiles(base, ruleset.rule_dates)
+        for one_day, _ in days:
+            at = _Amounts(ruleset, one_day, purchase, day, switches, assume_renewal)
+            for key, program in paying.items():
+                if program.rate.unpublished is not None or program.rate.lump_sum is not None:
+                    continue
+                curve = Curve(at.single(program))
+                for bend in find_bends(
+                    curve, entries[key].plan, one_day, purchase, place, key, lo, hi
+                ):
+                    if bend not in bends:
+                        bends.append(bend)
+    spots = sorted({v for b in bends for v in (b.at - FEN, b.at)})
+    knots = [point(v, estimate(v)) for v in spots]
+    return points, bends, knots, paying
+
+
+class _Amounts:
+    """One place's profile as the swept purchase takes each amount: what each estimate of it
+    would give, evaluated only where it can differ.
+
+    A point needs the awards of the programs that pay at some amount and the estimate's
+    totals. A program with a condition on the applicant that fails pays nothing at any amount
+    (:func:`aivoucher.ruleset.across.refused_applicant`): it is not evaluated. One whose awards
+    do not depend on spend (:func:`aivoucher.ruleset.across.spend_free`) is evaluated once.
+    Every other program is judged at each amount as :meth:`RuleSet.estimate` judges it, and
+    the totals combine the awards as the estimate combines them (the others count nowhere).
+    """
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        base: Profile,
+        index: int,
+        day: dt.date,
+        switches: frozenset[str],
+        assume_renewal: bool,
+    ) -> None:
+        from ..ruleset.across import refused_applicant, spend_free
+
+        self.ruleset, self.base, self.index, self.day = ruleset, base, index, day
+        self.switches, self.assume_renewal = switches, assume_renewal
+        refused = refused_applicant(ruleset, base, switches)
+        self.live = [pid for pid in ruleset.index.ids if pid not in refused]
+        self.free = {pid for pid in self.live if spend_free(ruleset, pid)}
+        self.fixed: dict[str, list[Award]] = {}
+
+    def awards(self, amount: Decimal) -> tuple[Profile, list[Award]]:
+        """The profile at ``amount``, and the awards of the programs that may pay there, in
+        the estimate's order."""
+        profile = _with_amount(self.base, self.index, amount)
+        out: list[Award] = []
+        for pid in self.live:
+            found = self.fixed.get(pid)
+            if found is None:
+                found = self.ruleset._program_awards(
+                    pid, profile, self.day, self.switches, False, self.assume_renewal
+                )
+                if pid in self.free:
+                    self.fixed[pid] = found
+            out += found
+        return profile, out
+
+    @staticmethod
+    def point(
+        place: str,
+        amount: Decimal,
+        made: tuple[Profile, list[Award]],
+        paying: Mapping[str, Program],
+    ) -> SweepPoint:
+        from ..evaluate.stacking import combine
+
+        profile, awards = made
+        low, high, _ = combine(awards, profile)
+        shown = {a.program.key: (a.low, a.high) for a in awards if a.program.key in paying}
+        return SweepPoint(place, amount, shown, (low, high))
+
+    def single(self, program: Program) -> Callable[[Decimal], Award]:
+        """The award of one program at each amount, as an estimate of that program alone
+        gives it."""
+        from ..evaluate.application import with_application
+
+        def evaluate(amount: Decimal) -> Award:
+            profile = _with_amount(self.base, self.index, amount)
+            awards = self.ruleset._program_awards(
+                program.id,
+                profile,
+                self.day,
+                self.switches,
+                False,
+                self.assume_renewal,
+                named=True,
+            )
+            for award in awards:
+                if program.key in (award.program.id, award.program.key):
+                    return with_application(award, self.day, profile)
+            return self.ruleset.estimate(  # no such award: the estimate says why
+                profile,
+                programs=[program.id],
+                as_of=self.day,
+                assume=sorted(self.switches),
+                assume_renewal=self.assume_renewal,
+            ).award(program.key)
+
+        return evaluate
+
+
 def _single(
     ruleset: RuleSet,
     profile: Profile,
@@ -307,6 +454,9 @@ def _single(
     assume: tuple[str, ...],
     assume_renewal: bool = False,
 ) -> Callable[[Decimal], Award]:
+    """One program's award at each amount through a whole estimate of it: what
+    :meth:`_Amounts.single` gives without the estimate around it (the tests' reference)."""
+
     def evaluate(amount: Decimal) -> Award:
         est = ruleset.estimate(
             _with_amount(profile, index, amount),

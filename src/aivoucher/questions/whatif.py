@@ -169,6 +169,7 @@ def vary(
     combinations (:mod:`aivoucher.base.limits`): past either, :class:`InputError` (code
     ``limit.exceeded``) before anything is estimated.
     """
+    from ..ruleset.across import estimates_together
     from ..ruleset.registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
@@ -187,9 +188,31 @@ def vary(
     check_count(math.prod(len(v) for v in values), MAX_CASES, "cases", ",".join(names))
     place_first = sorted(names, key=lambda n: n not in _PLACE)  # register, then set facts
     base = profile if isinstance(profile, Profile) else None
-    cases = []
-    for combination in itertools.product(*values):
+    # Where one place fact varies over cities by id (and no district is set), the cells that
+    # share the other facts differ only in the city: the first of them is made as any cell is,
+    # the others are it registered elsewhere — the profile setting the facts in each would give
+    # (a city id reads as itself; the district is dropped in either way).
+    places = [i for i, name in enumerate(names) if name in _PLACE]
+    by_city = (
+        len(places) == 1
+        and "district" not in names
+        and all(isinstance(v, str) and v in jurisdictions.CITIES for v in values[places[0]])
+    )
+    combinations = []
+    profiles: list[Profile] = []
+    # cells by the values of the other facts, by position (a value need not be hashable)
+    families: dict[tuple[int, ...], list[int]] = {}
+    for at, picks in enumerate(itertools.product(*(range(len(v)) for v in values))):
+        combination = tuple(values[i][k] for i, k in enumerate(picks))
+        combinations.append(combination)
         chosen = dict(zip(names, combination, strict=True))
+        family = tuple(k for i, k in enumerate(picks) if i not in places)
+        head = families.get(family) if by_city else None
+        if head is not None:
+            profiles.append(register(profiles[head[0]], chosen[names[places[0]]]))
+            head.append(at)
+            continue
+        families.setdefault(family, []).append(at)
         current: Profile | Mapping[str, Any] = base if base is not None else profile
         for name in place_first:
             if name in _PLACE:
@@ -198,8 +221,25 @@ def vary(
         for name in place_first:
             if name not in _PLACE:
                 current = _set_fact(current, name, chosen[name])
-        est = ruleset.estimate(current, as_of=as_of, assume=assume, assume_renewal=assume_renewal)
-        cases.append(Case(tuple(chosen.items()), est))
+        if at == 0:
+            # what the first estimate checks first, checked before any other cell is made
+            ruleset.estimate(current, programs=(), as_of=as_of, assume=assume)
+        profiles.append(current)
+    # the cells are estimated together (aivoucher.ruleset.across): every estimate is what
+    # ruleset.estimate returns for the cell's profile, each program's awards made once for the
+    # cells that agree on the facts it reads
+    estimates = estimates_together(
+        ruleset,
+        profiles,
+        varied=[name for name in names if name not in _PLACE],
+        as_of=as_of,
+        assume=assume,
+        assume_renewal=assume_renewal,
+    )
+    cases = [
+        Case(tuple(zip(names, combination, strict=True)), est)
+        for combination, est in zip(combinations, estimates, strict=True)
+    ]
     return Grid(names, tuple(cases))
 
 

@@ -13,9 +13,10 @@ import datetime as dt
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from ..errors import InputError, ProfileError, RuleFileError, UnknownProgramErro
 from ..evaluate.application import with_application
 from ..evaluate.engine import Plan, compile_program, not_in_force
 from ..evaluate.stacking import combine, counted
+from ..evaluate.traced import Window
 from ..vocabulary.naming import name_list
 from ..vocabulary.profile import Profile, parse_profile
 from ..vocabulary.result import (
@@ -37,6 +39,7 @@ from ..vocabulary.result import (
     AssumptionCode,
     Award,
     Estimate,
+    StackingNote,
 )
 from ..vocabulary.schema import CONFIDENCE_ORDER, Program, Prose
 from .versions import Choice, VersionIndex
@@ -158,6 +161,9 @@ class RuleSet:
         self._qualification_ids = frozenset(self.qualifications)
         self._confidences: dict[str, tuple[Program, str | None]] = {}
         self._rule_dates: frozenset[dt.date] | None = None
+        # which programs cannot take an applicant registered in a place, from their own
+        # conditions on the place (aivoucher.ruleset.across, built on first use)
+        self.jurisdiction_index: Any = None
 
     @property
     def rule_dates(self) -> frozenset[dt.date]:
@@ -333,18 +339,56 @@ class RuleSet:
                 )
             awards = [with_application(a, day, prof) for a in awards]
             total_low, total_high, notes = combine(awards, prof)
-        uncounted = tuple(
-            a.program.key for a in awards if a.eligible and not a.renewal and not counted(a)
+        return self._summed(
+            prof,
+            day,
+            awards,
+            total_low,
+            total_high,
+            notes,
+            programs,
+            include_all,
+            switches,
+            assume_renewal,
         )
-        paying_awards = [a for a in awards if counted(a) and a.high]
+
+    def _summed(
+        self,
+        prof: Profile,
+        day: dt.date,
+        awards: list[Award],
+        total_low: Decimal,
+        total_high: Decimal,
+        notes: tuple[StackingNote, ...],
+        programs: Iterable[str] | None,
+        include_all: bool,
+        switches: frozenset[str],
+        assume_renewal: bool,
+        considered: Sequence[Award] | None = None,
+        renewed: tuple[Decimal, Decimal] | None = None,
+    ) -> Estimate:
+        """The estimate of ``prof`` from its awards (each with its application status) and
+        their totals: what counts, how fresh and how sure it is, and the totals if the programs
+        that have ended were renewed. :mod:`aivoucher.ruleset.across` ends here too, with
+        ``considered``: the awards in order, less some known to be not eligible (which count,
+        pay and depend on a renewal nowhere), and ``renewed``: the totals with the renewal
+        assumed, where some award depends on one, as made by that module."""
+        if considered is None:
+            considered = awards
+        uncounted = tuple(
+            a.program.key for a in considered if a.eligible and not a.renewal and not counted(a)
+        )
+        paying_awards = [a for a in considered if counted(a) and a.high]
         paying = [a.program for a in paying_awards]
         levels = [level for a in paying_awards if (level := self._confidence(a)) is not None]
         dates = [p.checked for p in paying if p.checked is not None]
         renewed_low, renewed_high = total_low, total_high
-        if not assume_renewal and any(a.renewal for a in awards):
+        if renewed is not None:
+            renewed_low, renewed_high = renewed
+        elif not assume_renewal and any(a.renewal for a in considered):
             # what the headline would be if the programs that have ended were renewed: made
             # again with the renewal assumed, so that caps and stacking apply as they would
-            renewed = self.estimate(
+            again = self.estimate(
                 prof,
                 programs=programs,
                 as_of=day,
@@ -352,7 +396,7 @@ class RuleSet:
                 assume=sorted(switches),
                 assume_renewal=True,
             )
-            renewed_low, renewed_high = renewed.total_low, renewed.total_high
+            renewed_low, renewed_high = again.total_low, again.total_high
         return Estimate(
             as_of=day,
             profile=prof,
@@ -381,10 +425,17 @@ class RuleSet:
         assume_renewal: bool,
         *,
         named: bool = False,
+        evaluate: Evaluator | None = None,
     ) -> list[Award]:
         """The awards of one program: one per known version that covers some purchase, one
         for the purchases that depend on a renewal, or the current version's (with the reasons
-        why nothing is covered) when no purchase falls in any version."""
+        why nothing is covered) when no purchase falls in any version.
+
+        ``evaluate`` judges one version in one setting (default: its plan's
+        :meth:`~aivoucher.evaluate.engine.Plan.evaluate`); :mod:`aivoucher.ruleset.across`
+        passes one that knows the answer already."""
+        if evaluate is None:
+            evaluate = _evaluated
         choice = self.choose(program_id, day, assume_renewal)
         versions, current = choice.versions, choice.current
         awards: list[Award] = []
@@ -395,7 +446,7 @@ class RuleSet:
         if not choice.buys:
             # A fixed award or an unpublished rate: only the version in force is applied for.
             judged = [entry for entry, _, _ in choice.judges]
-            awards += [entry.plan.evaluate(profile, switches) for entry in judged]
+            awards += [evaluate(entry, profile, switches, None, None, False) for entry in judged]
             if not judged and (include_all or named):
                 awards.append(not_in_force(current.program, day))
             if include_all:
@@ -415,16 +466,14 @@ class RuleSet:
         for entry, window, always in choice.judges:
             assert window is not None  # a program that buys judges by signing dates
             if always or covers(entry, window):
-                award = entry.plan.evaluate(profile, switches, window=window, coverage=choice.span)
+                award = evaluate(entry, profile, switches, window, choice.span, False)
                 if entry is last and assume_renewal and end is not None:
                     award = _renewal_assumed(award, profile, end)
                 awards.append(award)
                 used.append(entry)
         if choice.end is not None and any(p.signed > choice.end for p in profile.purchases):
             later = (choice.end + dt.timedelta(days=1), None)
-            renewal = last.plan.evaluate(
-                profile, switches, window=later, coverage=choice.span, renewal=True
-            )
+            renewal = evaluate(last, profile, switches, later, choice.span, True)
             if renewal.eligible is not False:  # what the last version would pay, if renewed
                 awards.append(renewal)
         if include_all:
@@ -474,13 +523,29 @@ class RuleSet:
                     )
 
 
+#: Judges one version of a program for a profile: ``(entry, profile, switches, window,
+#: coverage, renewal)`` → its award.
+Evaluator = Callable[[Entry, Profile, frozenset[str], Window | None, Window | None, bool], Award]
+
+
+def _evaluated(
+    entry: Entry,
+    profile: Profile,
+    switches: frozenset[str],
+    window: Window | None,
+    coverage: Window | None,
+    renewal: bool,
+) -> Award:
+    """The version's award, as its plan evaluates it."""
+    return entry.plan.evaluate(profile, switches, window=window, coverage=coverage, renewal=renewal)
+
+
 #: A profile with more purchases than this is estimated with Python's cyclic garbage collector
 #: paused (see :func:`_collector_paused`).
 LONG_PROFILE = 1_000
 
 
-@contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
+def _collector_paused(pause: bool) -> AbstractContextManager[None]:
     """Pause the cyclic garbage collector for the block, if it is running and ``pause``.
 
     Estimating a long profile allocates millions of short-lived objects; each full collection
@@ -488,8 +553,15 @@ def _collector_paused(pause: bool) -> Iterator[None]:
     the number of purchases. The engine makes no reference cycles (reference counting frees
     what it allocates), and the collector's previous state is restored whatever happens."""
     if not pause or not gc.isenabled():
-        yield
-        return
+        return _NOT_PAUSED  # most estimates: nothing to pause, nothing to set up
+    return _paused()
+
+
+_NOT_PAUSED = nullcontext()
+
+
+@contextmanager
+def _paused() -> Iterator[None]:
     gc.disable()
     try:
         yield

@@ -1,0 +1,393 @@
+"""Estimates of one plan registered in several places, or varied in a few facts, made together.
+
+A comparison asks the same plan in every place, and a what-if grid varies a few facts and
+perhaps the place: the profiles differ only in where the applicant is registered (its city; a
+district belongs to the city it was declared in) and in the varied fields. Each program reads
+the place only through its own conditions on ``applicant.city``, ``applicant.province`` and
+``applicant.district``. The rule set's jurisdiction index, built once per rule set from those
+very conditions, tells for each place which programs cannot take an applicant registered
+there: a condition on the place that fails for it. Such a program's awards are decided before
+anything else is read — not eligible, nothing paid or missing
+(:meth:`~aivoucher.evaluate.engine.Plan.refused`), one for each version and setting
+:meth:`RuleSet.estimate` would evaluate — so nothing is evaluated for it. Any other program's
+awards depend on the profile only through the facts its conditions read and the purchases'
+amounts, dates and labels: they are made once for all the profiles that agree on those (a
+program that reads no place, in every place). Each estimate is summed as
+:meth:`RuleSet.estimate` sums it: every estimate is the one it returns for that profile
+(``tests/ruleset/test_across.py``).
+
+Nothing is kept between calls but the index, which depends on the rule set alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence, Set
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..base.dates import as_of_date
+from ..evaluate.application import with_application
+from ..evaluate.stacking import combine
+from ..plan.conditions import APPLICANT, PURCHASE
+from ..vocabulary.facts import FACTS
+from ..vocabulary.naming import name_list
+from ..vocabulary.profile import Applicant, Profile, Purchase, parse_profile
+from ..vocabulary.result import Award, Estimate, StackingNote
+from .registry import LONG_PROFILE, _collector_paused
+
+if TYPE_CHECKING:
+    from ..evaluate.traced import Window
+    from .registry import Entry, RuleSet
+
+__all__ = ["PLACE_FACTS", "estimates_across_places", "estimates_together"]
+
+#: The facts through which a program reads where the applicant is registered.
+PLACE_FACTS = frozenset({"applicant.city", "applicant.province", "applicant.district"})
+
+#: One award of a program refused in a place, and what makes it in another place (the version's
+#: refusal in the setting it is judged in), or ``None`` for an award made without evaluating (a
+#: version not in force), which is the same in every place.
+_Slot = tuple[Award, "Callable[[Profile], Award] | None"]
+
+
+#: An estimate's totals and stacking notes, as :func:`~aivoucher.evaluate.stacking.combine`
+#: gives them.
+Totals = tuple[Decimal, Decimal, tuple[StackingNote, ...]]
+
+
+class JurisdictionIndex:
+    """For each program of a rule set, its conditions on the place and whether it reads the
+    place at all; for each place asked about, the programs that cannot take it."""
+
+    __slots__ = ("_programs", "_refused", "_tests")
+
+    def __init__(self, rules: RuleSet) -> None:
+        self._tests: dict[str, tuple[Any, ...]] = {}
+        reads: dict[str, bool] = {}
+        for entry in rules:
+            plan = entry.plan
+            tests = (
+                *plan.applicant_tests,
+                *plan.purchase_tests,
+                *(t for tier in plan.tiers for t in tier.tests),
+            )
+            key = entry.program.key
+            reads[key] = any(t.fact in PLACE_FACTS for t in tests)
+            self._tests[key] = tuple(t for t in plan.applicant_tests if t.fact in PLACE_FACTS)
+        #: program id → the keys of its versions, and whether any of them reads the place
+        self._programs: dict[str, tuple[tuple[str, ...], bool]] = {}
+        for pid in rules.index.ids:
+            keys = tuple(e.program.key for e in rules.versions(pid))
+            self._programs[pid] = (keys, any(reads[k] for k in keys))
+        self._refused: dict[tuple[str, str | None], frozenset[str]] = {}
+
+    def reads_place(self, program_id: str) -> bool:
+        """Whether any version of the program reads where the applicant is registered."""
+        return self._programs[program_id][1]
+
+    def refused(self, applicant: Applicant) -> frozenset[str]:
+        """The programs every version of which has a condition on the place that fails for
+        ``applicant`` (a fact left unknown, such as a district, fails nothing)."""
+        where = (applicant.city, applicant.district)
+        found = self._refused.get(where)
+        if found is None:
+            failing = {
+                key
+                for key, tests in self._tests.items()
+                if any(_fails(test, applicant) for test in tests)
+            }
+            found = self._refused[where] = frozenset(
+                pid
+                for pid, (keys, _) in self._programs.items()
+                if all(key in failing for key in keys)
+            )
+        return found
+
+
+def _fails(test: Any, applicant: Applicant) -> bool:
+    value = test.get(applicant)
+    return value is not None and not test.test(value)
+
+
+def jurisdiction_index(rules: RuleSet) -> JurisdictionIndex:
+    """The rule set's jurisdiction index, built on first use and kept with the rule set (whose
+    programs do not change)."""
+    index = rules.jurisdiction_index
+    if index is None:
+        index = rules.jurisdiction_index = JurisdictionIndex(rules)
+    assert isinstance(index, JurisdictionIndex)
+    return index
+
+
+def _same_but(first: Profile, other: Profile, applicant: Set[str], purchase: Set[str]) -> bool:
+    """Whether two profiles differ at most in the applicant's fields ``applicant`` and the
+    purchases' fields ``purchase`` (the same number of purchases)."""
+    a, b = first.applicant.__dict__, other.applicant.__dict__
+    if a.keys() != b.keys() or any(a[k] != b[k] for k in a if k not in applicant):
+        return False
+    if {k: v for k, v in first.__dict__.items() if k not in ("applicant", "purchases")} != {
+        k: v for k, v in other.__dict__.items() if k not in ("applicant", "purchases")
+    }:
+        return False
+    if other.purchases == first.purchases:
+        return True
+    if len(other.purchases) != len(first.purchases):
+        return False
+    for x, y in zip(first.purchases, other.purchases, strict=True):
+        c, d = x.__dict__, y.__dict__
+        if c.keys() != d.keys() or any(c[k] != d[k] for k in c if k not in purchase):
+            return False
+    return True
+
+
+def estimates_across_places(
+    rules: RuleSet,
+    profiles: Sequence[Profile | Any],
+    *,
+    as_of: dt.date | str | None = None,
+    assume: Iterable[str] = (),
+    assume_renewal: bool = False,
+) -> list[Estimate]:
+    """``[rules.estimate(p, as_of=…, assume=…, assume_renewal=…) for p in profiles]``, for
+    profiles that differ only in where the applicant is registered (others are estimated one
+    by one)."""
+    return estimates_together(
+        rules, profiles, as_of=as_of, assume=assume, assume_renewal=assume_renewal
+    )
+
+
+def estimates_together(
+    rules: RuleSet,
+    profiles: Sequence[Profile | Any],
+    *,
+    varied: Iterable[str] = (),
+    as_of: dt.date | str | None = None,
+    assume: Iterable[str] = (),
+    assume_renewal: bool = False,
+) -> list[Estimate]:
+    """``[rules.estimate(p, as_of=…, assume=…, assume_renewal=…) for p in profiles]``, for
+    profiles that differ only in where the applicant is registered and in the fields named in
+    ``varied`` (an applicant's field, or a field set alike on every purchase): a what-if grid.
+    Profiles that differ otherwise are estimated one by one.
+
+    A program's awards are made once for all the profiles that agree on every varied field
+    its conditions read (and on the place, if they read it): the awards of a program depend
+    on the profile only through the facts its conditions read and the purchases' amounts,
+    dates and labels, which a varied field that no condition reads is not among."""
+    chosen = name_list(assume, "assume", "assumption names")
+    parsed = [parse_profile(p) for p in profiles]
+    names = set(varied)
+    applicant = {"city", "district"} | (names & Applicant.model_fields.keys())
+    purchase = names & Purchase.model_fields.keys()
+    if (
+        len(parsed) < 2
+        or any(p.spans for p in parsed)  # a plan by month: each day, as RuleSet.estimate does
+        or not all(_same_but(parsed[0], p, applicant, purchase) for p in parsed[1:])
+    ):
+        return [
+            rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal)
+            for p in parsed
+        ]
+    day = as_of_date(as_of)
+    switches = rules._check_switches(chosen or ())
+    for prof in parsed:  # a varied qualification may be unknown
+        rules._check_qualifications(prof)
+    fields = _Varied(applicant, purchase)
+    made = _joint(rules, parsed, day, switches, assume_renewal, fields, refused_too=True)
+    # the totals if the programs that have ended were renewed, where an award depends on a
+    # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
+    # together
+    waiting = [
+        i
+        for i, (_, _, considered, _) in enumerate(made)
+        if not assume_renewal and any(a.renewal for a in considered)
+    ]
+    renewed: dict[int, tuple[Decimal, Decimal]] = {}
+    if waiting:
+        # only the totals are wanted, which the refused awards have no part in
+        again = _joint(
+            rules, [made[i][0] for i in waiting], day, switches, True, fields, refused_too=False
+        )
+        renewed = {i: (t[0], t[1]) for i, (_, _, _, t) in zip(waiting, again, strict=True)}
+    return [
+        rules._summed(
+            prof,
+            day,
+            awards,
+            total_low,
+            total_high,
+            notes,
+            None,
+            False,
+            switches,
+            assume_renewal,
+            considered,
+            renewed.get(i, (total_low, total_high)),
+        )
+        for i, (prof, awards, considered, (total_low, total_high, notes)) in enumerate(made)
+    ]
+
+
+#: The fields of a subject that a program's conditions can read (a province is read from a
+#: city, a qualification from the qualifications); the engine reads a purchase's amounts,
+#: dates and label whatever its conditions.
+_CONDITION_FIELDS = {
+    scope: frozenset(
+        f.field.partition(".")[0]
+        for f in FACTS.values()
+        if f.scope == name and f.field and f.field not in ("signed", "start/end")
+    )
+    for scope, name in ((APPLICANT, "applicant"), (PURCHASE, "purchase"))
+}
+
+
+class _Varied:
+    """The fields in which the profiles estimated together differ, and for each program the
+    key its awards are made once per: its id and the values of those of them it reads."""
+
+    __slots__ = ("_fields", "_reads")
+
+    def __init__(self, applicant: Set[str], purchase: Set[str]) -> None:
+        self._fields = tuple(
+            [(APPLICANT, f) for f in sorted(applicant)] + [(PURCHASE, f) for f in sorted(purchase)]
+        )
+        self._reads: dict[str, tuple[tuple[int, str], ...]] = {}
+
+    def _read(self, rules: RuleSet, pid: str) -> tuple[tuple[int, str], ...]:
+        found = self._reads.get(pid)
+        if found is None:
+            read: set[tuple[int, str]] = set()
+            for entry in rules.versions(pid):
+                plan = entry.plan
+                for test in (
+                    *plan.applicant_tests,
+                    *plan.purchase_tests,
+                    *(t for tier in plan.tiers for t in tier.tests),
+                ):
+                    if test.profile_field is not None:
+                        read.add((test.scope, test.profile_field.partition(".")[0]))
+            found = self._reads[pid] = tuple(
+                (scope, field)
+                for scope, field in self._fields
+                if (scope, field) in read or field not in _CONDITION_FIELDS[scope]
+            )
+        return found
+
+    def key(self, rules: RuleSet, pid: str, profile: Profile) -> tuple[Any, ...]:
+        values: list[Any] = [pid]
+        for scope, field in self._read(rules, pid):
+            if scope == APPLICANT:
+                values.append(_frozen(getattr(profile.applicant, field)))
+            else:
+                values.append(tuple(_frozen(getattr(p, field)) for p in profile.purchases))
+        return tuple(values)
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(sorted(value.items())) if isinstance(value, dict) else value
+
+
+def _joint(
+    rules: RuleSet,
+    parsed: Sequence[Profile],
+    day: dt.date,
+    switches: frozenset[str],
+    assume_renewal: bool,
+    fields: _Varied,
+    *,
+    refused_too: bool,
+) -> list[tuple[Profile, list[Award], list[Award], Totals]]:
+    """For each profile (the same but for the place): its awards, in the estimate's order
+    (without those of refused programs unless ``refused_too``), the awards that may count, and
+    their totals."""
+    index = jurisdiction_index(rules)
+    ids = rules.index.ids
+    # a program's awards, by the values of the varied fields it reads (aivoucher refuses or
+    # judges by conditions; a refused program's slots hold for any purchases of the same dates)
+    shared: dict[tuple[Any, ...], list[Award]] = {}
+    slots: dict[tuple[Any, ...], list[_Slot]] = {}
+
+    def refused_slots(pid: str, prof: Profile) -> list[_Slot]:
+        """The awards of a program refused in the place of ``prof``, as slots to fill in each
+        place: the settings :meth:`RuleSet._program_awards` judges its versions in."""
+        kept: dict[int, tuple[Award, Callable[[Profile], Award]]] = {}
+
+        def judge(
+            entry: Entry,
+            profile: Profile,
+            on: frozenset[str],
+            window: Window | None,
+            coverage: Window | None,
+            renewal: bool,
+        ) -> Award:
+            refusal = entry.plan.refusal(on, window=window, coverage=coverage, renewal=renewal)
+            award = refusal(profile)
+            # the award is kept, so that no other object takes its id
+            kept[id(award)] = (award, refusal)
+            return award
+
+        awards = rules._program_awards(
+            pid, prof, day, switches, False, assume_renewal, evaluate=judge
+        )
+        return [(a, kept[id(a)][1] if id(a) in kept else None) for a in awards]
+
+    made: list[tuple[Profile, list[Award], list[Award], Totals]] = []
+    with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
+        for prof in parsed:
+            refused = index.refused(prof.applicant)
+            dates = tuple((p.signed, p.start, p.end) for p in prof.purchases)
+            awards: list[Award] = []
+            # the awards that may count: all but those refused
+            considered: list[Award] = []
+            for pid in ids:
+                if pid in refused:
+                    if not refused_too:
+                        continue
+                    found = slots.get((pid, dates))
+                    if found is None:
+                        found = slots[pid, dates] = refused_slots(pid, prof)
+                    for award, refusal in found:
+                        awards.append(award if refusal is None else refusal(prof))
+                    continue
+                key = fields.key(rules, pid, prof)
+                same = shared.get(key)
+                if same is None:
+                    same = shared[key] = [
+                        with_application(a, day, prof)
+                        for a in rules._program_awards(
+                            pid, prof, day, switches, False, assume_renewal
+                        )
+                    ]
+                awards += same
+                considered += same
+            # the refused awards pay nothing: the totals of the others are the estimate's
+            made.append((prof, awards, considered, combine(considered, prof)))
+    return made
+
+
+def refused_applicant(rules: RuleSet, profile: Profile, switches: frozenset[str]) -> frozenset[str]:
+    """The programs every version of which has a condition on the applicant (or on the
+    switches) that fails for ``profile``: whatever its purchases, each of their awards is not
+    eligible and pays nothing, as the engine decides on those conditions first (a fact left
+    unknown fails nothing)."""
+    subjects: list[Any] = [profile.applicant, None, None, switches]
+    refused = set()
+    for pid in rules.index.ids:
+        if all(
+            any(test.check(subjects)[0] is False for test in entry.plan.applicant_tests)
+            for entry in rules.versions(pid)
+        ):
+            refused.add(pid)
+    return frozenset(refused)
+
+
+def spend_free(rules: RuleSet, program_id: str) -> bool:
+    """Whether the awards of a program do not depend on what the purchases cost: every version
+    pays a fixed sum per applicant, or publishes no rate (its awards say only which purchases
+    qualify)."""
+    return all(
+        entry.plan.unpublished is not None
+        or (entry.plan.lump_sum is not None and entry.plan.lump_sum.per == "applicant")
+        for entry in rules.versions(program_id)
+    )
