@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import PlainSerializer, PlainValidator
+from pydantic import PlainSerializer, PlainValidator, StringConstraints
 
 from ..errors import InputError
 from . import jurisdictions
@@ -60,8 +60,19 @@ Amount = Annotated[
 Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
 #: A purchase's date: a day, or a month or a quarter (a :class:`~aivoucher.base.dates.Span`,
 #: written back in its canonical form by its ``isoformat``).
+# The JSON Schema of a purchase date: an ISO day (``format: date``), or text in one of the
+# other forms the parser reads: a day with slashes or in Chinese, a month, a quarter.
+_OTHER_DATE_FORMS = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[0-9]{4}(/[0-9]{1,2}/[0-9]{1,2}|年[0-9]{1,2}月([0-9]{1,2}日)?|-[0-9]{2}"
+        r"|-[Qq][1-4]|年第[1-4一二三四]季度)$"
+    ),
+]
 PlanDate = Annotated[
-    dt.date, PlainValidator(_plan_date, json_schema_input_type=dt.date | str), _DATE_OUT
+    dt.date,
+    PlainValidator(_plan_date, json_schema_input_type=dt.date | _OTHER_DATE_FORMS),
+    _DATE_OUT,
 ]
 Bool = Annotated[bool, PlainValidator(parse_bool, json_schema_input_type=bool)]
 CityId = Annotated[str, PlainValidator(jurisdictions.city, json_schema_input_type=str)]
