@@ -11,8 +11,9 @@ a profile is the estimates of the days that can matter, combined:
   share counts). So the first and last day of each span, and each day just before, on and
   after every change point inside it, are the days to try: :func:`candidate_days`. The change
   points are every date the rule files compare a purchase with (:func:`rule_dates`), every day
-  the profile gives, and, for terms, each of those days and each rule date inside a span N
-  years on or back (N up to :data:`TERM_YEARS`).
+  the profile gives, and, for each term of N years the rule files limit a contract to, each
+  of those days and each rule date inside a span N years on or back. (A first-years rate
+  needs none: the share it pays moves one way with the term.)
 * **Each combination.** A profile with several spans is estimated for each combination of
   their candidate days (up to :data:`MOST_DAYS` of them; past that the profile is refused
   with ``date.too_vague``, naming the spans): :func:`day_profiles`.
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MOST_DAYS",
-    "TERM_YEARS",
     "candidate_days",
     "combine_days",
     "day_profiles",
@@ -58,10 +58,6 @@ __all__ = [
 
 #: The most combinations of days one estimate tries; a profile needing more is refused.
 MOST_DAYS = 4096
-#: Terms the change points reach: a rule may compare a day with another N years before or
-#: after (a term of at most N years, the first N years of service).
-TERM_YEARS = 10
-
 _ONE_DAY = dt.timedelta(days=1)
 _ZERO = Decimal(0)
 
@@ -71,17 +67,22 @@ _ZERO = Decimal(0)
 _NOT_ABOUT_PURCHASES = frozenset({"sources", "examples", "checked", "history"})
 
 
-def rule_dates(programs: Iterable[Any]) -> frozenset[dt.date]:
-    """Every date the programs' rule files compare a purchase with: effective periods,
-    contract windows, date conditions, proration periods, application windows."""
+def rule_dates(programs: Iterable[Any]) -> tuple[frozenset[dt.date], frozenset[int]]:
+    """Every date the programs' rule files compare a purchase with (effective periods,
+    contract windows, date conditions, proration periods, application windows), and every
+    term in years a condition limits a contract to (``max_years``: a term's end changes what
+    is paid N years after its start)."""
     found: set[dt.date] = set()
+    terms: set[int] = set()
 
-    def walk(value: object) -> None:
+    def walk(value: object, key: str = "") -> None:
         if isinstance(value, dt.date):
             found.add(value)
+        elif key == "max_years" and isinstance(value, int) and value > 0:
+            terms.add(value)
         elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
+            for name, item in value.items():
+                walk(item, str(name))
         elif isinstance(value, (list, tuple, set, frozenset)):
             for item in value:
                 walk(item)
@@ -89,14 +90,17 @@ def rule_dates(programs: Iterable[Any]) -> frozenset[dt.date]:
     for program in programs:
         dumped = program.model_dump()
         walk({k: v for k, v in dumped.items() if k not in _NOT_ABOUT_PURCHASES})
-    return frozenset(found)
+    return frozenset(found), frozenset(terms)
 
 
-def _change_points(rules: frozenset[dt.date], profile: Profile) -> list[dt.date]:
+def _change_points(
+    rules: tuple[frozenset[dt.date], frozenset[int]], profile: Profile
+) -> list[dt.date]:
     """The days at which what a purchase gets may change: the rule files' dates, every day
-    the profile gives (first and last of each span), and, for terms, each of those days and
-    each rule date inside a span ``TERM_YEARS`` on or back (a term's end changes with its
-    start)."""
+    the profile gives (first and last of each span), and, for each term the rule files
+    limit contracts to, each of those days and each rule date inside a span that many years
+    on or back (a term's end changes what is paid with its start)."""
+    dates, terms = rules
     given: set[dt.date] = set()
     spans: list[Span] = []
     for purchase in profile.purchases:
@@ -107,23 +111,44 @@ def _change_points(rules: frozenset[dt.date], profile: Profile) -> list[dt.date]
                 spans.append(day)
             elif day is not None:
                 given.add(day)
-    inside = {d for d in rules if any(s.first <= d <= s.last for s in spans)}
-    points = set(rules) | given
+    inside = {d for d in dates if any(s.first <= d <= s.last for s in spans)}
+    points = set(dates) | given
     for day in given | inside:
-        for years in range(1, TERM_YEARS + 1):
+        for years in terms:
             points.add(add_years(day, years))
             points.add(add_years(day, -years))
     return sorted(points)
 
 
-def candidate_days(span: Span, points: Sequence[dt.date]) -> list[dt.date]:
+def _own(
+    span: Span, rules: tuple[frozenset[dt.date], frozenset[int]], profile: Profile
+) -> set[dt.date]:
+    """The span's first and last day where nothing else puts a change point: not a rule
+    date, nor a day another date of the profile gives."""
+    others: set[dt.date] = set()
+    for purchase in profile.purchases:
+        for name in ("signed", "start", "end"):
+            day = getattr(purchase, name)
+            if day is None or day is span:
+                continue
+            others.update((day.first, day.last) if isinstance(day, Span) else (day,))
+    return {span.first, span.last} - rules[0] - others
+
+
+def candidate_days(
+    span: Span, points: Sequence[dt.date], own: Iterable[dt.date] = ()
+) -> list[dt.date]:
     """The days of ``span`` to try: its first and last, and the day before, on and after
-    each change point inside it (``points`` sorted)."""
+    each change point inside it (``points`` sorted). ``own`` are points that are there only
+    because they are this span's own first or last day: nothing changes next to them."""
     first, last = span.first, span.last
     days = {first, last}
+    skip = set(own)
     for point in points:
         if point > last + _ONE_DAY:
             break
+        if point in skip:
+            continue
         for day in (point - _ONE_DAY, point, point + _ONE_DAY):
             if first <= day <= last:
                 days.add(day)
@@ -131,7 +156,7 @@ def candidate_days(span: Span, points: Sequence[dt.date]) -> list[dt.date]:
 
 
 def day_profiles(
-    profile: Profile, rules: frozenset[dt.date]
+    profile: Profile, rules: tuple[frozenset[dt.date], frozenset[int]]
 ) -> tuple[
     list[tuple[tuple[int, str, Span], list[dt.date]]], list[tuple[Profile, tuple[dt.date, ...]]]
 ]:
@@ -143,7 +168,9 @@ def day_profiles(
     :data:`MOST_DAYS` combinations."""
     spans = profile.spans
     points = _change_points(rules, profile)
-    choices = [(where, candidate_days(where[2], points)) for where in spans]
+    choices = [
+        (where, candidate_days(where[2], points, _own(where[2], rules, profile))) for where in spans
+    ]
     count = 1
     for _, tried in choices:
         count *= len(tried)
@@ -367,7 +394,9 @@ def day_runs(
     with ``settings`` for the run's first day (other spans still covered day by day). Between
     two runs that are not next to each other the totals move from one to the other."""
     index, name, span = where
-    days = candidate_days(span, _change_points(ruleset.rule_dates, profile))
+    days = candidate_days(
+        span, _change_points(ruleset.rule_dates, profile), _own(span, ruleset.rule_dates, profile)
+    )
     runs: list[tuple[dt.date, dt.date, Estimate]] = []
     for day in days:
         purchases = list(profile.purchases)

@@ -160,14 +160,15 @@ class RuleSet:
         self._switch_ids = frozenset(self.switches)
         self._qualification_ids = frozenset(self.qualifications)
         self._confidences: dict[str, tuple[Program, str | None]] = {}
-        self._rule_dates: frozenset[dt.date] | None = None
+        self._rule_dates: tuple[frozenset[dt.date], frozenset[int]] | None = None
         # which programs cannot take an applicant registered in a place, from their own
         # conditions on the place (aivoucher.ruleset.across, built on first use)
         self.jurisdiction_index: Any = None
 
     @property
-    def rule_dates(self) -> frozenset[dt.date]:
-        """Every date the rule files hold: where a purchase's day may change what it gets
+    def rule_dates(self) -> tuple[frozenset[dt.date], frozenset[int]]:
+        """Every date the rule files compare a purchase's days with, and the terms in years
+        they limit contracts to: where a purchase's day may change what it gets
         (:mod:`aivoucher.ruleset.days`), gathered once."""
         if self._rule_dates is None:
             from .days import rule_dates
