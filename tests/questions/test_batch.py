@@ -173,6 +173,8 @@ def _entry(key: str) -> Any:
 def _home(program: str) -> str:
     """A city where the program's applicants are registered (a district's city)."""
     place = _entry(program).program.jurisdiction
+    if place == jurisdictions.NATIONAL:
+        return "beijing"
     if place in jurisdictions.DISTRICTS:
         return jurisdictions.city_of(place)
     if place in CITIES_BY_ID:

@@ -26,6 +26,7 @@ CITIES = sorted(
         if j in jurisdictions.DISTRICTS
         else next(c.id for c in jurisdictions.CITIES.values() if c.id == j or c.province == j)
         for j in JURISDICTIONS
+        if j != jurisdictions.NATIONAL  # a national program reaches every city: none to add
     }
 )
 

@@ -13,6 +13,10 @@ English name are accepted as aliases; a district is also found by its own name (
 ``龙华``, ``longhua``) inside a given city, or by the city and its name together
 (``深圳市龙华区``). Each city knows its province and each district its city. The four
 municipalities are both a city and a province.
+
+Programs of the central government (the national 人工智能券) have the jurisdiction
+:data:`NATIONAL` (``china``), which is not a place an applicant registers in: such a program
+reaches applicants anywhere, as far as its own conditions allow.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from ..errors import UnknownCityError
 __all__ = [
     "CITIES",
     "DISTRICTS",
+    "NATIONAL",
     "PROVINCES",
     "City",
     "District",
@@ -40,6 +45,10 @@ __all__ = [
     "province",
     "province_of",
 ]
+
+
+#: The jurisdiction of programs of the central government.
+NATIONAL = "china"
 
 
 class Named:
@@ -258,14 +267,17 @@ def district(name: object, city_id: str | None = None) -> str:
 
 
 def jurisdiction(name: str) -> str:
-    """A province, city or district id (rule files are issued by any of them)."""
-    if name in CITIES or name in PROVINCES or name in DISTRICTS:
+    """A province, city or district id, or :data:`NATIONAL` (rule files are issued by any of
+    them)."""
+    if name == NATIONAL or name in CITIES or name in PROVINCES or name in DISTRICTS:
         return name
     raise UnknownCityError(f"unknown jurisdiction {name!r}")
 
 
 def level(jurisdiction_id: str) -> str:
-    """``province``, ``city`` or ``district`` (a municipality is a province)."""
+    """``national``, ``province``, ``city`` or ``district`` (a municipality is a province)."""
+    if jurisdiction_id == NATIONAL:
+        return "national"
     if jurisdiction_id in PROVINCES:
         return "province"
     return "city" if jurisdiction_id in CITIES else "district"

@@ -210,11 +210,23 @@ def _after_rows(comparison: Comparison, decision: Decision, m: Messages, locale:
             shown.append(words)
         facts = m.semi.join(shown)
         out.append(m.text("compare.open_facts", facts=facts))
+    alike = {p.key for p in decision.unpublished_everywhere}
+    if decision.unpublished_everywhere:
+        names = m.sep.join(
+            m.place(p.jurisdiction) + " · " + m.name(p) for p in decision.unpublished_everywhere
+        )
+        out.append(m.text("compare.unpublished_everywhere", programs=names))
     if decision.unpublished:
         places = m.semi.join(
             _place(r, locale)
             + m.paren(
-                m.sep.join(dict.fromkeys(m.name(a.program) for a in r.awards if a.eligible is None))
+                m.sep.join(
+                    dict.fromkeys(
+                        m.name(a.program)
+                        for a in r.awards
+                        if a.eligible is None and a.program.key not in alike
+                    )
+                )
             )
             for r in decision.unpublished
         )

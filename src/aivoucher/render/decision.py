@@ -30,7 +30,9 @@ class Decision:
     program were renewed, in the comparison's order. ``everywhere``: awards no row counts
     that every paying row has alike (a provider city's voucher), shown once. ``open_facts``:
     each profile path a paying row's awards miss, with the rows that miss it. ``unpublished``:
-    rows whose only programs publish no amount. ``nothing``: rows that pay nothing."""
+    rows whose only programs publish no amount, besides those in every row.
+    ``unpublished_everywhere``: programs that publish no amount and reach every row alike
+    (a national program), named once. ``nothing``: rows that pay nothing."""
 
     paying: tuple[tuple[int, Row], ...]
     everywhere: tuple[Award, ...]
@@ -39,6 +41,7 @@ class Decision:
     nothing: tuple[Row, ...]
     #: The words of each qualification an open fact names (id → (zh, en)), from the rule files.
     qualifications: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    unpublished_everywhere: tuple[Program, ...] = ()
 
 
 def _pays(row: Row) -> bool:
@@ -80,7 +83,17 @@ def arrange(comparison: Comparison) -> Decision:
         if any(note.relation == "unknown" for note in row.estimate.stacking):
             facts.setdefault(STACKING, []).append(row)
     rest = [row for row in comparison.rows if not _pays(row)]
-    unpublished = tuple(r for r in rest if any(a.eligible is None for a in r.awards))
+    # a program with no published amount that every row has (a national one) is named once
+    alike: dict[str, Program] = {}
+    if len(comparison.rows) > 1:
+        head, *others = comparison.rows
+        alike = {a.program.key: a.program for a in head.awards if a.eligible is None}
+        for row in others:
+            there = {a.program.key for a in row.awards if a.eligible is None}
+            alike = {k: p for k, p in alike.items() if k in there}
+    unpublished = tuple(
+        r for r in rest if any(a.eligible is None and a.program.key not in alike for a in r.awards)
+    )
     nothing = tuple(r for r in rest if r not in unpublished)
     asked = {p.rsplit(".", 1)[-1] for p in facts if ".qualifications." in p}
     words: dict[str, tuple[str, str]] = {}
@@ -98,6 +111,7 @@ def arrange(comparison: Comparison) -> Decision:
         unpublished,
         nothing,
         words,
+        tuple(alike.values()),
     )
 
 

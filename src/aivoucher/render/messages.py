@@ -291,6 +291,8 @@ class Messages:
         return program.name.text(self.locale)
 
     def place(self, jurisdiction: str) -> str:
+        if jurisdiction == jurisdictions.NATIONAL:
+            return self.text("national")
         return self.value(jurisdiction)
 
     def window(self, start: dt.date, end: dt.date | None) -> str:

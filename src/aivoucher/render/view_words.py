@@ -59,6 +59,7 @@ VIEW_TEXT = {
     "compare.col.confidence": ("依据", "Sources"),
     # show
     "show.jurisdiction": ("地区", "Jurisdiction"),
+    "national": ("全国", "National"),
     "show.status": ("状态", "Status"),
     "show.effective": ("有效期", "effective"),
     "show.document": ("文件", "Document"),
@@ -301,6 +302,10 @@ VIEW_TEXT = {
     "compare.open_facts": (
         "尚未提供、会改变金额的信息：{facts}",
         "Facts not given that would change the figures: {facts}",
+    ),
+    "compare.unpublished_everywhere": (
+        "各地均可能适用、但未公布金额：{programs}",
+        "In every place, with no published amount: {programs}",
     ),
     "compare.unpublished": (
         "有项目但未公布金额（{n}个地区）：{places}",

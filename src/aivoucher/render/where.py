@@ -73,8 +73,14 @@ def _programs(row: Row, m: Messages) -> str:
     return m.sep.join(shown) if shown else "—"
 
 
-def _unpublished(row: Row, m: Messages) -> str:
-    names = m.sep.join(dict.fromkeys(m.name(a.program) for a in row.awards if a.eligible is None))
+def _unpublished(row: Row, m: Messages, alike: set[str]) -> str:
+    names = m.sep.join(
+        dict.fromkeys(
+            m.name(a.program)
+            for a in row.awards
+            if a.eligible is None and a.program.key not in alike
+        )
+    )
     return f"{_place(row, m)}{m.paren(names)}"
 
 
@@ -84,14 +90,18 @@ def _renewed(row: Row) -> tuple[Decimal, Decimal] | None:
 
 
 def _ranking(report: WhereToRegister, m: Messages) -> str:
+    from .decision import arrange
+
     rows = []
     nothing = []
     unpublished = []
+    everywhere = arrange(report.comparison).unpublished_everywhere
+    alike = {p.key for p in everywhere}
     for rank, row in enumerate(report.comparison.rows, 1):
         renewed = _renewed(row)
         if not row.total_high and renewed is None:
-            if any(a.eligible is None for a in row.awards):
-                unpublished.append(_unpublished(row, m))
+            if any(a.eligible is None and a.program.key not in alike for a in row.awards):
+                unpublished.append(_unpublished(row, m, alike))
             else:
                 nothing.append(_place(row, m))
             continue
@@ -121,6 +131,10 @@ def _ranking(report: WhereToRegister, m: Messages) -> str:
         else f"<p>{_e(m.text('where.none_pays'))}</p>"
     )
     rest = ""
+    if everywhere:
+        names = m.sep.join(m.place(p.jurisdiction) + " · " + m.name(p) for p in everywhere)
+        text = m.text("compare.unpublished_everywhere", programs=names)
+        rest += f"<p class='muted'>{_e(text)}</p>"
     if unpublished:
         text = m.text("where.unpublished", n=len(unpublished), places=m.semi.join(unpublished))
         rest += f"<p class='muted'>{_e(text)}</p>"

@@ -21,6 +21,8 @@ def _norm(text: str) -> str:
 
 
 def _place(jurisdiction: str) -> tuple[str, str]:
+    if jurisdiction == jurisdictions.NATIONAL:
+        return "全国", "National"
     for table in (jurisdictions.CITIES, jurisdictions.PROVINCES, jurisdictions.DISTRICTS):
         place = table.get(jurisdiction)
         if place is not None:
