@@ -31,6 +31,7 @@ table is one of theirs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
@@ -65,11 +66,15 @@ def evaluate(
     as_of: dt.date | str | None = None,
     assume_renewal: bool = False,
     rules: RuleSet | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> BatchResult:
     """Evaluate ``program_id`` for every applicant in ``table`` (one row per purchase).
 
     ``as_of`` (default: today) chooses the version, as :func:`aivoucher.estimate` does;
-    ``rules`` evaluates another :class:`~aivoucher.ruleset.registry.RuleSet`. Raises
+    ``rules`` evaluates another :class:`~aivoucher.ruleset.registry.RuleSet`. Columns are
+    named as the profile contract names its fields (``applicant.kind``), or with a double
+    underscore for each dot (``applicant__kind``), or by ``columns``, which maps the table's
+    names to the contract's (``{"kind": "applicant.kind"}``). Raises
     :class:`~aivoucher.errors.TableError` for a missing, mistyped or invalid column and
     :class:`~aivoucher.errors.MissingDependencyError` without numpy.
     """
@@ -88,4 +93,4 @@ def evaluate(
             field="program",
         )
     covered = coverage(ruleset, program_id, day, assume_renewal)
-    return run(entry.program.key, covered, table, ruleset)
+    return run(entry.program.key, covered, table, ruleset, columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from ._columns import (
     QUALIFICATION_PREFIX,
     BatchResult,
     check_columns,
+    contract_names,
 )
 
 if TYPE_CHECKING:
@@ -216,8 +218,15 @@ class _Rows:
         return low, high
 
 
-def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet) -> BatchResult:
+def run(
+    program: str,
+    covered: list[Coverage],
+    table_in: object,
+    rules: RuleSet,
+    columns: Mapping[str, str] | None = None,
+) -> BatchResult:
     table = table_in if isinstance(table_in, Table) else read_table(table_in)
+    contract_names(table, columns)
     check_columns(table, rules)
     _read(table)
     rows = _Rows(table)
