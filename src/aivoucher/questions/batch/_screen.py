@@ -163,9 +163,7 @@ def _program_rows(
     versions that went the scalar way; or, with ``scalar`` off, the first version that needs
     the scalar engine."""
     count = len(rows.applicants)
-    low = np.zeros(count, dtype=np.int64)
-    high = np.zeros(count, dtype=np.int64)
-    eligible = np.zeros(count, dtype=bool)
+    found: list[tuple[I64, I64, Bools]] = []
     slow: list[Coverage] = []
     for entry, window, always in covered:
         k = kernel(entry.plan)
@@ -173,18 +171,22 @@ def _program_rows(
         by_service = contracts is not None and contracts.by == "service"
         if k.unsupported is None and not by_service and _fits(k, rows):
             try:
-                a_lo, a_hi, a_ok = _vectorised(k, rows, window, always)
+                found.append(_vectorised(k, rows, window, always))
             except _Unsupported:
                 pass
             else:
-                low, high, eligible = low + a_lo, high + a_hi, eligible | a_ok
                 continue
         if not scalar:
             return entry, window, always
         slow.append((entry, window, always))
     if slow:
-        s_lo, s_hi, s_ok = _scalar(slow, rows)
-        low, high, eligible = low + s_lo, high + s_hi, eligible | s_ok
+        found.append(_scalar(slow, rows))
+    if not found:
+        zero = np.zeros(count, dtype=np.int64)
+        return zero, zero, np.zeros(count, dtype=bool), slow
+    low, high, eligible = found[0]
+    for a_lo, a_hi, a_ok in found[1:]:
+        low, high, eligible = low + a_lo, high + a_hi, eligible | a_ok
     return low, high, eligible, slow
 
 
@@ -308,23 +310,32 @@ def _fails(test: Test, answer: bool | None) -> bool:
 
 
 def _frame(applicants: I64, parts: list[Part], eligible_only: bool, output: str) -> Any:
-    count = len(applicants)
-    n_parts = len(parts)
-    program_codes = np.repeat(np.arange(n_parts, dtype=np.int32), count)
     ids = [p[0] for p in parts]
     versions = [p[1] for p in parts]
+    # codes as narrow as the categories allow: pandas would narrow them again, row by row
+    code_type = np.int8 if len(parts) < 128 else np.int16 if len(parts) < 32768 else np.int32
+    kept = [np.flatnonzero(p[4]) if eligible_only else None for p in parts]
+    sizes = [len(applicants) if k is None else len(k) for k in kept]
+    total = sum(sizes)
     columns: dict[str, Any] = {
-        "applicant": np.tile(applicants, n_parts),
-        "low_fen": np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64),
-        "high_fen": np.concatenate([p[3] for p in parts]) if parts else np.zeros(0, np.int64),
-        "eligible": np.concatenate([p[4] for p in parts]) if parts else np.zeros(0, bool),
-        "renewal": np.concatenate([p[5] for p in parts]) if parts else np.zeros(0, bool),
+        "applicant": np.empty(total, dtype=np.int64),
+        "low_fen": np.empty(total, dtype=np.int64),
+        "high_fen": np.empty(total, dtype=np.int64),
+        "eligible": np.empty(total, dtype=bool),
+        "renewal": np.empty(total, dtype=bool),
     }
-    reason_codes = np.concatenate([p[6] for p in parts]) if parts else np.zeros(0, np.int8)
-    if eligible_only:
-        keep = columns["eligible"]
-        columns = {k: v[keep] for k, v in columns.items()}
-        program_codes, reason_codes = program_codes[keep], reason_codes[keep]
+    program_codes = np.empty(total, dtype=code_type)
+    reason_codes = np.empty(total, dtype=np.int8)
+    # each program's rows written once into the columns (no list of parts concatenated)
+    at = 0
+    for code, (part, rows, size) in enumerate(zip(parts, kept, sizes, strict=True)):
+        end = at + size
+        sources = (applicants, part[2], part[3], part[4], part[5])
+        for name, values in zip(columns, sources, strict=True):
+            columns[name][at:end] = values if rows is None else values[rows]
+        program_codes[at:end] = code
+        reason_codes[at:end] = part[6] if rows is None else part[6][rows]
+        at = end
     if output == "arrow":
         return _arrow(columns, program_codes, reason_codes, ids, versions)
     pd = pandas_module()
@@ -338,7 +349,8 @@ def _frame(applicants: I64, parts: list[Part], eligible_only: bool, output: str)
             "high_fen": columns["high_fen"],
             "renewal": columns["renewal"],
             "reason": pd.Categorical.from_codes(reason_codes, categories=_REASON_CODES),
-        }
+        },
+        copy=False,  # the arrays are the frame's own: no copy into combined blocks
     )
     return frame
 
