@@ -5,7 +5,10 @@ apart and concatenated equal one call (pandas always, Dask where installed)."""
 from __future__ import annotations
 
 import datetime as dt
+import doctest
+import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -292,3 +295,34 @@ def test_dask_map_partitions_equals_one_call() -> None:
     left = whole.astype({"program": str, "version": str, "reason": str}).sort_values(key)
     right = screened.astype({"program": str, "version": str, "reason": str}).sort_values(key)
     pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True))
+
+
+# -- docs/scale.md ---------------------------------------------------------------------------
+
+SCALE = Path(__file__).resolve().parents[2] / "docs" / "scale.md"
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    """Each ```python block of the page without doctest prompts, with the marker above it."""
+    found = re.findall(r"(?:<!-- (.+?) -->\n)?```python\n(.*?)```", text, flags=re.S)
+    return [(marker, code) for marker, code in found if not code.lstrip().startswith(">>>")]
+
+
+def test_every_plain_block_of_the_scale_page_is_run_or_says_why_not() -> None:
+    blocks = _blocks(SCALE.read_text(encoding="utf-8"))
+    assert blocks, "the page shows Dask and Spark code"
+    for marker, _ in blocks:
+        assert marker in ("run: dask", "not run: needs a Spark cluster"), marker
+
+
+def test_the_dask_example_of_the_scale_page_runs() -> None:
+    pytest.importorskip("dask.dataframe")
+    text = SCALE.read_text(encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    # the page's doctests first: they define the table and the function the block uses
+    for example in doctest.DocTestParser().get_examples(text):
+        exec(example.source, namespace)
+    for marker, code in _blocks(text):
+        if marker == "run: dask":
+            exec(code, namespace)
+    assert namespace["screened"]["applicant"].nunique() == len(namespace["purchases"]) // 2
