@@ -1001,7 +1001,7 @@ def splice_screen(document: str, lines: list[str]) -> str:
         _, _, tail = rest.partition(SCREEN_END)
         return head + block + tail
     head, sep, tail = document.partition(WAITS_END)
-    return head + block + "\n" + sep + tail
+    return head.rstrip("\n") + "\n\n" + block + "\n" + sep + tail
 
 
 # -- report -----------------------------------------------------------------------------------

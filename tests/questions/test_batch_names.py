@@ -126,3 +126,27 @@ def test_pools_take_spark_names_too() -> None:
         "dongguan.compute-voucher", {spelt(k): v for k, v in firms.items()}, as_of="2025-06-30"
     )
     assert dotted.paid_high_fen.tolist() == underscored.paid_high_fen.tolist()
+
+
+def test_the_scalar_versions_are_listed_with_their_reason_in_the_docs() -> None:
+    """docs/batch.md lists every bundled version the kernel leaves to the scalar engine."""
+    import re
+    from pathlib import Path
+
+    from aivoucher.evaluate.vector import kernel
+    from aivoucher.ruleset.registry import bundled_rules
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "batch.md").read_text("utf-8")
+    block = page.split("<!-- scalar versions -->")[1].split("<!-- /scalar versions -->")[0]
+    listed = dict(re.findall(r"^\| ([a-z0-9-]+\.[a-z0-9.@-]+) \| ([^|]+?) \|", block, flags=re.M))
+    expected = {}
+    for entry in bundled_rules():
+        contracts = entry.program.contracts
+        reason = kernel(entry.plan).unsupported
+        if entry.plan.unpublished is None and reason is not None:
+            expected[entry.program.key] = reason
+        elif contracts is not None and contracts.by == "service":
+            expected[entry.program.key] = "contracts judged by service period"
+    assert set(listed) == set(expected)
+    for key, reason in expected.items():
+        assert reason.split(" (")[0] in listed[key], (key, reason, listed[key])
