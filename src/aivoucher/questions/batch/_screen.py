@@ -17,9 +17,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ...errors import InputError
-from ...evaluate.table import Table, read_table
+from ...evaluate.table import Table, dates, read_table
 from ...evaluate.vector import Kernel, _source, _Unsupported, kernel
-from ...plan.conditions import SWITCHES, Test
+from ...plan.conditions import APPLICANT, PURCHASE, SWITCHES, Test
 from ...ruleset.versions import Coverage
 from ._columns import (
     APPLICANT_COLUMNS,
@@ -39,8 +39,9 @@ __all__ = ["REASONS", "Screening", "Skipped", "screen_table"]
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-#: Why a row pays nothing, as the batch path tells (the estimate's reason codes), with the
-#: words in English and Chinese.
+#: Why a row pays nothing, as the batch path tells (the estimate's reason codes, and
+#: ``zero_amount`` where the estimate gives no reason: an applicant that qualifies for
+#: nothing), with the words in English and Chinese.
 REASONS: dict[str, tuple[str, str]] = {
     "not_in_force": (
         "no version of the program is in force or known on the date",
@@ -63,10 +64,22 @@ REASONS: dict[str, tuple[str, str]] = {
         "the year's qualifying spending is below the program's threshold",
         "当年符合条件的支出未达到项目门槛",
     ),
+    "other_version": (
+        "no purchase was signed in a window a version of the program judges",
+        "没有采购签于项目任一版本适用的期间内",
+    ),
+    "no_qualifying_purchase": (
+        "the applicant qualifies, but none of its purchases judged by the program does (a "
+        "condition on the purchase fails, or no rate tier fits it)",
+        "申请主体符合条件，但其适用期间内的采购都不符合条件（采购条件不满足或没有适用的比例档）",
+    ),
     "condition_failed": (
-        "the applicant or every purchase fails one of the program's conditions, or what "
-        "qualifies comes to nothing",
-        "申请主体或每笔采购不满足项目条件，或符合条件的金额为零",
+        "the applicant or every purchase fails one of the program's conditions",
+        "申请主体或每笔采购不满足项目条件",
+    ),
+    "zero_amount": (
+        "the applicant qualifies, but the amounts that qualify come to nothing",
+        "申请主体符合条件，但符合条件的金额为零",
     ),
 }
 _REASON_CODES = list(REASONS)
@@ -139,12 +152,24 @@ def _skip(program: str, code: str, fact: str | None = None) -> Skipped:
     return Skipped(program, code, en, zh, fact)
 
 
-def _inside(rows: _Rows, window: tuple[Any, Any] | None) -> Bools:
+def _inside(rows: _Rows, entry: Any, window: tuple[Any, Any] | None) -> Bools:
+    """Per row: whether ``window`` covers the purchase, as ``Program.covers`` decides it (by
+    the signing date, or by the service period where the program judges contracts so)."""
     if window is None:
         return np.ones(rows.n, dtype=bool)
-    inside: Bools = rows.signed >= np.datetime64(window[0], "D")
+    first = last = rows.signed
+    contracts = entry.program.contracts
+    if contracts is not None and contracts.by == "service":
+        for name in ("purchase.start", "purchase.end"):
+            column = rows.table.get(name)
+            if column is None:
+                continue
+            days, null = dates(column)
+            days = days if null is None else np.where(null, rows.signed, days)
+            first, last = (days, last) if name == "purchase.start" else (first, days)
+    inside: Bools = last >= np.datetime64(window[0], "D")
     if window[1] is not None:
-        inside &= rows.signed <= np.datetime64(window[1], "D")
+        inside &= first <= np.datetime64(window[1], "D")
     return inside
 
 
@@ -244,10 +269,9 @@ def screen_table(
         if end is not None:
             late = _per_applicant(rows, rows.signed > np.datetime64(end, "D"), np.logical_or)
         inside = np.zeros(rows.n, dtype=bool)
-        for _, window, _ in covered:
-            inside |= _inside(rows, window)
-        any_inside = _per_applicant(rows, inside, np.logical_or)
-        reason = _reasons(covered, rows, high == 0, eligible, any_inside, late)
+        for entry, window, _ in covered:
+            inside |= _inside(rows, entry, window)
+        reason = _reasons(covered, rows, high == 0, eligible, inside, late)
         parts.append((program_id, version, low, high, eligible, late, reason))
     frame = _frame(rows.applicants, parts, eligible_only, output)
     return Screening(frame, tuple(skipped), tuple(slow_keys))
@@ -261,35 +285,51 @@ def _reasons(
     inside: Bools,
     late: Bools,
 ) -> npt.NDArray[np.int8]:
-    """Why each applicant is paid nothing, in the order the estimate names it: a failed
-    condition of the applicant or its purchases first, then the signing dates, then a
-    minimum or a spending threshold that an eligible applicant does not reach."""
+    """Why each applicant is paid nothing, in the order the estimate judges it: the
+    applicant's conditions, then the purchases' signing dates, then whether any purchase
+    qualifies; for an applicant that qualifies, a spending threshold or minimum not reached, or
+    amounts that come to nothing. ``inside`` says per row whether a version judges it."""
+    code = _REASON_CODES.index
     reason = np.full(len(nothing), -1, dtype=np.int8)
-    reason[nothing] = _REASON_CODES.index("condition_failed")
     plans = [entry.plan for entry, _, _ in covered]
     short = nothing & eligible
     if any(p.spend_threshold is not None for p in plans):
-        reason[short] = _REASON_CODES.index("below_threshold")
-    elif any(p.minimum is not None for p in plans):
-        reason[short] = _REASON_CODES.index("below_minimum")
-    outside = nothing & ~inside
+        reason[short] = code("below_threshold")
+    else:
+        reason[short] = code("zero_amount")
+        if any(p.minimum is not None for p in plans):
+            # a minimum is named where some amount falls below it, not where all are 0
+            k = kernel(covered[-1][0].plan)
+            counted = inside & (rows.amount > 0) & _passes(k, k.plan.purchase_tests, rows)
+            some = _per_applicant(rows, counted, np.logical_or)
+            reason[short & some] = code("below_minimum")
+    failed = nothing & ~eligible
+    if not failed.any():
+        return reason
+    reason[failed] = code("condition_failed")
+    k = kernel(covered[-1][0].plan)
+    applicant = _per_applicant(rows, _passes(k, k.plan.applicant_tests, rows), np.logical_and)
+    judged = _per_applicant(rows, inside, np.logical_or)
+    outside = failed & applicant & ~judged
     if outside.any():
-        # an applicant that fails the program's conditions on the applicant is told so
-        # first; else the signing dates say why
-        passes = _applicant_passes(kernel(covered[-1][0].plan), rows)
         start = min(entry.program.window[0] for entry, _, _ in covered)
         before = _per_applicant(rows, rows.signed < np.datetime64(start, "D"), np.logical_and)
-        reason[outside & passes & before] = _REASON_CODES.index("before_effective")
-        reason[outside & passes & late] = _REASON_CODES.index("after_end")
+        reason[outside] = code("other_version")
+        reason[outside & before] = code("before_effective")
+        reason[outside & late] = code("after_end")
+    # the applicant qualifies and a version judges its purchases, but none of them qualifies
+    # (its conditions, or no rate tier fits it)
+    reason[failed & applicant & judged] = code("no_qualifying_purchase")
     return reason
 
 
-def _applicant_passes(k: Kernel, rows: _Rows) -> Bools:
-    """Per applicant: whether no condition on the applicant fails (unknowns as the rule file
-    treats them), as the estimate judges the applicant before its purchases."""
+def _passes(k: Kernel, conditions: Sequence[Test], rows: _Rows) -> Bools:
+    """Per row: whether none of ``conditions`` fails (unknowns as the rule file treats them;
+    conditions on anything but the applicant and the purchase are taken as met)."""
     by_fact: dict[str, list[Test]] = {}
-    for t in k.plan.applicant_tests:
-        by_fact.setdefault(t.fact + t.field, []).append(t)
+    for t in conditions:
+        if t.scope in (APPLICANT, PURCHASE, SWITCHES):
+            by_fact.setdefault(t.fact + t.field, []).append(t)
     fails = np.zeros(rows.n, dtype=bool)
     for key, tests in by_fact.items():
         fact = k.fact(key, tests, rows.table, rows.n)
@@ -300,7 +340,8 @@ def _applicant_passes(k: Kernel, rows: _Rows) -> Bools:
             fails |= bool(failing[0])
         else:
             fails |= failing[fact.codes]
-    return _per_applicant(rows, ~fails, np.logical_and)
+    passes: Bools = ~fails
+    return passes
 
 
 def _fails(test: Test, answer: bool | None) -> bool:
