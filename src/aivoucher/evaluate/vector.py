@@ -20,7 +20,8 @@ scalar engine's low end for it).
 The kernel handles conditions on the applicant and the purchase (enumerations, cities and
 provinces, booleans, qualifications, switches, signing dates, contract terms), contract or
 settled bases, rate tiers with ranges, a ceiling and tier caps, lump sums, per-purchase,
-per-year and lifetime caps, yearly and program pools, the minimum and both rounding modes.
+per-year and lifetime caps, yearly and program pools, the minimum, an annual spend threshold
+(applied by the batch runner to each year's sum) and both rounding modes.
 Plans with anything else (proration, support years, yearly-total rate tiers, a contract term in
 a rate tier) report why in :attr:`Kernel.unsupported`, and their applicants go through the
 scalar engine.
@@ -534,8 +535,6 @@ def _unsupported(plan: CompiledPlan) -> str | None:
         return "support years"
     if plan.threshold is not None:
         return "yearly-total rate tiers"
-    if plan.spend_threshold is not None:
-        return "annual spend threshold"
     if any(t.first_years is not None for t in plan.tiers):
         return "rate tier limited to the first years of service"
     if plan.lump_sum is not None and plan.lump_sum.per != "applicant":

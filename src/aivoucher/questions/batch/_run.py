@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -301,7 +302,10 @@ def _vectorised(
         counts = counts & inside
         hi = np.where(inside, hi, 0)
         lo = hi if lo is hi else np.where(inside, lo, 0)
+    spend = _spend(k, rows, counts, base_lo, base_hi)
     if rows.single:
+        if spend is not None:
+            lo, hi = _threshold(k, spend, lo, hi)
         # each applicant's only purchase is its year and its total: one minimum for all caps
         caps = [*k.caps_year, *k.caps_program]
         if caps:
@@ -312,6 +316,9 @@ def _vectorised(
         lo, hi, counts = rows.sort(lo), rows.sort(hi), rows.sort(counts)
         y_lo = np.add.reduceat(lo, rows.year_starts)
         y_hi = y_lo if shared else np.add.reduceat(hi, rows.year_starts)
+        if spend is not None:
+            per_year = tuple(np.add.reduceat(rows.sort(s), rows.year_starts) for s in spend)
+            y_lo, y_hi = _threshold(k, (per_year[0], per_year[1]), y_lo, y_hi)
         for c_lo, c_hi in k.caps_year:
             y_lo, y_hi = _cap(y_lo, y_hi, c_lo, c_hi)
         lo = np.add.reduceat(y_lo, rows.year_of_start)
@@ -322,6 +329,56 @@ def _vectorised(
     high = k.to_fen(hi)
     low = high if lo is hi else k.to_fen(lo)
     return low, high, ok
+
+
+def _spend(
+    k: Kernel, rows: _Rows, counts: Bools, base_lo: I64, base_hi: I64
+) -> tuple[I64, I64] | None:
+    """Per row, what a purchase adds to its year's qualifying spend (low, high, in fen) where
+    the plan has an annual spend threshold: its base where it may count, and 0 at the low end
+    where its own conditions are unknown (as the scalar engine's candidates hold it)."""
+    if k.plan.spend_threshold is None:
+        return None
+    sure = counts & _purchase_sure(k, rows)
+    return np.where(sure, base_lo, 0), np.where(counts, base_hi, 0)
+
+
+def _purchase_sure(k: Kernel, rows: _Rows) -> Bools:
+    """Per row: whether every condition on the purchase is certainly met (an unknown fact
+    counts as met only where the rule file says so)."""
+    by_fact: dict[str, list[Any]] = {}
+    for t in k.plan.purchase_tests:
+        by_fact.setdefault(t.fact + t.field, []).append(t)
+    sure = np.ones(rows.n, dtype=bool)
+    for key, tests in by_fact.items():
+        fact = k.fact(key, tests, rows.table, rows.n)
+        met = np.array([all(_met(t, answers[id(t)]) for t in tests) for answers in fact.answers])
+        if fact.codes is None:
+            sure &= bool(met[0])
+        else:
+            sure &= met[fact.codes]
+    return sure
+
+
+def _met(test: Any, answer: bool | None) -> bool:
+    if answer is None and test.if_unknown != "range":
+        answer = test.if_unknown == "pass"
+    return answer is True
+
+
+def _threshold(k: Kernel, spend: tuple[I64, I64], lo: I64, hi: I64) -> tuple[I64, I64]:
+    """A year pays only if its spend reaches the threshold: where only the high end of the
+    spend does, the year's low end is 0 (``evaluate.years._spend_threshold``)."""
+    assert k.plan.spend_threshold is not None
+    amount, inclusive = k.plan.spend_threshold[:2]
+    limit = amount * 100  # in fen; integer spends compare exactly with its ceiling or floor
+    if inclusive:
+        at_least = math.ceil(limit)
+        sure, maybe = spend[0] >= at_least, spend[1] >= at_least
+    else:
+        above = math.floor(limit)
+        sure, maybe = spend[0] > above, spend[1] > above
+    return np.where(sure, lo, 0), np.where(maybe, hi, 0)
 
 
 def _lump_sums(
