@@ -21,10 +21,10 @@ The kernel handles conditions on the applicant and the purchase (enumerations, c
 provinces, booleans, qualifications, switches, signing dates, contract terms), contract or
 settled bases, rate tiers with ranges, a ceiling and tier caps, lump sums, per-purchase,
 per-year and lifetime caps, yearly and program pools, the minimum, an annual spend threshold
-(applied by the batch runner to each year's sum) and both rounding modes.
-Plans with anything else (proration, support years, yearly-total rate tiers, a contract term in
-a rate tier) report why in :attr:`Kernel.unsupported`, and their applicants go through the
-scalar engine.
+and support limited to the first years that pay (both applied by the batch runner to the
+(applicant, year) sums) and both rounding modes.
+Plans with anything else (proration, yearly-total rate tiers, a contract term in a rate tier)
+report why in :attr:`Kernel.unsupported`, and their applicants go through the scalar engine.
 
 Where each stage lives (the traced evaluator's counterpart in brackets):
 
@@ -531,8 +531,6 @@ def _unsupported(plan: CompiledPlan) -> str | None:
         return "rate unpublished"
     if plan.prorate is not None:
         return "proration"
-    if plan.support_years is not None:
-        return "support years"
     if plan.threshold is not None:
         return "yearly-total rate tiers"
     if any(t.first_years is not None for t in plan.tiers):

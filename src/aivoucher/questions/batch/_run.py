@@ -146,6 +146,8 @@ class _Rows:
         if not one_year:
             year_start[1:] |= year[1:] != year[:-1]
         self.year_starts = np.flatnonzero(year_start)
+        #: the calendar year of each (applicant, year) group
+        self.group_years = year[self.year_starts]
         self.starts = np.flatnonzero(applicant_start)
         self.applicants = keys[self.starts]
         # where each applicant's first year group sits among the year groups
@@ -321,14 +323,50 @@ def _vectorised(
             y_lo, y_hi = _threshold(k, (per_year[0], per_year[1]), y_lo, y_hi)
         for c_lo, c_hi in k.caps_year:
             y_lo, y_hi = _cap(y_lo, y_hi, c_lo, c_hi)
-        lo = np.add.reduceat(y_lo, rows.year_of_start)
-        hi = lo if y_hi is y_lo else np.add.reduceat(y_hi, rows.year_of_start)
+        if k.plan.support_years is not None:
+            lo, hi = _support_years(k.plan.support_years[0], rows, y_lo, y_hi)
+        else:
+            lo = np.add.reduceat(y_lo, rows.year_of_start)
+            hi = lo if y_hi is y_lo else np.add.reduceat(y_hi, rows.year_of_start)
         for c_lo, c_hi in k.caps_program:
             lo, hi = _cap(lo, hi, c_lo, c_hi)
         ok = np.logical_or.reduceat(counts, rows.starts)
     high = k.to_fen(hi)
     low = high if lo is hi else k.to_fen(lo)
     return low, high, ok
+
+
+def _support_years(count: int, rows: _Rows, y_lo: I64, y_hi: I64) -> tuple[I64, I64]:
+    """Per applicant, its years inside a period of ``count`` calendar years from the first
+    that pays (``evaluate.years._support_years``): the low end sums the lows of the paying
+    years from the first that may pay; the high end is the best period over the starts up
+    to the first year that certainly pays."""
+    years, first_group = rows.group_years, rows.year_of_start
+    groups = len(years)
+    owner = np.repeat(np.arange(len(first_group)), np.diff(np.append(first_group, groups)))
+    paying = y_hi > 0
+    never, always = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    first = np.minimum.reduceat(np.where(paying, years, never), first_group)
+    sure = np.minimum.reduceat(np.where(paying & (y_lo > 0), years, never), first_group)
+    last = np.maximum.reduceat(np.where(paying, years, always), first_group)
+    certain = np.where(sure == never, last, sure)
+    start = first[owner]
+    kept = paying & (years >= start) & (years < start + count)
+    low = np.add.reduceat(np.where(kept, y_lo, 0), first_group)
+    # each paying year as the period's start: the paying highs of its applicant's years in
+    # [year, year + count), added group by group (an applicant has a few years at most)
+    high_paying = np.where(paying, y_hi, 0)
+    period = np.zeros(groups, dtype=np.int64)
+    index = np.arange(groups)
+    for offset in range(int(np.diff(np.append(first_group, groups)).max())):
+        at = index + offset
+        valid = at < groups
+        at = np.where(valid, at, 0)
+        valid &= (owner[at] == owner) & (years[at] < years + count)
+        period += np.where(valid, high_paying[at], 0)
+    starts = paying & (years <= certain[owner])
+    high = np.maximum.reduceat(np.where(starts, period, 0), first_group)
+    return low, high
 
 
 def _spend(
