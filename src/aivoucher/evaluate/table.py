@@ -129,9 +129,11 @@ def _from_arrow(name: str, chunked: Any) -> Column:
     if array.null_count:
         null = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     if kind in _ARROW_TEXT:
-        # text: coded once by arrow, each distinct value then read once
-        array = array.dictionary_encode()
-        kind = "dictionary"
+        # text: coded once by arrow, each distinct value then read once; text that is mostly
+        # distinct (ids, names) gains nothing from codes and stays plain
+        encoded = array.dictionary_encode()
+        if len(encoded.dictionary) * 4 <= len(array):
+            array, kind = encoded, "dictionary"
     if kind.startswith("dictionary"):
         codes = np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False))
         if null is not None:
@@ -273,8 +275,13 @@ def _plain_text(column: Column) -> bool:
     from ..vocabulary.profile import text_limit
 
     limit = text_limit(column.name)
+    if limit is None:
+        return False
+    if column.categories is not None:
+        # coded text (arrow strings, pandas categories): the distinct values, once each
+        return all(type(c) is str and len(c) <= limit for c in column.categories)
     values = column.values
-    if values is None or limit is None:
+    if values is None:
         return False
     if values.dtype.kind == "U":
         return values.dtype.itemsize // 4 <= limit
