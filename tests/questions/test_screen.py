@@ -218,6 +218,16 @@ def test_columns_and_types_of_the_frame() -> None:
     assert only.frame["eligible"].all() and len(only.frame) == 2
 
 
+def test_every_reason_has_words_in_both_languages() -> None:
+    from aivoucher.questions.batch._screen import REASONS, Screening
+
+    for code in REASONS:
+        assert Screening.reason_text(code) and Screening.reason_text(code, "zh")
+        assert Screening.reason_text(code, "zh") != Screening.reason_text(code)
+    with pytest.raises(InputError):
+        Screening.reason_text("nope")
+
+
 def test_not_in_force_and_bad_output() -> None:
     table = {
         "applicant": np.array([1]),

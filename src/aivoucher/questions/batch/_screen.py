@@ -74,8 +74,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "申请主体符合条件，但其适用期间内的采购都不符合条件（采购条件不满足或没有适用的比例档）",
     ),
     "condition_failed": (
-        "the applicant or every purchase fails one of the program's conditions",
-        "申请主体或每笔采购不满足项目条件",
+        "the applicant fails one of the program's conditions",
+        "申请主体不满足项目条件",
     ),
     "zero_amount": (
         "the applicant qualifies, but the amounts that qualify come to nothing",
@@ -112,9 +112,23 @@ class Screening:
     skipped: tuple[Skipped, ...]
     scalar: tuple[str, ...]
 
+    @staticmethod
+    def reason_text(code: str, locale: str = "en") -> str:
+        """The words of a ``reason`` code of the frame, in English (``en``) or Chinese
+        (``zh``)."""
+        if code not in REASONS or locale not in ("en", "zh"):
+            raise InputError(
+                f"没有理由代码 {code!r} 或语言 {locale!r}（可用：{', '.join(REASONS)}；en, zh）"
+                f" / no reason code {code!r} or locale {locale!r} (one of: "
+                f"{', '.join(REASONS)}; en, zh)",
+                field="code",
+            )
+        en, zh = REASONS[code]
+        return en if locale == "en" else zh
 
-#: Columns a batch table can hold (facts read from any other cannot be known from a table).
+
 def _has_column(name: str) -> bool:
+    """Whether a batch table can hold the fact ``name`` (no other can be known from one)."""
     return (
         name in APPLICANT_COLUMNS
         or name in PURCHASE_COLUMNS
