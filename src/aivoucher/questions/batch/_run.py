@@ -26,7 +26,7 @@ from ...evaluate.table import (
     read_contract,
     read_table,
 )
-from ...evaluate.vector import SAFE, Kernel, _cap, _Unsupported, kernel
+from ...evaluate.vector import SAFE, YEAR_TOTAL, Kernel, _cap, _Unsupported, kernel
 from ...ruleset.versions import Coverage
 from ._columns import (
     APPLICANT_COLUMNS,
@@ -294,7 +294,8 @@ def _vectorised(
     k: Kernel, rows: _Rows, window: tuple[Any, Any] | None, always: bool = True
 ) -> tuple[I64, I64, Bools]:
     base_lo, base_hi = rows.bases(k.settled, k.settled_fallback)
-    lo, hi, counts = k.amounts(rows.table, rows.n, base_lo, base_hi)
+    table = rows.table if k.plan.threshold is None else _with_year_totals(k, rows, window)
+    lo, hi, counts = k.amounts(table, rows.n, base_lo, base_hi)
     if k.lump is not None:
         return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
     if window is not None:
@@ -384,24 +385,68 @@ def _spend(
 def _purchase_sure(k: Kernel, rows: _Rows) -> Bools:
     """Per row: whether every condition on the purchase is certainly met (an unknown fact
     counts as met only where the rule file says so)."""
+    return _purchase_answers(k, rows)[1]
+
+
+def _purchase_answers(k: Kernel, rows: _Rows) -> tuple[Bools, Bools]:
+    """Per row: whether no condition on the purchase fails, and whether all are certainly
+    met (an unknown fact counts as met or failed only where the rule file says so)."""
     by_fact: dict[str, list[Any]] = {}
     for t in k.plan.purchase_tests:
         by_fact.setdefault(t.fact + t.field, []).append(t)
+    possible = np.ones(rows.n, dtype=bool)
     sure = np.ones(rows.n, dtype=bool)
     for key, tests in by_fact.items():
         fact = k.fact(key, tests, rows.table, rows.n)
-        met = np.array([all(_met(t, answers[id(t)]) for t in tests) for answers in fact.answers])
+        answers = [[_answer(t, a[id(t)]) for t in tests] for a in fact.answers]
+        can = np.array([False not in a for a in answers])
+        met = np.array([all(x is True for x in a) for a in answers])
         if fact.codes is None:
+            possible &= bool(can[0])
             sure &= bool(met[0])
         else:
+            possible &= can[fact.codes]
             sure &= met[fact.codes]
-    return sure
+    return possible, sure
 
 
-def _met(test: Any, answer: bool | None) -> bool:
+def _answer(test: Any, answer: bool | None) -> bool | None:
     if answer is None and test.if_unknown != "range":
-        answer = test.if_unknown == "pass"
-    return answer is True
+        return bool(test.if_unknown == "pass")
+    return answer
+
+
+def _with_year_totals(k: Kernel, rows: _Rows, window: tuple[Any, Any] | None) -> Table:
+    """The table with each row's yearly contracts total (``YEAR_TOTAL``), as the scalar
+    engine's ``YearContext`` holds it: the contract amounts of the (applicant, year)'s
+    purchases that may qualify — all of them at the high end, those certain to at the low end
+    — and, where the limit falls between the two, unknown."""
+    assert k.plan.threshold is not None
+    possible, sure = _purchase_answers(k, rows)
+    if window is not None:
+        inside = rows.signed >= np.datetime64(window[0], "D")
+        if window[1] is not None:
+            inside &= rows.signed <= np.datetime64(window[1], "D")
+        possible &= inside
+    sure &= possible
+    high = np.where(possible, rows.amount, 0)
+    low = np.where(sure, rows.amount, 0)
+    if not rows.single:
+        sizes = np.diff(np.append(rows.year_starts, rows.n))
+        group_high = np.add.reduceat(rows.sort(high), rows.year_starts)
+        group_low = np.add.reduceat(rows.sort(low), rows.year_starts)
+        high_sorted = np.repeat(group_high, sizes)
+        low_sorted = np.repeat(group_low, sizes)
+        if rows.order is None:
+            high, low = high_sorted, low_sorted
+        else:
+            high, low = np.empty_like(high), np.empty_like(low)
+            high[rows.order], low[rows.order] = high_sorted, low_sorted
+    limit = int(k.plan.threshold * 100)
+    value = np.where(low > limit, low, high)
+    unknown = (low <= limit) & (limit < high)
+    column = Column(YEAR_TOTAL, values=value, null=unknown if unknown.any() else None, read=True)
+    return Table({**rows.table.columns, YEAR_TOTAL: column}, rows.n)
 
 
 def _threshold(k: Kernel, spend: tuple[I64, I64], lo: I64, hi: I64) -> tuple[I64, I64]:
