@@ -1184,7 +1184,7 @@ def measure_waits(quick: bool) -> tuple[list[Wait], list[tuple[str, str, float, 
 
 
 def measure_screen(quick: bool) -> list[str]:
-    return screen_rates(20_000 if quick else 1_000_000, 3)
+    return screen_rates(20_000 if quick else 1_000_000, 5)
 
 
 def report(
