@@ -418,9 +418,16 @@ class Kernel:
         at = np.zeros(rows, dtype=np.intp) if index is None else index
         chosen = lut.chosen.take(at)
         capped = sum(1 << n for n, t in enumerate(plan.tiers) if t.cap is not None)
+        use = (chosen & capped) != 0
+        if not use.any():
+            return lo, hi
+        # only the rows a capped tier may pay are worked out again (often a few of them)
+        where = np.flatnonzero(use)
+        at, chosen = at[where], chosen[where]
+        base_lo, base_hi = base_lo[where], base_hi[where]
         big = np.int64(2**62)
-        low = np.full(rows, big, dtype=np.int64)
-        high = np.zeros(rows, dtype=np.int64)
+        low = np.full(len(where), big, dtype=np.int64)
+        high = np.zeros(len(where), dtype=np.int64)
         for n, tier in enumerate(plan.tiers):
             r0, r1 = tier.rate
             if ceiling is not None:
@@ -435,8 +442,9 @@ class Kernel:
             low = np.where(on, np.minimum(low, t_lo), low)
             high = np.where(on, np.maximum(high, t_hi), high)
         low = np.where(lut.low_zero.take(at), 0, low)
-        use = (chosen & capped) != 0
-        return np.where(use, low, lo), np.where(use, high, hi)
+        out_lo, out_hi = lo.copy(), hi.copy()
+        out_lo[where], out_hi[where] = low, high
+        return out_lo, out_hi
 
     def round_units(self, units: I64) -> I64:
         """Round to the program's quantum, staying in units."""
