@@ -165,3 +165,31 @@ def test_numpy_bytes_are_read_by_the_same_reader() -> None:
     as_bytes = outcome(PROGRAMS[0], {**numbers, **base, "purchase.item": items})
     as_objects = outcome(PROGRAMS[0], {**numbers, **base, "purchase.item": items.astype(object)})
     assert as_bytes == as_objects
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    picks=st.lists(st.integers(0, 11), max_size=60),
+    most=st.integers(1, 10),
+    objects=st.booleans(),
+)
+def test_peeling_codes_each_distinct_value_once(picks: list[int], most: int, objects: bool) -> None:
+    """The comparison passes that code text: equal codes exactly for equal values, each code's
+    first row its value's first, and no codes when there are more than ``most`` values."""
+    from aivoucher.evaluate.table import _addresses, _peel
+
+    words = [f"w{i}" for i in range(12)]
+    values = np.array([words[p] for p in picks])
+    keys = values
+    if objects:  # Python strings compared as objects, one object per word
+        values = np.array([words[p] for p in picks], dtype=object)
+        keys = _addresses(values)
+    found = _peel(keys, most)
+    distinct = list(dict.fromkeys(picks))
+    if len(distinct) > most:
+        assert found is None
+        return
+    assert found is not None
+    codes, firsts = found
+    assert [values[i] for i in firsts] == [words[p] for p in distinct]
+    assert [firsts[c] for c in codes.tolist()] == [picks.index(p) for p in picks]

@@ -515,19 +515,32 @@ def _read_categories(column: Column) -> tuple[Codes, list[Any]]:
 
 def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[int]] | None:
     """Codes of a column with few distinct values, one comparison pass per value (much faster
-    than sorting or hashing), and the first row of each; None when it has more than ``most``."""
-    codes = np.full(len(values), -1, dtype=np.int8)
+    than sorting or hashing), and the first row of each; None when it has more than ``most``.
+    Once few rows are left uncoded, the passes compare those rows only."""
+    n = len(values)
+    codes = np.full(n, -1, dtype=np.int8)
     firsts: list[int] = []
-    start = 0
-    while len(firsts) < most:
-        left = np.flatnonzero(codes[start:] < 0)
-        if not len(left):
-            return codes, firsts
-        start += int(left[0])
-        codes[values == values[start]] = len(firsts)
+    uncoded, start = n, 0
+    while uncoded * 4 > n:  # whole-column passes while many rows are left
+        if len(firsts) == most:
+            return None
+        same = values == values[start]
+        codes[same] = len(firsts)
         firsts.append(start)
-    if (codes < 0).any():
-        return None
+        uncoded -= int(np.count_nonzero(same))
+        if not uncoded:
+            return codes, firsts
+        start += int(np.argmax(codes[start:] < 0))
+    rest = np.flatnonzero(codes < 0)
+    left = values[rest]
+    while len(left):
+        if len(firsts) == most:
+            return None
+        same = left == left[0]
+        codes[rest[same]] = len(firsts)
+        firsts.append(int(rest[0]))
+        other = ~same
+        rest, left = rest[other], left[other]
     return codes, firsts
 
 
