@@ -44,7 +44,16 @@ if TYPE_CHECKING:
     from ...ruleset.registry import RuleSet
     from ._screen import Screening
 
-__all__ = ["BatchResult", "Coverage", "coverage", "evaluate", "screen"]
+__all__ = ["BatchResult", "Coverage", "Screening", "Skipped", "coverage", "evaluate", "screen"]
+
+
+def __getattr__(name: str) -> object:
+    # the screen's types need numpy, which importing this package does not load
+    if name in ("Screening", "Skipped"):
+        from . import _screen
+
+        return getattr(_screen, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def coverage(
@@ -114,7 +123,7 @@ def screen(
     """Every program (or those ``programs`` names: ids or names, as
     :func:`aivoucher.estimate` takes them) for every applicant of ``table``, in one call.
 
-    Returns a :class:`~aivoucher.questions.batch._screen.Screening`: its ``frame`` has one row
+    Returns a :class:`Screening`: its ``frame`` has one row
     per (applicant, program) — ``applicant``, ``program``, ``version`` (the key of the version
     in force on ``as_of``), ``eligible``, ``low_fen`` and ``high_fen`` (exact integer fen, the
     program's versions summed as :func:`evaluate` sums them), ``renewal`` (the applicant has
