@@ -6,7 +6,14 @@ Three common forms of the same table (Shenzhen 训力券, one purchase per appli
 * category — a pandas DataFrame with ``category`` text columns and datetime64 dates;
 * str — a pandas DataFrame as pandas builds it from Python strings (pandas 3: the ``str``
   dtype; earlier versions: ``object``), dates as ISO text;
-* object — the same with every text column cast to ``object``.
+* object — the same with every text column cast to ``object``;
+* shared — ``object`` columns whose rows hold a few string objects, as ``pandas.read_csv``,
+  arrow's ``to_pandas`` or a list of literals make them (``str`` and ``object`` above hold one
+  string object per row: pandas copies each numpy string);
+* arrow — a pyarrow Table with string columns (when pyarrow is installed).
+
+``shared`` and ``arrow`` have the datetime64 dates of ``category``, so that only the text
+columns differ; ``str`` and ``object`` have ISO text dates as well.
 
 Run: ``PYTHONPATH=src python benchmarks/readers.py [rows] [repeats]``; prints the best and
 the median time of each form, with rows per second.
@@ -51,7 +58,17 @@ def tables(n: int) -> dict[str, Any]:
     objects = strings.copy()
     for name in [*text, "purchase.signed"]:
         objects[name] = objects[name].astype(object)
-    return {"numpy": {**plain, **text}, "category": category, "str": strings, "object": objects}
+    shared = category.copy()
+    for name in text:
+        shared[name] = shared[name].astype(object)
+    forms = {"numpy": {**plain, **text}, "category": category, "str": strings, "object": objects}
+    forms["shared"] = shared
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return forms
+    forms["arrow"] = pa.table({**plain, **{k: pa.array(list(v)) for k, v in text.items()}})
+    return forms
 
 
 def main() -> None:

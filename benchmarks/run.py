@@ -925,6 +925,85 @@ def batch_rates(n: int, only: set[str] | None = None) -> list[tuple[str, str, fl
     return out
 
 
+SCREEN_START, SCREEN_END = "<!-- screen -->", "<!-- /screen -->"
+SCREEN_AS_OF = "2025-12-31"
+SCREEN_CITIES = ("shenzhen", "chengdu", "wuhan", "shanghai", "suzhou", "beijing", "hangzhou")
+
+
+def screen_table(n: int) -> dict[str, np.ndarray]:
+    """n applicants, one purchase each signed in 2025, in seven cities: what
+    ``batch.screen`` is timed on."""
+    rng = np.random.default_rng(SEED)
+    cities = np.array(SCREEN_CITIES)
+    return {
+        "applicant": np.arange(n, dtype=np.int64),
+        "applicant.kind": np.array(["enterprise", "university"])[
+            (rng.random(n) < 0.1).astype(np.int8)
+        ],
+        "applicant.city": cities[rng.integers(0, len(cities), n)],
+        "applicant.startup": rng.random(n) < 0.5,
+        "purchase.item": np.array(["compute", "model"])[(rng.random(n) < 0.2).astype(np.int8)],
+        "purchase.use": np.full(n, "training"),
+        "purchase.amount_fen": rng.integers(0, 5_000_000_000, n, endpoint=True),
+        "purchase.signed": np.datetime64("2025-01-01", "D") + rng.integers(0, 365, n),
+    }
+
+
+def screen_rates(n: int, reps: int) -> list[str]:
+    """Applicant-programs per second of ``batch.screen`` over every bundled program (the
+    vectorised ones: ``scalar=False``), as the lines of docs/performance.md that say so."""
+    from aivoucher import batch
+
+    table = screen_table(n)
+    lines = []
+    found = batch.screen(table, as_of=SCREEN_AS_OF, scalar=False)
+    frame = found.frame
+    programs = frame["program"].nunique()
+    # programs with no version known on the date get their rows without any computing
+    idle = frame["reason"].astype(str) == "not_in_force"
+    computed = programs - int(idle.groupby(frame["program"], observed=True).all().sum())
+    del found, frame, idle
+    for label, keep in (("every row", False), ("eligible rows only", True)):
+        seconds, found = timed(
+            lambda k=keep: batch.screen(table, as_of=SCREEN_AS_OF, scalar=False, eligible_only=k),
+            reps,
+        )
+        rows = len(found.frame)
+        lines.append(
+            f"| {label} | {n:,} | {programs} ({computed}) | {rows:,} | {seconds:.2f} s | "
+            f"{_fmt_rate(n * programs / seconds)}/s | {_fmt_rate(n * computed / seconds)}/s |"
+        )
+    skipped = ", ".join(sorted(f"{s.program} ({s.code})" for s in found.skipped))
+    return [
+        SCREEN_START,
+        "`batch.screen` over every bundled program at once (docs/batch.md), on "
+        f"{n:,} applicants with one purchase each in {len(SCREEN_CITIES)} cities, as of "
+        f"{SCREEN_AS_OF}, `scalar=False` (median of {reps} runs). *programs* counts those with "
+        "rows, in brackets those with a version in force (the others' rows say `not_in_force` "
+        "without any computing); the rates count each applicant once per program, then once "
+        "per program in force (target ≥ 10M applicant-programs/s):",
+        "",
+        "| rows kept | applicants | programs | rows out | time | applicant-programs/s | in force |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *lines,
+        "",
+        f"Not screened ({len(found.skipped)}, reported by `screen` as `skipped`): {skipped}.",
+        SCREEN_END,
+    ]
+
+
+def splice_screen(document: str, lines: list[str]) -> str:
+    """``document`` with its screen paragraph replaced by ``lines`` (or, without one, put at
+    the end of the section "Where users wait")."""
+    block = "\n".join(lines)
+    if SCREEN_START in document and SCREEN_END in document:
+        head, _, rest = document.partition(SCREEN_START)
+        _, _, tail = rest.partition(SCREEN_END)
+        return head + block + tail
+    head, sep, tail = document.partition(WAITS_END)
+    return head.rstrip("\n") + "\n\n" + block + "\n" + sep + tail
+
+
 # -- report -----------------------------------------------------------------------------------
 
 
@@ -1048,7 +1127,11 @@ Reading the table:
 
 
 def waits_report(
-    waits: list[Wait], rates: list[tuple[str, str, float, str]], info: dict[str, str], command: str
+    waits: list[Wait],
+    rates: list[tuple[str, str, float, str]],
+    info: dict[str, str],
+    command: str,
+    screened: list[str] | None = None,
 ) -> str:
     """The section "Where users wait": every row's ratio beside its target."""
     lines = [
@@ -1077,6 +1160,8 @@ def waits_report(
         "| --- | --- | ---: | --- |",
         *(f"| {key} | {path} | {_fmt_rate(rate)} | {note} |" for key, path, rate, note in rates),
         "",
+        *(screened or []),
+        *([""] if screened else []),
         *WAITS_NOTES.splitlines(),
         WAITS_END,
     ]
@@ -1104,6 +1189,10 @@ def measure_waits(quick: bool) -> tuple[list[Wait], list[tuple[str, str, float, 
     waits += fast_path_waits(2_000 if quick else 100_000, reps)
     waits.append(from_json_wait(100 if quick else 2_000, reps))
     return waits, batch_rates(1_000 if quick else 20_000)
+
+
+def measure_screen(quick: bool) -> list[str]:
+    return screen_rates(20_000 if quick else 1_000_000, 5)
 
 
 def report(
@@ -1240,9 +1329,10 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument(
         "--only",
-        choices=["waits", "peers"],
+        choices=["waits", "peers", "screen"],
         help='waits: only the section "Where users wait" (replaced in docs/performance.md); '
-        "peers: only the comparison with other engines",
+        "peers: only the comparison with other engines; screen: only the batch.screen "
+        "paragraph of that section",
     )
     args = parser.parse_args()
     n_batch, n_each, reps = (20_000, 2_000, 3) if args.quick else (1_000_000, 100_000, 7)
@@ -1254,9 +1344,18 @@ def main() -> None:
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
     command += f" --only {args.only}" if args.only else ""
     section = ""
+    if args.only == "screen":
+        lines = measure_screen(args.quick)
+        print("\n".join(lines))
+        if not args.no_write and not args.quick:
+            target = ROOT / "docs" / "performance.md"
+            target.write_text(
+                splice_screen(target.read_text(encoding="utf-8"), lines), encoding="utf-8"
+            )
+        return
     if args.only != "peers":
         waits, rates = measure_waits(args.quick)
-        section = waits_report(waits, rates, info, command)
+        section = waits_report(waits, rates, info, command, measure_screen(args.quick))
         if args.only == "waits":
             print(section)
             if not args.no_write and not args.quick:

@@ -112,6 +112,8 @@ CODES: dict[str, str] = {
     "output.unwritable": "the file to write (a report) cannot be written",
     "table.invalid": "a batch table with a column of the wrong type, named twice or missing "
     "(a value the profile contract refuses keeps the code a profile gets for it)",
+    "table.ambiguous": "a batch table that names one field twice, in two spellings "
+    "(applicant.kind and applicant__kind) or through the columns mapping",
     "fact.unknown": "a fact to vary that the profile contract does not define",
     "dependency.missing": "an optional dependency the call needs is not installed",
     "rules.control_character": "a rule file's name or text holds a control character (a line "
@@ -393,6 +395,7 @@ CODES_ZH: dict[str, str] = {
     "estimate.inconsistent": "估算 JSON 与规则对其档案和日期给出的结果不符",
     "output.unwritable": "无法写入输出文件",
     "table.invalid": "批量表格的列类型不对、重复或缺失",
+    "table.ambiguous": "批量表格以两种写法给出了同一字段",
     "fact.unknown": "档案约定中没有这个可变事实",
     "dependency.missing": "缺少所需的可选依赖",
     "rules.control_character": "规则文件的名称或文字含有控制字符",

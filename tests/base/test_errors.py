@@ -92,6 +92,16 @@ def _bad_table() -> None:
     batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31")
 
 
+def _ambiguous_table() -> None:
+    import numpy as np
+
+    from aivoucher.questions import batch
+
+    kinds = np.array(["enterprise"])
+    table = {"applicant.kind": kinds, "applicant__kind": kinds}  # one field, two spellings
+    batch.evaluate("chengdu.compute-voucher", table, as_of="2025-12-31")
+
+
 def _raise(error: Exception) -> None:
     raise error
 
@@ -220,6 +230,7 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
     "estimate.totals": lambda t, m: _forged(lambda d: d.update(total_high="99999999")),
     "estimate.inconsistent": lambda t, m: _forged(lambda d: d["awards"][0].update(high="1")),
     "table.invalid": lambda t, m: _bad_table(),
+    "table.ambiguous": lambda t, m: _ambiguous_table(),
     "fact.unknown": lambda t, m: vary(profile(amount="100万"), startp=[True, False]),
     "dependency.missing": _without_pandas,
     "rules.control_character": lambda t, m: load_program(_rule_file(t, issuer="x\x1b[31m")),

@@ -102,9 +102,12 @@ def _from_pandas(name: str, series: Any) -> Column:
         return _from_numpy(name, series.to_numpy())
     pd = _pandas()
     if pd is not None and isinstance(dtype, pd.StringDtype):
-        # text only: pandas' own factorisation, nulls coded −1
-        codes, uniques = series.factorize()
-        return Column(name, codes=np.asarray(codes), categories=[str(u) for u in uniques])
+        if dtype.storage == "python":
+            # Python strings (NaN or NA where null): coded with the object columns, nulls
+            # found among the distinct values rather than row by row
+            return Column(name, values=np.asarray(series.to_numpy(dtype=object)))
+        # arrow strings: coded by arrow's dictionary encoding
+        return _from_arrow(name, sys.modules["pyarrow"].array(series))
     # extension types (boolean, Int64, string, arrow): the values with a null mask
     null = np.asarray(series.isna().to_numpy(), dtype=bool)
     numpy_dtype = getattr(dtype, "numpy_dtype", None)
@@ -115,12 +118,22 @@ def _from_pandas(name: str, series: Any) -> Column:
     return Column(name, values=np.asarray(values), null=null if null.any() else None)
 
 
+#: Arrow's text types (``str()`` of the type).
+_ARROW_TEXT = frozenset(("string", "large_string", "string_view"))
+
+
 def _from_arrow(name: str, chunked: Any) -> Column:
     array = chunked.combine_chunks() if hasattr(chunked, "combine_chunks") else chunked
     kind = str(array.type)
     null = None
     if array.null_count:
         null = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    if kind in _ARROW_TEXT:
+        # text: coded once by arrow, each distinct value then read once; text that is mostly
+        # distinct (ids, names) gains nothing from codes and stays plain
+        encoded = array.dictionary_encode()
+        if len(encoded.dictionary) * 4 <= len(array):
+            array, kind = encoded, "dictionary"
     if kind.startswith("dictionary"):
         codes = np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False))
         if null is not None:
@@ -262,8 +275,13 @@ def _plain_text(column: Column) -> bool:
     from ..vocabulary.profile import text_limit
 
     limit = text_limit(column.name)
+    if limit is None:
+        return False
+    if column.categories is not None:
+        # coded text (arrow strings, pandas categories): the distinct values, once each
+        return all(type(c) is str and len(c) <= limit for c in column.categories)
     values = column.values
-    if values is None or limit is None:
+    if values is None:
         return False
     if values.dtype.kind == "U":
         return values.dtype.itemsize // 4 <= limit
@@ -495,23 +513,45 @@ def _read_categories(column: Column) -> tuple[Codes, list[Any]]:
     return codes, canonical
 
 
-def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[Any]] | None:
-    """Codes of a text column with few distinct values, one comparison pass per value (much
-    faster than sorting); None when it has more than ``most``."""
-    codes = np.full(len(values), -1, dtype=np.int8)
-    found: list[Any] = []
-    start = 0
-    while len(found) < most:
-        left = np.flatnonzero(codes[start:] < 0)
-        if not len(left):
-            return codes, found
-        start += int(left[0])
-        value = values[start]
-        codes[values == value] = len(found)
-        found.append(value.item())
-    if (codes < 0).any():
-        return None
-    return codes, found
+def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[int]] | None:
+    """Codes of a column with few distinct values, one comparison pass per value (much faster
+    than sorting or hashing), and the first row of each; None when it has more than ``most``.
+    Once few rows are left uncoded, the passes compare those rows only."""
+    n = len(values)
+    codes = np.full(n, -1, dtype=np.int8)
+    firsts: list[int] = []
+    uncoded, start = n, 0
+    while uncoded * 4 > n:  # whole-column passes while many rows are left
+        if len(firsts) == most:
+            return None
+        same = values == values[start]
+        codes[same] = len(firsts)
+        firsts.append(start)
+        uncoded -= int(np.count_nonzero(same))
+        if not uncoded:
+            return codes, firsts
+        start += int(np.argmax(codes[start:] < 0))
+    rest = np.flatnonzero(codes < 0)
+    left = values[rest]
+    while len(left):
+        if len(firsts) == most:
+            return None
+        same = left == left[0]
+        codes[rest[same]] = len(firsts)
+        firsts.append(int(rest[0]))
+        other = ~same
+        rest, left = rest[other], left[other]
+    return codes, firsts
+
+
+def _addresses(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """The objects of an object array as integers, without touching them: an object array
+    holds one pointer per row (numpy's layout), which are equal exactly when the rows hold the
+    same object. The view borrows ``values``' memory: use it while ``values`` is alive."""
+    import ctypes
+
+    pointer = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
+    return np.ctypeslib.as_array(pointer, shape=(len(values),)).view(np.intp)
 
 
 #: pandas' inferred kinds whose values cannot equal a value of another type (``True == 1``
@@ -520,6 +560,10 @@ _ONE_TYPE = frozenset(("string", "boolean", "date", "empty"))
 
 
 def _factorise(column: Column) -> tuple[Codes, list[Any]]:
+    """Codes of a column's distinct values, which are then read once each. Text is coded
+    without reading a value twice: numpy text by comparison passes or a sort, Python objects
+    by identity first (a table read from a file or built from a list mostly repeats the same
+    few string objects), then by pandas' hash tables."""
     values = column.values
     assert values is not None
     null = column.null
@@ -531,12 +575,12 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
         return codes, [False, True]
     if values.dtype.kind == "O":
         return _factorise_objects(values, null)
-    if values.dtype.kind != "U":
+    if values.dtype.kind not in "US":
         return _factorise_objects(values.astype(object), null)
     if n and null is None:
-        found = _peel(values)
-        if found is not None:
-            return found
+        peeled = _peel(values)
+        if peeled is not None:
+            return peeled[0], [values[i].item() for i in peeled[1]]
     present = values[~null] if null is not None else values
     uniq, inverse = np.unique(present, return_inverse=True)
     if null is None:
@@ -548,6 +592,15 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
 
 def _factorise_objects(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]]:
     """Codes of Python values, nulls −1, values of different types never merged."""
+    if len(values):
+        values = np.ascontiguousarray(values)
+        peeled = _peel(_addresses(values), 16)
+        if peeled is not None:
+            # one code per object: objects of equal value are merged after reading, by value
+            codes, firsts = peeled
+            if null is not None:
+                codes = np.where(null, np.int8(-1), codes)
+            return codes, [values[i] for i in firsts]
     pd = _pandas()
     if pd is not None and pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
         codes, uniques = pd.factorize(values)

@@ -20,10 +20,13 @@ scalar engine's low end for it).
 The kernel handles conditions on the applicant and the purchase (enumerations, cities and
 provinces, booleans, qualifications, switches, signing dates, contract terms), contract or
 settled bases, rate tiers with ranges, a ceiling and tier caps, lump sums, per-purchase,
-per-year and lifetime caps, yearly and program pools, the minimum and both rounding modes.
-Plans with anything else (proration, support years, yearly-total rate tiers, a contract term in
-a rate tier) report why in :attr:`Kernel.unsupported`, and their applicants go through the
-scalar engine.
+per-year and lifetime caps, yearly and program pools, the minimum, an annual spend threshold
+and support limited to the first years that pay (both applied by the batch runner to the
+(applicant, year) sums), rate tiers on the year's contracts in total (the runner hands each
+row its year's total as the column ``year.contracts_total``) and both rounding modes.
+Plans with anything else (proration, a rate tier limited to the first years of service, a
+fixed award per entry, a contract term in a rate tier) report why in
+:attr:`Kernel.unsupported`, and their applicants go through the scalar engine.
 
 Where each stage lives (the traced evaluator's counterpart in brackets):
 
@@ -58,7 +61,7 @@ import numpy.typing as npt
 from ..base import jurisdictions
 from ..errors import TableError
 from ..plan.compiled import CompiledPlan
-from ..plan.conditions import APPLICANT, PURCHASE, SWITCHES, Test, domain_of
+from ..plan.conditions import APPLICANT, PURCHASE, SWITCHES, YEAR, Test, domain_of
 from ..vocabulary.facts import FACTS
 from .table import Table, categorical, dates
 
@@ -188,6 +191,8 @@ class Kernel:
             return _Fact(code, _bit_answers(tests), None)
         if t.fact == "purchase.term":
             return self._term(tests, table, rows)
+        if t.scope == YEAR:
+            return self._year(tests, table, rows)
         name, transform = _source(t)
         column = table.get(name)
         if column is None:
@@ -228,6 +233,25 @@ class Kernel:
         null = first_null if last_null is None else last_null
         if first_null is not None and last_null is not None:
             null = first_null | last_null
+        if null is not None and null.any():
+            code[null] = len(answers)
+            answers.append(dict.fromkeys((id(x) for x in tests), None))
+            return _Fact(code, answers, len(answers) - 1)
+        return _Fact(code, answers, None)
+
+    def _year(self, tests: list[Test], table: Table, rows: int) -> _Fact:
+        """The year's contracts in total, per row (its (applicant, year) group's, which the
+        batch runner puts in the column ``year.contracts_total``: int64 fen, null where the
+        total's side of the limit is unknown): one bit per limit ("at most N")."""
+        column = table.get(YEAR_TOTAL)
+        unknown_only = _Fact(None, [dict.fromkeys((id(x) for x in tests), None)], 0)
+        if column is None or column.values is None:
+            return unknown_only
+        values, null = column.values, column.null
+        code = np.zeros(rows, dtype=np.intp)
+        for bit, test in enumerate(tests):
+            code |= (values <= _limit_fen(test)).astype(np.intp) << bit
+        answers = _bit_answers(tests)
         if null is not None and null.any():
             code[null] = len(answers)
             answers.append(dict.fromkeys((id(x) for x in tests), None))
@@ -394,9 +418,16 @@ class Kernel:
         at = np.zeros(rows, dtype=np.intp) if index is None else index
         chosen = lut.chosen.take(at)
         capped = sum(1 << n for n, t in enumerate(plan.tiers) if t.cap is not None)
+        use = (chosen & capped) != 0
+        if not use.any():
+            return lo, hi
+        # only the rows a capped tier may pay are worked out again (often a few of them)
+        where = np.flatnonzero(use)
+        at, chosen = at[where], chosen[where]
+        base_lo, base_hi = base_lo[where], base_hi[where]
         big = np.int64(2**62)
-        low = np.full(rows, big, dtype=np.int64)
-        high = np.zeros(rows, dtype=np.int64)
+        low = np.full(len(where), big, dtype=np.int64)
+        high = np.zeros(len(where), dtype=np.int64)
         for n, tier in enumerate(plan.tiers):
             r0, r1 = tier.rate
             if ceiling is not None:
@@ -411,8 +442,9 @@ class Kernel:
             low = np.where(on, np.minimum(low, t_lo), low)
             high = np.where(on, np.maximum(high, t_hi), high)
         low = np.where(lut.low_zero.take(at), 0, low)
-        use = (chosen & capped) != 0
-        return np.where(use, low, lo), np.where(use, high, hi)
+        out_lo, out_hi = lo.copy(), hi.copy()
+        out_lo[where], out_hi[where] = low, high
+        return out_lo, out_hi
 
     def round_units(self, units: I64) -> I64:
         """Round to the program's quantum, staying in units."""
@@ -525,17 +557,24 @@ def _cap(lo: I64, hi: I64, c_lo: int, c_hi: int) -> tuple[I64, I64]:
     return lo, hi
 
 
+#: The column through which the batch runner hands the kernel each row's yearly total.
+YEAR_TOTAL = "year.contracts_total"
+
+
+def _limit_fen(test: Test) -> int:
+    """The limit of an "at most N" condition on an amount, in fen (its domain is the limit and
+    one fen above it)."""
+    assert test.domain is not None
+    return int(test.domain[0] * 100)
+
+
 def _unsupported(plan: CompiledPlan) -> str | None:
     if plan.unpublished is not None:
         return "rate unpublished"
     if plan.prorate is not None:
         return "proration"
-    if plan.support_years is not None:
-        return "support years"
-    if plan.threshold is not None:
-        return "yearly-total rate tiers"
-    if plan.spend_threshold is not None:
-        return "annual spend threshold"
+    if plan.threshold is not None and plan.threshold * 100 != int(plan.threshold * 100):
+        return "yearly-total rate tiers with a limit in fractions of a fen"
     if any(t.first_years is not None for t in plan.tiers):
         return "rate tier limited to the first years of service"
     if plan.lump_sum is not None and plan.lump_sum.per != "applicant":
@@ -543,6 +582,12 @@ def _unsupported(plan: CompiledPlan) -> str | None:
     tests = [*plan.applicant_tests, *plan.purchase_tests]
     tests += [t for tier in plan.tiers for t in tier.tests]
     for t in tests:
+        if t.scope == YEAR and t.fact == YEAR_TOTAL and t.domain is not None:
+            if plan.threshold is None or t not in [x for tier in plan.tiers for x in tier.tests]:
+                return f"condition on {t.fact} outside a rate tier"
+            if t.domain[0] != plan.threshold:
+                return f"several limits on {t.fact}"
+            continue
         if t.scope not in (APPLICANT, PURCHASE, SWITCHES):
             return f"condition on {t.fact}"
     for tier in plan.tiers:

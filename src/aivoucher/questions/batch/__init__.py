@@ -31,6 +31,7 @@ table is one of theirs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
@@ -38,9 +39,21 @@ from ...ruleset.versions import Coverage
 from ._columns import BatchResult, numpy_module
 
 if TYPE_CHECKING:
-    from ...ruleset.registry import RuleSet
+    from collections.abc import Sequence
 
-__all__ = ["BatchResult", "Coverage", "coverage", "evaluate"]
+    from ...ruleset.registry import RuleSet
+    from ._screen import Screening
+
+__all__ = ["BatchResult", "Coverage", "Screening", "Skipped", "coverage", "evaluate", "screen"]
+
+
+def __getattr__(name: str) -> object:
+    # the screen's types need numpy, which importing this package does not load
+    if name in ("Screening", "Skipped"):
+        from . import _screen
+
+        return getattr(_screen, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def coverage(
@@ -65,11 +78,15 @@ def evaluate(
     as_of: dt.date | str | None = None,
     assume_renewal: bool = False,
     rules: RuleSet | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> BatchResult:
     """Evaluate ``program_id`` for every applicant in ``table`` (one row per purchase).
 
     ``as_of`` (default: today) chooses the version, as :func:`aivoucher.estimate` does;
-    ``rules`` evaluates another :class:`~aivoucher.ruleset.registry.RuleSet`. Raises
+    ``rules`` evaluates another :class:`~aivoucher.ruleset.registry.RuleSet`. Columns are
+    named as the profile contract names its fields (``applicant.kind``), or with a double
+    underscore for each dot (``applicant__kind``), or by ``columns``, which maps the table's
+    names to the contract's (``{"kind": "applicant.kind"}``). Raises
     :class:`~aivoucher.errors.TableError` for a missing, mistyped or invalid column and
     :class:`~aivoucher.errors.MissingDependencyError` without numpy.
     """
@@ -88,4 +105,49 @@ def evaluate(
             field="program",
         )
     covered = coverage(ruleset, program_id, day, assume_renewal)
-    return run(entry.program.key, covered, table, ruleset)
+    return run(entry.program.key, covered, table, ruleset, columns)
+
+
+def screen(
+    table: object,
+    programs: Sequence[str] | None = None,
+    *,
+    as_of: dt.date | str | None = None,
+    assume_renewal: bool = False,
+    rules: RuleSet | None = None,
+    columns: Mapping[str, str] | None = None,
+    scalar: bool = True,
+    eligible_only: bool = False,
+    output: str = "pandas",
+) -> Screening:
+    """Every program (or those ``programs`` names: ids or names, as
+    :func:`aivoucher.estimate` takes them) for every applicant of ``table``, in one call.
+
+    Returns a :class:`Screening`: its ``frame`` has one row
+    per (applicant, program) — ``applicant``, ``program``, ``version`` (the key of the version
+    in force on ``as_of``), ``eligible``, ``low_fen`` and ``high_fen`` (exact integer fen, the
+    program's versions summed as :func:`evaluate` sums them), ``renewal`` (the applicant has
+    purchases signed after the program's last known version ends: paid only with
+    ``assume_renewal``) and ``reason`` (where nothing is paid: see docs/batch.md) — as a pandas
+    DataFrame, or a pyarrow Table with ``output="arrow"``. ``skipped`` lists the program
+    versions that a table cannot evaluate, and why; ``scalar=False`` skips those the
+    vectorised kernel cannot express instead of evaluating them one applicant at a time;
+    ``eligible_only`` keeps the rows of eligible applicants only.
+    """
+    numpy_module()
+    from ...base.dates import as_of_date
+    from ...ruleset.registry import bundled_rules
+    from ._screen import check_output, screen_table
+
+    check_output(output)
+    ruleset = rules if rules is not None else bundled_rules()
+    day = as_of_date(as_of)
+    if programs is None:
+        ids = sorted({entry.program.id for entry in ruleset})
+    else:
+        if isinstance(programs, str):
+            programs = [programs]
+        ids = list(dict.fromkeys(ruleset.find(name).partition("@")[0] for name in programs))
+    return screen_table(
+        table, ids, day, assume_renewal, ruleset, columns, scalar, eligible_only, output
+    )

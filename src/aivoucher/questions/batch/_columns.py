@@ -5,7 +5,8 @@ and the runner (``_run``), which both import from here."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from ...evaluate.table import Table
+    from ...evaluate.table import Column, Table
     from ...ruleset.registry import RuleSet
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "QUALIFICATION_PREFIX",
     "BatchResult",
     "check_columns",
+    "contract_names",
     "fen_to_yuan",
     "numpy_module",
     "pandas_module",
@@ -55,6 +57,9 @@ PURCHASE_COLUMNS = (
     "purchase.other_subsidy",
 )
 QUALIFICATION_PREFIX = "applicant.qualifications."
+#: Where a column name may spell the contract's dots as double underscores (Spark and SQL
+#: column names cannot hold a dot without quoting).
+SPELT = ("applicant__", "purchase__")
 
 
 def numpy_module() -> Any:
@@ -140,6 +145,49 @@ def check_columns(table: Table, rules: RuleSet) -> None:
         if name == "purchase.settled":
             hint = " (amounts are integer fen: purchase.settled_fen)"
         raise TableError("not a field of the profile contract" + hint, field=name)
+
+
+def contract_names(table: Table, columns: Mapping[str, str] | None = None) -> None:
+    """Rename, in place, the columns of ``table`` to the contract's dotted names: those that
+    ``columns`` maps (given name → contract name), and ``applicant__kind``-style names (a
+    double underscore for each dot). Two columns that name one field are refused
+    (``table.ambiguous``): which one holds the applicant's answer cannot be told."""
+    mapping = dict(columns or {})
+    for given, target in mapping.items():
+        if not isinstance(given, str) or not isinstance(target, str):
+            raise TableError(
+                "columns 映射的键和值必须是列名文字 / columns maps column names to column "
+                f"names, not {type(given).__name__} to {type(target).__name__}",
+                field="columns",
+            )
+        if given not in table.columns:
+            raise TableError(
+                f"columns 映射了表中没有的列 {given!r} / columns maps {given!r}, which the "
+                "table does not have",
+                field=given,
+            )
+        if target != "applicant" and not target.startswith(("applicant.", "purchase.")):
+            raise TableError(
+                f"columns 只能映射到档案约定的字段，不能是 {target!r} / columns maps to the "
+                f"profile contract's fields (applicant.…, purchase.…), not {target!r}",
+                field=given,
+            )
+    renamed: dict[str, Column] = {}
+    source: dict[str, str] = {}
+    for name, column in table.columns.items():
+        dotted = name.replace("__", ".") if name.startswith(SPELT) else name
+        target = mapping.get(name, dotted)
+        if target in source:
+            first = source[target]
+            raise TableError(
+                f"表中 {first!r} 和 {name!r} 是同一字段 {target}，无法判断用哪一列 / the table "
+                f"names the field {target} twice, as {first!r} and {name!r}: keep one",
+                field=target,
+                code="table.ambiguous",
+            )
+        source[target] = name
+        renamed[target] = column if target == name else replace(column, name=target)
+    table.columns = renamed
 
 
 def fen_to_yuan(fen: int) -> Decimal:

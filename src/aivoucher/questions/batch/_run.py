@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +26,7 @@ from ...evaluate.table import (
     read_contract,
     read_table,
 )
-from ...evaluate.vector import SAFE, Kernel, _cap, _Unsupported, kernel
+from ...evaluate.vector import SAFE, YEAR_TOTAL, Kernel, _cap, _Unsupported, kernel
 from ...ruleset.versions import Coverage
 from ._columns import (
     APPLICANT_COLUMNS,
@@ -32,6 +34,7 @@ from ._columns import (
     QUALIFICATION_PREFIX,
     BatchResult,
     check_columns,
+    contract_names,
 )
 
 if TYPE_CHECKING:
@@ -143,6 +146,8 @@ class _Rows:
         if not one_year:
             year_start[1:] |= year[1:] != year[:-1]
         self.year_starts = np.flatnonzero(year_start)
+        #: the calendar year of each (applicant, year) group
+        self.group_years = year[self.year_starts]
         self.starts = np.flatnonzero(applicant_start)
         self.applicants = keys[self.starts]
         # where each applicant's first year group sits among the year groups
@@ -216,8 +221,15 @@ class _Rows:
         return low, high
 
 
-def run(program: str, covered: list[Coverage], table_in: object, rules: RuleSet) -> BatchResult:
+def run(
+    program: str,
+    covered: list[Coverage],
+    table_in: object,
+    rules: RuleSet,
+    columns: Mapping[str, str] | None = None,
+) -> BatchResult:
     table = table_in if isinstance(table_in, Table) else read_table(table_in)
+    contract_names(table, columns)
     check_columns(table, rules)
     _read(table)
     rows = _Rows(table)
@@ -282,7 +294,8 @@ def _vectorised(
     k: Kernel, rows: _Rows, window: tuple[Any, Any] | None, always: bool = True
 ) -> tuple[I64, I64, Bools]:
     base_lo, base_hi = rows.bases(k.settled, k.settled_fallback)
-    lo, hi, counts = k.amounts(rows.table, rows.n, base_lo, base_hi)
+    table = rows.table if k.plan.threshold is None else _with_year_totals(k, rows, window)
+    lo, hi, counts = k.amounts(table, rows.n, base_lo, base_hi)
     if k.lump is not None:
         return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
     if window is not None:
@@ -292,7 +305,10 @@ def _vectorised(
         counts = counts & inside
         hi = np.where(inside, hi, 0)
         lo = hi if lo is hi else np.where(inside, lo, 0)
+    spend = _spend(k, rows, counts, base_lo, base_hi)
     if rows.single:
+        if spend is not None:
+            lo, hi = _threshold(k, spend, lo, hi)
         # each applicant's only purchase is its year and its total: one minimum for all caps
         caps = [*k.caps_year, *k.caps_program]
         if caps:
@@ -303,16 +319,149 @@ def _vectorised(
         lo, hi, counts = rows.sort(lo), rows.sort(hi), rows.sort(counts)
         y_lo = np.add.reduceat(lo, rows.year_starts)
         y_hi = y_lo if shared else np.add.reduceat(hi, rows.year_starts)
+        if spend is not None:
+            per_year = tuple(np.add.reduceat(rows.sort(s), rows.year_starts) for s in spend)
+            y_lo, y_hi = _threshold(k, (per_year[0], per_year[1]), y_lo, y_hi)
         for c_lo, c_hi in k.caps_year:
             y_lo, y_hi = _cap(y_lo, y_hi, c_lo, c_hi)
-        lo = np.add.reduceat(y_lo, rows.year_of_start)
-        hi = lo if y_hi is y_lo else np.add.reduceat(y_hi, rows.year_of_start)
+        if k.plan.support_years is not None:
+            lo, hi = _support_years(k.plan.support_years[0], rows, y_lo, y_hi)
+        else:
+            lo = np.add.reduceat(y_lo, rows.year_of_start)
+            hi = lo if y_hi is y_lo else np.add.reduceat(y_hi, rows.year_of_start)
         for c_lo, c_hi in k.caps_program:
             lo, hi = _cap(lo, hi, c_lo, c_hi)
         ok = np.logical_or.reduceat(counts, rows.starts)
     high = k.to_fen(hi)
     low = high if lo is hi else k.to_fen(lo)
     return low, high, ok
+
+
+def _support_years(count: int, rows: _Rows, y_lo: I64, y_hi: I64) -> tuple[I64, I64]:
+    """Per applicant, its years inside a period of ``count`` calendar years from the first
+    that pays (``evaluate.years._support_years``): the low end sums the lows of the paying
+    years from the first that may pay; the high end is the best period over the starts up
+    to the first year that certainly pays."""
+    years, first_group = rows.group_years, rows.year_of_start
+    groups = len(years)
+    owner = np.repeat(np.arange(len(first_group)), np.diff(np.append(first_group, groups)))
+    paying = y_hi > 0
+    never, always = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    first = np.minimum.reduceat(np.where(paying, years, never), first_group)
+    sure = np.minimum.reduceat(np.where(paying & (y_lo > 0), years, never), first_group)
+    last = np.maximum.reduceat(np.where(paying, years, always), first_group)
+    certain = np.where(sure == never, last, sure)
+    start = first[owner]
+    kept = paying & (years >= start) & (years < start + count)
+    low = np.add.reduceat(np.where(kept, y_lo, 0), first_group)
+    # each paying year as the period's start: the paying highs of its applicant's years in
+    # [year, year + count), added group by group (an applicant has a few years at most)
+    high_paying = np.where(paying, y_hi, 0)
+    period = np.zeros(groups, dtype=np.int64)
+    index = np.arange(groups)
+    for offset in range(int(np.diff(np.append(first_group, groups)).max())):
+        at = index + offset
+        valid = at < groups
+        at = np.where(valid, at, 0)
+        valid &= (owner[at] == owner) & (years[at] < years + count)
+        period += np.where(valid, high_paying[at], 0)
+    starts = paying & (years <= certain[owner])
+    high = np.maximum.reduceat(np.where(starts, period, 0), first_group)
+    return low, high
+
+
+def _spend(
+    k: Kernel, rows: _Rows, counts: Bools, base_lo: I64, base_hi: I64
+) -> tuple[I64, I64] | None:
+    """Per row, what a purchase adds to its year's qualifying spend (low, high, in fen) where
+    the plan has an annual spend threshold: its base where it may count, and 0 at the low end
+    where its own conditions are unknown (as the scalar engine's candidates hold it)."""
+    if k.plan.spend_threshold is None:
+        return None
+    sure = counts & _purchase_sure(k, rows)
+    return np.where(sure, base_lo, 0), np.where(counts, base_hi, 0)
+
+
+def _purchase_sure(k: Kernel, rows: _Rows) -> Bools:
+    """Per row: whether every condition on the purchase is certainly met (an unknown fact
+    counts as met only where the rule file says so)."""
+    return _purchase_answers(k, rows)[1]
+
+
+def _purchase_answers(k: Kernel, rows: _Rows) -> tuple[Bools, Bools]:
+    """Per row: whether no condition on the purchase fails, and whether all are certainly
+    met (an unknown fact counts as met or failed only where the rule file says so)."""
+    by_fact: dict[str, list[Any]] = {}
+    for t in k.plan.purchase_tests:
+        by_fact.setdefault(t.fact + t.field, []).append(t)
+    possible = np.ones(rows.n, dtype=bool)
+    sure = np.ones(rows.n, dtype=bool)
+    for key, tests in by_fact.items():
+        fact = k.fact(key, tests, rows.table, rows.n)
+        answers = [[_answer(t, a[id(t)]) for t in tests] for a in fact.answers]
+        can = np.array([False not in a for a in answers])
+        met = np.array([all(x is True for x in a) for a in answers])
+        if fact.codes is None:
+            possible &= bool(can[0])
+            sure &= bool(met[0])
+        else:
+            possible &= can[fact.codes]
+            sure &= met[fact.codes]
+    return possible, sure
+
+
+def _answer(test: Any, answer: bool | None) -> bool | None:
+    if answer is None and test.if_unknown != "range":
+        return bool(test.if_unknown == "pass")
+    return answer
+
+
+def _with_year_totals(k: Kernel, rows: _Rows, window: tuple[Any, Any] | None) -> Table:
+    """The table with each row's yearly contracts total (``YEAR_TOTAL``), as the scalar
+    engine's ``YearContext`` holds it: the contract amounts of the (applicant, year)'s
+    purchases that may qualify — all of them at the high end, those certain to at the low end
+    — and, where the limit falls between the two, unknown."""
+    assert k.plan.threshold is not None
+    possible, sure = _purchase_answers(k, rows)
+    if window is not None:
+        inside = rows.signed >= np.datetime64(window[0], "D")
+        if window[1] is not None:
+            inside &= rows.signed <= np.datetime64(window[1], "D")
+        possible &= inside
+    sure &= possible
+    high = np.where(possible, rows.amount, 0)
+    low = np.where(sure, rows.amount, 0)
+    if not rows.single:
+        sizes = np.diff(np.append(rows.year_starts, rows.n))
+        group_high = np.add.reduceat(rows.sort(high), rows.year_starts)
+        group_low = np.add.reduceat(rows.sort(low), rows.year_starts)
+        high_sorted = np.repeat(group_high, sizes)
+        low_sorted = np.repeat(group_low, sizes)
+        if rows.order is None:
+            high, low = high_sorted, low_sorted
+        else:
+            high, low = np.empty_like(high), np.empty_like(low)
+            high[rows.order], low[rows.order] = high_sorted, low_sorted
+    limit = int(k.plan.threshold * 100)
+    value = np.where(low > limit, low, high)
+    unknown = (low <= limit) & (limit < high)
+    column = Column(YEAR_TOTAL, values=value, null=unknown if unknown.any() else None, read=True)
+    return Table({**rows.table.columns, YEAR_TOTAL: column}, rows.n)
+
+
+def _threshold(k: Kernel, spend: tuple[I64, I64], lo: I64, hi: I64) -> tuple[I64, I64]:
+    """A year pays only if its spend reaches the threshold: where only the high end of the
+    spend does, the year's low end is 0 (``evaluate.years._spend_threshold``)."""
+    assert k.plan.spend_threshold is not None
+    amount, inclusive = k.plan.spend_threshold[:2]
+    limit = amount * 100  # in fen; integer spends compare exactly with its ceiling or floor
+    if inclusive:
+        at_least = math.ceil(limit)
+        sure, maybe = spend[0] >= at_least, spend[1] >= at_least
+    else:
+        above = math.floor(limit)
+        sure, maybe = spend[0] > above, spend[1] > above
+    return np.where(sure, lo, 0), np.where(maybe, hi, 0)
 
 
 def _lump_sums(
