@@ -271,21 +271,25 @@ def step_written(raw: Any, step: Step) -> bool:
     if raw.__class__ is not dict or len(raw) != _STEP_KEYS:
         return False
     try:
-        sources = raw["sources"]
-        return (
-            _is(raw["kind"], step.kind.value)
-            and _is(raw["subject"], step.subject)
-            and _is(raw["assumption"], step.assumption)
-            and _is_bounds(raw["before"], step.before)
-            and _is_bounds(raw["after"], step.after)
-            and _is_bounds(raw["rate"], step.rate)
-            and sources.__class__ is list
-            and len(sources) == len(step.cites)
-            and _are_sources(sources, step.cites)
-            and _is_detail(raw["detail"], step.detail)
-        )
+        kind, subject, assumption = raw["kind"], raw["subject"], raw["assumption"]
+        before, after, rate = raw["before"], raw["after"], raw["rate"]
+        sources, detail = raw["sources"], raw["detail"]
     except KeyError:
         return False
+    # the None of an absent amount and of an absent subject told inline: most steps have some
+    return (
+        kind.__class__ is str
+        and kind == step.kind.value
+        and (subject is None if step.subject is None else _is(subject, step.subject))
+        and (assumption is None if step.assumption is None else _is(assumption, step.assumption))
+        and (before is None if step.before is None else _is_bounds(before, step.before))
+        and (after is None if step.after is None else _is_bounds(after, step.after))
+        and (rate is None if step.rate is None else _is_bounds(rate, step.rate))
+        and sources.__class__ is list
+        and len(sources) == len(step.cites)
+        and _are_sources(sources, step.cites)
+        and _is_detail(detail, step.detail)
+    )
 
 
 def _are_sources(raw: list[Any], cites: tuple[tuple[str, str], ...]) -> bool:
