@@ -35,8 +35,8 @@ builds a validator (docs/rules.md, "Loading"). That form is trusted only as far 
 * It is read by an unpickler that can build nothing but the rule-file models, ``Decimal`` and
   ``date`` (any other name in the file makes it a miss): like the JSON above, it cannot run
   code.
-* It holds a SHA-256 of its payload, is checked to give a list of programs of the expected
-  length, and is written only after it was read back (by that same unpickler) equal to the
+* It holds a SHA-256 of its payload and header, is checked to give a list of programs of the
+  expected length, and is written only after it was read back (by that same unpickler) equal to the
   programs it was made from; a user's own rule files (``load_rules`` on another directory)
   are always validated.
 
@@ -362,6 +362,15 @@ def _unpickle(data: bytes) -> Any:
             gc.enable()
 
 
+def _sealed(key: str, count: int, digest: object, payload: bytes) -> str:
+    """The SHA-256 a file of programs carries: over the payload and what the header says of
+    it (its rule set's digest above all, which is taken from the header as it stands)."""
+    sha = hashlib.sha256(json.dumps([PROGRAMS_FORMAT, key, count, digest]).encode())
+    sha.update(b"\n")
+    sha.update(payload)
+    return sha.hexdigest()
+
+
 def _programs_file(directory: Path, key: str) -> Path:
     return directory / f"programs-{key}.pickle"
 
@@ -386,7 +395,7 @@ def read_programs(key: str, count: int) -> tuple[list[Program], str] | None:
             "key": key,
             "count": count,
             "digest": digest,
-            "sha256": hashlib.sha256(payload).hexdigest(),
+            "sha256": _sealed(key, count, digest, payload),
         }
         if header != expected or not isinstance(digest, str) or len(digest) != 64:
             return None
@@ -420,7 +429,7 @@ def write_programs(key: str, programs: list[Program], digest: str) -> None:
         "key": key,
         "count": len(programs),
         "digest": digest,
-        "sha256": hashlib.sha256(payload).hexdigest(),
+        "sha256": _sealed(key, len(programs), digest, payload),
     }
     if _atomic_write(
         directory,
