@@ -140,3 +140,32 @@ def test_random_profiles_steps_are_told_the_same(prof: Any, as_of: dt.date) -> N
         raw = _read(step)
         assert step_written(raw, step)
         assert difference(raw, _step(step)) is None
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prof=profiles(), as_of=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+def test_the_awards_read_back_carry_the_trace_the_rules_give(prof: Any, as_of: dt.date) -> None:
+    # the paying awards keep the trace made for the comparison: it is the one the award
+    # made again would explain
+    made = aivoucher.estimate(prof, as_of=as_of)
+    read = aivoucher.Estimate.from_json(made.to_json())
+    assert read == made
+    for ours, theirs in zip(read.awards, made.awards, strict=True):
+        assert (ours.reasons, ours.assumptions, ours.steps) == (
+            theirs.reasons,
+            theirs.assumptions,
+            theirs.steps,
+        )
+
+
+def test_a_paying_estimate_read_back_carries_its_trace() -> None:
+    from pathlib import Path
+
+    readme = Path(__file__).parents[2] / "examples" / "profiles" / "shenzhen-startup.yaml"
+    made = aivoucher.estimate(aivoucher.load_profile(readme), as_of="2025-06-30")
+    read = aivoucher.Estimate.from_json(made.to_json())
+    paying = [a for a in read.awards if a.eligible and a.high]
+    assert paying and all(a.steps for a in paying)
+    for ours, theirs in zip(read.awards, made.awards, strict=True):
+        assert ours == theirs
+        assert ours.steps == theirs.steps
