@@ -226,19 +226,11 @@ def write_documents(key: str, payload: str | None) -> None:
     if directory is None or payload is None:
         return
     header = json.dumps({"format": FORMAT, "key": key, "sha256": _payload_digest(payload)})
-    with contextlib.suppress(OSError):
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(directory, stat.S_IFDIR):
-            return
-        handle, temporary = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(header + "\n" + payload)
-            os.replace(temporary, directory / f"rules-{key}.json")
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            return
+    try:
+        data = (header + "\n" + payload).encode("utf-8")
+    except UnicodeEncodeError:  # text JSON cannot carry (a lone surrogate): not kept
+        return
+    if _atomic_write(directory, f"rules-{key}.json", data):
         _prune(directory)
 
 
