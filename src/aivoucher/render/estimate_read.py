@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +61,7 @@ from .estimate_json import READS
 if TYPE_CHECKING:
     from ..ruleset.registry import RuleSet
     from ..vocabulary.profile import Profile
-    from ..vocabulary.result import Award, Estimate, Step
+    from ..vocabulary.result import Assumption, Award, Estimate, Reason, Step
     from ..vocabulary.schema import Program
     from .messages import Messages
 
@@ -212,8 +214,7 @@ def _remake(
                 return problems
             award = made.awards[j]
             j += 1
-            _compare_award(awards[i], award, i, labels, compare)
-            kept.append(award)
+            kept.append(_compare_award(awards[i], award, i, labels, compare))
         missing = next((a for a in made.awards[j:] if not _out_of_force(a, day)), None)
         if missing is not None:
             problems.add(
@@ -273,9 +274,13 @@ _TRACE = ("reasons", "assumptions", "steps")
 
 def _compare_award(
     raw: dict[str, Any], award: Award, index: int, labels: Sequence[str], compare: Compare
-) -> None:
+) -> Award:
+    """Compare the document's award with ``award`` (problems go to ``compare``); returns the
+    award to keep: ``award``, or where it pays, the same award with the trace made for the
+    comparison kept (the totals' readings ask for it again; making it twice was a third of
+    reading a long estimate)."""
     from .estimate_json import STEP_MODELS, AssumptionDoc, AwardDoc, ReasonDoc, StepDoc
-    from .json import _step, assumption_to_dict, award_to_dict, reason_to_dict
+    from .json import _step, assumption_to_dict, award_to_dict, paying, reason_to_dict, step_written
 
     where: Path = ("awards", index)
     # the trace's lists are compared entry by entry below, the rest of the award at once
@@ -290,9 +295,10 @@ def _compare_award(
         return out
 
     if not compare.same(head, made, where, AwardDoc):
-        return
+        return award
     steps: list[Any] = raw["steps"]
     count = 0
+    kept: list[Step] | None = [] if paying([award]) else None
 
     def step(item: Step) -> None:
         nonlocal count
@@ -304,19 +310,24 @@ def _compare_award(
             )
             raise _StepsDiffer
         mine = steps[count]
-        made = _step(item)
-        found = difference(mine, made)
-        if found is not None:
-            kind = mine.get("kind") if isinstance(mine, dict) else None
-            model = STEP_MODELS.get(kind, StepDoc) if isinstance(kind, str) else StepDoc
-            compare.refuse(mine, made, (*where, "steps", count), found, model, whole=True)
-            raise _StepsDiffer
+        # told without writing the step where it is the same; written and compared, to say
+        # where they differ, where it may not be
+        if not step_written(mine, item):
+            made = _step(item)
+            found = difference(mine, made)
+            if found is not None:
+                kind = mine.get("kind") if isinstance(mine, dict) else None
+                model = STEP_MODELS.get(kind, StepDoc) if isinstance(kind, str) else StepDoc
+                compare.refuse(mine, made, (*where, "steps", count), found, model, whole=True)
+                raise _StepsDiffer
+        if kept is not None:
+            kept.append(item)
         count += 1
 
     try:
         reasons, assumptions = award.explanation(step)
     except _StepsDiffer:
-        return
+        return award
     if count < len(steps):
         extra = steps[count]
         kind = extra.get("kind") if isinstance(extra, dict) else None
@@ -325,13 +336,13 @@ def _compare_award(
         for error in malformed:
             compare.problems.add_error(error, (*where, "steps", count))
         if malformed:
-            return
+            return award
         compare.problems.add(
             f"{len(steps):,} steps; the rules give {count:,}",
             (*where, "steps", count),
             "estimate.inconsistent",
         )
-        return
+        return award
     if _same_list(raw["reasons"], reasons, reason_to_dict, (*where, "reasons"), ReasonDoc, compare):
         _same_list(
             raw["assumptions"],
@@ -341,6 +352,32 @@ def _compare_award(
             AssumptionDoc,
             compare,
         )
+    return award if kept is None else _with_trace(award, reasons, assumptions, tuple(kept))
+
+
+def _with_trace(
+    award: Award,
+    reasons: tuple[Reason, ...],
+    assumptions: tuple[Assumption, ...],
+    steps: tuple[Step, ...],
+) -> Award:
+    """``award`` with the trace its explainer made (what reading ``award.steps`` would make
+    again)."""
+    from ..vocabulary.result import Award
+
+    return Award(
+        program=award.program,
+        eligible=award.eligible,
+        low=award.low,
+        high=award.high,
+        reasons=reasons,
+        assumptions=assumptions,
+        steps=steps,
+        missing=award.missing,
+        purchases=award.purchases,
+        renewal=award.renewal,
+        application=award.application,
+    )
 
 
 def _same_list(
@@ -471,8 +508,6 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
     """Read an estimate's JSON back (see :meth:`Estimate.from_json`): parse it, check its
     ``schema_version``, and make the estimate again from its profile to compare
     (:func:`read_estimate`)."""
-    from ..base.documents import parse_json
-
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -480,6 +515,38 @@ def estimate_from_json(text: str | bytes, *, rules: RuleSet | None = None) -> Es
             raise EstimateError("not valid UTF-8", code="estimate.invalid") from None
     if not isinstance(text, str):
         raise TypeError(f"an estimate's JSON is text, not {type(text).__name__}")
+    with _collector_paused(len(text) > LONG_DOCUMENT):
+        return _parsed(text, rules)
+
+
+#: A document longer than this (in characters) is read with Python's cyclic garbage collector
+#: paused (see :func:`_collector_paused`).
+LONG_DOCUMENT = 1_000_000
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block, if it is running and ``pause``.
+
+    Reading a long document makes millions of objects that live until the end (the parsed
+    document, the trace made again); each full collection walks all of them, so without the
+    pause the time per megabyte grew with the document (a 14 MB estimate read half again as
+    slowly). The parsed JSON and the trace hold no reference cycles, and the collector's state
+    is restored whatever happens (as :func:`aivoucher.ruleset.registry.RuleSet.estimate` does
+    for a long profile)."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _parsed(text: str, rules: RuleSet | None) -> Estimate:
+    from ..base.documents import parse_json
+
     try:
         data = parse_json(text, source="<estimate>")
     except InputError as exc:

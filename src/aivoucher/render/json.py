@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 from ..base.money import CURRENCY, canonical
 from ..base.version import VERSION
 from ..base.visible import json_text
+from ..vocabulary.details import Detail as StepDetail
 from ..vocabulary.result import Assumption, AssumptionCode, Award, Bounds, Estimate, Reason, Step
 from .messages import Messages, messages
 
@@ -135,10 +136,174 @@ def _step(step: Step, detail: dict[str, Any] | None = None) -> dict[str, Any]:
         "before": _bounds(step.before),
         "after": _bounds(step.after),
         "rate": _bounds(step.rate),
-        "detail": _plain(step.detail.items() if detail is None else detail),
+        "detail": _plain(detail_items(step.detail) if detail is None else detail),
         "sources": [{"id": sid, "quote": quote} for sid, quote in step.cites],
         "assumption": step.assumption,
     }
+
+
+#: Per class of step detail, its fields as ``Detail.items`` writes them: (attribute, key, left
+#: out where None); found once per class (``dataclasses.fields`` per step was a large share of
+#: writing or reading a long trace).
+_DETAIL_FIELDS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+
+
+def detail_items(detail: Any) -> dict[str, Any]:
+    """``detail.items()`` (:class:`aivoucher.vocabulary.details.Detail`), the same record, made
+    without looking up the class's fields again."""
+    cls = detail.__class__
+    known = _DETAIL_FIELDS.get(cls)
+    if known is None:
+        from dataclasses import fields
+
+        known = _DETAIL_FIELDS[cls] = tuple(
+            (f.name, f.name.rstrip("_"), f.default is None) for f in fields(detail)
+        )
+    out: dict[str, Any] = {}
+    for name, key, optional in known:
+        value = getattr(detail, name)
+        if value is None and optional:
+            continue
+        if isinstance(value, tuple) and value and isinstance(value[0], StepDetail):
+            value = [detail_items(v) for v in value]
+        out[key] = value
+    return out
+
+
+# -- telling whether a document's step is what _step writes, without writing it --------------
+
+#: Amounts as :func:`canonical` writes them, by value (equal decimals are written alike);
+#: emptied when it grows past :data:`_CANONICAL_KEPT` entries.
+_CANONICAL: dict[Decimal, str] = {}
+_CANONICAL_KEPT = 4096
+
+
+def _canonical(value: Decimal) -> str:
+    text = _CANONICAL.get(value)
+    if text is None:
+        if len(_CANONICAL) >= _CANONICAL_KEPT:
+            _CANONICAL.clear()
+        text = _CANONICAL[value] = canonical(value)
+    return text
+
+
+def _is(raw: Any, value: Any) -> bool:
+    """``raw`` is ``value``, of the very same type (``1`` is not ``true``, nor ``1.0``)."""
+    return raw.__class__ is value.__class__ and bool(raw == value)
+
+
+def _is_bounds(raw: Any, value: Any) -> bool:
+    """``raw`` is what :func:`_bounds` writes for ``value``."""
+    if value is None:
+        return raw is None
+    if raw.__class__ is not dict or len(raw) != 2:
+        return False
+    low, high = raw.get("low"), raw.get("high")
+    return (
+        low.__class__ is str
+        and high.__class__ is str
+        and value[0].__class__ is Decimal
+        and value[1].__class__ is Decimal
+        and low == _canonical(value[0])
+        and high == _canonical(value[1])
+    )
+
+
+def _is_plain(raw: Any, value: Any) -> bool:
+    """``raw`` is what :func:`_plain` writes for ``value``; False where in doubt."""
+    cls = value.__class__
+    if cls in _AS_IS:
+        return raw.__class__ is cls and bool(raw == value)
+    if cls is Decimal:
+        return raw.__class__ is str and raw == _canonical(value)
+    if cls is dt.date or cls is dt.datetime:
+        return raw.__class__ is str and raw == value.isoformat()
+    if cls is dt.timedelta:
+        return raw.__class__ is int and raw == value.days
+    if cls is tuple and len(value) == 2 and all(v.__class__ is Decimal for v in value):
+        return _is_bounds(raw, value)
+    if cls is tuple or cls is list:
+        if raw.__class__ is not list or len(raw) != len(value):
+            return False
+        # a loop, not all() over a generator: this runs for every value of a long trace
+        for r, v in zip(raw, value, strict=True):  # noqa: SIM110
+            if not _is_plain(r, v):
+                return False
+        return True
+    if cls is dict:
+        if raw.__class__ is not dict or len(raw) != len(value):
+            return False
+        for k, v in value.items():
+            if k.__class__ is not str or k not in raw or not _is_plain(raw[k], v):
+                return False
+        return True
+    return False  # anything else: the caller writes the value and compares
+
+
+def _is_detail(raw: Any, detail: Any) -> bool:
+    """``raw`` is what :func:`_step` writes for a step's ``detail``; False where in doubt."""
+    if raw.__class__ is not dict:
+        return False
+    cls = detail.__class__
+    known = _DETAIL_FIELDS.get(cls)
+    if known is None:
+        return _is_plain(raw, detail_items(detail))  # finds the class's fields
+    written = 0
+    for name, key, optional in known:
+        value = getattr(detail, name)
+        if value is None and optional:
+            continue
+        if value.__class__ is tuple and value and isinstance(value[0], StepDetail):
+            return _is_plain(raw, detail_items(detail))
+        if key not in raw or not _is_plain(raw[key], value):
+            return False
+        written += 1
+    return len(raw) == written
+
+
+_STEP_KEYS = 8  # kind, subject, before, after, rate, detail, sources, assumption
+
+
+def step_written(raw: Any, step: Step) -> bool:
+    """Whether ``raw`` (parsed JSON) is exactly what :func:`_step` writes for ``step``, told
+    without writing it. True only where it is; False also where in doubt (a value of a kind
+    this does not look into), and the caller then writes the step and compares."""
+    if raw.__class__ is not dict or len(raw) != _STEP_KEYS:
+        return False
+    try:
+        kind, subject, assumption = raw["kind"], raw["subject"], raw["assumption"]
+        before, after, rate = raw["before"], raw["after"], raw["rate"]
+        sources, detail = raw["sources"], raw["detail"]
+    except KeyError:
+        return False
+    # the None of an absent amount and of an absent subject told inline: most steps have some
+    return (
+        kind.__class__ is str
+        and kind == step.kind.value
+        and (subject is None if step.subject is None else _is(subject, step.subject))
+        and (assumption is None if step.assumption is None else _is(assumption, step.assumption))
+        and (before is None if step.before is None else _is_bounds(before, step.before))
+        and (after is None if step.after is None else _is_bounds(after, step.after))
+        and (rate is None if step.rate is None else _is_bounds(rate, step.rate))
+        and sources.__class__ is list
+        and len(sources) == len(step.cites)
+        and _are_sources(sources, step.cites)
+        and _is_detail(detail, step.detail)
+    )
+
+
+def _are_sources(raw: list[Any], cites: tuple[tuple[str, str], ...]) -> bool:
+    for s, (sid, quote) in zip(raw, cites, strict=True):
+        if not (
+            s.__class__ is dict
+            and len(s) == 2
+            and "id" in s
+            and "quote" in s
+            and _is(s["id"], sid)
+            and _is(s["quote"], quote)
+        ):
+            return False
+    return True
 
 
 def _prose(value: Any) -> Any:

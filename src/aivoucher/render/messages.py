@@ -22,7 +22,6 @@ from ..base.i18n import LOCALES, resolve_locale
 from ..base.money import format_money, format_rate
 from ..vocabulary.facts import LABELS, VALUE_WORDS, fact_at
 from ..vocabulary.result import ApplicationStatus, Award
-from ..vocabulary.schema import Program, Prose, Tier
 from ..vocabulary.trace import (
     Assumption,
     AssumptionCode,
@@ -39,6 +38,10 @@ from .view_words import VIEW_TEXT
 if TYPE_CHECKING:
     from ..questions.curves import Bend
     from ..questions.whatif import Narrowing
+
+    # the rule-file models, for annotations only: wording a result does not need their
+    # classes (a process that reads no rule file need not build them)
+    from ..vocabulary.schema import Program, Prose, Tier
 
 __all__ = ["LOCALES", "Messages", "messages"]
 

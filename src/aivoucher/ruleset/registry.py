@@ -42,6 +42,7 @@ from ..vocabulary.result import (
     StackingNote,
 )
 from ..vocabulary.schema import CONFIDENCE_ORDER, Program, Prose
+from . import cache as rules_cache
 from .versions import Choice, VersionIndex
 
 _log = logger("rules")
@@ -607,38 +608,85 @@ def load_rules(directory: str | Path) -> RuleSet:
 def _load(root: Path, stamp: tuple[tuple[str, int], ...]) -> RuleSet:
     started = time.perf_counter()
     names = [name for name, _ in stamp]
-    documents, write = _documents(root, names)
-    entries = []
-    for name, data in zip(names, documents, strict=True):
-        program = _validated(data, name)
-        entries.append(Entry(Path(name), program, compile_program(program)))
-    rules = RuleSet(entries, root)
-    write()  # only a set that loaded whole is kept
+    contents = _contents(names)
+    key = None
+    if contents is not None:
+        key = rules_cache.rules_key(
+            [
+                (path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path), b)
+                for path, b in contents
+            ]
+        )
+    kept = rules_cache.programs_key(key) if key is not None and _is_bundled(root) else None
+    rules = _kept_programs(root, names, kept) if kept is not None else None
+    if rules is None:
+        documents, write = _documents(names, key)
+        entries = []
+        for name, data in zip(names, documents, strict=True):
+            program = _validated(data, name)
+            entries.append(Entry(Path(name), program, compile_program(program)))
+        rules = RuleSet(entries, root)
+        write()  # only a set that loaded whole is kept
+        if kept is not None:
+            rules_cache.write_programs(kept, rules.programs, rules.digest)
     _log.debug(
         "loaded %d rule files from %s in %.1f ms",
-        len(entries),
+        len(rules),
         root,
         (time.perf_counter() - started) * 1000,
     )
     return rules
 
 
-def _documents(root: Path, names: list[str]) -> tuple[list[Any], Callable[[], None]]:
-    """The documents of the rule files ``names`` (under ``root``): from the cache of rule files
-    as read (:mod:`aivoucher.ruleset.cache`) where it holds these very bytes, else read from
-    the files; and what keeps them in that cache once the set has loaded."""
-    from . import cache as rules_cache
-
+def _is_bundled(root: Path) -> bool:
+    """Whether ``root`` is the bundled rule files' directory (the only one whose programs are
+    kept as validated: a user's own files are validated at every load)."""
     try:
-        contents = [(Path(name), Path(name).read_bytes()) for name in names]
-    except OSError:  # reading each file again reports it, naming the file
+        return root == bundled_rules_dir().resolve()
+    except RuleFileError:
+        return False
+
+
+def _kept_programs(root: Path, names: list[str], key: str) -> RuleSet | None:
+    """The rule set of the bundled files from their programs as validated before (kept by
+    :func:`aivoucher.ruleset.cache.write_programs` under ``key``), or None where none are kept
+    for these very files and this very code. The programs are compiled as after a validation,
+    and each is checked against its file name again (the file order is part of the key)."""
+    found = rules_cache.read_programs(key, len(names))
+    if found is None:
+        return None
+    programs, digest = found
+    try:
+        for name, program in zip(names, programs, strict=True):
+            _check_file_name(Path(name), program)
+        rules = RuleSet(
+            (
+                Entry(Path(name), program, compile_program(program))
+                for name, program in zip(names, programs, strict=True)
+            ),
+            root,
+        )
+    except RuleFileError:
+        return None
+    rules._digest = digest  # computed from these programs when they were kept
+    return rules
+
+
+def _contents(names: list[str]) -> list[tuple[Path, bytes]] | None:
+    """Each rule file's path and bytes, or None where one cannot be read (reading it again
+    reports the file)."""
+    try:
+        return [(Path(name), Path(name).read_bytes()) for name in names]
+    except OSError:
+        return None
+
+
+def _documents(names: list[str], key: str | None) -> tuple[list[Any], Callable[[], None]]:
+    """The documents of the rule files ``names``: from the cache of rule files as read
+    (:mod:`aivoucher.ruleset.cache`) where it holds the very bytes whose key is ``key``, else
+    read from the files; and what keeps them in that cache once the set has loaded."""
+    if key is None:
         return [load_document(name, RULE_LIMITS) for name in names], lambda: None
-    key = rules_cache.rules_key(
-        [
-            (path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path), data)
-            for path, data in contents
-        ]
-    )
     cached = rules_cache.read_documents(key)
     if cached is not None and len(cached) == len(names):
         return cached, lambda: None
