@@ -246,3 +246,19 @@ def test_the_notebook_view_says_what_narrows_the_range() -> None:
     # an award not yet counted (a provider city's voucher)
     assert all(n.adds for n in aivoucher.what_narrows(certain))
     assert not any("chip_origin" in n.field for n in aivoucher.what_narrows(certain))
+
+
+def test_a_profile_is_registered_by_any_name_of_a_place() -> None:
+    # a Profile is registered without validating again: the place is read as a profile reads
+    # it, and an unknown one is refused with its code, never a KeyError
+    profile = aivoucher.parse_profile(
+        {
+            "applicant": {"kind": "enterprise", "city": "shenzhen"},
+            "purchases": [{"item": "compute", "amount": "100万", "signed": "2025-03-01"}],
+        }
+    )
+    grid = aivoucher.vary(profile, place=["深圳", "Chengdu"], as_of="2025-06-30")
+    assert [c.estimate.profile.applicant.city for c in grid] == ["shenzhen", "chengdu"]
+    with pytest.raises(aivoucher.InputError) as caught:
+        aivoucher.vary(profile, place=["gotham"], as_of="2025-06-30")
+    assert caught.value.code == "city.unknown"

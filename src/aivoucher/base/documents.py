@@ -399,6 +399,8 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
         )
 
     def too_long(text: str) -> None:
+        if len(text) <= MAX_DIGITS:  # fewer characters than the limit: fewer digits too
+            return
         digits = sum(ch.isdigit() for ch in text)
         if digits > MAX_DIGITS:
             raise YamlError(
@@ -416,14 +418,17 @@ def parse_json(text: str, *, source: str = "<string>") -> Any:
         return Decimal(text)
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in items:
-            if key in out:
+        out = dict(items)
+        if len(out) == len(items):  # no key twice (the common case, decided in C)
+            return out
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
                 raise YamlError(
                     f"duplicate key {key!r}", file=source, code="document.duplicate_key"
                 )
-            out[key] = value
-        return out
+            seen.add(key)
+        raise AssertionError("a shorter dict has a repeated key")  # pragma: no cover
 
     try:
         return json.loads(

@@ -108,8 +108,11 @@ def register(plan: Profile | Mapping[str, Any], city: str) -> Profile:
     """The plan with its applicant registered in ``city`` (the plan's own city, if any, is
     replaced: a comparison asks where to register)."""
     if isinstance(plan, Profile):
-        # a district belongs to the city it was declared in: registering elsewhere drops it
-        applicant = plan.applicant.model_copy(update={"city": city, "district": None})
+        # a district belongs to the city it was declared in: registering elsewhere drops it;
+        # the city is read as a profile reads it (深圳, Shenzhen), since no validation runs here
+        applicant = plan.applicant.model_copy(
+            update={"city": jurisdictions.city(city), "district": None}
+        )
         return plan.model_copy(update={"applicant": applicant})
     if not isinstance(plan, Mapping):
         raise TypeError("a plan is a Profile or a mapping in the profile contract")
