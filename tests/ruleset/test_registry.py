@@ -125,3 +125,17 @@ def test_no_rule_file_shows_a_reader_a_profile_path() -> None:
             if text.startswith(("zh:", "en:")) and PROFILE_PATH.search(text):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {text}")
     assert not found, found
+
+
+def test_a_district_condition_comes_with_its_city() -> None:
+    # an applicant registered in another city is refused by the city condition; a district
+    # condition alone would leave it "unknown" wherever no district is given
+    from aivoucher.base import jurisdictions
+    from aivoucher.ruleset.registry import bundled_rules
+
+    for program in bundled_rules().programs:
+        districts = [c for c in program.eligibility if c.fact == "applicant.district" and c.in_]
+        cities = {v for c in program.eligibility if c.fact == "applicant.city" for v in c.in_ or ()}
+        for condition in districts:
+            needed = {jurisdictions.city_of(d) for d in condition.in_ or ()}
+            assert needed <= cities, (program.key, needed, cities)
