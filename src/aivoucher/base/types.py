@@ -7,6 +7,7 @@ the profile and the rule files accept exactly the same notations and give the sa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated
 
@@ -20,22 +21,22 @@ from .money import canonical, parse_amount
 __all__ = ["Amount", "Bool", "CityId", "Date", "PlanDate", "parse_bool"]
 
 
-def _date(value: object) -> dt.date:
-    try:
-        return parse_date(value)
-    except InputError:
-        raise
-    except ValueError as exc:
-        raise InputError(str(exc), code="date.invalid") from None
+def _dated(parse: Callable[[object], dt.date]) -> Callable[[object], dt.date]:
+    """``parse`` with its refusals as the profile's and the rule files' ``date.invalid``."""
+
+    def read(value: object) -> dt.date:
+        try:
+            return parse(value)
+        except InputError:
+            raise
+        except ValueError as exc:
+            raise InputError(str(exc), code="date.invalid") from None
+
+    return read
 
 
-def _plan_date(value: object) -> dt.date:
-    try:
-        return parse_plan_date(value)
-    except InputError:
-        raise
-    except ValueError as exc:
-        raise InputError(str(exc), code="date.invalid") from None
+_date = _dated(parse_date)
+_plan_date = _dated(parse_plan_date)
 
 
 def parse_bool(value: object) -> bool:

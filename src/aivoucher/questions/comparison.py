@@ -98,10 +98,9 @@ class Row:
         """The weakest source label among the awards this row's totals count."""
         if self.ranked is None:
             return self.estimate.confidence
-        from ..vocabulary.schema import CONFIDENCE_ORDER
+        from ..vocabulary.schema import weakest
 
-        levels = [a.confidence for a in self.awards if counted(a) and a.high and a.confidence]
-        return max(levels, key=CONFIDENCE_ORDER.index) if levels else None
+        return weakest(a.confidence for a in self.awards if counted(a) and a.high and a.confidence)
 
     def counted(self, award: Award) -> bool:
         """Whether ``award`` counts towards this row's totals."""

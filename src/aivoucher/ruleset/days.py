@@ -37,10 +37,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..base.dates import Span, add_years
+from ..base.dates import Span, add_years, last_day
 from ..errors import ProfileError
 from ..vocabulary.result import Award, Estimate, Reason, ReasonCode
-from ..vocabulary.schema import CONFIDENCE_ORDER
+from ..vocabulary.schema import weakest
 
 if TYPE_CHECKING:
     from ..vocabulary.profile import Profile
@@ -235,7 +235,7 @@ def combine_days(
         if_renewed_high=max(high for _, high in renewed),
         checked=min(checked) if checked else None,
         unchecked=_union(made.unchecked for made, _ in estimates),
-        confidence=max(levels, key=CONFIDENCE_ORDER.index) if levels else None,
+        confidence=weakest(levels),
         rules=first.rules,
         assume=first.assume,
         assume_renewal=first.assume_renewal,
@@ -402,7 +402,7 @@ def day_runs(
         purchases = list(profile.purchases)
         purchase = purchases[index].model_copy(update={name: day})
         start, end = purchase.start, purchase.end
-        if start is not None and end is not None and _last(end) < _first(start):
+        if start is not None and end is not None and last_day(end) < start:
             continue  # not a possible purchase
         purchases[index] = purchase
         made = ruleset.estimate(
@@ -416,11 +416,3 @@ def day_runs(
         else:
             runs.append((day, day, made))
     return runs
-
-
-def _first(day: dt.date) -> dt.date:
-    return day.first if isinstance(day, Span) else day
-
-
-def _last(day: dt.date) -> dt.date:
-    return day.last if isinstance(day, Span) else day

@@ -41,7 +41,7 @@ from ..vocabulary.result import (
     Estimate,
     StackingNote,
 )
-from ..vocabulary.schema import CONFIDENCE_ORDER, Program, Prose
+from ..vocabulary.schema import Program, Prose, weakest
 from . import cache as rules_cache
 from .versions import Choice, VersionIndex
 
@@ -410,7 +410,7 @@ class RuleSet:
             if_renewed_low=renewed_low,
             if_renewed_high=renewed_high,
             checked=min(dates) if dates else None,
-            confidence=max(levels, key=CONFIDENCE_ORDER.index) if levels else None,
+            confidence=weakest(levels),
             unchecked=tuple(dict.fromkeys(p.key for p in paying if p.checked is None)),
             rules=self,
             assume=tuple(sorted(switches)),

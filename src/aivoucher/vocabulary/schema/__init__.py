@@ -66,6 +66,7 @@ from .fields import (
     Status,
     Strict,
     Text,
+    weakest,
 )
 from .program import ContractWindow, Effective, Example, Expect, Program
 from .sources import Ambiguity, Document, HistoryEntry, Names, Source
@@ -119,4 +120,5 @@ __all__ = [
     "Tier",
     "Window",
     "YearlyDays",
+    "weakest",
 ]

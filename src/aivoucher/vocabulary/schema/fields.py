@@ -7,6 +7,7 @@ relies on. ``Prose`` is text a reader sees, always in Chinese and English.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
@@ -40,6 +41,7 @@ __all__ = [
     "Status",
     "Strict",
     "Text",
+    "weakest",
 ]
 
 #: A fact's name, as a condition or an example's expected reason gives it (the names of
@@ -52,6 +54,14 @@ FACTS: dict[str, str] = {name: fact.operator for name, fact in _FACTS.items()}
 Confidence = Literal["official", "copy", "report", "seed"]
 #: Source labels, strongest first (the order of :data:`Confidence`).
 CONFIDENCE_ORDER: tuple[str, ...] = get_args(Confidence)
+
+
+def weakest(levels: Iterable[str]) -> str | None:
+    """The weakest of some source labels (``None`` where there are none): what a figure resting
+    on all of them rests on."""
+    return max(levels, key=CONFIDENCE_ORDER.index, default=None)
+
+
 Status = Literal["in_force", "draft", "superseded", "expired"]
 
 

@@ -27,7 +27,7 @@ from .amounts import (
 )
 from .application import Application
 from .conditions import Condition, EligibilityCondition, Qualification, Switch
-from .fields import CONFIDENCE_ORDER, AmountValue, Cited, Fact, Ident, Prose, Status, Strict, Text
+from .fields import AmountValue, Cited, Fact, Ident, Prose, Status, Strict, Text, weakest
 from .sources import Ambiguity, Document, HistoryEntry, Names, Source
 
 __all__ = ["ContractWindow", "Effective", "Example", "Expect", "Program"]
@@ -242,7 +242,7 @@ class Program(Strict):
             if not path.startswith(amount_parts) and element.source is not None
         }
         levels = [s.confidence for s in self.sources if s.id in cited]
-        return max(levels, key=CONFIDENCE_ORDER.index) if levels else None
+        return weakest(levels)
 
     def _cited(self) -> list[tuple[str, Cited | Condition]]:
         out: list[tuple[str, Cited | Condition]] = [
