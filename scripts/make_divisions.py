@@ -70,7 +70,9 @@ KEEP: dict[str, tuple[str, str]] = {
     "苏州": ("suzhou", "Suzhou"),
     "福州": ("fuzhou", "Fuzhou"),
 }
-MUNICIPALITIES = ("11", "12", "31", "50")
+# the municipalities, and the special administrative regions (a province and a city in one as
+# far as registering an applicant goes; Hong Kong's programs pay in its own currency)
+MUNICIPALITIES = ("11", "12", "31", "50", "81", "82")
 SKIP = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 ETHNIC = re.compile(
     r"(?:朝鲜|土家|苗|藏|羌|蒙古|柯尔克孜|哈萨克|白|傣|景颇|傈僳|哈尼|彝|壮|回|布依|侗|满|瑶|畲|"

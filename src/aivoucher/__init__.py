@@ -100,6 +100,7 @@ def estimate(
     assume: Iterable[str] = (),
     assume_renewal: bool = False,
     rules: RuleSet | None = None,
+    fx: Mapping[str, Any] | None = None,
 ) -> Estimate:
     """What every program known on ``as_of`` (default: today) would pay ``profile``.
 
@@ -109,7 +110,9 @@ def estimate(
     ids; ``include_all`` also reports versions that cover no purchase and drafts;
     ``assume_renewal`` counts purchases signed after a program's last known version ends as if
     it were renewed; ``rules`` evaluates another :class:`RuleSet` (see :func:`load_rules`)
-    instead of the bundled one; ``assume`` switches on readings the rule files offer as options.
+    instead of the bundled one; ``assume`` switches on readings the rule files offer as options;
+    ``fx`` gives exchange rates in yuan per unit (``{"HKD": "0.92"}``), without which a program
+    paying in another currency than the profile's amounts has no amount (docs/currency.md).
     """
     from .ruleset.registry import bundled_rules
 
@@ -121,6 +124,7 @@ def estimate(
         include_all=include_all,
         assume=assume,
         assume_renewal=assume_renewal,
+        fx=fx,
     )
 
 

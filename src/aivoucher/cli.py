@@ -87,8 +87,24 @@ def _estimate_detail(args: argparse.Namespace) -> JsonDetail:
     return check_detail(args.detail or ("summary" if args.summary else "full"))
 
 
+def _rates(args: argparse.Namespace) -> dict[str, str]:
+    """``--fx HKD=0.92 …`` as a mapping; each rate is read as a profile's ``fx`` reads it."""
+    rates: dict[str, str] = {}
+    for given in getattr(args, "fx", None) or ():
+        currency, sep, rate = given.partition("=")
+        if not sep or not currency.strip() or not rate.strip():
+            raise InputError(
+                f"--fx takes CURRENCY=RATE (HKD=0.92), not {given[:40]!r}",
+                zh=f"--fx 的写法为 币种=汇率（HKD=0.92），而不是 {given[:40]!r}",
+                field="--fx",
+                code="fx.invalid",
+            )
+        rates[currency.strip().upper()] = rate.strip()
+    return rates
+
+
 def _profile(args: argparse.Namespace) -> Profile:
-    from .vocabulary.profile import load_profile, parse_profile
+    from .vocabulary.profile import load_profile, parse_profile, with_rates
 
     if args.profile == "-":
         from .base.documents import PROFILE_LIMITS, parse_yaml, read_stream
@@ -97,10 +113,12 @@ def _profile(args: argparse.Namespace) -> Profile:
 
         text = read_stream(sys.stdin.buffer, PROFILE_LIMITS, "<stdin>")
         try:
-            return parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
+            profile = parse_profile(parse_yaml(text, source="<stdin>"), source="<stdin>")
         except ProfileError as exc:
             raise add_lines(exc, text) from None
-    return load_profile(args.profile)
+    else:
+        profile = load_profile(args.profile)
+    return with_rates(profile, _rates(args))
 
 
 #: ``estimate --format json`` writes ``open_facts`` for profiles of at most this many purchases.
@@ -184,6 +202,7 @@ def _comparison(args: argparse.Namespace, path: str, rules: RuleSet | None) -> C
             assume=getattr(args, "assume", ()),
             rules=rules if rules is not None else _rules(args),
             min_confidence=args.min_confidence,
+            fx=_rates(args),
         )
     except InputError as exc:
         raise exc.located(file=path) from None

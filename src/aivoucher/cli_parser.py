@@ -42,6 +42,15 @@ def _time_options(command: argparse.ArgumentParser) -> None:
         help="count purchases signed after a program's last known version ends, as if it were "
         "renewed on the same terms (listed as an assumption)",
     )
+    command.add_argument(
+        "--fx",
+        action="append",
+        default=[],
+        metavar="CUR=RATE",
+        help="an exchange rate in yuan per unit of another currency (HKD=0.92), added to the "
+        "profile's fx: programs paying in another currency than the profile's amounts are "
+        "judged only with one (repeatable)",
+    )
     _locale_option(command)
 
 

@@ -91,6 +91,13 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     ("知识截止日期（默认今天）", "date of knowledge (default: today)"),
     (
+        "汇率，以每单位外币折合人民币计（HKD=0.92），并入画像的 fx：以画像金额以外币种支付的项目，"
+        "只有给出汇率才能计算（可重复）",
+        "an exchange rate in yuan per unit of another currency (HKD=0.92), added to the "
+        "profile's fx: programs paying in another currency than the profile's amounts are "
+        "judged only with one (repeatable)",
+    ),
+    (
         "把在项目最后一个已知版本到期后签订的采购也计入，假定项目按原条件续期（列为假设）",
         "count purchases signed after a program's last known version ends, as if it were "
         "renewed on the same terms (listed as an assumption)",

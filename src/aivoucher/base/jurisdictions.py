@@ -12,7 +12,7 @@ appended (``taizhou-zhejiang``). A district's id is its city's id and its own
 English name are accepted as aliases; a district is also found by its own name (``龙华区``,
 ``龙华``, ``longhua``) inside a given city, or by the city and its name together
 (``深圳市龙华区``). Each city knows its province and each district its city. The four
-municipalities are both a city and a province.
+municipalities and the two special administrative regions are both a city and a province.
 
 Programs of the central government (the national 人工智能券) have the jurisdiction
 :data:`NATIONAL` (``china``), which is not a place an applicant registers in: such a program

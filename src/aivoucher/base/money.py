@@ -23,18 +23,27 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
+    "CURRENCIES",
     "CURRENCY",
     "MAX_AMOUNT",
+    "Currency",
     "Rounding",
     "canonical",
+    "convert",
     "format_money",
     "format_rate",
     "format_wan",
     "parse_amount",
+    "parse_fx_rate",
     "parse_rate",
 ]
 
-CURRENCY = "CNY"
+CURRENCY: Literal["CNY"] = "CNY"
+#: The currencies rule files and profiles may state amounts in (ISO 4217): renminbi, and the
+#: Hong Kong dollar, in which Hong Kong's programs pay. Amounts in two of them are never added
+#: without a rate (:func:`convert`).
+Currency = Literal["CNY", "HKD"]
+CURRENCIES: tuple[Currency, ...] = ("CNY", "HKD")
 #: Largest amount accepted anywhere (1万亿 yuan). Larger figures are typos or hostile input.
 MAX_AMOUNT = Decimal(10) ** 12
 FEN = Decimal("0.01")
@@ -152,6 +161,32 @@ def parse_rate(value: object) -> Decimal:
     return rate
 
 
+#: Bounds of an exchange rate (yuan per unit): anything outside is a typo or hostile input.
+_FX_BOUNDS = (Decimal("0.0001"), Decimal(10000))
+
+
+def parse_fx_rate(value: object) -> Decimal:
+    """An exchange rate, in yuan (CNY) per unit of another currency: ``"0.92"``, ``0.92`` or
+    ``Decimal("0.92")``. Zero, negative, NaN and rates outside 0.0001–10000 raise
+    :class:`~aivoucher.errors.AmountError` with the code ``fx.invalid``."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not _NUMBER.fullmatch(text):
+            raise _bad(value, "not an exchange rate (write e.g. 0.92)", code="fx.invalid")
+        rate = Decimal(text.replace(",", ""))
+    else:
+        try:
+            rate = _to_decimal(value, "an exchange rate")
+        except AmountError as exc:
+            exc.code = "fx.invalid"
+            raise
+    if not _FX_BOUNDS[0] <= rate <= _FX_BOUNDS[1]:
+        raise _bad(
+            value, "an exchange rate must lie between 0.0001 and 10000 yuan", code="fx.invalid"
+        )
+    return rate
+
+
 def canonical(amount: Decimal) -> str:
     """The JSON form of an amount: plain digits, no exponent, no trailing zeros (``"4800000"``)."""
     text = format(amount, "f")
@@ -201,17 +236,27 @@ def babel_locale(locale: str) -> str:
     return _LOCALES.get(locale, locale)
 
 
-def format_money(amount: Decimal, locale: str = "zh", *, compact: bool = False) -> str:
-    """Format yuan with babel: ``¥4,800,000.00`` / ``CN¥4,800,000.00``; compact ``480万`` /
-    ``CN¥4.8M``."""
-    from babel.numbers import format_compact_currency, format_currency
+def convert(amount: Decimal, rate: Decimal) -> Decimal:
+    """``amount`` times ``rate`` (units of one currency per unit of another), rounded half-up
+    to the cent: the one conversion between currencies, used for purchases and awards alike."""
+    return (amount * rate).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def format_money(
+    amount: Decimal, locale: str = "zh", *, compact: bool = False, currency: str = CURRENCY
+) -> str:
+    """Format an amount with babel: ``¥4,800,000.00`` / ``CN¥4,800,000.00``; compact
+    ``480万`` / ``CN¥4.8M``. Another ``currency`` carries its symbol in every form
+    (``HK$480万``, ``HK$4.8M``), so that it is never read as yuan."""
+    from babel.numbers import format_compact_currency, format_currency, get_currency_symbol
 
     loc = babel_locale(locale)
     if compact:
         if loc.startswith("zh"):
-            return format_wan(amount)
-        return format_compact_currency(amount, CURRENCY, locale=loc, fraction_digits=2)
-    return format_currency(amount, CURRENCY, locale=loc)
+            wan = format_wan(amount)
+            return wan if currency == CURRENCY else get_currency_symbol(currency, loc) + wan
+        return format_compact_currency(amount, currency, locale=loc, fraction_digits=2)
+    return format_currency(amount, currency, locale=loc)
 
 
 def format_wan(amount: Decimal, fraction_digits: int = 6) -> str:

@@ -16,9 +16,9 @@ from pydantic import PlainSerializer, PlainValidator, StringConstraints
 from ..errors import InputError
 from . import jurisdictions
 from .dates import parse_date, parse_plan_date
-from .money import canonical, parse_amount
+from .money import canonical, parse_amount, parse_fx_rate
 
-__all__ = ["Amount", "Bool", "CityId", "Date", "PlanDate", "parse_bool"]
+__all__ = ["Amount", "Bool", "CityId", "Date", "FxRate", "PlanDate", "parse_bool"]
 
 
 def _dated(parse: Callable[[object], dt.date]) -> Callable[[object], dt.date]:
@@ -57,6 +57,10 @@ _DATE_OUT = PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used=
 
 Amount = Annotated[
     Decimal, PlainValidator(parse_amount, json_schema_input_type=str | int), _DECIMAL_OUT
+]
+#: An exchange rate: yuan per unit of another currency (``0.92``).
+FxRate = Annotated[
+    Decimal, PlainValidator(parse_fx_rate, json_schema_input_type=str | float), _DECIMAL_OUT
 ]
 Date = Annotated[dt.date, PlainValidator(_date, json_schema_input_type=dt.date), _DATE_OUT]
 #: A purchase's date: a day, or a month or a quarter (a :class:`~aivoucher.base.dates.Span`,

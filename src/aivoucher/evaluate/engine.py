@@ -29,12 +29,14 @@ from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
 
-from ..base.money import ZERO
+from ..base.money import ZERO, convert
 from ..plan.compiled import CompiledPlan, compile_plan
+from ..vocabulary.details import ConversionDetail
+from ..vocabulary.facts import FACTS
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import Award
 from ..vocabulary.schema import Program
-from ..vocabulary.trace import Reason, ReasonCode, Step, discard_step
+from ..vocabulary.trace import Reason, ReasonCode, Step, StepKind, discard_step
 from . import traced
 from .fast import FastPlan, compile_fast
 from .traced import EXCLUDED_SHOWN, Window
@@ -94,6 +96,8 @@ class Plan(CompiledPlan):
         the fast path does not cover, :meth:`explain` evaluates. The award is the same.
         """
         on = _NO_SWITCHES if not switches else frozenset(switches)
+        if profile.currency != self.program.currency:
+            return self._in_other_currency(profile, on, window, coverage, renewal)
         setting = (on, window, coverage, renewal)
         fast = self.fast
         if fast is not None:
@@ -127,6 +131,78 @@ class Plan(CompiledPlan):
                 full.missing,
             )
         return self.explain(profile, on, window=window, coverage=coverage, renewal=renewal)
+
+    def _in_other_currency(
+        self,
+        profile: Profile,
+        on: frozenset[str],
+        window: Window | None,
+        coverage: Window | None,
+        renewal: bool,
+    ) -> Award:
+        """The award of a program that pays in another currency than the profile's amounts.
+
+        With a rate (the profile's ``fx``), the purchases are converted into the program's
+        currency, the program judges them there, and the award stays in its currency; the
+        conversions of the purchases and of the award back into the profile's currency
+        (what the totals add, :func:`aivoucher.evaluate.stacking.combine`) are the first and
+        last steps of its trace. Without a rate, a refusal on facts that are not money stands
+        (an applicant registered elsewhere is refused in any currency); anything else would
+        read the amounts in the wrong currency, so the award has no amount and says which rate
+        is needed."""
+        own, theirs = profile.currency, self.program.currency
+        into = profile.rate(own, theirs)
+        back = profile.rate(theirs, own)
+        if into is None or back is None:
+            judged = self.evaluate(
+                profile.model_copy(update={"currency": theirs}),
+                on,
+                window=window,
+                coverage=coverage,
+                renewal=renewal,
+            )
+            if judged.eligible is None or (
+                judged.eligible is False and all(_money_free(r) for r in judged.reasons)
+            ):
+                return judged
+            return Award(
+                program=self.program,
+                eligible=None,
+                low=None,
+                high=None,
+                purchases=judged.purchases,
+                renewal=renewal,
+                reasons=(
+                    Reason(ReasonCode.RATE_NEEDED, fact="fx", expected=(theirs,), actual=own),
+                ),
+            )
+        converted = profile.in_currency(theirs, into)
+        award = self.evaluate(converted, on, window=window, coverage=coverage, renewal=renewal)
+        there = ConversionDetail(from_=own, to=theirs)
+        steps = [
+            Step(
+                StepKind.CONVERSION,
+                subject=p.label(i),
+                before=(p.amount, p.amount),
+                after=(q.amount, q.amount),
+                rate=(into, into),
+                detail=there,
+            )
+            for i, (p, q) in enumerate(zip(profile.purchases, converted.purchases, strict=True))
+            if i in award.purchases
+        ]
+        steps += award.steps
+        if award.low is not None and award.high is not None:
+            steps.append(
+                Step(
+                    StepKind.CONVERSION,
+                    before=(award.low, award.high),
+                    after=(convert(award.low, back), convert(award.high, back)),
+                    rate=(back, back),
+                    detail=ConversionDetail(from_=theirs, to=own),
+                )
+            )
+        return award.replace(steps=tuple(steps))
 
     def refused(
         self,
@@ -191,6 +267,29 @@ class Plan(CompiledPlan):
             renewal=renewal,
             steps=steps,
         )
+
+
+#: Reasons for refusing that hold whatever the currency of the amounts: a condition on a fact
+#: that is not money, the program's period, the versions' windows.
+_MONEY_FREE = frozenset(
+    {
+        ReasonCode.CONDITION_FAILED,
+        ReasonCode.NOT_IN_FORCE,
+        ReasonCode.NO_PURCHASES,
+        ReasonCode.NO_QUALIFYING_PURCHASE,
+        ReasonCode.MORE_EXCLUDED,
+        ReasonCode.OTHER_VERSION,
+        ReasonCode.BEFORE_EFFECTIVE,
+        ReasonCode.AFTER_END,
+    }
+)
+
+
+def _money_free(reason: Reason) -> bool:
+    if reason.code not in _MONEY_FREE:
+        return False
+    fact = FACTS.get(reason.fact) if reason.fact is not None else None
+    return fact is None or fact.kind != "amount"
 
 
 def _explain(

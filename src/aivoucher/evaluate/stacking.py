@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..base.money import ZERO
+from ..base.money import ZERO, convert
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import Award, StackingNote
 from ..vocabulary.schema import Stacking
 
-__all__ = ["UNDECLARED", "combine", "counted", "relation"]
+__all__ = ["UNDECLARED", "combine", "counted", "in_profile_currency", "relation"]
 
 
 def relation(a: Award, b: Award) -> Stacking | None:
@@ -78,6 +78,8 @@ def combine(
     except where every program sharing a purchase declares a relation with another of them.
     """
     paying = [a for a in awards if counted(a) and a.high is not None and a.high > 0]
+    if any(a.program.currency != profile.currency for a in paying):
+        paying = [b for a in paying if (b := in_profile_currency(a, profile)) is not None]
     if len(paying) < 2:  # most estimates: no pair to relate, no group to note
         if undeclared not in UNDECLARED:
             raise ValueError(f"undeclared must be one of {UNDECLARED}, not {undeclared!r}")
@@ -155,6 +157,19 @@ def _bounded(
     low = max(best_low, low - excess_low)
     high = min(max(low, best_high, high - excess_high), sum((_high(a) for a in paying), ZERO))
     return low, high
+
+
+def in_profile_currency(award: Award, profile: Profile) -> Award | None:
+    """The award with its amounts in the profile's currency, converted at the profile's rate
+    as the award's last trace step shows (:meth:`aivoucher.evaluate.engine.Plan.evaluate`);
+    ``None`` where no rate is given: such amounts are never added to the profile's."""
+    own, theirs = profile.currency, award.program.currency
+    if own == theirs:
+        return award
+    rate = profile.rate(theirs, own)
+    if rate is None or award.low is None or award.high is None:
+        return None
+    return award.replace(low=convert(award.low, rate), high=convert(award.high, rate))
 
 
 def _low(award: Award) -> Decimal:

@@ -59,6 +59,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..base import jurisdictions
+from ..base.money import CURRENCY
 from ..errors import TableError
 from ..plan.compiled import CompiledPlan
 from ..plan.conditions import APPLICANT, PURCHASE, SWITCHES, YEAR, Test, domain_of
@@ -571,6 +572,9 @@ def _limit_fen(test: Test) -> int:
 def _unsupported(plan: CompiledPlan) -> str | None:
     if plan.unpublished is not None:
         return "rate unpublished"
+    if plan.program.currency != CURRENCY:
+        # a table's amounts are yuan: the scalar engine's currency step judges them
+        return "pays in another currency"
     if plan.prorate is not None:
         return "proration"
     if plan.threshold is not None and plan.threshold * 100 != int(plan.threshold * 100):

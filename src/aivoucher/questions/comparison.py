@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..base.limits import MAX_PLACES, no_place, take
 from ..base.money import ZERO
 from ..evaluate.stacking import counted
-from ..vocabulary.profile import Profile
+from ..vocabulary.profile import Profile, with_rates
 from ..vocabulary.result import Award, Estimate
 from .places import Place, place_of, places_with_programs, register
 
@@ -283,6 +283,7 @@ def compare(
     assume: Iterable[str] = (),
     rules: RuleSet | None = None,
     min_confidence: str | None = None,
+    fx: Mapping[str, Any] | None = None,
 ) -> Comparison:
     """Estimate ``plan`` as if the applicant were registered in each place, best first.
 
@@ -294,6 +295,10 @@ def compare(
     ``min_confidence`` (``official``, ``copy``, ``report`` or ``seed``, strongest first) ranks
     on the awards whose sources are at least that strong: each row's totals leave out the
     weaker awards (listed in :attr:`Row.left_out`); its estimate stays whole.
+
+    ``fx`` adds exchange rates to the plan's (yuan per unit, ``{"HKD": "0.92"}``): every
+    row's totals are in the plan's currency, and a place whose programs pay in another (Hong
+    Kong) is ranked on its awards only with a rate; without one they have no amount.
     """
     from ..base.dates import as_of_date
     from ..ruleset.across import estimates_across_places
@@ -315,7 +320,8 @@ def compare(
     # the plan is read once; each place's profile is the same plan registered there
     profiles: list[Profile] = []
     for place in chosen:
-        profiles.append(register(profiles[0] if profiles else plan, place.city))
+        registered = register(profiles[0] if profiles else plan, place.city)
+        profiles.append(registered if profiles else with_rates(registered, fx))
     # every row's estimate is what ruleset.estimate returns for its profile; made together,
     # each program is evaluated only in the places its conditions on the place allow
     estimates = estimates_across_places(

@@ -187,7 +187,7 @@ def read_profile(raw: Any, problems: Problems) -> Profile | None:
         applicant = done.applicant
         valid.extend(done.purchases)
     assert applicant is not None
-    profile = Profile(applicant=applicant, purchases=tuple(valid))
+    profile = done.model_copy(update={"purchases": tuple(valid)})
     dumped = profile.model_dump(mode="json")
     found = difference(raw, dumped)
     if found is not None:

@@ -28,6 +28,7 @@ from typing import (
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
 
 from ..base.documents import PROFILE_LIMITS, Limits
+from ..base.money import CURRENCY, Currency
 from ..vocabulary.details import Bounds, Detail
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import AssumptionCode, ReasonCode, StepKind
@@ -268,6 +269,11 @@ class AwardEntryDoc(_Doc):
     )
     low: DecimalText | None
     high: DecimalText | None
+    currency: Currency = Field(
+        default=CURRENCY,
+        description="The currency of `low` and `high`: the program's (ISO 4217). Written since "
+        "aivoucher 0.3; documents of earlier versions are all in CNY.",
+    )
     confidence: ConfidenceText | None = Field(
         default=None,
         description="The weakest label among the sources the award's steps cite (official > "
@@ -374,7 +380,10 @@ class EstimateDocument(_Doc):
     #: Written since aivoucher 0.2; documents of earlier versions have none.
     generator: GeneratorDoc | None = None
     as_of: DateText
-    currency: Literal["CNY"]
+    currency: Currency = Field(
+        description="The currency of the totals: the profile's. An award in another currency "
+        "is converted into it at the profile's rate (fx), or has no amount."
+    )
     total_low: DecimalText
     total_high: DecimalText
     #: The totals if every program that has ended were renewed as last known (written since
@@ -417,7 +426,10 @@ class EstimateSummaryDocument(_Doc):
     schema_version: Literal[3]
     generator: GeneratorDoc
     as_of: DateText
-    currency: Literal["CNY"]
+    currency: Currency = Field(
+        description="The currency of the totals: the profile's. An award in another currency "
+        "is converted into it at the profile's rate (fx), or has no amount."
+    )
     total_low: DecimalText
     total_high: DecimalText
     if_renewed_low: DecimalText

@@ -14,7 +14,13 @@ from ..vocabulary.trace import AssumptionCode, ReasonCode
 __all__ = ["ESTIMATE_TEXT"]
 
 ESTIMATE_TEXT = {
-    "header": ("估算基准日 {date}（币种：人民币）", "Estimate as of {date} (currency: CNY)"),
+    "header": (
+        "估算基准日 {date}（币种：{currency}）",
+        "Estimate as of {date} (currency: {currency})",
+    ),
+    "header.rates": ("汇率：{rates}", "rates: {rates}"),
+    "currency.CNY": ("人民币", "CNY"),
+    "currency.HKD": ("港元", "HKD"),
     "total": ("合计：{amount}", "Total: {amount}"),
     "checked": ("原文核对于 {date}", "texts checked {date}"),
     "checked.unrecorded": ("未记录核对日期：{programs}", "no check date recorded for: {programs}"),
@@ -96,6 +102,11 @@ ESTIMATE_TEXT = {
     ReasonCode.DAY_MATTERS: (
         "未写明{field}（只知在{actual}内），金额随之而变：{days}",
         "{field} not given (only {actual}): the award depends on it: {days}",
+    ),
+    ReasonCode.RATE_NEEDED: (
+        "本项目以{expected}支付，画像金额为{actual}：需给出汇率（fx，如 {expected}=0.92）才能计算",
+        "pays in {expected} while the amounts are in {actual}: give a rate (fx, e.g. "
+        "{expected}=0.92) to judge them",
     ),
     "day_of_signed": ("合同签订日", "the signing day"),
     "day_of_start": ("服务开始日", "the first day of service"),
@@ -267,6 +278,10 @@ ESTIMATE_TEXT = {
     "step.rounding": (
         "取整（{unit}，{mode}）：{before} → {after}",
         "rounding ({unit}, {mode}): {before} → {after}",
+    ),
+    "step.conversion": (
+        "按 1 {source} = {rate} {target} 换算（四舍五入到分）：{before} → {after}",
+        "converted at 1 {source} = {rate} {target} (half-up to the cent): {before} → {after}",
     ),
     "unit.fen": ("到分", "to the fen"),
     "unit.yuan": ("到元", "to the yuan"),

@@ -258,7 +258,7 @@ def render_estimate_html(
     total = compact(estimate.total_low, estimate.total_high)
     full = m.bounds((estimate.total_low, estimate.total_high))
     out = [
-        headline(m.text("header", date=estimate.as_of.isoformat()), total, full),
+        headline(m.header(estimate.as_of, estimate.profile), total, full),
     ]
     renewed = estimate.if_renewed
     if renewed != (estimate.total_low, estimate.total_high):

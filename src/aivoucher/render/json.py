@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 
-from ..base.money import CURRENCY, canonical
+from ..base.money import canonical
 from ..base.version import VERSION
 from ..base.visible import json_text
 from ..vocabulary.details import Detail as StepDetail
@@ -358,6 +358,7 @@ def award_to_dict(
         "renewal": award.renewal,
         "low": _amount(award.low),
         "high": _amount(award.high),
+        "currency": p.currency,
         "confidence": award.confidence,
         "reasons": [reason_to_dict(r, m) for r in reasons],
         "assumptions": [assumption_to_dict(a, award, m) for a in assumptions],
@@ -459,7 +460,7 @@ def _head(
         "schema_version": SCHEMA_VERSION,
         "generator": generator(estimate.rules),
         "as_of": estimate.as_of.isoformat(),
-        "currency": CURRENCY,
+        "currency": estimate.profile.currency,
         "total_low": canonical(estimate.total_low),
         "total_high": canonical(estimate.total_high),
         "if_renewed_low": canonical(estimate.if_renewed[0]),

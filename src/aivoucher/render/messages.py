@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base import jurisdictions
 from ..base.i18n import LOCALES, resolve_locale
-from ..base.money import format_money, format_rate
+from ..base.money import CURRENCY, babel_locale, format_money, format_rate
 from ..vocabulary.facts import LABELS, VALUE_WORDS, fact_at
 from ..vocabulary.result import ApplicationStatus, Award
 from ..vocabulary.trace import (
@@ -38,6 +38,7 @@ from .view_words import VIEW_TEXT
 if TYPE_CHECKING:
     from ..questions.curves import Bend
     from ..questions.whatif import Narrowing
+    from ..vocabulary.profile import Profile
 
     # the rule-file models, for annotations only: wording a result does not need their
     # classes (a process that reads no rule file need not build them)
@@ -85,10 +86,19 @@ _DAY_RUN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{4}-[0-9]{2}-[0-9]{2}", 
 class Messages:
     """Wording for one locale (``zh`` or ``en``)."""
 
-    def __init__(self, locale: str | None = None) -> None:
+    def __init__(self, locale: str | None = None, currency: str = CURRENCY) -> None:
         self.locale = resolve_locale(locale)
         self._i = 0 if self.locale == "zh" else 1
         self._sep = "、" if self.locale == "zh" else ", "
+        #: The currency amounts are written in: an award's is its program's, the totals' the
+        #: profile's (:meth:`in_currency`).
+        self.currency = currency
+
+    def in_currency(self, currency: str) -> Messages:
+        """These messages, writing amounts in ``currency`` (ISO 4217)."""
+        if currency == self.currency:
+            return self
+        return Messages(self.locale, currency)
 
     @property
     def sep(self) -> str:
@@ -126,12 +136,12 @@ class Messages:
 
     def money(self, amount: Decimal) -> str:
         """``480万（¥4,800,000.00）`` in zh; ``CN¥4,800,000.00 (480万)`` in en."""
-        full = format_money(amount, self.locale)
-        wan = format_money(amount, "zh", compact=True)
+        full = format_money(amount, self.locale, currency=self.currency)
+        wan = format_money(amount, "zh", compact=True, currency=self.currency)
         return f"{wan}（{full}）" if self._i == 0 else f"{full} ({wan})"
 
     def short_money(self, amount: Decimal) -> str:
-        return format_money(amount, self.locale)
+        return format_money(amount, self.locale, currency=self.currency)
 
     def bounds(self, value: Bounds, *, short: bool = True) -> str:
         fmt = self.short_money if short else self.money
@@ -144,13 +154,34 @@ class Messages:
         if low == high:
             return self.money(low)
         compact = (
-            format_money(low, "zh", compact=True) + "–" + format_money(high, "zh", compact=True)
+            format_money(low, "zh", compact=True, currency=self.currency)
+            + "–"
+            + format_money(high, "zh", compact=True, currency=self.currency)
         )
         full = self.short_money(low) + "–" + self.short_money(high)
         return f"{compact}（{full}）" if self._i == 0 else f"{full} ({compact})"
 
     def rate(self, value: Decimal) -> str:
         return format_rate(value, self.locale)
+
+    def header(self, as_of: dt.date, profile: Profile) -> str:
+        """The first line of an estimate: its date, the currency of its totals and the
+        exchange rates given (``1 HKD = 0.92 CNY``)."""
+        currency = self.text(f"currency.{profile.currency}")
+        if profile.fx:
+            rates = self.sep.join(
+                f"1 {code} = {self.exchange_rate(rate)} CNY"
+                for code, rate in sorted(profile.fx.items())
+            )
+            currency += self.semi + self.text("header.rates", rates=rates)
+        return self.text("header", date=as_of.isoformat(), currency=currency)
+
+    def exchange_rate(self, value: Decimal) -> str:
+        """An exchange rate to six decimals at most (``0.92``, ``1.086957``): the exact
+        quotient is the engine's, this only writes it."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, format="#,##0.######", locale=babel_locale(self.locale))
 
     def rates(self, value: Bounds) -> str:
         low, high = value
@@ -328,6 +359,8 @@ class Messages:
             )
         elif code in (ReasonCode.BEFORE_EFFECTIVE, ReasonCode.AFTER_END):
             body = self.text(code, actual=reason.actual, date=reason.expected[0])
+        elif code is ReasonCode.RATE_NEEDED:
+            body = self.text(code, expected=reason.expected[0], actual=reason.actual)
         elif code is ReasonCode.MORE_EXCLUDED:
             body = self.text(code, count=reason.actual)
         elif code is ReasonCode.DAY_MATTERS:
@@ -571,7 +604,11 @@ class Messages:
         )
 
     def _limit(self, limit: Decimal | None) -> str:
-        return "" if limit is None else format_money(limit, self.locale, compact=True)
+        return (
+            ""
+            if limit is None
+            else format_money(limit, self.locale, compact=True, currency=self.currency)
+        )
 
     def _slope(self, slope: Fraction) -> str:
         return self.rate(Decimal(slope.numerator) / Decimal(slope.denominator))

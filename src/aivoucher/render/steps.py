@@ -18,6 +18,7 @@ from ..vocabulary.details import (
     BaseDetail,
     CapDetail,
     ConditionDetail,
+    ConversionDetail,
     FirstYearsDetail,
     MinimumDetail,
     NoDetail,
@@ -203,6 +204,18 @@ def _rounding(m: Messages, step: Step, d: RoundingDetail, subject: str) -> str:
     )
 
 
+def _conversion(m: Messages, step: Step, d: ConversionDetail, subject: str) -> str:
+    assert step.before is not None and step.after is not None and step.rate is not None
+    return subject + m.text(
+        "step.conversion",
+        source=d.from_,
+        target=d.to,
+        rate=m.exchange_rate(step.rate[0]),
+        before=m.in_currency(d.from_).bounds(step.before),
+        after=m.in_currency(d.to).bounds(step.after),
+    )
+
+
 #: The words of each step kind.
 WORDS: Mapping[StepKind, Words] = MappingProxyType(
     {
@@ -223,5 +236,6 @@ WORDS: Mapping[StepKind, Words] = MappingProxyType(
         StepKind.TOTAL: _total,
         StepKind.UNCERTAIN: _uncertain,
         StepKind.ROUNDING: _rounding,
+        StepKind.CONVERSION: _conversion,
     }
 )

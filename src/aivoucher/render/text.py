@@ -61,7 +61,13 @@ def render_award(award: Award, locale: str | None = None, *, steps: bool = True)
     return joined(_award_lines(award, messages(locale), steps=steps))
 
 
+def _in_own(award: Award, m: Messages) -> Messages:
+    """``m`` writing amounts in the award's currency: its program's."""
+    return m.in_currency(award.program.currency)
+
+
 def _award_lines(award: Award, m: Messages, *, steps: bool = True) -> list[str]:
+    m = _in_own(award, m)
     lines = [_heading(award, m)]
     application = m.application(award)
     if application is not None:
@@ -133,7 +139,7 @@ def notices(estimate: Estimate, m: Messages, *, restricted: bool = False) -> lis
 def _preamble(
     estimate: Estimate, m: Messages, restricted: bool, *, total: bool = True
 ) -> list[str]:
-    header = m.text("header", date=estimate.as_of.isoformat())
+    header = m.header(estimate.as_of, estimate.profile)
     fresh = _freshness(estimate, m)
     if len(fresh) == 1:  # one date: said on the header line
         header, fresh = f"{header} · {fresh[0]}", []
@@ -185,7 +191,7 @@ def render_text(
     ``restricted``: the estimate covers programs the user chose, not all. The full views end
     on the total, where a terminal leaves the reader, after ``narrowing`` (what narrows the
     range, as :func:`aivoucher.render.whatif.render_narrowing` words it)."""
-    m = messages(locale)
+    m = messages(locale).in_currency(estimate.profile.currency)  # the totals' currency
     if detail in ("summary", "awards"):
         return _summary(estimate, m, restricted, awards=detail == "awards")
     verbose = detail == "verbose"
@@ -204,7 +210,7 @@ def render_text(
             if verbose:
                 out += _indented(_award_lines(award, m))
             else:
-                amount = m.amount_range(award.high, award.high)
+                amount = m.in_currency(award.program.currency).amount_range(award.high, award.high)
                 why = conditional_why(award, m)
                 out.append(f"  {_label(award, m)}{m.colon}{m.text('up_to', amount=amount)} — {why}")
         out.append("")
@@ -269,7 +275,7 @@ def _award_rows(estimate: Estimate, m: Messages) -> list[str]:
     """One line per program that pays or may pay (counted first), its sources below it."""
     arranged = parts(estimate)
     rows = [  # labels escaped before they are measured, as they will be shown
-        (a, visible(_label(a, m)), m.amount_range(a.low, a.high))
+        (a, visible(_label(a, m)), _in_own(a, m).amount_range(a.low, a.high))
         for a in arranged.counted
         if a.high is not None and a.high > 0
     ]
@@ -277,7 +283,7 @@ def _award_rows(estimate: Estimate, m: Messages) -> list[str]:
         (
             a,
             visible(_label(a, m)),
-            f"{m.text('up_to', amount=m.amount_range(a.high, a.high))}"
+            f"{m.text('up_to', amount=_in_own(a, m).amount_range(a.high, a.high))}"
             f" — {m.text('not_counted')}{m.colon}{conditional_why(a, m)}",
         )
         for a in arranged.conditional

@@ -33,7 +33,7 @@ from ..evaluate.engine import Plan, compile_program, not_in_force
 from ..evaluate.stacking import combine, counted
 from ..evaluate.traced import Window
 from ..vocabulary.naming import name_list
-from ..vocabulary.profile import Profile, parse_profile
+from ..vocabulary.profile import Profile, parse_profile, with_rates
 from ..vocabulary.result import (
     Assumption,
     AssumptionCode,
@@ -287,6 +287,7 @@ class RuleSet:
         include_all: bool = False,
         assume: Iterable[str] = (),
         assume_renewal: bool = False,
+        fx: Mapping[str, object] | None = None,
     ) -> Estimate:
         """Evaluate ``profile`` against every program known on ``as_of`` (default: today).
 
@@ -301,11 +302,13 @@ class RuleSet:
         ``programs`` restricts the estimate to those ids (a named program that is not known is
         reported as not in force). ``include_all`` also reports versions no purchase falls in
         and drafts, with the reason. ``assume`` switches on readings the rule files offer as
-        options (``aivoucher programs`` lists them).
+        options (``aivoucher programs`` lists them). ``fx`` adds exchange rates to the
+        profile's own (yuan per unit, ``{"HKD": "0.92"}``): a program that pays in another
+        currency than the profile's amounts is judged only with one (docs/currency.md).
         """
         programs = name_list(programs, "programs", "program ids")
         assume = name_list(assume, "assume", "assumption names")
-        prof = parse_profile(profile)
+        prof = with_rates(parse_profile(profile), fx)
         day = as_of_date(as_of)
         switches = self._check_switches(assume)
         self._check_qualifications(prof)

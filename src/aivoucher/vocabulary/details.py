@@ -29,6 +29,7 @@ __all__ = [
     "Bounds",
     "CapDetail",
     "ConditionDetail",
+    "ConversionDetail",
     "Detail",
     "FirstYearsDetail",
     "MinimumDetail",
@@ -220,6 +221,16 @@ class TotalDetail(Detail):
     """The years summed."""
 
     years: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversionDetail(Detail):
+    """Amounts converted between currencies at the profile's rate (``fx``): the purchases
+    into the currency the program pays in, or its award into the profile's. The step's
+    ``rate`` is the units of ``to`` per unit of ``from``."""
+
+    from_: str = field(metadata=_doc("The currency converted from (ISO 4217)."))
+    to: str = field(metadata=_doc("The currency converted into (ISO 4217)."))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -42,8 +42,8 @@ from pydantic import (
 from ..base import jurisdictions
 from ..base.dates import Span, last_day
 from ..base.documents import PROFILE_LIMITS, load_document, read_text
-from ..base.money import canonical
-from ..base.types import Amount, Bool, CityId, Date, PlanDate
+from ..base.money import CURRENCY, Currency, canonical, convert
+from ..base.types import Amount, Bool, CityId, Date, FxRate, PlanDate
 from ..errors import InputError, ProfileError
 from .facts import ApplicantKind, ChipOrigin, Item, Role, Sector, Use, value_from_words
 
@@ -57,6 +57,7 @@ __all__ = [
     "load_profile",
     "parse_profile",
     "read_values",
+    "with_rates",
 ]
 
 # The enumerated fields' values are defined with their facts (aivoucher.vocabulary.facts), which
@@ -130,7 +131,7 @@ class Purchase(_Model):
     id: str | None = Field(default=None, max_length=100, description="Label echoed in the trace.")
     item: ItemIn
     use: UseIn | None = None
-    amount: Amount = Field(description="Contract amount (CNY).")
+    amount: Amount = Field(description="Contract amount, in the profile's currency (CNY).")
     settled: Amount | None = Field(default=None, description="Actually delivered/settled amount.")
     signed: PlanDate = Field(
         description="Contract date: a day, or for a plan a month (2027-03, 2027年3月) or a "
@@ -216,6 +217,54 @@ class Profile(_Model):
 
     applicant: Applicant
     purchases: tuple[Purchase, ...] = ()
+    currency: Currency = Field(
+        default=CURRENCY,
+        description="The currency of the profile's amounts (ISO 4217): CNY or HKD. A program "
+        "that pays in another currency judges the purchases only with a rate in fx.",
+    )
+    fx: dict[Currency, FxRate] = Field(
+        default_factory=dict,
+        description="Exchange rates, in yuan (CNY) per unit of each other currency "
+        "({HKD: '0.92'}): with them, purchases are converted into a program's currency and "
+        "its award into the profile's, each conversion in the trace with its rate.",
+    )
+
+    @field_validator("fx")
+    @classmethod
+    def _rates_of_others(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        if CURRENCY in value:
+            raise InputError(
+                f"rates are in yuan per unit of another currency; {CURRENCY} itself is 1",
+                code="fx.invalid",
+            )
+        return value
+
+    def rate(self, source: str, target: str) -> Decimal | None:
+        """Units of ``target`` per unit of ``source``, from ``fx`` (``None``: no rate given).
+        Both are read against the yuan, so HKD→CNY is ``fx["HKD"]`` and CNY→HKD its
+        inverse."""
+        if source == target:
+            return Decimal(1)
+        fx: dict[str, Decimal] = {CURRENCY: Decimal(1)}
+        fx.update(self.fx.items())
+        if source not in fx or target not in fx:
+            return None
+        return fx[source] / fx[target]
+
+    def in_currency(self, currency: str, rate: Decimal) -> Profile:
+        """This profile with its amounts converted into ``currency`` at ``rate`` (units of it
+        per unit of the profile's), each rounded half-up to the cent
+        (:func:`~aivoucher.base.money.convert`)."""
+        purchases = tuple(
+            p.model_copy(
+                update={
+                    "amount": convert(p.amount, rate),
+                    "settled": None if p.settled is None else convert(p.settled, rate),
+                }
+            )
+            for p in self.purchases
+        )
+        return self.model_copy(update={"purchases": purchases, "currency": currency})
 
     @property
     def spans(self) -> tuple[tuple[int, str, Span], ...]:
@@ -305,6 +354,25 @@ def parse_profile(data: Profile | Mapping[str, Any], *, source: str | None = Non
         raise from_validation(
             exc, ProfileError, scope="profile", model=Profile, file=source
         ) from None
+
+
+def with_rates(profile: Profile, fx: Mapping[str, object] | None) -> Profile:
+    """``profile`` with the exchange rates ``fx`` (``{"HKD": "0.92"}``: yuan per unit) added
+    to its own, which they replace currency by currency; each rate is read as a profile's
+    ``fx`` reads it (:class:`~aivoucher.errors.ProfileError`, code ``fx.invalid``, naming the
+    currency)."""
+    if not fx:
+        return profile
+    if not isinstance(fx, Mapping):
+        raise ProfileError("fx: exchange rates are a mapping such as {HKD: 0.92}", field="fx")
+    data = {"applicant": {"kind": "enterprise", "city": "beijing"}, "fx": dict(fx)}
+    try:  # the rates alone, through the profile's own field and its checks
+        rates = Profile.model_validate(data).fx
+    except ValidationError as exc:
+        from ..base.problems import from_validation
+
+        raise from_validation(exc, ProfileError, scope="profile", model=Profile) from None
+    return profile.model_copy(update={"fx": {**profile.fx, **rates}})
 
 
 def load_profile(path: str | Path) -> Profile:

@@ -25,6 +25,7 @@ from .details import (
     Bounds,
     CapDetail,
     ConditionDetail,
+    ConversionDetail,
     Detail,
     FirstYearsDetail,
     MinimumDetail,
@@ -77,6 +78,7 @@ class StepKind(StrEnum):
     TOTAL = "total"  # the years summed
     UNCERTAIN = "uncertain"  # eligibility turns on an unknown fact: the low end becomes 0
     ROUNDING = "rounding"
+    CONVERSION = "conversion"  # amounts converted between currencies at the profile's rate
 
 
 #: Each step kind and the record of its ``detail`` (:mod:`aivoucher.vocabulary.details`); a test
@@ -100,6 +102,7 @@ DETAILS: Mapping[StepKind, type[Detail]] = MappingProxyType(
         StepKind.TOTAL: TotalDetail,
         StepKind.UNCERTAIN: NoDetail,
         StepKind.ROUNDING: RoundingDetail,
+        StepKind.CONVERSION: ConversionDetail,
     }
 )
 
@@ -119,6 +122,7 @@ class ReasonCode(StrEnum):
     BEFORE_EFFECTIVE = "before_effective"  # signed before the program took effect (no version)
     AFTER_END = "after_end"  # signed after the last known version ends: depends on renewal
     DAY_MATTERS = "day_matters"  # a month or quarter given: what each of its days would pay
+    RATE_NEEDED = "rate_needed"  # pays in another currency than the profile's: a rate is needed
 
 
 class AssumptionCode(StrEnum):

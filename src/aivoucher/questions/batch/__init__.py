@@ -92,6 +92,7 @@ def evaluate(
     """
     numpy_module()
     from ...base.dates import as_of_date
+    from ...base.money import CURRENCY
     from ...ruleset.registry import bundled_rules
     from ._run import run
 
@@ -102,6 +103,12 @@ def evaluate(
         raise InputError(
             f"{entry.program.key} publishes no rate, so there is no amount to compute "
             "(aivoucher.estimate says whether purchases qualify)",
+            field="program",
+        )
+    if entry.program.currency != CURRENCY:
+        raise InputError(
+            f"{entry.program.key} pays in {entry.program.currency} and a table's amounts are "
+            "yuan, with no exchange rate (aivoucher.estimate judges a profile with its fx)",
             field="program",
         )
     covered = coverage(ruleset, program_id, day, assume_renewal)

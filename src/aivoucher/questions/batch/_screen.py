@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ...base.money import CURRENCY
 from ...errors import InputError
 from ...evaluate.table import Table, dates, read_table
 from ...evaluate.vector import Kernel, _source, _Unsupported, kernel
@@ -88,9 +89,10 @@ _REASON_CODES = list(REASONS)
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """A program version that :func:`~aivoucher.batch.screen` did not evaluate, and why:
-    ``code`` is ``rate_unpublished`` (no amount to compute), ``no_column`` (a condition reads
-    ``fact``, which a batch table has no column for) or ``scalar_only`` (the kernel cannot
-    express it and ``scalar=False``); ``en`` and ``zh`` say it in words."""
+    ``code`` is ``rate_unpublished`` (no amount to compute), ``other_currency`` (it pays in
+    another currency than a table's yuan, and a table gives no rate), ``no_column`` (a
+    condition reads ``fact``, which a batch table has no column for) or ``scalar_only`` (the
+    kernel cannot express it and ``scalar=False``); ``en`` and ``zh`` say it in words."""
 
     program: str
     code: str
@@ -154,6 +156,12 @@ def _skip(program: str, code: str, fact: str | None = None) -> Skipped:
     if code == "rate_unpublished":
         en = "the program publishes no rate, so there is no amount to compute"
         zh = "项目未公布比例，无法计算金额"
+    elif code == "other_currency":
+        en = (
+            "the program pays in another currency than the table's yuan, and a table gives no "
+            "exchange rate: estimate the applicants with a rate (fx)"
+        )
+        zh = "项目以其他币种支付，表格金额为人民币且不含汇率：请在估算时给出汇率（fx）"
     elif code == "no_column":
         en = f"a condition reads {fact}, which a batch table has no column for"
         zh = f"项目条件读取 {fact}，批量表格没有这一列"
@@ -266,6 +274,10 @@ def screen_table(
         refused = next((e for e, _, _ in covered if e.plan.unpublished is not None), None)
         if refused is not None:
             skipped.append(_skip(refused.program.key, "rate_unpublished"))
+            continue
+        foreign = next((e for e, _, _ in covered if e.program.currency != CURRENCY), None)
+        if foreign is not None:
+            skipped.append(_skip(foreign.program.key, "other_currency"))
             continue
         missing = next(((e, f) for e, _, _ in covered if (f := _missing_fact(e))), None)
         if missing is not None:

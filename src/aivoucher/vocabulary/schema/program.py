@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from ...base import jurisdictions
+from ...base.money import CURRENCY, Currency
 from ...base.types import Date
 from ...errors import RuleFileError, UnknownCityError
 from ..facts import FACTS as _FACTS
@@ -120,6 +121,12 @@ class Program(Strict):
     responsible: Text | None = None
     summary: Prose | None = None
     sources: list[Source] = Field(min_length=1)
+    currency: Currency = Field(
+        default=CURRENCY,
+        description="The currency the text's amounts are in and the program pays in (ISO "
+        "4217): CNY, or HKD for Hong Kong. Its award is in it; purchases in another currency "
+        "are judged only with a rate (the profile's fx).",
+    )
     eligibility: list[EligibilityCondition] = Field(default_factory=list)
     base: Base
     rate: RateSpec
