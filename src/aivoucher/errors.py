@@ -70,6 +70,8 @@ CODES: dict[str, str] = {
     "date.invalid": "not a date in an accepted form",
     "date.too_vague": "so many dates given as months or quarters that covering each day that "
     "can matter would take more than 4,096 estimates: give the day of some of them",
+    "fx.invalid": "an exchange rate that is not a number between 0.0001 and 10000 yuan per "
+    "unit, names a currency other than HKD, or is written for CNY itself",
     "city.unknown": "a city or province the jurisdiction table does not know",
     "profile.invalid": "a profile value of the wrong type or not among the allowed values",
     "profile.unknown_field": "a field the profile contract does not define",
@@ -365,6 +367,8 @@ CODES_ZH: dict[str, str] = {
     "date.invalid": "日期无效",
     "date.too_vague": "只写了月份或季度的日期过多，逐日估算将超过 4,096 次："
     "请为其中一些写明具体日期",
+    "fx.invalid": "汇率须为每单位外币折合 0.0001 至 10000 元人民币的数字，"
+    "币种为 HKD，且不能为 CNY 本身",
     "city.unknown": "未知的城市或省份",
     "profile.invalid": "档案中的值类型不对或不在允许范围内",
     "profile.unknown_field": "档案约定中没有这个字段",

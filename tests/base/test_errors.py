@@ -181,6 +181,7 @@ TRIGGERS: dict[str, Callable[[Path, pytest.MonkeyPatch], Any]] = {
         },
         as_of="2026-12-01",
     ),
+    "fx.invalid": lambda t, m: aivoucher.estimate(profile(), fx={"HKD": "0"}),
     "city.unknown": lambda t, m: parse_profile(profile(city="gotham")),
     "profile.invalid": lambda t, m: parse_profile(profile(kind="robot")),
     "profile.unknown_field": lambda t, m: parse_profile(profile(startp=True)),

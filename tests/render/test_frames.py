@@ -33,7 +33,8 @@ def test_estimate_frame_one_row_per_award_with_exact_money() -> None:
     est = _estimate()
     df = est.to_frame(locale="zh")
     assert list(df.columns) == [
-        "program", "version", "place", "name", "eligible", "low", "high", "counted", "missing"
+        "program", "version", "place", "name", "eligible", "low", "high", "currency", "counted",
+        "missing",
     ]  # fmt: skip
     assert len(df) == len(est.awards)
     for award, row in zip(est.awards, df.to_dict("records"), strict=True):

@@ -97,7 +97,11 @@ class Plan(CompiledPlan):
         """
         on = _NO_SWITCHES if not switches else frozenset(switches)
         if profile.currency != self.program.currency:
-            return self._in_other_currency(profile, on, window, coverage, renewal)
+            return self._in_other_currency(
+                profile,
+                lambda p: self.evaluate(p, on, window=window, coverage=coverage, renewal=renewal),
+                renewal,
+            )
         setting = (on, window, coverage, renewal)
         fast = self.fast
         if fast is not None:
@@ -135,12 +139,13 @@ class Plan(CompiledPlan):
     def _in_other_currency(
         self,
         profile: Profile,
-        on: frozenset[str],
-        window: Window | None,
-        coverage: Window | None,
+        judge: Callable[[Profile], Award],
         renewal: bool,
+        steps: Callable[[Step], None] | None = None,
     ) -> Award:
-        """The award of a program that pays in another currency than the profile's amounts.
+        """The award of a program that pays in another currency than the profile's amounts;
+        ``judge`` evaluates a profile in the program's currency (:meth:`evaluate` or
+        :meth:`explain`, so that both give the same award).
 
         With a rate (the profile's ``fx``), the purchases are converted into the program's
         currency, the program judges them there, and the award stays in its currency; the
@@ -154,13 +159,7 @@ class Plan(CompiledPlan):
         into = profile.rate(own, theirs)
         back = profile.rate(theirs, own)
         if into is None or back is None:
-            judged = self.evaluate(
-                profile.model_copy(update={"currency": theirs}),
-                on,
-                window=window,
-                coverage=coverage,
-                renewal=renewal,
-            )
+            judged = judge(profile.model_copy(update={"currency": theirs}))
             if judged.eligible is None or (
                 judged.eligible is False and all(_money_free(r) for r in judged.reasons)
             ):
@@ -177,9 +176,8 @@ class Plan(CompiledPlan):
                 ),
             )
         converted = profile.in_currency(theirs, into)
-        award = self.evaluate(converted, on, window=window, coverage=coverage, renewal=renewal)
         there = ConversionDetail(from_=own, to=theirs)
-        steps = [
+        first = [
             Step(
                 StepKind.CONVERSION,
                 subject=p.label(i),
@@ -189,11 +187,14 @@ class Plan(CompiledPlan):
                 detail=there,
             )
             for i, (p, q) in enumerate(zip(profile.purchases, converted.purchases, strict=True))
-            if i in award.purchases
         ]
-        steps += award.steps
+        if steps is not None:  # a streamed trace: the conversions come first, as kept ones do
+            for step in first:
+                steps(step)
+        award = judge(converted)
+        last = []
         if award.low is not None and award.high is not None:
-            steps.append(
+            last.append(
                 Step(
                     StepKind.CONVERSION,
                     before=(award.low, award.high),
@@ -202,7 +203,11 @@ class Plan(CompiledPlan):
                     detail=ConversionDetail(from_=theirs, to=own),
                 )
             )
-        return award.replace(steps=tuple(steps))
+        if steps is not None:
+            for step in last:
+                steps(step)
+            return award
+        return award.replace(steps=(*first, *award.steps, *last))
 
     def refused(
         self,
@@ -258,6 +263,15 @@ class Plan(CompiledPlan):
 
         ``steps``: a function each step is passed to as it is recorded, instead of keeping it
         in the award (whose ``steps`` are then empty), for writers that stream a long trace."""
+        if profile.currency != self.program.currency:
+            return self._in_other_currency(
+                profile,
+                lambda p: self.explain(
+                    p, switches, window=window, coverage=coverage, renewal=renewal, steps=steps
+                ),
+                renewal,
+                steps,
+            )
         return traced.explain(
             self,
             profile,

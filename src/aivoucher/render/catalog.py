@@ -22,7 +22,7 @@ __all__ = [
 
 
 def program_row(program: Program, locale: str = "en") -> dict[str, Any]:
-    m = messages(locale)
+    m = messages(locale).in_currency(program.currency)
     rate = program.rate
     if rate.lump_sum is not None:
         rates = [m.lump_sum(program) or ""]
@@ -126,6 +126,7 @@ def catalogue_markdown(rules: RuleSet, locale: str = "en") -> str:
 def _section(p: Program, m: Messages) -> list[str]:
     """One program's entry: name, summary, document, dates, notes, application, sources and
     open points."""
+    m = m.in_currency(p.currency)
     t = m.text
     alias = p.name.en if m.locale == "zh" else p.name.zh
     out = [

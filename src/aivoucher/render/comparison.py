@@ -13,7 +13,7 @@ from ..base.money import CURRENCY, canonical
 from ..base.visible import joined, json_text
 from ..base.visible import markup as escape  # escaped, control characters shown
 from ..evaluate.stacking import counted
-from .decision import Decision, arrange, renewal_ends
+from .decision import Decision, arrange, rate_needed, renewal_ends
 from .html import compact
 from .json import SCHEMA_VERSION, generator
 from .messages import Messages, messages
@@ -55,6 +55,7 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
         "name": {"zh": place.zh, "en": place.en},
         "province": place.province,
         "whole_province": place.whole_province,
+        "currency": row.estimate.profile.currency,
         "total_low": canonical(row.total_low),
         "total_high": canonical(row.total_high),
         "if_renewed_low": canonical(row.if_renewed_low),
@@ -74,6 +75,7 @@ def row_to_dict(row: Row, locale: str = "en") -> dict[str, Any]:
                 "name": m.name(a.program),
                 "low": None if a.low is None else canonical(a.low),
                 "high": None if a.high is None else canonical(a.high),
+                "currency": a.program.currency,
                 "counted": counted(a),
                 "renewal": a.renewal,
                 "confidence": a.confidence,
@@ -101,7 +103,7 @@ def comparison_to_dict(comparison: Comparison, locale: str = "en") -> dict[str, 
         "schema_version": SCHEMA_VERSION,
         "generator": generator(comparison.rules),
         "as_of": comparison.as_of.isoformat(),
-        "currency": CURRENCY,
+        "currency": comparison.rows[0].estimate.profile.currency if comparison.rows else CURRENCY,
         "spend": canonical(comparison.spend),
         "min_confidence": comparison.min_confidence,
         "rows": [row_to_dict(r, locale) for r in comparison.rows],
@@ -197,7 +199,8 @@ def _after_rows(comparison: Comparison, decision: Decision, m: Messages, locale:
     out: list[str] = []
     if decision.everywhere:
         awards = m.sep.join(
-            f"{m.name(a.program)} {compact(a.low, a.high)}" for a in decision.everywhere
+            f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}"
+            for a in decision.everywhere
         )
         out.append(m.text("compare.everywhere", awards=awards))
     purchases = comparison.plan.purchases
@@ -231,6 +234,21 @@ def _after_rows(comparison: Comparison, decision: Decision, m: Messages, locale:
             for r in decision.unpublished
         )
         out.append(m.text("compare.unpublished", n=len(decision.unpublished), places=places))
+    if decision.needs_rate:
+        places = m.semi.join(
+            _place(r, locale)
+            + m.paren(
+                m.sep.join(
+                    dict.fromkeys(
+                        f"{m.name(a.program)} {a.program.currency}"
+                        for a in r.awards
+                        if rate_needed(a)
+                    )
+                )
+            )
+            for r in decision.needs_rate
+        )
+        out.append(m.text("compare.needs_rate", n=len(decision.needs_rate), places=places))
     if decision.nothing:
         places = m.sep.join(_place(r, locale) for r in decision.nothing)
         out.append(m.text("compare.nothing", n=len(decision.nothing), places=places))
@@ -256,10 +274,13 @@ def _brief(row: Row, decision: Decision, m: Messages) -> str:
         text += " · " + m.confidence(row.confidence)
     shared = {a.program.key for a in decision.everywhere}
     programs = [
-        f"{m.name(a.program)} {compact(a.low, a.high)}" for a in row.awards if counted(a) and a.high
+        f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}"
+        for a in row.awards
+        if counted(a) and a.high
     ]
     aside = [
-        f"{m.name(a.program)} {compact(a.low, a.high)}" + m.text("compare.not_counted")
+        f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}"
+        + m.text("compare.not_counted")
         for a in row.awards
         if not counted(a)
         and a.eligible
@@ -274,7 +295,7 @@ def _brief(row: Row, decision: Decision, m: Messages) -> str:
         text += " — " + m.sep.join(programs)
     if row.left_out:
         left = m.sep.join(
-            f"{m.name(a.program)} {compact(a.low, a.high)}"
+            f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}"
             + m.paren(m.confidence(a.confidence) if a.confidence else "—")
             for a in row.left_out
         )
@@ -318,7 +339,9 @@ def render_comparison_details(comparison: Comparison, locale: str = "en") -> str
                 "" if counted(award) or award.eligible is None else m.text("compare.not_counted")
             )
             label = m.text("compare.program", name=m.name(award.program), id=award.program.key)
-            text = m.amount_range(award.low, award.high) + state
+            # an award in its program's currency; the row's total is in the plan's
+            text = m.in_currency(award.program.currency).amount_range(award.low, award.high)
+            text += state
             out.append("      " + m.text("compare.line", label=label, text=text))
         if row.missing:
             fields = m.sep.join(m.field(f) for f in row.missing)
@@ -367,13 +390,13 @@ def render_comparison_html(comparison: Comparison, locale: str = "en") -> str:
         confidence = m.confidence(row.confidence) if row.confidence else "—"
         programs = "<br>".join(
             [
-                escape(f"{m.name(a.program)} {compact(a.low, a.high)}")
+                escape(f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}")
                 for a in row.awards
                 if counted(a) and a.high
             ]
             + [
                 escape(
-                    f"{m.name(a.program)} {compact(a.low, a.high)}"
+                    f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}"
                     + m.paren(m.text("compare.col.renewed"))
                 )
                 for a in row.awards

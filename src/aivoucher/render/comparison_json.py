@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from ..base.money import Currency
 from ..vocabulary.schema import Confidence as ConfidenceText
 from .estimate_json import CheckedDoc, DateText, DecimalText, GeneratorDoc, _Doc
 
@@ -28,6 +29,7 @@ class RowAwardDoc(_Doc):
     name: str
     low: DecimalText | None
     high: DecimalText | None
+    currency: Currency = Field(description="The currency of `low` and `high`: the program's.")
     counted: bool
     renewal: bool
     confidence: ConfidenceText | None
@@ -61,6 +63,10 @@ class RowDoc(_Doc):
     name: NamesDoc
     province: str
     whole_province: bool
+    currency: Currency = Field(
+        description="The currency of the row's totals: the plan's. An award in another "
+        "currency counts in them only at the plan's rate (fx)."
+    )
     total_low: DecimalText
     total_high: DecimalText
     if_renewed_low: DecimalText
@@ -85,7 +91,7 @@ class ComparisonDocument(_Doc):
     schema_version: Literal[3]
     generator: GeneratorDoc
     as_of: DateText
-    currency: Literal["CNY"]
+    currency: Currency = Field(description="The currency of the plan's amounts and the totals.")
     spend: DecimalText
     #: The weakest source label the totals rest on, when the comparison was asked for one.
     min_confidence: ConfidenceText | None = None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..evaluate.stacking import counted
 from ..questions.whatif import STACKING
-from ..vocabulary.result import AssumptionCode, Award
+from ..vocabulary.result import AssumptionCode, Award, ReasonCode
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -32,7 +32,9 @@ class Decision:
     each profile path a paying row's awards miss, with the rows that miss it. ``unpublished``:
     rows whose only programs publish no amount, besides those in every row.
     ``unpublished_everywhere``: programs that publish no amount and reach every row alike
-    (a national program), named once. ``nothing``: rows that pay nothing."""
+    (a national program), named once. ``needs_rate``: rows whose programs pay in another
+    currency than the plan's and have no amount until a rate is given (Hong Kong without
+    ``fx``). ``nothing``: rows that pay nothing."""
 
     paying: tuple[tuple[int, Row], ...]
     everywhere: tuple[Award, ...]
@@ -42,6 +44,12 @@ class Decision:
     #: The words of each qualification an open fact names (id → (zh, en)), from the rule files.
     qualifications: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     unpublished_everywhere: tuple[Program, ...] = ()
+    needs_rate: tuple[Row, ...] = ()
+
+
+def rate_needed(award: Award) -> bool:
+    """Whether an award has no amount only for want of an exchange rate."""
+    return award.eligible is None and any(r.code is ReasonCode.RATE_NEEDED for r in award.reasons)
 
 
 def _pays(row: Row) -> bool:
@@ -91,10 +99,14 @@ def arrange(comparison: Comparison) -> Decision:
         for row in others:
             there = {a.program.key for a in row.awards if a.eligible is None}
             alike = {k: p for k, p in alike.items() if k in there}
+    needs_rate = tuple(r for r in rest if any(rate_needed(a) for a in r.awards))
     unpublished = tuple(
-        r for r in rest if any(a.eligible is None and a.program.key not in alike for a in r.awards)
+        r
+        for r in rest
+        if r not in needs_rate
+        and any(a.eligible is None and a.program.key not in alike for a in r.awards)
     )
-    nothing = tuple(r for r in rest if r not in unpublished)
+    nothing = tuple(r for r in rest if r not in unpublished and r not in needs_rate)
     asked = {p.rsplit(".", 1)[-1] for p in facts if ".qualifications." in p}
     words: dict[str, tuple[str, str]] = {}
     if asked:
@@ -112,6 +124,7 @@ def arrange(comparison: Comparison) -> Decision:
         nothing,
         words,
         tuple(alike.values()),
+        needs_rate,
     )
 
 

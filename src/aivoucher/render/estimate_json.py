@@ -271,8 +271,8 @@ class AwardEntryDoc(_Doc):
     high: DecimalText | None
     currency: Currency = Field(
         default=CURRENCY,
-        description="The currency of `low` and `high`: the program's (ISO 4217). Written since "
-        "aivoucher 0.3; documents of earlier versions are all in CNY.",
+        description="The currency of `low` and `high`: the program's (ISO 4217); documents "
+        "written without it are all in CNY.",
     )
     confidence: ConfidenceText | None = Field(
         default=None,

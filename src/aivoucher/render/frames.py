@@ -102,6 +102,7 @@ _ESTIMATE_COLUMNS = (
     "eligible",
     "low",
     "high",
+    "currency",
     "counted",
     "missing",
 )
@@ -124,6 +125,7 @@ def estimate_frame(estimate: Estimate, *, locale: str = "en", steps: bool = Fals
             "eligible": a.eligible,
             "low": a.low,
             "high": a.high,
+            "currency": a.program.currency,
             "counted": counted(a) and a.program.key not in estimate.uncounted,
             "missing": list(a.missing),
         }

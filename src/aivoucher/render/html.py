@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..base.money import format_money
+from ..base.money import CURRENCY, format_money
 from ..base.visible import markup as escape  # escaped, control characters shown
 from ..vocabulary.result import Award, Estimate
 from .messages import Messages, messages
@@ -120,11 +120,13 @@ def headline(label: str, amount: str, note: str = "") -> str:
     )
 
 
-def compact(low: Decimal | None, high: Decimal | None) -> str:
-    """``400万–480万``: an amount or range in 万/亿, the form a Chinese reader expects."""
+def compact(low: Decimal | None, high: Decimal | None, currency: str = CURRENCY) -> str:
+    """``400万–480万``: an amount or range in 万/亿, the form a Chinese reader expects
+    (``HK$70万`` in another currency)."""
     if low is None or high is None:
         return "—"
-    lo, hi = format_money(low, "zh", compact=True), format_money(high, "zh", compact=True)
+    lo = format_money(low, "zh", compact=True, currency=currency)
+    hi = format_money(high, "zh", compact=True, currency=currency)
     return lo if low == high else f"{lo}–{hi}"
 
 
@@ -139,9 +141,10 @@ def award_cells(award: Award, m: Messages) -> list[str]:
     rate = m.rates(rates) if rates is not None else m.text("rate.fixed")
     caps = binding_caps(award)
     cap = "<br>".join(escape(m.step(s)) for s in caps) if caps else muted(m.text("html.cap_none"))
-    amount = f"<b>{escape(compact(award.low, award.high))}</b>"
+    currency = award.program.currency
+    amount = f"<b>{escape(compact(award.low, award.high, currency))}</b>"
     if award.low is not None and award.high is not None:
-        amount += f"<br>{muted(m.bounds((award.low, award.high)))}"
+        amount += f"<br>{muted(m.in_currency(currency).bounds((award.low, award.high)))}"
     return [_program(award, m), amount, escape(rate), cap]
 
 

@@ -69,6 +69,7 @@ AWARD_KEYS = (
     "renewal",
     "low",
     "high",
+    "currency",
     "confidence",
     "reasons",
     "assumptions",
@@ -639,7 +640,9 @@ def _write_compact(
     one entry at a time (a trace left for later is built for this and not kept)."""
     labels = [p.label(i) for i, p in enumerate(estimate.profile.purchases)]
     head = _head(estimate, locale, profile=False, rests_on=False, narrowing=narrowing)
-    head["profile"] = {"applicant": _SLOT, "purchases": _SLOT}
+    # the profile's other fields after its purchases, as its model_dump orders them
+    rest = estimate.profile.model_dump(mode="json", exclude={"applicant", "purchases"})
+    head["profile"] = {"applicant": _SLOT, "purchases": _SLOT, **rest}
     head["awards"] = head["assumptions"] = _SLOT
     first, to_purchases, to_awards, to_readings, last = _dumps(head).split(_dumps(_SLOT))
     del head

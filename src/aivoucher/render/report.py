@@ -119,7 +119,7 @@ def _summary(estimate: Estimate, m: Messages, counted: list[Award]) -> str:
     if missing:
         narrows.append(m.text("report.narrow.missing", fields=m.sep.join(missing)))
     for a in arranged.conditional:
-        amount = format_money(a.high, "zh", compact=True) if a.high is not None else "—"
+        amount = _award_wan(a)
         narrows.append(
             m.text(
                 "report.narrow.conditional",
@@ -199,7 +199,7 @@ def _program_section(award: Award, m: Messages, notes: Footnotes) -> str:
         f"<br>{_e(m.text('report.issuer', issuer=p.issuer, window=window))}</div>"
     )
     summary = f"<p>{_e(m.prose(p.summary))}</p>" if p.summary else ""
-    amount = m.amount_range(award.low, award.high)
+    amount = m.in_currency(award.program.currency).amount_range(award.low, award.high)
     return (
         f'<section class="program"><h3>{_e(_name(award, m))} — {_e(amount)}</h3>{meta}{summary}'
         f"<div><b>{_e(m.text('report.how'))}</b></div>"
@@ -229,7 +229,7 @@ def _others(estimate: Estimate, m: Messages) -> str:
     arranged = parts(estimate)
     lines: list[str] = []
     for a in arranged.conditional:
-        amount = format_money(a.high, "zh", compact=True) if a.high is not None else "—"
+        amount = _award_wan(a)
         lines.append(
             f"{_name(a, m)}{m.colon}{m.text('up_to', amount=amount)} — {conditional_why(a, m)}"
         )
@@ -246,6 +246,13 @@ def _others(estimate: Estimate, m: Messages) -> str:
 
 def _wan(amount: Decimal) -> str:
     return format_money(amount, "zh", compact=True)
+
+
+def _award_wan(award: Award) -> str:
+    """The most an award may pay, in 万 and its program's currency (``—``: no amount)."""
+    if award.high is None:
+        return "—"
+    return format_money(award.high, "zh", compact=True, currency=award.program.currency)
 
 
 def _chart(estimate: Estimate, m: Messages, counted: list[Award], curve: ReportCurve | None) -> str:

@@ -313,7 +313,7 @@ def _wrap_lines(lines: list[str], columns: int | None) -> list[str]:
 def render_program(program: Program, locale: str | None = None, columns: int | None = None) -> str:
     """A program in words: what it pays, to whom, capped how, on which sources and readings.
     With ``columns``, lines wrap to that width (Chinese characters count two)."""
-    m = messages(locale)
+    m = messages(locale).in_currency(program.currency)  # the text's amounts are in it
     t = m.text
     eff = program.effective
     lines = [

@@ -307,6 +307,11 @@ VIEW_TEXT = {
         "各地均可能适用、但未公布金额：{programs}",
         "In every place, with no published amount: {programs}",
     ),
+    "compare.needs_rate": (
+        "以其他币种支付、给出汇率才能计算和排序（{n}个地区）：{places}；如 --fx HKD=0.92",
+        "Paying in another currency, computed and ranked only with a rate ({n} places): "
+        "{places}; e.g. --fx HKD=0.92",
+    ),
     "compare.unpublished": (
         "有项目但未公布金额（{n}个地区）：{places}",
         "A program but no published amount ({n} places): {places}",

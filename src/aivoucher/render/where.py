@@ -63,10 +63,13 @@ def _confidence(label: str | None, m: Messages) -> str:
 def _programs(row: Row, m: Messages) -> str:
     """The awards of a row in brief: those counted, then those a renewal would add."""
     shown = [
-        f"{m.name(a.program)} {compact(a.low, a.high)}" for a in row.awards if counted(a) and a.high
+        f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}"
+        for a in row.awards
+        if counted(a) and a.high
     ]
     shown += [
-        f"{m.name(a.program)} {compact(a.low, a.high)}{m.paren(m.text('compare.col.renewed'))}"
+        f"{m.name(a.program)} {compact(a.low, a.high, a.program.currency)}"
+        f"{m.paren(m.text('compare.col.renewed'))}"
         for a in row.awards
         if a.renewal and a.high
     ]
@@ -90,17 +93,20 @@ def _renewed(row: Row) -> tuple[Decimal, Decimal] | None:
 
 
 def _ranking(report: WhereToRegister, m: Messages) -> str:
-    from .decision import arrange
+    from .decision import arrange, rate_needed
 
     rows = []
     nothing = []
     unpublished = []
+    needs_rate: list[str] = []
     everywhere = arrange(report.comparison).unpublished_everywhere
     alike = {p.key for p in everywhere}
     for rank, row in enumerate(report.comparison.rows, 1):
         renewed = _renewed(row)
         if not row.total_high and renewed is None:
-            if any(a.eligible is None and a.program.key not in alike for a in row.awards):
+            if any(rate_needed(a) for a in row.awards):
+                needs_rate.append(_place(row, m))
+            elif any(a.eligible is None and a.program.key not in alike for a in row.awards):
                 unpublished.append(_unpublished(row, m, alike))
             else:
                 nothing.append(_place(row, m))
@@ -134,6 +140,9 @@ def _ranking(report: WhereToRegister, m: Messages) -> str:
     if everywhere:
         names = m.sep.join(m.place(p.jurisdiction) + " · " + m.name(p) for p in everywhere)
         text = m.text("compare.unpublished_everywhere", programs=names)
+        rest += f"<p class='muted'>{_e(text)}</p>"
+    if needs_rate:
+        text = m.text("compare.needs_rate", n=len(needs_rate), places=m.semi.join(needs_rate))
         rest += f"<p class='muted'>{_e(text)}</p>"
     if unpublished:
         text = m.text("where.unpublished", n=len(unpublished), places=m.semi.join(unpublished))
@@ -239,7 +248,7 @@ def _award_line(award: Award, m: Messages) -> str:
     return m.text(
         "where.award",
         name=m.name(award.program),
-        amount=compact(award.low, award.high),
+        amount=compact(award.low, award.high, award.program.currency),
         rate=rate,
         confidence=_confidence(award.confidence, m),
         until=until,
