@@ -50,7 +50,8 @@ FOUND_2026_12 = {
     "fujian.vertical-model": "copy",
     "fujian.compute-purchase": "report",
     "kunming.compute-centre-award": "copy",
-    "xiamen.ai-rnd": "copy",
+    "xiamen.ai-rnd@2025": "copy",
+    "xiamen.ai-rnd": "official",
 }
 #: Programs whose texts publish no rate (some found in December 2026).
 UNPUBLISHED = {
@@ -58,6 +59,7 @@ UNPUBLISHED = {
     "heilongjiang.compute-reward",
     "inner-mongolia.data-ai-policy",
     "shandong.model-corpus-vouchers",
+    "xiamen.ai-rnd",
 }
 
 
