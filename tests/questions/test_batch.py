@@ -202,7 +202,20 @@ def test_batch_equals_scalar_engine(program: str, data: Any, offset: int) -> Non
 def test_batch_equals_scalar_engine_for_every_program(program: str, data: Any, offset: int) -> None:
     held = tuple(q.id for q in _entry(program).program.qualifications)
     table = data.draw(tables(_home(program), max_rows=8, qualifications=held))
-    _check_against_scalar(program.split("@")[0], table, _as_of(program, offset))
+    pid, day = program.split("@")[0], _as_of(program, offset)
+    if bundled_rules().get(pid, day).program.currency != "CNY":
+        # a table's amounts are yuan and it gives no rate: batch refuses a program paying in
+        # another currency (Hong Kong's), as docs/batch.md says
+        with pytest.raises(InputError):
+            batch.evaluate(pid, table, as_of=day)
+        return
+    if bundled_rules().get(pid, day).plan.unpublished is not None:
+        # the version given for that day publishes no rate (Xiamen's 2026 R&D measure, around
+        # its 2025 edition): there is no amount to compare, and batch evaluation refuses it
+        with pytest.raises(InputError):
+            batch.evaluate(pid, table, as_of=day)
+        return
+    _check_against_scalar(pid, table, day)
 
 
 @settings(max_examples=40)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher.cli import main
-from aivoucher.errors import RuleFileError
+from aivoucher.errors import InputError, RuleFileError
 from aivoucher.questions import batch
 from aivoucher.ruleset.registry import Entry, RuleSet, bundled_rules, load_program, load_rules
 from aivoucher.vocabulary.profile import Profile, parse_profile
@@ -48,7 +48,9 @@ def _old_coverage(
     if not known:
         return []
     current = next((e for e in reversed(known) if e.program.in_force(as_of)), known[-1])
-    if not current.program.rate.tiers:
+    # only where no known version pays a rate on purchases is the version in force alone
+    # applied for; otherwise each version keeps the purchases signed in its window
+    if not any(e.program.rate.tiers for e in known):
         return [(current.program.key, None, True)] if current.program.in_force(as_of) else []
     out = []
     for entry in known:
@@ -310,6 +312,15 @@ def _agree(rules: RuleSet, program: str, prof: Profile, as_of: dt.date) -> tuple
     that count each purchase are those of the version the index chooses for it."""
     est = aivoucher.estimate(prof, programs=[program], as_of=as_of, rules=rules)
     awards = [a for a in est.awards if a.program.id == program and not a.renewal]
+    current = rules.choose(program, as_of).current
+    if current is not None and current.program.rate.unpublished is not None:
+        # a version in force that publishes no rate has no amount for a table's rows: batch
+        # evaluation refuses the program (Xiamen's 2026 R&D measure), while the estimate keeps
+        # each earlier purchase with the version of its signing day
+        assert all(not a.high for a in awards if a.program is current.program)
+        with pytest.raises(InputError):
+            batch.evaluate(program, _table(prof), as_of=as_of, rules=rules)
+        return 0, 0
     low = sum(int((a.low or Decimal(0)) * 100) for a in awards)
     high = sum(int((a.high or Decimal(0)) * 100) for a in awards)
     result = batch.evaluate(program, _table(prof), as_of=as_of, rules=rules)

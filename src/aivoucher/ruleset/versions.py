@@ -73,8 +73,9 @@ class Choice:
 
     @property
     def buys(self) -> bool:
-        """Whether the current version pays on purchases (not a fixed award or no amount)."""
-        return self.current is not None and bool(self.current.program.rate.tiers)
+        """Whether some known version pays on purchases (not only fixed awards or no amount):
+        then each version judges the purchases signed in its window."""
+        return any(window is not None for _, window, _ in self.judges)
 
     def judge(self, purchase: Purchase) -> Entry | None:
         """The version that judges ``purchase``: the one whose window covers it, or, for a
@@ -180,9 +181,11 @@ def _choose(versions: tuple[Entry, ...], as_of: dt.date, assume_renewal: bool) -
     if not known:
         return Choice(versions, known, None, (), None, None)
     current = next((e for e in reversed(known) if e.program.in_force(as_of)), known[-1])
-    if not current.program.rate.tiers:
-        # A fixed award or an unpublished rate: nothing is bought, so only the version in
-        # force can be applied for.
+    if not any(e.program.rate.tiers for e in known):
+        # Fixed awards or unpublished rates only: nothing is bought, so only the version in
+        # force can be applied for. Where an earlier version paid a rate on purchases, each
+        # purchase stays with the version in force when it was signed, as for any program
+        # (Xiamen's 2025 R&D rates before its 2026 text, which publishes none).
         judges: tuple[Coverage, ...] = (
             ((current, None, True),) if current.program.in_force(as_of) else ()
         )
