@@ -175,7 +175,7 @@ def render_comparison_text(
             f"detail must be 'decision' or 'full', not {detail!r} / detail 须为 decision 或 full",
             field="detail",
         )
-    m = messages(locale)
+    m = messages(locale).in_currency(comparison.plan.currency)  # the plan's
     out = _header(comparison, m)
     if comparison.min_confidence is not None:
         label = m.confidence(comparison.min_confidence)
@@ -316,7 +316,7 @@ def _header(comparison: Comparison, m: Messages) -> list[str]:
 
 def render_comparison_details(comparison: Comparison, locale: str = "en") -> str:
     """Every place with each award, its missing facts and its notes, one line each."""
-    m = messages(locale)
+    m = messages(locale).in_currency(comparison.plan.currency)  # the plan's
     out = _header(comparison, m)
     for rank, row in enumerate(comparison.rows, 1):
         rate = (
@@ -359,7 +359,7 @@ def render_comparison_html(comparison: Comparison, locale: str = "en") -> str:
     """The decision view for notebooks: a table of the places that pay (or would if renewed)
     with both totals, the confidence of their sources and their programs; then the awards no
     place counts, the facts still open, and the places that pay nothing, a line each."""
-    m = messages(locale)
+    m = messages(locale).in_currency(comparison.plan.currency)  # the plan's
     decision = arrange(comparison)
     keys = (
         "compare.col.rank",

@@ -166,7 +166,12 @@ class Messages:
 
     def header(self, as_of: dt.date, profile: Profile) -> str:
         """The first line of an estimate: its date, the currency of its totals and the
-        exchange rates given (``1 HKD = 0.92 CNY``)."""
+        exchange rates given."""
+        return self.text("header", date=as_of.isoformat(), currency=self.currency_of(profile))
+
+    def currency_of(self, profile: Profile) -> str:
+        """The currency of a profile's amounts and totals, with the exchange rates it gives
+        (``人民币；汇率：1 HKD = 0.92 CNY``)."""
         currency = self.text(f"currency.{profile.currency}")
         if profile.fx:
             rates = self.sep.join(
@@ -174,7 +179,7 @@ class Messages:
                 for code, rate in sorted(profile.fx.items())
             )
             currency += self.semi + self.text("header.rates", rates=rates)
-        return self.text("header", date=as_of.isoformat(), currency=currency)
+        return currency
 
     def exchange_rate(self, value: Decimal) -> str:
         """An exchange rate to six decimals at most (``0.92``, ``1.086957``): the exact

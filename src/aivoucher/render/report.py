@@ -109,7 +109,7 @@ def _expiry(program: Program, m: Messages) -> str:
 
 def _summary(estimate: Estimate, m: Messages, counted: list[Award]) -> str:
     arranged = parts(estimate)
-    total = compact(estimate.total_low, estimate.total_high)
+    total = compact(estimate.total_low, estimate.total_high, estimate.profile.currency)
     full = m.bounds((estimate.total_low, estimate.total_high))
     narrows: list[str] = []
     renewed = estimate.if_renewed
@@ -138,7 +138,7 @@ def _summary(estimate: Estimate, m: Messages, counted: list[Award]) -> str:
     if counted:
         rows = "".join(
             f"<tr><td>{_e(_name(a, m))}</td>"
-            f'<td class="num">{_e(compact(a.low, a.high))}</td>'
+            f'<td class="num">{_e(compact(a.low, a.high, a.program.currency))}</td>'
             f"<td>{_e(_rate(a, m))}</td>"
             f"<td>{_e(_expiry(a.program, m))}</td></tr>"
             for a in counted
@@ -191,6 +191,7 @@ def _profile(estimate: Estimate, m: Messages) -> str:
 
 def _program_section(award: Award, m: Messages, notes: Footnotes) -> str:
     p = award.program
+    m = m.in_currency(p.currency)  # an award and its steps are in its program's currency
     steps = "".join(f"<li>{_e(m.step(s))}{notes.sup(award, s.cites)}</li>" for s in award.steps)
     number = m.paren(p.document.number) if p.document.number else ""
     window = m.window(p.effective.from_, p.effective.to)
@@ -242,6 +243,12 @@ def _others(estimate: Estimate, m: Messages) -> str:
         f"<h2>{_e(m.text('report.others'))}</h2>"
         f"<ul>{''.join(f'<li>{_e(line)}</li>' for line in lines)}</ul>"
     )
+
+
+def _dated(m: Messages, as_of: str, produced: str, estimate: Estimate) -> str:
+    """The report's date line: as of, produced, and the profile's currency and rates."""
+    currency = m.currency_of(estimate.profile)
+    return m.text("report.as_of", date=as_of, today=produced, currency=currency)
 
 
 def _wan(amount: Decimal) -> str:
@@ -355,7 +362,7 @@ def render_report(
 ) -> str:
     """The report as one HTML document; ``today`` dates it (default: the current date);
     ``curve`` is the chart's award against spend (none: no chart). It computes nothing."""
-    m = messages(locale)
+    m = messages(locale).in_currency(estimate.profile.currency)  # the totals' currency
     produced = (today or dt.date.today()).isoformat()
     as_of = estimate.as_of.isoformat()
     counted = list(parts(estimate).counted)
@@ -366,7 +373,7 @@ def render_report(
     body = (
         f"<header><h1>{_e(m.text('report.title'))}</h1>"
         f"<div>{_e(m.text('report.for', name=name))}</div>"
-        f'<div class="meta">{_e(m.text("report.as_of", date=as_of, today=produced))}</div>'
+        f'<div class="meta">{_e(_dated(m, as_of, produced, estimate))}</div>'
         f"</header>"
         + _summary(estimate, m, counted)
         + _chart(estimate, m, counted, curve)

@@ -143,8 +143,8 @@ VIEW_TEXT = {
     "report.title": ("人工智能算力补贴估算报告", "AI compute-subsidy estimate"),
     "report.for": ("申请主体：{name}", "Applicant: {name}"),
     "report.as_of": (
-        "估算基准日 {date} · 生成日期 {today} · 币种：人民币",
-        "Estimate as of {date} · produced {today} · currency CNY",
+        "估算基准日 {date} · 生成日期 {today} · 币种：{currency}",
+        "Estimate as of {date} · produced {today} · currency: {currency}",
     ),
     "report.expected": ("预计可获补贴（最高额）", "Expected award (maxima)"),
     "report.narrows": ("哪些因素会缩小或改变这一区间", "What narrows or changes this range"),

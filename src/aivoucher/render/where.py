@@ -153,6 +153,12 @@ def _ranking(report: WhereToRegister, m: Messages) -> str:
     return f"<section><h2>{_e(m.text('where.ranking'))}</h2>{table}{rest}</section>"
 
 
+def _dated(m: Messages, as_of: str, produced: str, report: WhereToRegister) -> str:
+    """The report's date line: as of, produced, and the plan's currency and rates."""
+    plan = report.comparison.plan
+    return m.text("report.as_of", date=as_of, today=produced, currency=m.currency_of(plan))
+
+
 def _wan(amount: Decimal) -> str:
     return format_money(amount, "zh", compact=True)
 
@@ -386,7 +392,7 @@ def render_where_report(
 ) -> str:
     """The report as one HTML document; ``today`` dates it (default: the current date). It
     computes nothing."""
-    m = messages(locale)
+    m = messages(locale).in_currency(report.comparison.plan.currency)  # the plan's
     produced = (today or dt.date.today()).isoformat()
     as_of = report.comparison.as_of.isoformat()
     notes = Footnotes()
@@ -394,7 +400,7 @@ def render_where_report(
     body = (
         f"<header><h1>{_e(m.text('where.title'))}</h1>"
         f"<div>{_e(_plan(report, m))}</div>"
-        f'<div class="meta">{_e(m.text("report.as_of", date=as_of, today=produced))}</div>'
+        f'<div class="meta">{_e(_dated(m, as_of, produced, report))}</div>'
         f"<div class='meta'>{_e(m.text('maxima'))}</div></header>"
         + _summary(report, m)
         + _chart(report, m)
@@ -410,7 +416,7 @@ def render_where_text(report: WhereToRegister, locale: str | None = None) -> str
     """The where-to-register decision as text: the plan, the best places, then for each
     leading place what its figure rests on, what is still to find out and what to prepare
     (the report without its ranking, chart and quoted sources)."""
-    m = messages(locale)
+    m = messages(locale).in_currency(report.comparison.plan.currency)  # the plan's
     lines = [f"{m.text('where.title')} — {_plan(report, m)}"]
     lines += [f"  {line}" for line in _summary_lines(report, m)]
     for number, brief in enumerate(report.briefs, 1):
