@@ -22,6 +22,7 @@ from ..base.money import ZERO
 from ..evaluate.stacking import counted
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import Award, Estimate
+from .assembled import Pending, assembled_on_read, known
 from .places import Place, place_of, places_with_programs, register
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ class Note:
     date: dt.date
 
 
-@dataclass(frozen=True, slots=True)
+# without slots: the estimate is assembled when first read (questions.assembled)
+@assembled_on_read
+@dataclass(frozen=True)
 class Row:
     """One place: the estimate for the plan registered there, and its summary."""
 
@@ -72,32 +75,32 @@ class Row:
     @property
     def total_low(self) -> Decimal:
         """The low total: the estimate's, or with ``min_confidence`` the awards kept."""
-        return self.ranked[0] if self.ranked is not None else self.estimate.total_low
+        return self.ranked[0] if self.ranked is not None else known(self).total_low
 
     @property
     def total_high(self) -> Decimal:
         """The high total: the estimate's, or with ``min_confidence`` the awards kept."""
-        return self.ranked[1] if self.ranked is not None else self.estimate.total_high
+        return self.ranked[1] if self.ranked is not None else known(self).total_high
 
     @property
     def if_renewed_low(self) -> Decimal:
         """The low total if every program that has ended were renewed as last known."""
         if self.ranked_if_renewed is not None:
             return self.ranked_if_renewed[0]
-        return self.estimate.if_renewed[0] if self.ranked is None else self.total_low
+        return known(self).if_renewed[0] if self.ranked is None else self.total_low
 
     @property
     def if_renewed_high(self) -> Decimal:
         """The high total if every program that has ended were renewed as last known."""
         if self.ranked_if_renewed is not None:
             return self.ranked_if_renewed[1]
-        return self.estimate.if_renewed[1] if self.ranked is None else self.total_high
+        return known(self).if_renewed[1] if self.ranked is None else self.total_high
 
     @property
     def confidence(self) -> str | None:
         """The weakest source label among the awards this row's totals count."""
         if self.ranked is None:
-            return self.estimate.confidence
+            return known(self).confidence
         from ..vocabulary.schema import weakest
 
         return weakest(a.confidence for a in self.awards if counted(a) and a.high and a.confidence)
@@ -238,7 +241,7 @@ def _paying(estimate: Estimate) -> tuple[Award, ...]:
     )
 
 
-def _notes(awards: Sequence[Award]) -> tuple[Note, ...]:
+def _notes(awards: Sequence[Award], assume_renewal: bool) -> tuple[Note, ...]:
     from ..vocabulary.result import AssumptionCode
 
     notes: list[Note] = []
@@ -249,28 +252,31 @@ def _notes(awards: Sequence[Award]) -> tuple[Note, ...]:
         key = award.program.key
         if award.renewal:
             notes.append(Note("renewal", key, end))
-        elif any(a.code is AssumptionCode.RENEWAL for a in award.assumptions):
+        elif assume_renewal and any(a.code is AssumptionCode.RENEWAL for a in award.assumptions):
+            # only an estimate that assumes renewals lists one (no trace is built to ask)
             notes.append(Note("renewal_assumed", key, end))
         else:
             notes.append(Note("expires", key, end))
     return tuple(dict.fromkeys(notes))
 
 
-def summarise(place: Place, estimate: Estimate) -> Row:
-    """The row of one place, from its estimate."""
+def summarise(place: Place, made: Estimate | Pending) -> Row:
+    """The row of one place, from its estimate (or one assembled when first read: the row is
+    made of what pays, which is made already)."""
+    estimate = made if isinstance(made, Estimate) else made.partial
     awards = _paying(estimate)
     used = sorted({i for a in awards if counted(a) for i in a.purchases})
     spend = sum((estimate.profile.purchases[i].amount for i in used), ZERO)
     missing = tuple(dict.fromkeys(m for a in awards for m in a.missing))
     return Row(
         place=place,
-        estimate=estimate,
+        estimate=made,  # type: ignore[arg-type]  # assembled on read
         spend=spend,
         effective_rate_low=effective_rate(estimate.total_low, spend),
         effective_rate_high=effective_rate(estimate.total_high, spend),
         awards=awards,
         missing=missing,
-        notes=_notes(awards),
+        notes=_notes(awards, estimate.assume_renewal),
     )
 
 
@@ -296,7 +302,7 @@ def compare(
     weaker awards (listed in :attr:`Row.left_out`); its estimate stays whole.
     """
     from ..base.dates import as_of_date
-    from ..ruleset.across import estimates_across_places
+    from ..ruleset.across import deferred_together
     from ..ruleset.registry import bundled_rules
     from ..vocabulary.naming import name_list
 
@@ -318,7 +324,7 @@ def compare(
         profiles.append(register(profiles[0] if profiles else plan, place.city))
     # every row's estimate is what ruleset.estimate returns for its profile; made together,
     # each program is evaluated only in the places its conditions on the place allow
-    estimates = estimates_across_places(
+    estimates = deferred_together(
         ruleset, profiles, as_of=day, assume=assume, assume_renewal=assume_renewal
     )
     rows = []
@@ -328,7 +334,7 @@ def compare(
             row = _kept(row, strength, ruleset, assume, assume_renewal)
         rows.append(row)
     rows.sort(key=lambda r: (-r.total_high, -r.total_low, r.place.id))
-    first = rows[0].estimate.profile if rows else register(plan, "beijing")
+    first = known(rows[0]).profile if rows else register(plan, "beijing")
     spend = sum((p.amount for p in first.purchases), ZERO)
     return Comparison(
         as_of=day,

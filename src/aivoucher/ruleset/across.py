@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence, Set
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,13 @@ if TYPE_CHECKING:
     from ..evaluate.traced import Window
     from .registry import Entry, RuleSet
 
-__all__ = ["PLACE_FACTS", "estimates_across_places", "estimates_together"]
+__all__ = [
+    "PLACE_FACTS",
+    "Deferred",
+    "deferred_together",
+    "estimates_across_places",
+    "estimates_together",
+]
 
 #: The facts through which a program reads where the applicant is registered.
 PLACE_FACTS = frozenset({"applicant.city", "applicant.province", "applicant.district"})
@@ -175,6 +182,33 @@ def estimates_together(
     its conditions read (and on the place, if they read it): the awards of a program depend
     on the profile only through the facts its conditions read and the purchases' amounts,
     dates and labels, which a varied field that no condition reads is not among."""
+    return [
+        pending.made()
+        for pending in deferred_together(
+            rules,
+            profiles,
+            varied=varied,
+            as_of=as_of,
+            assume=assume,
+            assume_renewal=assume_renewal,
+        )
+    ]
+
+
+def deferred_together(
+    rules: RuleSet,
+    profiles: Sequence[Profile | Any],
+    *,
+    varied: Iterable[str] = (),
+    as_of: dt.date | str | None = None,
+    assume: Iterable[str] = (),
+    assume_renewal: bool = False,
+) -> list[Deferred]:
+    """:func:`estimates_together`, each estimate assembled when it is first asked for
+    (:meth:`Deferred.made`): until then only :attr:`Deferred.partial` is made, the estimate
+    without the awards of the programs that cannot take the applicant in its place (its
+    totals, renewal totals, confidence and dates are the estimate's; those awards pay and
+    count nowhere). A comparison ranks its rows, and a grid fills its cells, on those."""
     chosen = name_list(assume, "assume", "assumption names")
     parsed = [parse_profile(p) for p in profiles]
     names = set(varied)
@@ -186,35 +220,36 @@ def estimates_together(
         or not all(_same_but(parsed[0], p, applicant, purchase) for p in parsed[1:])
     ):
         return [
-            rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal)
+            Deferred(
+                rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal),
+                None,
+            )
             for p in parsed
         ]
     day = as_of_date(as_of)
     switches = rules._check_switches(chosen or ())
     for prof in parsed:  # a varied qualification may be unknown
         rules._check_qualifications(prof)
-    fields = _Varied(applicant, purchase)
-    made = _joint(rules, parsed, day, switches, assume_renewal, fields, refused_too=True)
+    joint = _Joint(rules, day, switches, _Varied(applicant, purchase), assume_renewal)
+    made, shared = joint.made(parsed, assume_renewal)
     # the totals if the programs that have ended were renewed, where an award depends on a
     # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
-    # together
+    # together (a program whose last known version has no end gives the same awards either
+    # way: those made above are taken again)
     waiting = [
-        i
-        for i, (_, _, considered, _) in enumerate(made)
-        if not assume_renewal and any(a.renewal for a in considered)
+        i for i, m in enumerate(made) if not assume_renewal and any(a.renewal for a in m.considered)
     ]
     renewed: dict[int, tuple[Decimal, Decimal]] = {}
     if waiting:
-        # only the totals are wanted, which the refused awards have no part in
-        again = _joint(
-            rules, [made[i][0] for i in waiting], day, switches, True, fields, refused_too=False
-        )
-        renewed = {i: (t[0], t[1]) for i, (_, _, _, t) in zip(waiting, again, strict=True)}
-    return [
-        rules._summed(
-            prof,
+        again, _ = joint.made([made[i].profile for i in waiting], True, reuse=shared)
+        renewed = {i: (m.totals[0], m.totals[1]) for i, m in zip(waiting, again, strict=True)}
+    out = []
+    for i, m in enumerate(made):
+        total_low, total_high, notes = m.totals
+        partial = rules._summed(
+            m.profile,
             day,
-            awards,
+            m.considered,
             total_low,
             total_high,
             notes,
@@ -222,11 +257,36 @@ def estimates_together(
             False,
             switches,
             assume_renewal,
-            considered,
+            m.considered,
             renewed.get(i, (total_low, total_high)),
         )
-        for i, (prof, awards, considered, (total_low, total_high, notes)) in enumerate(made)
-    ]
+        out.append(Deferred(partial, (joint, m) if m.refused else None))
+    return out
+
+
+class Deferred:
+    """One estimate of :func:`deferred_together`: ``partial``, the estimate but for the awards
+    of the programs that cannot take the applicant in its place, and :meth:`made`, the whole
+    estimate (equal to what :meth:`RuleSet.estimate` returns), assembled on first call."""
+
+    __slots__ = ("_made", "_rest", "partial")
+
+    def __init__(self, partial: Estimate, rest: tuple[_Joint, _Made] | None) -> None:
+        self.partial = partial
+        self._rest = rest
+        self._made: Estimate | None = partial if rest is None else None
+
+    def made(self) -> Estimate:
+        """The whole estimate: the awards of every program in the estimate's order, the
+        refused ones among them (two threads may both assemble it; they make equal values)."""
+        made = self._made
+        if made is None:
+            assert self._rest is not None
+            joint, parts = self._rest
+            made = replace(self.partial, awards=tuple(joint.assembled(parts)))
+            self._made = made
+            self._rest = None
+        return made
 
 
 #: The fields of a subject that a program's conditions can read (a province is read from a
@@ -244,7 +304,10 @@ _CONDITION_FIELDS = {
 
 class _Varied:
     """The fields in which the profiles estimated together differ, and for each program the
-    key its awards are made once per: its id and the values of those of them it reads."""
+    key its awards are made once per: its id and the values of those of them it reads.
+
+    A program that reads the registered city only through the province (a province's own
+    program) is keyed by the province: the cities of one province give it the same awards."""
 
     __slots__ = ("_fields", "_reads")
 
@@ -252,65 +315,168 @@ class _Varied:
         self._fields = tuple(
             [(APPLICANT, f) for f in sorted(applicant)] + [(PURCHASE, f) for f in sorted(purchase)]
         )
-        self._reads: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._reads: dict[str, tuple[Callable[[Profile], Any], ...]] = {}
 
-    def _read(self, rules: RuleSet, pid: str) -> tuple[tuple[int, str], ...]:
-        found = self._reads.get(pid)
-        if found is None:
-            read: set[tuple[int, str]] = set()
-            for entry in rules.versions(pid):
-                plan = entry.plan
-                for test in (
-                    *plan.applicant_tests,
-                    *plan.purchase_tests,
-                    *(t for tier in plan.tiers for t in tier.tests),
-                ):
-                    if test.profile_field is not None:
-                        read.add((test.scope, test.profile_field.partition(".")[0]))
-            found = self._reads[pid] = tuple(
-                (scope, field)
-                for scope, field in self._fields
-                if (scope, field) in read or field not in _CONDITION_FIELDS[scope]
-            )
-        return found
+    def _read(self, rules: RuleSet, pid: str) -> tuple[Callable[[Profile], Any], ...]:
+        """What the key of a program reads of a profile: a function per varied field it
+        reads (or that the engine reads whatever the conditions)."""
+        read: set[tuple[int, str]] = set()
+        province: Callable[[Any], Any] | None = None
+        for entry in rules.versions(pid):
+            plan = entry.plan
+            for test in (
+                *plan.applicant_tests,
+                *plan.purchase_tests,
+                *(t for tier in plan.tiers for t in tier.tests),
+            ):
+                if test.fact == _PROVINCE:
+                    province = test.get  # the province, read from the city as the test reads it
+                elif test.profile_field is not None:
+                    read.add((test.scope, test.profile_field.partition(".")[0]))
+        getters: list[Callable[[Profile], Any]] = []
+        for scope, field in self._fields:
+            if (scope, field) in read or field not in _CONDITION_FIELDS[scope]:
+                getters.append(_getter(scope, field))
+            elif province is not None and (scope, field) == (APPLICANT, "city"):
+                getters.append(_province_getter(province))
+        return tuple(getters)
 
     def key(self, rules: RuleSet, pid: str, profile: Profile) -> tuple[Any, ...]:
-        values: list[Any] = [pid]
-        for scope, field in self._read(rules, pid):
-            if scope == APPLICANT:
-                values.append(_frozen(getattr(profile.applicant, field)))
-            else:
-                values.append(tuple(_frozen(getattr(p, field)) for p in profile.purchases))
-        return tuple(values)
+        reads = self._reads.get(pid)
+        if reads is None:
+            reads = self._reads[pid] = self._read(rules, pid)
+        return (pid, *(read(profile) for read in reads))
+
+
+_PROVINCE = "applicant.province"
+
+
+def _getter(scope: int, field: str) -> Callable[[Profile], Any]:
+    if scope == APPLICANT:
+        return lambda profile: _frozen(getattr(profile.applicant, field))
+    return lambda profile: tuple(_frozen(getattr(p, field)) for p in profile.purchases)
+
+
+def _province_getter(read: Callable[[Any], Any]) -> Callable[[Profile], Any]:
+    # marked apart from any field's value, so that no province equals a city's id
+    return lambda profile: (_PROVINCE, read(profile.applicant))
 
 
 def _frozen(value: Any) -> Any:
     return tuple(sorted(value.items())) if isinstance(value, dict) else value
 
 
-def _joint(
-    rules: RuleSet,
-    parsed: Sequence[Profile],
-    day: dt.date,
-    switches: frozenset[str],
-    assume_renewal: bool,
-    fields: _Varied,
-    *,
-    refused_too: bool,
-) -> list[tuple[Profile, list[Award], list[Award], Totals]]:
-    """For each profile (the same but for the place): its awards, in the estimate's order
-    (without those of refused programs unless ``refused_too``), the awards that may count, and
-    their totals."""
-    index = jurisdiction_index(rules)
-    ids = rules.index.ids
-    # a program's awards, by the values of the varied fields it reads (aivoucher refuses or
-    # judges by conditions; a refused program's slots hold for any purchases of the same dates)
-    shared: dict[tuple[Any, ...], list[Award]] = {}
-    slots: dict[tuple[Any, ...], list[_Slot]] = {}
+class _Made:
+    """One profile's awards as :class:`_Joint` makes them: for each program in the estimate's
+    order its awards, or ``None`` where it cannot take the applicant in its place; the awards
+    that may count (all but those), and their totals."""
 
-    def refused_slots(pid: str, prof: Profile) -> list[_Slot]:
+    __slots__ = ("considered", "parts", "profile", "refused", "totals")
+
+    def __init__(
+        self,
+        profile: Profile,
+        parts: list[list[Award] | None],
+        considered: list[Award],
+        totals: Totals,
+        refused: bool,
+    ) -> None:
+        self.profile, self.parts, self.considered = profile, parts, considered
+        self.totals, self.refused = totals, refused
+
+
+class _Joint:
+    """The awards of profiles that are the same but for the place and the varied fields, made
+    together: a program's awards once per the values of the varied fields it reads (aivoucher
+    refuses or judges by conditions); a refused program's awards as slots made once per
+    program and purchase dates, filled in for each profile when its estimate is assembled."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        day: dt.date,
+        switches: frozenset[str],
+        fields: _Varied,
+        assume_renewal: bool,
+    ) -> None:
+        self.rules, self.day, self.switches, self.fields = rules, day, switches, fields
+        #: the estimates' own setting, in which the refused programs' awards are made
+        self.assume_renewal = assume_renewal
+        self.index = jurisdiction_index(rules)
+        self.slots: dict[tuple[Any, ...], list[_Slot]] = {}
+        # the programs whose awards do not depend on assuming a renewal: no known version
+        # ends (see VersionIndex.choose; the renewal only opens the last version's end)
+        self.open_ended = {
+            pid for pid in rules.index.ids if rules.choose(pid, day, False).end is None
+        }
+
+    def made(
+        self,
+        parsed: Sequence[Profile],
+        assume_renewal: bool,
+        reuse: dict[tuple[Any, ...], list[Award]] | None = None,
+    ) -> tuple[list[_Made], dict[tuple[Any, ...], list[Award]]]:
+        """For each profile its awards; and the awards made, by program and the values it
+        reads. ``reuse``: those made for the same profiles without the renewal assumed, of
+        which the programs that no renewal changes are taken again."""
+        rules, day, switches, fields = self.rules, self.day, self.switches, self.fields
+        ids = rules.index.ids
+        # a program's awards, by the values of the varied fields it reads
+        shared: dict[tuple[Any, ...], list[Award]] = {}
+        made: list[_Made] = []
+        with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
+            for prof in parsed:
+                refused = self.index.refused(prof.applicant)
+                parts: list[list[Award] | None] = []
+                # the awards that may count: all but those refused
+                considered: list[Award] = []
+                for pid in ids:
+                    if pid in refused:
+                        parts.append(None)
+                        continue
+                    key = fields.key(rules, pid, prof)
+                    same = shared.get(key)
+                    if same is None:
+                        if reuse is not None and pid in self.open_ended:
+                            same = reuse[key]
+                        else:
+                            same = [
+                                with_application(a, day, prof)
+                                for a in rules._program_awards(
+                                    pid, prof, day, switches, False, assume_renewal
+                                )
+                            ]
+                        shared[key] = same
+                    parts.append(same)
+                    considered += same
+                # the refused awards pay nothing: the totals of the others are the estimate's
+                made.append(
+                    _Made(prof, parts, considered, combine(considered, prof), bool(refused))
+                )
+        return made, shared
+
+    def assembled(self, made: _Made) -> list[Award]:
+        """Every award of one profile, in the estimate's order (that of the rule set's
+        program ids), the refused programs' among them."""
+        prof = made.profile
+        dates = tuple((p.signed, p.start, p.end) for p in prof.purchases)
+        awards: list[Award] = []
+        with _collector_paused(len(prof.purchases) > LONG_PROFILE):
+            for pid, part in zip(self.rules.index.ids, made.parts, strict=True):
+                if part is not None:
+                    awards += part
+                    continue
+                found = self.slots.get((pid, dates))
+                if found is None:
+                    found = self.slots[pid, dates] = self._refused_slots(pid, prof)
+                for award, refusal in found:
+                    awards.append(award if refusal is None else refusal(prof))
+        return awards
+
+    def _refused_slots(self, pid: str, prof: Profile) -> list[_Slot]:
         """The awards of a program refused in the place of ``prof``, as slots to fill in each
-        place: the settings :meth:`RuleSet._program_awards` judges its versions in."""
+        place: the settings :meth:`RuleSet._program_awards` judges its versions in (a refused
+        program's slots hold for any purchases of the same dates)."""
         kept: dict[int, tuple[Award, Callable[[Profile], Award]]] = {}
 
         def judge(
@@ -327,43 +493,10 @@ def _joint(
             kept[id(award)] = (award, refusal)
             return award
 
-        awards = rules._program_awards(
-            pid, prof, day, switches, False, assume_renewal, evaluate=judge
+        awards = self.rules._program_awards(
+            pid, prof, self.day, self.switches, False, self.assume_renewal, evaluate=judge
         )
         return [(a, kept[id(a)][1] if id(a) in kept else None) for a in awards]
-
-    made: list[tuple[Profile, list[Award], list[Award], Totals]] = []
-    with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
-        for prof in parsed:
-            refused = index.refused(prof.applicant)
-            dates = tuple((p.signed, p.start, p.end) for p in prof.purchases)
-            awards: list[Award] = []
-            # the awards that may count: all but those refused
-            considered: list[Award] = []
-            for pid in ids:
-                if pid in refused:
-                    if not refused_too:
-                        continue
-                    found = slots.get((pid, dates))
-                    if found is None:
-                        found = slots[pid, dates] = refused_slots(pid, prof)
-                    for award, refusal in found:
-                        awards.append(award if refusal is None else refusal(prof))
-                    continue
-                key = fields.key(rules, pid, prof)
-                same = shared.get(key)
-                if same is None:
-                    same = shared[key] = [
-                        with_application(a, day, prof)
-                        for a in rules._program_awards(
-                            pid, prof, day, switches, False, assume_renewal
-                        )
-                    ]
-                awards += same
-                considered += same
-            # the refused awards pay nothing: the totals of the others are the estimate's
-            made.append((prof, awards, considered, combine(considered, prof)))
-    return made
 
 
 def refused_applicant(rules: RuleSet, profile: Profile, switches: frozenset[str]) -> frozenset[str]:
