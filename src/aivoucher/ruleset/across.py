@@ -260,7 +260,9 @@ def deferred_together(
             m.considered,
             renewed.get(i, (total_low, total_high)),
         )
-        out.append(Deferred(partial, (joint, m) if m.refused else None))
+        # where some program cannot take the applicant, its awards are still to make
+        whole = len(m.live) == len(rules.index.ids)
+        out.append(Deferred(partial, None if whole else (joint, m)))
     return out
 
 
@@ -367,22 +369,22 @@ def _frozen(value: Any) -> Any:
 
 
 class _Made:
-    """One profile's awards as :class:`_Joint` makes them: for each program in the estimate's
-    order its awards, or ``None`` where it cannot take the applicant in its place; the awards
-    that may count (all but those), and their totals."""
+    """One profile's awards as :class:`_Joint` makes them: the programs that can take the
+    applicant in its place (``live``, in the estimate's order) and the awards of each; the
+    awards that may count (theirs), and their totals."""
 
-    __slots__ = ("considered", "parts", "profile", "refused", "totals")
+    __slots__ = ("considered", "live", "parts", "profile", "totals")
 
     def __init__(
         self,
         profile: Profile,
-        parts: list[list[Award] | None],
+        live: tuple[str, ...],
+        parts: list[list[Award]],
         considered: list[Award],
         totals: Totals,
-        refused: bool,
     ) -> None:
-        self.profile, self.parts, self.considered = profile, parts, considered
-        self.totals, self.refused = totals, refused
+        self.profile, self.live, self.parts = profile, live, parts
+        self.considered, self.totals = considered, totals
 
 
 class _Joint:
@@ -404,6 +406,8 @@ class _Joint:
         self.assume_renewal = assume_renewal
         self.index = jurisdiction_index(rules)
         self.slots: dict[tuple[Any, ...], list[_Slot]] = {}
+        #: the programs not refused, in order, by the set of those refused
+        self._live: dict[frozenset[str], tuple[str, ...]] = {}
         # the programs whose awards do not depend on assuming a renewal: no known version
         # ends (see VersionIndex.choose; the renewal only opens the last version's end)
         self.open_ended = {
@@ -427,13 +431,13 @@ class _Joint:
         with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
             for prof in parsed:
                 refused = self.index.refused(prof.applicant)
-                parts: list[list[Award] | None] = []
+                live = self._live.get(refused)
+                if live is None:
+                    live = self._live[refused] = tuple(p for p in ids if p not in refused)
+                parts: list[list[Award]] = []
                 # the awards that may count: all but those refused
                 considered: list[Award] = []
-                for pid in ids:
-                    if pid in refused:
-                        parts.append(None)
-                        continue
+                for pid in live:
                     key = fields.key(rules, pid, prof)
                     same = shared.get(key)
                     if same is None:
@@ -450,9 +454,7 @@ class _Joint:
                     parts.append(same)
                     considered += same
                 # the refused awards pay nothing: the totals of the others are the estimate's
-                made.append(
-                    _Made(prof, parts, considered, combine(considered, prof), bool(refused))
-                )
+                made.append(_Made(prof, live, parts, considered, combine(considered, prof)))
         return made, shared
 
     def assembled(self, made: _Made) -> list[Award]:
@@ -461,8 +463,10 @@ class _Joint:
         prof = made.profile
         dates = tuple((p.signed, p.start, p.end) for p in prof.purchases)
         awards: list[Award] = []
+        given = dict(zip(made.live, made.parts, strict=True))
         with _collector_paused(len(prof.purchases) > LONG_PROFILE):
-            for pid, part in zip(self.rules.index.ids, made.parts, strict=True):
+            for pid in self.rules.index.ids:
+                part = given.get(pid)
                 if part is not None:
                     awards += part
                     continue
