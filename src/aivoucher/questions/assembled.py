@@ -27,7 +27,8 @@ class Pending(Protocol):
     """An estimate not yet assembled: ``partial`` is it but for awards that pay and count
     nowhere; ``made()`` the whole estimate."""
 
-    partial: Estimate
+    @property
+    def partial(self) -> Estimate: ...
 
     def made(self) -> Estimate: ...
 

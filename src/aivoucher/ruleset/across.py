@@ -67,7 +67,7 @@ class JurisdictionIndex:
     """For each program of a rule set, its conditions on the place and whether it reads the
     place at all; for each place asked about, the programs that cannot take it."""
 
-    __slots__ = ("_programs", "_refused", "_tests")
+    __slots__ = ("_programs", "_refused", "_tests", "reads")
 
     def __init__(self, rules: RuleSet) -> None:
         self._tests: dict[str, tuple[Any, ...]] = {}
@@ -88,6 +88,9 @@ class JurisdictionIndex:
             keys = tuple(e.program.key for e in rules.versions(pid))
             self._programs[pid] = (keys, any(reads[k] for k in keys))
         self._refused: dict[tuple[str, str | None], frozenset[str]] = {}
+        #: what each program's awards are keyed by when profiles varied in some fields are
+        #: estimated together, by those fields and program id (see _Varied)
+        self.reads: dict[tuple[Any, ...], tuple[Callable[[Profile], Any], ...]] = {}
 
     def reads_place(self, program_id: str) -> bool:
         """Whether any version of the program reads where the applicant is registered."""
@@ -221,8 +224,7 @@ def deferred_together(
     ):
         return [
             Deferred(
-                rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal),
-                None,
+                rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal)
             )
             for p in parsed
         ]
@@ -230,7 +232,8 @@ def deferred_together(
     switches = rules._check_switches(chosen or ())
     for prof in parsed:  # a varied qualification may be unknown
         rules._check_qualifications(prof)
-    joint = _Joint(rules, day, switches, _Varied(applicant, purchase), assume_renewal)
+    fields = _Varied(applicant, purchase, jurisdiction_index(rules).reads)
+    joint = _Joint(rules, day, switches, fields, assume_renewal)
     made, shared = joint.made(parsed, assume_renewal)
     # the totals if the programs that have ended were renewed, where an award depends on a
     # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
@@ -239,55 +242,51 @@ def deferred_together(
     waiting = [
         i for i, m in enumerate(made) if not assume_renewal and any(a.renewal for a in m.considered)
     ]
-    renewed: dict[int, tuple[Decimal, Decimal]] = {}
+    renewed: dict[int, _Made] = {}
     if waiting:
         again, _ = joint.made([made[i].profile for i in waiting], True, reuse=shared)
-        renewed = {i: (m.totals[0], m.totals[1]) for i, m in zip(waiting, again, strict=True)}
-    out = []
-    for i, m in enumerate(made):
-        total_low, total_high, notes = m.totals
-        partial = rules._summed(
-            m.profile,
-            day,
-            m.considered,
-            total_low,
-            total_high,
-            notes,
-            None,
-            False,
-            switches,
-            assume_renewal,
-            m.considered,
-            renewed.get(i, (total_low, total_high)),
-        )
-        # where some program cannot take the applicant, its awards are still to make
-        whole = len(m.live) == len(rules.index.ids)
-        out.append(Deferred(partial, None if whole else (joint, m)))
-    return out
+        renewed = dict(zip(waiting, again, strict=True))
+    return [Deferred(None, (joint, m, renewed.get(i))) for i, m in enumerate(made)]
 
 
 class Deferred:
     """One estimate of :func:`deferred_together`: ``partial``, the estimate but for the awards
     of the programs that cannot take the applicant in its place, and :meth:`made`, the whole
-    estimate (equal to what :meth:`RuleSet.estimate` returns), assembled on first call."""
+    estimate (equal to what :meth:`RuleSet.estimate` returns). Each is made on first use
+    from the awards made together (two threads may both make one; they make equal values)."""
 
-    __slots__ = ("_made", "_rest", "partial")
+    __slots__ = ("_made", "_of", "_partial")
 
-    def __init__(self, partial: Estimate, rest: tuple[_Joint, _Made] | None) -> None:
-        self.partial = partial
-        self._rest = rest
-        self._made: Estimate | None = partial if rest is None else None
+    def __init__(
+        self, whole: Estimate | None, of: tuple[_Joint, _Made, _Made | None] | None = None
+    ) -> None:
+        self._partial = self._made = whole
+        self._of = of
+
+    @property
+    def partial(self) -> Estimate:
+        """The estimate but for the refused programs' awards, which pay and count nowhere:
+        its totals, renewal totals, confidence and dates are the estimate's."""
+        partial = self._partial
+        if partial is None:
+            assert self._of is not None
+            joint, made, renewed = self._of
+            partial = self._partial = joint.partial(made, renewed)
+        return partial
 
     def made(self) -> Estimate:
         """The whole estimate: the awards of every program in the estimate's order, the
-        refused ones among them (two threads may both assemble it; they make equal values)."""
+        refused ones among them."""
         made = self._made
         if made is None:
-            assert self._rest is not None
-            joint, parts = self._rest
-            made = replace(self.partial, awards=tuple(joint.assembled(parts)))
+            partial = self.partial
+            assert self._of is not None
+            joint, of, _ = self._of
+            # where every program can take the applicant, nothing is left to add
+            whole = len(of.live) == len(joint.rules.index.ids)
+            made = partial if whole else replace(partial, awards=tuple(joint.assembled(of)))
             self._made = made
-            self._rest = None
+            self._of = None
         return made
 
 
@@ -311,13 +310,20 @@ class _Varied:
     A program that reads the registered city only through the province (a province's own
     program) is keyed by the province: the cities of one province give it the same awards."""
 
-    __slots__ = ("_fields", "_reads")
+    __slots__ = ("_fields", "_kept", "_reads")
 
-    def __init__(self, applicant: Set[str], purchase: Set[str]) -> None:
+    def __init__(
+        self,
+        applicant: Set[str],
+        purchase: Set[str],
+        kept: dict[tuple[Any, ...], tuple[Callable[[Profile], Any], ...]],
+    ) -> None:
         self._fields = tuple(
             [(APPLICANT, f) for f in sorted(applicant)] + [(PURCHASE, f) for f in sorted(purchase)]
         )
         self._reads: dict[str, tuple[Callable[[Profile], Any], ...]] = {}
+        # what a program reads of these fields depends on the rule set alone: kept with it
+        self._kept = kept
 
     def _read(self, rules: RuleSet, pid: str) -> tuple[Callable[[Profile], Any], ...]:
         """What the key of a program reads of a profile: a function per varied field it
@@ -346,7 +352,11 @@ class _Varied:
     def key(self, rules: RuleSet, pid: str, profile: Profile) -> tuple[Any, ...]:
         reads = self._reads.get(pid)
         if reads is None:
-            reads = self._reads[pid] = self._read(rules, pid)
+            kept = (self._fields, pid)
+            reads = self._kept.get(kept)
+            if reads is None:
+                reads = self._kept[kept] = self._read(rules, pid)
+            self._reads[pid] = reads
         return (pid, *(read(profile) for read in reads))
 
 
@@ -371,9 +381,9 @@ def _frozen(value: Any) -> Any:
 class _Made:
     """One profile's awards as :class:`_Joint` makes them: the programs that can take the
     applicant in its place (``live``, in the estimate's order) and the awards of each; the
-    awards that may count (theirs), and their totals."""
+    awards that may count (theirs), and their totals (summed when first asked for)."""
 
-    __slots__ = ("considered", "live", "parts", "profile", "totals")
+    __slots__ = ("_totals", "considered", "live", "parts", "profile")
 
     def __init__(
         self,
@@ -381,10 +391,20 @@ class _Made:
         live: tuple[str, ...],
         parts: list[list[Award]],
         considered: list[Award],
-        totals: Totals,
     ) -> None:
         self.profile, self.live, self.parts = profile, live, parts
-        self.considered, self.totals = considered, totals
+        self.considered = considered
+        self._totals: Totals | None = None
+
+    @property
+    def totals(self) -> Totals:
+        """The totals of the awards that may count: the refused ones pay nothing, so these are
+        the estimate's."""
+        totals = self._totals
+        if totals is None:
+            with _collector_paused(len(self.profile.purchases) > LONG_PROFILE):
+                totals = self._totals = combine(self.considered, self.profile)
+        return totals
 
 
 class _Joint:
@@ -453,9 +473,29 @@ class _Joint:
                         shared[key] = same
                     parts.append(same)
                     considered += same
-                # the refused awards pay nothing: the totals of the others are the estimate's
-                made.append(_Made(prof, live, parts, considered, combine(considered, prof)))
+                made.append(_Made(prof, live, parts, considered))
         return made, shared
+
+    def partial(self, made: _Made, renewed: _Made | None) -> Estimate:
+        """The estimate of one profile but for the refused programs' awards, as
+        :meth:`RuleSet.estimate` sums it; ``renewed``: the profile's awards made with the
+        renewal assumed, where one of its awards depends on a renewal."""
+        low, high, notes = made.totals
+        again = (low, high) if renewed is None else renewed.totals[:2]
+        return self.rules._summed(
+            made.profile,
+            self.day,
+            made.considered,
+            low,
+            high,
+            notes,
+            None,
+            False,
+            self.switches,
+            self.assume_renewal,
+            made.considered,
+            again,
+        )
 
     def assembled(self, made: _Made) -> list[Award]:
         """Every award of one profile, in the estimate's order (that of the rule set's
