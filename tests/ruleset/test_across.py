@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher.base import jurisdictions
+from aivoucher.questions.comparison import summarise
 from aivoucher.questions.places import places_with_programs, register
 from aivoucher.ruleset.across import estimates_across_places, jurisdiction_index
 from aivoucher.ruleset.registry import bundled_rules
@@ -114,6 +115,11 @@ def test_compare_rows_are_each_estimate(
     assert len(comparison.rows) == len(PLACES)
     for row in comparison.rows:
         plain = RULES.estimate(register(plan, row.place.city), as_of=as_of, assume_renewal=renewal)
+        # what ranks and summarises the row, read before its estimate is assembled
+        assert (row.total_low, row.total_high) == (plain.total_low, plain.total_high)
+        assert (row.if_renewed_low, row.if_renewed_high) == plain.if_renewed
+        assert row.confidence == plain.confidence
+        assert row == summarise(row.place, plain)
         _same(row.estimate, plain)
 
 
