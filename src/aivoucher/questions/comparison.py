@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..base.limits import MAX_PLACES, no_place, take
@@ -309,7 +310,7 @@ def compare(
     ruleset = rules if rules is not None else bundled_rules()
     day = as_of_date(as_of)
     strength = _strength(min_confidence)
-    covered = places_with_programs(p.jurisdiction for p in ruleset.programs)
+    covered = list(_covered(tuple(p.jurisdiction for p in ruleset.programs)))
     # each place is a full estimate: the names are read no further than the limit
     if places is not None and not isinstance(places, (str, bytes)):
         places = take(places, MAX_PLACES, "places", "places")
@@ -344,6 +345,12 @@ def compare(
         min_confidence=min_confidence,
         rules=ruleset,
     )
+
+
+@lru_cache(maxsize=16)
+def _covered(jurisdictions: tuple[str, ...]) -> tuple[Place, ...]:
+    """The places programs of these jurisdictions cover (worked out once per rule set)."""
+    return tuple(places_with_programs(jurisdictions))
 
 
 def _strength(min_confidence: str | None) -> int | None:

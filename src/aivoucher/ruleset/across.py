@@ -130,25 +130,31 @@ def jurisdiction_index(rules: RuleSet) -> JurisdictionIndex:
     return index
 
 
-def _same_but(first: Profile, other: Profile, applicant: Set[str], purchase: Set[str]) -> bool:
-    """Whether two profiles differ at most in the applicant's fields ``applicant`` and the
-    purchases' fields ``purchase`` (the same number of purchases)."""
-    a, b = first.applicant.__dict__, other.applicant.__dict__
-    if a.keys() != b.keys() or any(a[k] != b[k] for k in a if k not in applicant):
-        return False
-    if {k: v for k, v in first.__dict__.items() if k not in ("applicant", "purchases")} != {
-        k: v for k, v in other.__dict__.items() if k not in ("applicant", "purchases")
-    }:
-        return False
-    if other.purchases == first.purchases:
-        return True
-    if len(other.purchases) != len(first.purchases):
-        return False
-    for x, y in zip(first.purchases, other.purchases, strict=True):
-        c, d = x.__dict__, y.__dict__
-        if c.keys() != d.keys() or any(c[k] != d[k] for k in c if k not in purchase):
+def _same_but(first: Profile, applicant: Set[str], purchase: Set[str]) -> Callable[[Profile], bool]:
+    """Whether a profile differs from ``first`` at most in the applicant's fields ``applicant``
+    and the purchases' fields ``purchase`` (the same number of purchases)."""
+    a = first.applicant.__dict__
+    kept = [k for k in a if k not in applicant]
+    rest = {k: v for k, v in first.__dict__.items() if k not in ("applicant", "purchases")}
+    mine = [p.__dict__ for p in first.purchases]
+
+    def same(other: Profile) -> bool:
+        b = other.applicant.__dict__
+        if a.keys() != b.keys() or any(a[k] != b[k] for k in kept):
             return False
-    return True
+        if {k: v for k, v in other.__dict__.items() if k not in ("applicant", "purchases")} != rest:
+            return False
+        if other.purchases is first.purchases or other.purchases == first.purchases:
+            return True
+        if len(other.purchases) != len(mine):
+            return False
+        for c, y in zip(mine, other.purchases, strict=True):
+            d = y.__dict__
+            if c.keys() != d.keys() or any(c[k] != d[k] for k in c if k not in purchase):
+                return False
+        return True
+
+    return same
 
 
 def estimates_across_places(
@@ -220,7 +226,7 @@ def deferred_together(
     if (
         len(parsed) < 2
         or any(p.spans for p in parsed)  # a plan by month: each day, as RuleSet.estimate does
-        or not all(_same_but(parsed[0], p, applicant, purchase) for p in parsed[1:])
+        or not all(map(_same_but(parsed[0], applicant, purchase), parsed[1:]))
     ):
         return [
             Deferred(
