@@ -392,26 +392,34 @@ class _Amounts:
         self._profiles: dict[Any, Profile] = {}
         self._judged: dict[tuple[str, Any], list[Award]] = {}
 
-    def profile(self, amount: Decimal) -> Profile:
-        """The profile at ``amount`` (made once per amount as written)."""
-        key = amount.as_tuple()
+    def profile(self, amount: Decimal, written: Any = None) -> Profile:
+        """The profile at ``amount`` (made once per amount as written: ``written``, its
+        ``as_tuple()``, where the caller has it)."""
+        key = amount.as_tuple() if written is None else written
         found = self._profiles.get(key)
         if found is None:
             found = self._profiles[key] = _with_amount(self.base, self.index, amount)
         return found
 
-    def judged(self, pid: str, amount: Decimal) -> list[Award]:
+    def judged(self, pid: str, amount: Decimal, written: Any = None) -> list[Award]:
         """A program's awards at ``amount``, as :meth:`RuleSet.estimate` makes them for an
         estimate of every program (or of that one: a program that pays at some amount is
         in force, where naming it changes nothing)."""
         found = self.fixed.get(pid)
         if found is not None:
             return found
-        key = (pid, amount.as_tuple())
+        if written is None:
+            written = amount.as_tuple()
+        key = (pid, written)
         found = self._judged.get(key)
         if found is None:
             found = self._judged[key] = self.ruleset._program_awards(
-                pid, self.profile(amount), self.day, self.switches, False, self.assume_renewal
+                pid,
+                self.profile(amount, written),
+                self.day,
+                self.switches,
+                False,
+                self.assume_renewal,
             )
             if pid in self.free:
                 self.fixed[pid] = found
@@ -420,10 +428,11 @@ class _Amounts:
     def awards(self, amount: Decimal) -> tuple[Profile, list[Award]]:
         """The profile at ``amount``, and the awards of the programs that may pay there, in
         the estimate's order."""
+        written = amount.as_tuple()
         out: list[Award] = []
         for pid in self.live:
-            out += self.judged(pid, amount)
-        return self.profile(amount), out
+            out += self.judged(pid, amount, written)
+        return self.profile(amount, written), out
 
     @staticmethod
     def point(
