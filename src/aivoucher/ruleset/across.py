@@ -12,11 +12,21 @@ anything else is read — not eligible, nothing paid or missing
 :meth:`RuleSet.estimate` would evaluate — so nothing is evaluated for it. Any other program's
 awards depend on the profile only through the facts its conditions read and the purchases'
 amounts, dates and labels: they are made once for all the profiles that agree on those (a
-program that reads no place, in every place). Each estimate is summed as
-:meth:`RuleSet.estimate` sums it: every estimate is the one it returns for that profile
-(``tests/ruleset/test_across.py``).
+program that reads no place, in every place; a province's program, once per province). Each
+estimate is summed as :meth:`RuleSet.estimate` sums it: every estimate is the one it returns
+for that profile (``tests/ruleset/test_across.py``).
 
-Nothing is kept between calls but the index, which depends on the rule set alone.
+The totals with a renewal assumed, which an estimate gives where one of its awards depends on
+a renewal, are made the same way, taking again the awards of every program whose last known
+version has no end (assuming a renewal changes nothing of them).
+
+:func:`deferred_together` leaves each estimate to be assembled when it is first asked for:
+what ranks a comparison's row — the totals, the awards that may pay — is made of the awards
+that may count, while the refused programs' awards, most of an estimate's and none of which
+pays, are built only when the whole estimate is read (:mod:`aivoucher.questions.assembled`).
+
+Nothing is kept between calls but the index, which depends on the rule set alone (with what
+each program's conditions read of the fields a grid varies).
 """
 
 from __future__ import annotations
