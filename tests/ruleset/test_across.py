@@ -369,3 +369,20 @@ def test_rows_and_cells_assembled_on_read_are_the_same_values() -> None:
     assert read == again
     for case in again.cases:
         assert isinstance(case.estimate, aivoucher.Estimate)
+
+
+def test_rows_read_from_several_threads_at_once_are_the_same_values() -> None:
+    """Threads that read the same rows' estimates at once, each assembling them, get equal
+    estimates, equal to the plain ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    plan = {
+        "applicant": {"kind": "enterprise", "sme": True},
+        "purchases": [{"item": "compute", "amount": "300万", "signed": "2026-03-01"}],
+    }
+    rows = _fresh_rows(plan, "2026-02-01")
+    with ThreadPoolExecutor(4) as pool:
+        read = list(pool.map(lambda _: [r.estimate for r in rows], range(8)))
+    for row, *made in zip(rows, *read, strict=True):
+        plain = RULES.estimate(register(plan, row.place.city), as_of="2026-02-01")
+        assert all(m == plain for m in made)

@@ -301,8 +301,9 @@ class Deferred:
             # where every program can take the applicant, nothing is left to add
             whole = len(of.live) == len(joint.rules.index.ids)
             made = partial if whole else replace(partial, awards=tuple(joint.assembled(of)))
+            # what it was made from is kept: another thread may be reading it (the holder of
+            # this estimate keeps the estimate, not this)
             self._made = made
-            self._of = None
         return made
 
 
