@@ -261,23 +261,23 @@ def _notes(awards: Sequence[Award], assume_renewal: bool) -> tuple[Note, ...]:
     return tuple(dict.fromkeys(notes))
 
 
-def summarise(place: Place, made: Estimate | Pending) -> Row:
-    """The row of one place, from its estimate (or one assembled when first read: the row is
-    made of what pays, which is made already)."""
-    estimate = made if isinstance(made, Estimate) else made.partial
-    awards = _paying(estimate)
+def summarise(place: Place, estimate: Estimate | Pending) -> Row:
+    """The row of one place, from its estimate (or from one assembled when first read: the
+    row is made of what pays, which is made already)."""
+    made = estimate if isinstance(estimate, Estimate) else estimate.partial
+    awards = _paying(made)
     used = sorted({i for a in awards if counted(a) for i in a.purchases})
-    spend = sum((estimate.profile.purchases[i].amount for i in used), ZERO)
+    spend = sum((made.profile.purchases[i].amount for i in used), ZERO)
     missing = tuple(dict.fromkeys(m for a in awards for m in a.missing))
     return Row(
         place=place,
-        estimate=made,  # type: ignore[arg-type]  # assembled on read
+        estimate=estimate,  # type: ignore[arg-type]  # assembled on read
         spend=spend,
-        effective_rate_low=effective_rate(estimate.total_low, spend),
-        effective_rate_high=effective_rate(estimate.total_high, spend),
+        effective_rate_low=effective_rate(made.total_low, spend),
+        effective_rate_high=effective_rate(made.total_high, spend),
         awards=awards,
         missing=missing,
-        notes=_notes(awards, estimate.assume_renewal),
+        notes=_notes(awards, made.assume_renewal),
     )
 
 
