@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence, Set
-from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -287,7 +286,7 @@ class Deferred:
         if partial is None:
             assert self._of is not None
             joint, made, renewed = self._of
-            partial = self._partial = joint.partial(made, renewed)
+            partial = self._partial = joint.summed(made, renewed, made.considered)
         return partial
 
     def made(self) -> Estimate:
@@ -295,12 +294,13 @@ class Deferred:
         refused ones among them."""
         made = self._made
         if made is None:
-            partial = self.partial
             assert self._of is not None
-            joint, of, _ = self._of
+            joint, of, renewed = self._of
             # where every program can take the applicant, nothing is left to add
-            whole = len(of.live) == len(joint.rules.index.ids)
-            made = partial if whole else replace(partial, awards=tuple(joint.assembled(of)))
+            if len(of.live) == len(joint.rules.index.ids):
+                made = self.partial
+            else:
+                made = joint.summed(of, renewed, joint.assembled(of))
             # what it was made from is kept: another thread may be reading it (the holder of
             # this estimate keeps the estimate, not this)
             self._made = made
@@ -493,16 +493,16 @@ class _Joint:
                 made.append(_Made(prof, live, parts, considered))
         return made, shared
 
-    def partial(self, made: _Made, renewed: _Made | None) -> Estimate:
-        """The estimate of one profile but for the refused programs' awards, as
-        :meth:`RuleSet.estimate` sums it; ``renewed``: the profile's awards made with the
-        renewal assumed, where one of its awards depends on a renewal."""
+    def summed(self, made: _Made, renewed: _Made | None, awards: list[Award]) -> Estimate:
+        """The estimate of one profile holding ``awards`` (all of them, or those that may
+        count), as :meth:`RuleSet.estimate` sums it; ``renewed``: the profile's awards made
+        with the renewal assumed, where one of its awards depends on a renewal."""
         low, high, notes = made.totals
         again = (low, high) if renewed is None else renewed.totals[:2]
         return self.rules._summed(
             made.profile,
             self.day,
-            made.considered,
+            awards,
             low,
             high,
             notes,
