@@ -13,22 +13,41 @@ copying and pickling see the same value whichever it was given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
-from typing import Any, Protocol, TypeVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..vocabulary.result import Estimate
+from ..vocabulary.result import Award, Estimate
 
-__all__ = ["Pending", "assembled_on_read", "known"]
+if TYPE_CHECKING:
+    from ..vocabulary.profile import Profile
+
+__all__ = ["Pending", "assembled_on_read", "known", "totals"]
 
 _NAME = "estimate"
 
 
 class Pending(Protocol):
     """An estimate not yet assembled: ``partial`` is it but for awards that pay and count
-    nowhere; ``made()`` the whole estimate."""
+    nowhere; ``made()`` the whole estimate. ``profile``, ``totals`` (low, high),
+    ``considered`` (the awards that may count, in the estimate's order) and
+    ``assume_renewal`` are the estimate's, read before even ``partial`` is made."""
 
     @property
     def partial(self) -> Estimate: ...
+
+    @property
+    def profile(self) -> Profile: ...
+
+    @property
+    def totals(self) -> tuple[Decimal, Decimal]: ...
+
+    @property
+    def considered(self) -> Sequence[Award]: ...
+
+    @property
+    def assume_renewal(self) -> bool: ...
 
     def made(self) -> Estimate: ...
 
@@ -57,6 +76,15 @@ def known(obj: Any) -> Estimate:
     renewal totals, confidence and profile are the estimate's)."""
     value = obj.__dict__[_NAME]
     return value if isinstance(value, Estimate) else value.partial
+
+
+def totals(obj: Any) -> tuple[Decimal, Decimal]:
+    """``obj``'s estimate's totals (low, high), without assembling it or its partial."""
+    value = obj.__dict__[_NAME]
+    if isinstance(value, Estimate):
+        return value.total_low, value.total_high
+    found: tuple[Decimal, Decimal] = value.totals
+    return found
 
 
 def _reduce(self: Any) -> tuple[Any, ...]:

@@ -23,7 +23,7 @@ from ..base.money import ZERO
 from ..evaluate.stacking import counted
 from ..vocabulary.profile import Profile
 from ..vocabulary.result import Award, Estimate
-from .assembled import Pending, assembled_on_read, known
+from .assembled import Pending, assembled_on_read, known, totals
 from .places import Place, place_of, places_with_programs, register
 
 if TYPE_CHECKING:
@@ -76,12 +76,12 @@ class Row:
     @property
     def total_low(self) -> Decimal:
         """The low total: the estimate's, or with ``min_confidence`` the awards kept."""
-        return self.ranked[0] if self.ranked is not None else known(self).total_low
+        return self.ranked[0] if self.ranked is not None else totals(self)[0]
 
     @property
     def total_high(self) -> Decimal:
         """The high total: the estimate's, or with ``min_confidence`` the awards kept."""
-        return self.ranked[1] if self.ranked is not None else known(self).total_high
+        return self.ranked[1] if self.ranked is not None else totals(self)[1]
 
     @property
     def if_renewed_low(self) -> Decimal:
@@ -230,10 +230,10 @@ def effective_rate(total: Decimal, spend: Decimal) -> Decimal | None:
     return (total / spend).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _paying(estimate: Estimate) -> tuple[Award, ...]:
+def _paying(awards: Iterable[Award]) -> tuple[Award, ...]:
     """Awards that pay or may pay, the counted ones first (largest first), then those whose
     amount no published text allows (an unpublished rate)."""
-    paying = [a for a in estimate.awards if (a.eligible and a.high) or a.eligible is None]
+    paying = [a for a in awards if (a.eligible and a.high) or a.eligible is None]
     return tuple(
         sorted(
             paying,
@@ -263,21 +263,27 @@ def _notes(awards: Sequence[Award], assume_renewal: bool) -> tuple[Note, ...]:
 
 def summarise(place: Place, estimate: Estimate | Pending) -> Row:
     """The row of one place, from its estimate (or from one assembled when first read: the
-    row is made of what pays, which is made already)."""
-    made = estimate if isinstance(estimate, Estimate) else estimate.partial
-    awards = _paying(made)
+    row is made of the awards that may pay and the totals, which are made already)."""
+    considered: Sequence[Award]
+    if isinstance(estimate, Estimate):
+        profile, considered = estimate.profile, estimate.awards
+        (low, high), renewals = (estimate.total_low, estimate.total_high), estimate.assume_renewal
+    else:
+        profile, considered = estimate.profile, estimate.considered
+        (low, high), renewals = estimate.totals, estimate.assume_renewal
+    awards = _paying(considered)
     used = sorted({i for a in awards if counted(a) for i in a.purchases})
-    spend = sum((made.profile.purchases[i].amount for i in used), ZERO)
+    spend = sum((profile.purchases[i].amount for i in used), ZERO)
     missing = tuple(dict.fromkeys(m for a in awards for m in a.missing))
     return Row(
         place=place,
         estimate=estimate,  # type: ignore[arg-type]  # assembled on read
         spend=spend,
-        effective_rate_low=effective_rate(made.total_low, spend),
-        effective_rate_high=effective_rate(made.total_high, spend),
+        effective_rate_low=effective_rate(low, spend),
+        effective_rate_high=effective_rate(high, spend),
         awards=awards,
         missing=missing,
-        notes=_notes(awards, made.assume_renewal),
+        notes=_notes(awards, renewals),
     )
 
 

@@ -289,6 +289,38 @@ class Deferred:
             partial = self._partial = joint.summed(made, renewed, made.considered)
         return partial
 
+    @property
+    def profile(self) -> Profile:
+        if self._of is None:
+            assert self._made is not None
+            return self._made.profile
+        return self._of[1].profile
+
+    @property
+    def totals(self) -> tuple[Decimal, Decimal]:
+        """The estimate's totals (low, high), summed without making ``partial``."""
+        if self._of is None:
+            assert self._made is not None
+            return self._made.total_low, self._made.total_high
+        low, high, _ = self._of[1].totals
+        return low, high
+
+    @property
+    def considered(self) -> Sequence[Award]:
+        """The awards that may count, in the estimate's order (every award the estimate
+        holds but the refused programs', none of which pays)."""
+        if self._of is None:
+            assert self._made is not None
+            return self._made.awards
+        return self._of[1].considered
+
+    @property
+    def assume_renewal(self) -> bool:
+        if self._of is None:
+            assert self._made is not None
+            return self._made.assume_renewal
+        return self._of[0].assume_renewal
+
     def made(self) -> Estimate:
         """The whole estimate: the awards of every program in the estimate's order, the
         refused ones among them."""
