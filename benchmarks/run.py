@@ -1116,11 +1116,15 @@ Reading the table:
   profiles that differ only in the place and the varied facts together
   (`aivoucher.ruleset.across`): a program whose own conditions on the place refuse it is not
   evaluated there, and a program's awards are made once for the profiles that agree on the
-  facts its conditions read. `sweep` judges at each amount only the programs whose
-  conditions on the applicant do not refuse it. What is left is mostly the programs of each
-  place that the profile leaves a fact unknown for: those take the traced engine
-  (`Plan.evaluate`'s fast path needs every fact it reads); and the refused programs' awards,
-  which each estimate still holds.
+  facts its conditions read; the refused programs' awards (most of each estimate's, none of
+  which pays) are built when a row's or a cell's estimate is first read. `sweep` judges at
+  each amount only the programs whose conditions on the applicant do not refuse it, once for
+  its points, knots and bends alike. What is left is mostly the programs of each place that
+  the profile leaves a fact unknown for (a district, the provider's city, a sector): those
+  take the traced engine (`Plan.evaluate`'s fast path needs every fact it reads), about
+  50 µs each — 38 such evaluations in the comparison above, about 180 in the sweep (five
+  programs at 21 amounts and 8 knots), against 11 in one estimate — and each row's own
+  totals and summary.
 - The fast path row is `Plan.evaluate` over distinct validated profiles, against the Decimal
   loop written by hand for the same program (rate, cap, rounding), as in the tables below.
 """

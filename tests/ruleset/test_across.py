@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher.base import jurisdictions
+from aivoucher.questions.comparison import summarise
 from aivoucher.questions.places import places_with_programs, register
 from aivoucher.ruleset.across import estimates_across_places, jurisdiction_index
 from aivoucher.ruleset.registry import bundled_rules
@@ -114,6 +115,11 @@ def test_compare_rows_are_each_estimate(
     assert len(comparison.rows) == len(PLACES)
     for row in comparison.rows:
         plain = RULES.estimate(register(plan, row.place.city), as_of=as_of, assume_renewal=renewal)
+        # what ranks and summarises the row, read before its estimate is assembled
+        assert (row.total_low, row.total_high) == (plain.total_low, plain.total_high)
+        assert (row.if_renewed_low, row.if_renewed_high) == plain.if_renewed
+        assert row.confidence == plain.confidence
+        assert row == summarise(row.place, plain)
         _same(row.estimate, plain)
 
 
@@ -310,3 +316,73 @@ def test_vary_over_any_facts_is_each_estimate(
     assert len(grid.cases) == len(plain)
     for case, estimate in zip(grid.cases, plain, strict=True):
         _same(case.estimate, estimate)
+
+
+def _fresh_rows(plan: Any, as_of: str) -> list[Any]:
+    return list(aivoucher.compare(plan, as_of=as_of).rows)
+
+
+def test_rows_and_cells_assembled_on_read_are_the_same_values() -> None:
+    """A comparison's rows and a grid's cells assemble their estimates when first read: that
+    is invisible — equality, repr, copies and pickles give the same as rows made
+    with the whole estimate, whether the estimate was read before or not."""
+    import copy
+    import pickle
+    from dataclasses import replace
+
+    from aivoucher.questions.assembled import known
+
+    plan = {
+        "applicant": {"kind": "enterprise", "startup": True, "sme": True},
+        "purchases": [
+            {"item": "compute", "use": "training", "amount": "800万", "signed": "2026-03-01"}
+        ],
+    }
+    day = "2026-02-01"
+    rows = _fresh_rows(plan, day)
+    for row in rows:
+        plain = RULES.estimate(register(plan, row.place.city), as_of=day)
+        # ranked and summarised before the estimate is assembled, on the same totals
+        assert known(row).total_low == plain.total_low
+        assert (row.total_low, row.total_high) == (plain.total_low, plain.total_high)
+        assert (row.if_renewed_low, row.if_renewed_high) == plain.if_renewed
+        assert row.confidence == plain.confidence
+        assert "estimate" in row.__dict__
+    # each kind of use, on rows whose estimates were never read
+    for use in (
+        lambda r: (r.estimate, r)[1],  # read first
+        lambda r: pickle.loads(pickle.dumps(r)),
+        copy.copy,
+        copy.deepcopy,
+        lambda r: replace(r, notes=r.notes),
+        lambda r: r,
+    ):
+        fresh, other = _fresh_rows(plan, day), _fresh_rows(plan, day)
+        for a, b in zip(fresh, other, strict=True):
+            made = use(a)
+            assert made == b and repr(made) == repr(b)
+            _same(b.estimate, RULES.estimate(register(plan, b.place.city), as_of=day))
+    grid = aivoucher.vary(plan, as_of=day, startup=[True, False], place=["shenzhen", "beijing"])
+    again = aivoucher.vary(plan, as_of=day, startup=[True, False], place=["shenzhen", "beijing"])
+    assert [repr(c) for c in grid.cases] == [repr(c) for c in again.cases]
+    read = pickle.loads(pickle.dumps(grid))
+    assert read == again
+    for case in again.cases:
+        assert isinstance(case.estimate, aivoucher.Estimate)
+
+
+def test_rows_read_from_several_threads_at_once_are_the_same_values() -> None:
+    """Threads that read the same rows' estimates at once, each assembling them, get equal
+    estimates, equal to the plain ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    plan = {
+        "applicant": {"kind": "enterprise", "sme": True},
+        "purchases": [{"item": "compute", "amount": "300万", "signed": "2026-03-01"}],
+    }
+    rows = _fresh_rows(plan, "2026-02-01")
+    with ThreadPoolExecutor(4) as pool:
+        read = list(pool.map(lambda _: [r.estimate for r in rows], range(8)))
+    for row, *made in zip(rows, *read, strict=True):
+        plain = RULES.estimate(register(plan, row.place.city), as_of="2026-02-01")
+        assert all(m == plain for m in made)

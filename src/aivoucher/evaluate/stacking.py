@@ -42,11 +42,10 @@ def counted(award: Award) -> bool:
     buyers anywhere for one place's compute would otherwise add to every estimate in China),
     on the district of an applicant that does not name it (a firm is in one district, so the
     districts' programs cannot all add up), or on the renewal of a program past its known end."""
-    return (
-        bool(award.eligible)
-        and not award.renewal
-        and not any(_speculative(m) for m in award.missing)
-    )
+    if not award.eligible or award.renewal:
+        return False
+    missing = award.missing
+    return not missing or not any(_speculative(m) for m in missing)
 
 
 def _speculative(field: str) -> bool:

@@ -173,6 +173,9 @@ class Curve:
     def __init__(self, evaluate: Callable[[Decimal], Award]) -> None:
         self._evaluate = evaluate
         self._cache: dict[int, Award] = {}
+        # read from an award's trace, which does not change: each worked out once
+        self._exact: dict[tuple[int, int], Fraction] = {}
+        self._regimes: dict[tuple[int, int], Regime] = {}
 
     def award(self, fen: int) -> Award:
         found = self._cache.get(fen)
@@ -181,10 +184,16 @@ class Curve:
         return found
 
     def exact(self, fen: int, end: int) -> Fraction:
-        return _exact(self.award(fen), end)
+        found = self._exact.get((fen, end))
+        if found is None:
+            found = self._exact[fen, end] = _exact(self.award(fen), end)
+        return found
 
     def regime(self, fen: int, end: int) -> Regime:
-        return _regime(self.award(fen), end)[0]
+        found = self._regimes.get((fen, end))
+        if found is None:
+            found = self._regimes[fen, end] = _regime(self.award(fen), end)[0]
+        return found
 
 
 # -- candidates ------------------------------------------------------------------------------

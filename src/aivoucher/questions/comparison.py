@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..base.limits import MAX_PLACES, no_place, take
@@ -22,6 +23,7 @@ from ..base.money import ZERO
 from ..evaluate.stacking import counted
 from ..vocabulary.profile import Profile, with_rates
 from ..vocabulary.result import Award, Estimate
+from .assembled import Pending, assembled_on_read, known, totals
 from .places import Place, place_of, places_with_programs, register
 
 if TYPE_CHECKING:
@@ -50,7 +52,9 @@ class Note:
     date: dt.date
 
 
-@dataclass(frozen=True, slots=True)
+# without slots: the estimate is assembled when first read (questions.assembled)
+@assembled_on_read
+@dataclass(frozen=True)
 class Row:
     """One place: the estimate for the plan registered there, and its summary."""
 
@@ -72,32 +76,32 @@ class Row:
     @property
     def total_low(self) -> Decimal:
         """The low total: the estimate's, or with ``min_confidence`` the awards kept."""
-        return self.ranked[0] if self.ranked is not None else self.estimate.total_low
+        return self.ranked[0] if self.ranked is not None else totals(self)[0]
 
     @property
     def total_high(self) -> Decimal:
         """The high total: the estimate's, or with ``min_confidence`` the awards kept."""
-        return self.ranked[1] if self.ranked is not None else self.estimate.total_high
+        return self.ranked[1] if self.ranked is not None else totals(self)[1]
 
     @property
     def if_renewed_low(self) -> Decimal:
         """The low total if every program that has ended were renewed as last known."""
         if self.ranked_if_renewed is not None:
             return self.ranked_if_renewed[0]
-        return self.estimate.if_renewed[0] if self.ranked is None else self.total_low
+        return known(self).if_renewed[0] if self.ranked is None else self.total_low
 
     @property
     def if_renewed_high(self) -> Decimal:
         """The high total if every program that has ended were renewed as last known."""
         if self.ranked_if_renewed is not None:
             return self.ranked_if_renewed[1]
-        return self.estimate.if_renewed[1] if self.ranked is None else self.total_high
+        return known(self).if_renewed[1] if self.ranked is None else self.total_high
 
     @property
     def confidence(self) -> str | None:
         """The weakest source label among the awards this row's totals count."""
         if self.ranked is None:
-            return self.estimate.confidence
+            return known(self).confidence
         from ..vocabulary.schema import weakest
 
         return weakest(a.confidence for a in self.awards if counted(a) and a.high and a.confidence)
@@ -226,10 +230,10 @@ def effective_rate(total: Decimal, spend: Decimal) -> Decimal | None:
     return (total / spend).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _paying(estimate: Estimate) -> tuple[Award, ...]:
+def _paying(awards: Iterable[Award]) -> tuple[Award, ...]:
     """Awards that pay or may pay, the counted ones first (largest first), then those whose
     amount no published text allows (an unpublished rate)."""
-    paying = [a for a in estimate.awards if (a.eligible and a.high) or a.eligible is None]
+    paying = [a for a in awards if (a.eligible and a.high) or a.eligible is None]
     return tuple(
         sorted(
             paying,
@@ -238,7 +242,7 @@ def _paying(estimate: Estimate) -> tuple[Award, ...]:
     )
 
 
-def _notes(awards: Sequence[Award]) -> tuple[Note, ...]:
+def _notes(awards: Sequence[Award], assume_renewal: bool) -> tuple[Note, ...]:
     from ..vocabulary.result import AssumptionCode
 
     notes: list[Note] = []
@@ -249,28 +253,37 @@ def _notes(awards: Sequence[Award]) -> tuple[Note, ...]:
         key = award.program.key
         if award.renewal:
             notes.append(Note("renewal", key, end))
-        elif any(a.code is AssumptionCode.RENEWAL for a in award.assumptions):
+        elif assume_renewal and any(a.code is AssumptionCode.RENEWAL for a in award.assumptions):
+            # only an estimate that assumes renewals lists one (no trace is built to ask)
             notes.append(Note("renewal_assumed", key, end))
         else:
             notes.append(Note("expires", key, end))
     return tuple(dict.fromkeys(notes))
 
 
-def summarise(place: Place, estimate: Estimate) -> Row:
-    """The row of one place, from its estimate."""
-    awards = _paying(estimate)
+def summarise(place: Place, estimate: Estimate | Pending) -> Row:
+    """The row of one place, from its estimate (or from one assembled when first read: the
+    row is made of the awards that may pay and the totals, which are made already)."""
+    considered: Sequence[Award]
+    if isinstance(estimate, Estimate):
+        profile, considered = estimate.profile, estimate.awards
+        (low, high), renewals = (estimate.total_low, estimate.total_high), estimate.assume_renewal
+    else:
+        profile, considered = estimate.profile, estimate.considered
+        (low, high), renewals = estimate.totals, estimate.assume_renewal
+    awards = _paying(considered)
     used = sorted({i for a in awards if counted(a) for i in a.purchases})
-    spend = sum((estimate.profile.purchases[i].amount for i in used), ZERO)
+    spend = sum((profile.purchases[i].amount for i in used), ZERO)
     missing = tuple(dict.fromkeys(m for a in awards for m in a.missing))
     return Row(
         place=place,
-        estimate=estimate,
+        estimate=estimate,  # type: ignore[arg-type]  # assembled on read
         spend=spend,
-        effective_rate_low=effective_rate(estimate.total_low, spend),
-        effective_rate_high=effective_rate(estimate.total_high, spend),
+        effective_rate_low=effective_rate(low, spend),
+        effective_rate_high=effective_rate(high, spend),
         awards=awards,
         missing=missing,
-        notes=_notes(awards),
+        notes=_notes(awards, renewals),
     )
 
 
@@ -301,14 +314,14 @@ def compare(
     Kong) is ranked on its awards only with a rate; without one they have no amount.
     """
     from ..base.dates import as_of_date
-    from ..ruleset.across import estimates_across_places
+    from ..ruleset.across import deferred_together
     from ..ruleset.registry import bundled_rules
     from ..vocabulary.naming import name_list
 
     ruleset = rules if rules is not None else bundled_rules()
     day = as_of_date(as_of)
     strength = _strength(min_confidence)
-    covered = places_with_programs(p.jurisdiction for p in ruleset.programs)
+    covered = list(_covered(tuple(p.jurisdiction for p in ruleset.programs)))
     # each place is a full estimate: the names are read no further than the limit
     if places is not None and not isinstance(places, (str, bytes)):
         places = take(places, MAX_PLACES, "places", "places")
@@ -324,7 +337,7 @@ def compare(
         profiles.append(registered if profiles else with_rates(registered, fx))
     # every row's estimate is what ruleset.estimate returns for its profile; made together,
     # each program is evaluated only in the places its conditions on the place allow
-    estimates = estimates_across_places(
+    estimates = deferred_together(
         ruleset, profiles, as_of=day, assume=assume, assume_renewal=assume_renewal
     )
     rows = []
@@ -334,7 +347,7 @@ def compare(
             row = _kept(row, strength, ruleset, assume, assume_renewal)
         rows.append(row)
     rows.sort(key=lambda r: (-r.total_high, -r.total_low, r.place.id))
-    first = rows[0].estimate.profile if rows else register(plan, "beijing")
+    first = known(rows[0]).profile if rows else register(plan, "beijing")
     spend = sum((p.amount for p in first.purchases), ZERO)
     return Comparison(
         as_of=day,
@@ -344,6 +357,12 @@ def compare(
         min_confidence=min_confidence,
         rules=ruleset,
     )
+
+
+@lru_cache(maxsize=16)
+def _covered(jurisdictions: tuple[str, ...]) -> tuple[Place, ...]:
+    """The places programs of these jurisdictions cover (worked out once per rule set)."""
+    return tuple(places_with_programs(jurisdictions))
 
 
 def _strength(min_confidence: str | None) -> int | None:

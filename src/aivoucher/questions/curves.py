@@ -365,6 +365,11 @@ class _Amounts:
     do not depend on spend (:func:`aivoucher.ruleset.across.spend_free`) is evaluated once.
     Every other program is judged at each amount as :meth:`RuleSet.estimate` judges it, and
     the totals combine the awards as the estimate combines them (the others count nowhere).
+
+    A program's awards at one amount are judged once, for the points, the knots and the search
+    for its bends alike (a knot lies at a bend, where that search has judged it already). The
+    amounts are told apart as written (``Decimal`` digits and exponent), not only by value:
+    each is judged in the very form its estimate would be given.
     """
 
     def __init__(
@@ -384,22 +389,50 @@ class _Amounts:
         self.live = [pid for pid in ruleset.index.ids if pid not in refused]
         self.free = {pid for pid in self.live if spend_free(ruleset, pid)}
         self.fixed: dict[str, list[Award]] = {}
+        self._profiles: dict[Any, Profile] = {}
+        self._judged: dict[tuple[str, Any], list[Award]] = {}
+
+    def profile(self, amount: Decimal, written: Any = None) -> Profile:
+        """The profile at ``amount`` (made once per amount as written: ``written``, its
+        ``as_tuple()``, where the caller has it)."""
+        key = amount.as_tuple() if written is None else written
+        found = self._profiles.get(key)
+        if found is None:
+            found = self._profiles[key] = _with_amount(self.base, self.index, amount)
+        return found
+
+    def judged(self, pid: str, amount: Decimal, written: Any = None) -> list[Award]:
+        """A program's awards at ``amount``, as :meth:`RuleSet.estimate` makes them for an
+        estimate of every program (or of that one: a program that pays at some amount is
+        in force, where naming it changes nothing)."""
+        found = self.fixed.get(pid)
+        if found is not None:
+            return found
+        if written is None:
+            written = amount.as_tuple()
+        key = (pid, written)
+        found = self._judged.get(key)
+        if found is None:
+            found = self._judged[key] = self.ruleset._program_awards(
+                pid,
+                self.profile(amount, written),
+                self.day,
+                self.switches,
+                False,
+                self.assume_renewal,
+            )
+            if pid in self.free:
+                self.fixed[pid] = found
+        return found
 
     def awards(self, amount: Decimal) -> tuple[Profile, list[Award]]:
         """The profile at ``amount``, and the awards of the programs that may pay there, in
         the estimate's order."""
-        profile = _with_amount(self.base, self.index, amount)
+        written = amount.as_tuple()
         out: list[Award] = []
         for pid in self.live:
-            found = self.fixed.get(pid)
-            if found is None:
-                found = self.ruleset._program_awards(
-                    pid, profile, self.day, self.switches, False, self.assume_renewal
-                )
-                if pid in self.free:
-                    self.fixed[pid] = found
-            out += found
-        return profile, out
+            out += self.judged(pid, amount, written)
+        return self.profile(amount, written), out
 
     @staticmethod
     def point(
@@ -417,20 +450,25 @@ class _Amounts:
 
     def single(self, program: Program) -> Callable[[Decimal], Award]:
         """The award of one program at each amount, as an estimate of that program alone
-        gives it."""
+        gives it (the program pays at some swept amount)."""
         from ..evaluate.application import with_application
 
+        live = program.id in self.live
+
         def evaluate(amount: Decimal) -> Award:
-            profile = _with_amount(self.base, self.index, amount)
-            awards = self.ruleset._program_awards(
-                program.id,
-                profile,
-                self.day,
-                self.switches,
-                False,
-                self.assume_renewal,
-                named=True,
-            )
+            profile = self.profile(amount)
+            if live:
+                awards = self.judged(program.id, amount)
+            else:
+                awards = self.ruleset._program_awards(
+                    program.id,
+                    profile,
+                    self.day,
+                    self.switches,
+                    False,
+                    self.assume_renewal,
+                    named=True,
+                )
             for award in awards:
                 if program.key in (award.program.id, award.program.key):
                     return with_application(award, self.day, profile)

@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..vocabulary.facts import FACTS
 from ..vocabulary.profile import Applicant, Profile, Purchase, parse_profile
 from ..vocabulary.result import Estimate
+from .assembled import assembled_on_read, known
 from .places import register
 
 if TYPE_CHECKING:
@@ -44,7 +45,9 @@ _APPLICANT = frozenset(Applicant.model_fields) - {"city", "name"}
 _PURCHASE = frozenset(Purchase.model_fields) - {"id"}
 
 
-@dataclass(frozen=True, slots=True)
+# without slots: the estimate is assembled when first read (questions.assembled)
+@assembled_on_read
+@dataclass(frozen=True)
 class Case:
     """One combination of values and its estimate."""
 
@@ -53,7 +56,8 @@ class Case:
 
     def __repr__(self) -> str:
         facts = ", ".join(f"{k}={v!r}" for k, v in self.facts)
-        return f"<Case {facts}: {self.estimate.total_low}–{self.estimate.total_high}>"
+        made = known(self)
+        return f"<Case {facts}: {made.total_low}–{made.total_high}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +173,7 @@ def vary(
     combinations (:mod:`aivoucher.base.limits`): past either, :class:`InputError` (code
     ``limit.exceeded``) before anything is estimated.
     """
-    from ..ruleset.across import estimates_together
+    from ..ruleset.across import deferred_together
     from ..ruleset.registry import bundled_rules
 
     ruleset = rules if rules is not None else bundled_rules()
@@ -227,8 +231,8 @@ def vary(
         profiles.append(current)
     # the cells are estimated together (aivoucher.ruleset.across): every estimate is what
     # ruleset.estimate returns for the cell's profile, each program's awards made once for the
-    # cells that agree on the facts it reads
-    estimates = estimates_together(
+    # cells that agree on the facts it reads (each cell's estimate assembled when first read)
+    estimates = deferred_together(
         ruleset,
         profiles,
         varied=[name for name in names if name not in _PLACE],
@@ -237,7 +241,7 @@ def vary(
         assume_renewal=assume_renewal,
     )
     cases = [
-        Case(tuple(zip(names, combination, strict=True)), est)
+        Case(tuple(zip(names, combination, strict=True)), est)  # type: ignore[arg-type]
         for combination, est in zip(combinations, estimates, strict=True)
     ]
     return Grid(names, tuple(cases))

@@ -12,11 +12,21 @@ anything else is read — not eligible, nothing paid or missing
 :meth:`RuleSet.estimate` would evaluate — so nothing is evaluated for it. Any other program's
 awards depend on the profile only through the facts its conditions read and the purchases'
 amounts, dates and labels: they are made once for all the profiles that agree on those (a
-program that reads no place, in every place). Each estimate is summed as
-:meth:`RuleSet.estimate` sums it: every estimate is the one it returns for that profile
-(``tests/ruleset/test_across.py``).
+program that reads no place, in every place; a province's program, once per province). Each
+estimate is summed as :meth:`RuleSet.estimate` sums it: every estimate is the one it returns
+for that profile (``tests/ruleset/test_across.py``).
 
-Nothing is kept between calls but the index, which depends on the rule set alone.
+The totals with a renewal assumed, which an estimate gives where one of its awards depends on
+a renewal, are made the same way, taking again the awards of every program whose last known
+version has no end (assuming a renewal changes nothing of them).
+
+:func:`deferred_together` leaves each estimate to be assembled when it is first asked for:
+what ranks a comparison's row — the totals, the awards that may pay — is made of the awards
+that may count, while the refused programs' awards, most of an estimate's and none of which
+pays, are built only when the whole estimate is read (:mod:`aivoucher.questions.assembled`).
+
+Nothing is kept between calls but the index, which depends on the rule set alone (with what
+each program's conditions read of the fields a grid varies).
 """
 
 from __future__ import annotations
@@ -40,7 +50,13 @@ if TYPE_CHECKING:
     from ..evaluate.traced import Window
     from .registry import Entry, RuleSet
 
-__all__ = ["PLACE_FACTS", "estimates_across_places", "estimates_together"]
+__all__ = [
+    "PLACE_FACTS",
+    "Deferred",
+    "deferred_together",
+    "estimates_across_places",
+    "estimates_together",
+]
 
 #: The facts through which a program reads where the applicant is registered.
 PLACE_FACTS = frozenset({"applicant.city", "applicant.province", "applicant.district"})
@@ -60,7 +76,7 @@ class JurisdictionIndex:
     """For each program of a rule set, its conditions on the place and whether it reads the
     place at all; for each place asked about, the programs that cannot take it."""
 
-    __slots__ = ("_programs", "_refused", "_tests")
+    __slots__ = ("_programs", "_refused", "_tests", "reads")
 
     def __init__(self, rules: RuleSet) -> None:
         self._tests: dict[str, tuple[Any, ...]] = {}
@@ -81,6 +97,9 @@ class JurisdictionIndex:
             keys = tuple(e.program.key for e in rules.versions(pid))
             self._programs[pid] = (keys, any(reads[k] for k in keys))
         self._refused: dict[tuple[str, str | None], frozenset[str]] = {}
+        #: what each program's awards are keyed by when profiles varied in some fields are
+        #: estimated together, by those fields and program id (see _Varied)
+        self.reads: dict[tuple[Any, ...], tuple[Callable[[Profile], Any], ...]] = {}
 
     def reads_place(self, program_id: str) -> bool:
         """Whether any version of the program reads where the applicant is registered."""
@@ -120,25 +139,31 @@ def jurisdiction_index(rules: RuleSet) -> JurisdictionIndex:
     return index
 
 
-def _same_but(first: Profile, other: Profile, applicant: Set[str], purchase: Set[str]) -> bool:
-    """Whether two profiles differ at most in the applicant's fields ``applicant`` and the
-    purchases' fields ``purchase`` (the same number of purchases)."""
-    a, b = first.applicant.__dict__, other.applicant.__dict__
-    if a.keys() != b.keys() or any(a[k] != b[k] for k in a if k not in applicant):
-        return False
-    if {k: v for k, v in first.__dict__.items() if k not in ("applicant", "purchases")} != {
-        k: v for k, v in other.__dict__.items() if k not in ("applicant", "purchases")
-    }:
-        return False
-    if other.purchases == first.purchases:
-        return True
-    if len(other.purchases) != len(first.purchases):
-        return False
-    for x, y in zip(first.purchases, other.purchases, strict=True):
-        c, d = x.__dict__, y.__dict__
-        if c.keys() != d.keys() or any(c[k] != d[k] for k in c if k not in purchase):
+def _same_but(first: Profile, applicant: Set[str], purchase: Set[str]) -> Callable[[Profile], bool]:
+    """Whether a profile differs from ``first`` at most in the applicant's fields ``applicant``
+    and the purchases' fields ``purchase`` (the same number of purchases)."""
+    a = first.applicant.__dict__
+    kept = [k for k in a if k not in applicant]
+    rest = {k: v for k, v in first.__dict__.items() if k not in ("applicant", "purchases")}
+    mine = [p.__dict__ for p in first.purchases]
+
+    def same(other: Profile) -> bool:
+        b = other.applicant.__dict__
+        if a.keys() != b.keys() or any(a[k] != b[k] for k in kept):
             return False
-    return True
+        if {k: v for k, v in other.__dict__.items() if k not in ("applicant", "purchases")} != rest:
+            return False
+        if other.purchases is first.purchases or other.purchases == first.purchases:
+            return True
+        if len(other.purchases) != len(mine):
+            return False
+        for c, y in zip(mine, other.purchases, strict=True):
+            d = y.__dict__
+            if c.keys() != d.keys() or any(c[k] != d[k] for k in c if k not in purchase):
+                return False
+        return True
+
+    return same
 
 
 def estimates_across_places(
@@ -175,6 +200,33 @@ def estimates_together(
     its conditions read (and on the place, if they read it): the awards of a program depend
     on the profile only through the facts its conditions read and the purchases' amounts,
     dates and labels, which a varied field that no condition reads is not among."""
+    return [
+        pending.made()
+        for pending in deferred_together(
+            rules,
+            profiles,
+            varied=varied,
+            as_of=as_of,
+            assume=assume,
+            assume_renewal=assume_renewal,
+        )
+    ]
+
+
+def deferred_together(
+    rules: RuleSet,
+    profiles: Sequence[Profile | Any],
+    *,
+    varied: Iterable[str] = (),
+    as_of: dt.date | str | None = None,
+    assume: Iterable[str] = (),
+    assume_renewal: bool = False,
+) -> list[Deferred]:
+    """:func:`estimates_together`, each estimate assembled when it is first asked for
+    (:meth:`Deferred.made`): until then only :attr:`Deferred.partial` is made, the estimate
+    without the awards of the programs that cannot take the applicant in its place (its
+    totals, renewal totals, confidence and dates are the estimate's; those awards pay and
+    count nowhere). A comparison ranks its rows, and a grid fills its cells, on those."""
     chosen = name_list(assume, "assume", "assumption names")
     parsed = [parse_profile(p) for p in profiles]
     names = set(varied)
@@ -183,50 +235,108 @@ def estimates_together(
     if (
         len(parsed) < 2
         or any(p.spans for p in parsed)  # a plan by month: each day, as RuleSet.estimate does
-        or not all(_same_but(parsed[0], p, applicant, purchase) for p in parsed[1:])
+        or not all(map(_same_but(parsed[0], applicant, purchase), parsed[1:]))
     ):
         return [
-            rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal)
+            Deferred(
+                rules.estimate(p, as_of=as_of, assume=chosen or (), assume_renewal=assume_renewal)
+            )
             for p in parsed
         ]
     day = as_of_date(as_of)
     switches = rules._check_switches(chosen or ())
     for prof in parsed:  # a varied qualification may be unknown
         rules._check_qualifications(prof)
-    fields = _Varied(applicant, purchase)
-    made = _joint(rules, parsed, day, switches, assume_renewal, fields, refused_too=True)
+    fields = _Varied(applicant, purchase, jurisdiction_index(rules).reads)
+    joint = _Joint(rules, day, switches, fields, assume_renewal)
+    made, shared = joint.made(parsed, assume_renewal)
     # the totals if the programs that have ended were renewed, where an award depends on a
     # renewal: made as the estimate makes them, with the renewal assumed, for those profiles
-    # together
+    # together (a program whose last known version has no end gives the same awards either
+    # way: those made above are taken again)
     waiting = [
-        i
-        for i, (_, _, considered, _) in enumerate(made)
-        if not assume_renewal and any(a.renewal for a in considered)
+        i for i, m in enumerate(made) if not assume_renewal and any(a.renewal for a in m.considered)
     ]
-    renewed: dict[int, tuple[Decimal, Decimal]] = {}
+    renewed: dict[int, _Made] = {}
     if waiting:
-        # only the totals are wanted, which the refused awards have no part in
-        again = _joint(
-            rules, [made[i][0] for i in waiting], day, switches, True, fields, refused_too=False
-        )
-        renewed = {i: (t[0], t[1]) for i, (_, _, _, t) in zip(waiting, again, strict=True)}
-    return [
-        rules._summed(
-            prof,
-            day,
-            awards,
-            total_low,
-            total_high,
-            notes,
-            None,
-            False,
-            switches,
-            assume_renewal,
-            considered,
-            renewed.get(i, (total_low, total_high)),
-        )
-        for i, (prof, awards, considered, (total_low, total_high, notes)) in enumerate(made)
-    ]
+        again, _ = joint.made([made[i].profile for i in waiting], True, reuse=shared)
+        renewed = dict(zip(waiting, again, strict=True))
+    return [Deferred(None, (joint, m, renewed.get(i))) for i, m in enumerate(made)]
+
+
+class Deferred:
+    """One estimate of :func:`deferred_together`: ``partial``, the estimate but for the awards
+    of the programs that cannot take the applicant in its place, and :meth:`made`, the whole
+    estimate (equal to what :meth:`RuleSet.estimate` returns). Each is made on first use
+    from the awards made together (two threads may both make one; they make equal values)."""
+
+    __slots__ = ("_made", "_of", "_partial")
+
+    def __init__(
+        self, whole: Estimate | None, of: tuple[_Joint, _Made, _Made | None] | None = None
+    ) -> None:
+        self._partial = self._made = whole
+        self._of = of
+
+    @property
+    def partial(self) -> Estimate:
+        """The estimate but for the refused programs' awards, which pay and count nowhere:
+        its totals, renewal totals, confidence and dates are the estimate's."""
+        partial = self._partial
+        if partial is None:
+            assert self._of is not None
+            joint, made, renewed = self._of
+            partial = self._partial = joint.summed(made, renewed, made.considered)
+        return partial
+
+    @property
+    def profile(self) -> Profile:
+        if self._of is None:
+            assert self._made is not None
+            return self._made.profile
+        return self._of[1].profile
+
+    @property
+    def totals(self) -> tuple[Decimal, Decimal]:
+        """The estimate's totals (low, high), summed without making ``partial``."""
+        if self._of is None:
+            assert self._made is not None
+            return self._made.total_low, self._made.total_high
+        low, high, _ = self._of[1].totals
+        return low, high
+
+    @property
+    def considered(self) -> Sequence[Award]:
+        """The awards that may count, in the estimate's order (every award the estimate
+        holds but the refused programs', none of which pays)."""
+        if self._of is None:
+            assert self._made is not None
+            return self._made.awards
+        return self._of[1].considered
+
+    @property
+    def assume_renewal(self) -> bool:
+        if self._of is None:
+            assert self._made is not None
+            return self._made.assume_renewal
+        return self._of[0].assume_renewal
+
+    def made(self) -> Estimate:
+        """The whole estimate: the awards of every program in the estimate's order, the
+        refused ones among them."""
+        made = self._made
+        if made is None:
+            assert self._of is not None
+            joint, of, renewed = self._of
+            # where every program can take the applicant, nothing is left to add
+            if len(of.live) == len(joint.rules.index.ids):
+                made = self.partial
+            else:
+                made = joint.summed(of, renewed, joint.assembled(of))
+            # what it was made from is kept: another thread may be reading it (the holder of
+            # this estimate keeps the estimate, not this)
+            self._made = made
+        return made
 
 
 #: The fields of a subject that a program's conditions can read (a province is read from a
@@ -244,73 +354,222 @@ _CONDITION_FIELDS = {
 
 class _Varied:
     """The fields in which the profiles estimated together differ, and for each program the
-    key its awards are made once per: its id and the values of those of them it reads."""
+    key its awards are made once per: its id and the values of those of them it reads.
 
-    __slots__ = ("_fields", "_reads")
+    A program that reads the registered city only through the province (a province's own
+    program) is keyed by the province: the cities of one province give it the same awards."""
 
-    def __init__(self, applicant: Set[str], purchase: Set[str]) -> None:
+    __slots__ = ("_fields", "_kept", "_reads")
+
+    def __init__(
+        self,
+        applicant: Set[str],
+        purchase: Set[str],
+        kept: dict[tuple[Any, ...], tuple[Callable[[Profile], Any], ...]],
+    ) -> None:
         self._fields = tuple(
             [(APPLICANT, f) for f in sorted(applicant)] + [(PURCHASE, f) for f in sorted(purchase)]
         )
-        self._reads: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._reads: dict[str, tuple[Callable[[Profile], Any], ...]] = {}
+        # what a program reads of these fields depends on the rule set alone: kept with it
+        self._kept = kept
 
-    def _read(self, rules: RuleSet, pid: str) -> tuple[tuple[int, str], ...]:
-        found = self._reads.get(pid)
-        if found is None:
-            read: set[tuple[int, str]] = set()
-            for entry in rules.versions(pid):
-                plan = entry.plan
-                for test in (
-                    *plan.applicant_tests,
-                    *plan.purchase_tests,
-                    *(t for tier in plan.tiers for t in tier.tests),
-                ):
-                    if test.profile_field is not None:
-                        read.add((test.scope, test.profile_field.partition(".")[0]))
-            found = self._reads[pid] = tuple(
-                (scope, field)
-                for scope, field in self._fields
-                if (scope, field) in read or field not in _CONDITION_FIELDS[scope]
-            )
-        return found
+    def _read(self, rules: RuleSet, pid: str) -> tuple[Callable[[Profile], Any], ...]:
+        """What the key of a program reads of a profile: a function per varied field it
+        reads (or that the engine reads whatever the conditions)."""
+        read: set[tuple[int, str]] = set()
+        province: Callable[[Any], Any] | None = None
+        for entry in rules.versions(pid):
+            plan = entry.plan
+            for test in (
+                *plan.applicant_tests,
+                *plan.purchase_tests,
+                *(t for tier in plan.tiers for t in tier.tests),
+            ):
+                if test.fact == _PROVINCE:
+                    province = test.get  # the province, read from the city as the test reads it
+                elif test.profile_field is not None:
+                    read.add((test.scope, test.profile_field.partition(".")[0]))
+        getters: list[Callable[[Profile], Any]] = []
+        for scope, field in self._fields:
+            if (scope, field) in read or field not in _CONDITION_FIELDS[scope]:
+                getters.append(_getter(scope, field))
+            elif province is not None and (scope, field) == (APPLICANT, "city"):
+                getters.append(_province_getter(province))
+        return tuple(getters)
 
     def key(self, rules: RuleSet, pid: str, profile: Profile) -> tuple[Any, ...]:
-        values: list[Any] = [pid]
-        for scope, field in self._read(rules, pid):
-            if scope == APPLICANT:
-                values.append(_frozen(getattr(profile.applicant, field)))
-            else:
-                values.append(tuple(_frozen(getattr(p, field)) for p in profile.purchases))
-        return tuple(values)
+        reads = self._reads.get(pid)
+        if reads is None:
+            kept = (self._fields, pid)
+            reads = self._kept.get(kept)
+            if reads is None:
+                reads = self._kept[kept] = self._read(rules, pid)
+            self._reads[pid] = reads
+        return (pid, *(read(profile) for read in reads))
+
+
+_PROVINCE = "applicant.province"
+
+
+def _getter(scope: int, field: str) -> Callable[[Profile], Any]:
+    if scope == APPLICANT:
+        return lambda profile: _frozen(getattr(profile.applicant, field))
+    return lambda profile: tuple(_frozen(getattr(p, field)) for p in profile.purchases)
+
+
+def _province_getter(read: Callable[[Any], Any]) -> Callable[[Profile], Any]:
+    # marked apart from any field's value, so that no province equals a city's id
+    return lambda profile: (_PROVINCE, read(profile.applicant))
 
 
 def _frozen(value: Any) -> Any:
     return tuple(sorted(value.items())) if isinstance(value, dict) else value
 
 
-def _joint(
-    rules: RuleSet,
-    parsed: Sequence[Profile],
-    day: dt.date,
-    switches: frozenset[str],
-    assume_renewal: bool,
-    fields: _Varied,
-    *,
-    refused_too: bool,
-) -> list[tuple[Profile, list[Award], list[Award], Totals]]:
-    """For each profile (the same but for the place): its awards, in the estimate's order
-    (without those of refused programs unless ``refused_too``), the awards that may count, and
-    their totals."""
-    index = jurisdiction_index(rules)
-    ids = rules.index.ids
-    # a program's awards, by the values of the varied fields it reads (aivoucher refuses or
-    # judges by conditions; a refused program's slots hold for any purchases of the same dates)
-    shared: dict[tuple[Any, ...], list[Award]] = {}
-    slots: dict[tuple[Any, ...], list[_Slot]] = {}
+class _Made:
+    """One profile's awards as :class:`_Joint` makes them: the programs that can take the
+    applicant in its place (``live``, in the estimate's order) and the awards of each; the
+    awards that may count (theirs), and their totals (summed when first asked for)."""
 
-    def refused_slots(pid: str, prof: Profile) -> list[_Slot]:
+    __slots__ = ("_totals", "considered", "live", "parts", "profile")
+
+    def __init__(
+        self,
+        profile: Profile,
+        live: tuple[str, ...],
+        parts: list[list[Award]],
+        considered: list[Award],
+    ) -> None:
+        self.profile, self.live, self.parts = profile, live, parts
+        self.considered = considered
+        self._totals: Totals | None = None
+
+    @property
+    def totals(self) -> Totals:
+        """The totals of the awards that may count: the refused ones pay nothing, so these are
+        the estimate's."""
+        totals = self._totals
+        if totals is None:
+            with _collector_paused(len(self.profile.purchases) > LONG_PROFILE):
+                totals = self._totals = combine(self.considered, self.profile)
+        return totals
+
+
+class _Joint:
+    """The awards of profiles that are the same but for the place and the varied fields, made
+    together: a program's awards once per the values of the varied fields it reads (aivoucher
+    refuses or judges by conditions); a refused program's awards as slots made once per
+    program and purchase dates, filled in for each profile when its estimate is assembled."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        day: dt.date,
+        switches: frozenset[str],
+        fields: _Varied,
+        assume_renewal: bool,
+    ) -> None:
+        self.rules, self.day, self.switches, self.fields = rules, day, switches, fields
+        #: the estimates' own setting, in which the refused programs' awards are made
+        self.assume_renewal = assume_renewal
+        self.index = jurisdiction_index(rules)
+        self.slots: dict[tuple[Any, ...], list[_Slot]] = {}
+        #: the programs not refused, in order, by the set of those refused
+        self._live: dict[frozenset[str], tuple[str, ...]] = {}
+        # the programs whose awards do not depend on assuming a renewal: no known version
+        # ends (see VersionIndex.choose; the renewal only opens the last version's end)
+        self.open_ended = {
+            pid for pid in rules.index.ids if rules.choose(pid, day, False).end is None
+        }
+
+    def made(
+        self,
+        parsed: Sequence[Profile],
+        assume_renewal: bool,
+        reuse: dict[tuple[Any, ...], list[Award]] | None = None,
+    ) -> tuple[list[_Made], dict[tuple[Any, ...], list[Award]]]:
+        """For each profile its awards; and the awards made, by program and the values it
+        reads. ``reuse``: those made for the same profiles without the renewal assumed, of
+        which the programs that no renewal changes are taken again."""
+        rules, day, switches, fields = self.rules, self.day, self.switches, self.fields
+        ids = rules.index.ids
+        # a program's awards, by the values of the varied fields it reads
+        shared: dict[tuple[Any, ...], list[Award]] = {}
+        made: list[_Made] = []
+        with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
+            for prof in parsed:
+                refused = self.index.refused(prof.applicant)
+                live = self._live.get(refused)
+                if live is None:
+                    live = self._live[refused] = tuple(p for p in ids if p not in refused)
+                parts: list[list[Award]] = []
+                # the awards that may count: all but those refused
+                considered: list[Award] = []
+                for pid in live:
+                    key = fields.key(rules, pid, prof)
+                    same = shared.get(key)
+                    if same is None:
+                        if reuse is not None and pid in self.open_ended:
+                            same = reuse[key]
+                        else:
+                            same = [
+                                with_application(a, day, prof)
+                                for a in rules._program_awards(
+                                    pid, prof, day, switches, False, assume_renewal
+                                )
+                            ]
+                        shared[key] = same
+                    parts.append(same)
+                    considered += same
+                made.append(_Made(prof, live, parts, considered))
+        return made, shared
+
+    def summed(self, made: _Made, renewed: _Made | None, awards: list[Award]) -> Estimate:
+        """The estimate of one profile holding ``awards`` (all of them, or those that may
+        count), as :meth:`RuleSet.estimate` sums it; ``renewed``: the profile's awards made
+        with the renewal assumed, where one of its awards depends on a renewal."""
+        low, high, notes = made.totals
+        again = (low, high) if renewed is None else renewed.totals[:2]
+        return self.rules._summed(
+            made.profile,
+            self.day,
+            awards,
+            low,
+            high,
+            notes,
+            None,
+            False,
+            self.switches,
+            self.assume_renewal,
+            made.considered,
+            again,
+        )
+
+    def assembled(self, made: _Made) -> list[Award]:
+        """Every award of one profile, in the estimate's order (that of the rule set's
+        program ids), the refused programs' among them."""
+        prof = made.profile
+        dates = tuple((p.signed, p.start, p.end) for p in prof.purchases)
+        awards: list[Award] = []
+        given = dict(zip(made.live, made.parts, strict=True))
+        with _collector_paused(len(prof.purchases) > LONG_PROFILE):
+            for pid in self.rules.index.ids:
+                part = given.get(pid)
+                if part is not None:
+                    awards += part
+                    continue
+                found = self.slots.get((pid, dates))
+                if found is None:
+                    found = self.slots[pid, dates] = self._refused_slots(pid, prof)
+                for award, refusal in found:
+                    awards.append(award if refusal is None else refusal(prof))
+        return awards
+
+    def _refused_slots(self, pid: str, prof: Profile) -> list[_Slot]:
         """The awards of a program refused in the place of ``prof``, as slots to fill in each
-        place: the settings :meth:`RuleSet._program_awards` judges its versions in."""
+        place: the settings :meth:`RuleSet._program_awards` judges its versions in (a refused
+        program's slots hold for any purchases of the same dates)."""
         kept: dict[int, tuple[Award, Callable[[Profile], Award]]] = {}
 
         def judge(
@@ -327,43 +586,10 @@ def _joint(
             kept[id(award)] = (award, refusal)
             return award
 
-        awards = rules._program_awards(
-            pid, prof, day, switches, False, assume_renewal, evaluate=judge
+        awards = self.rules._program_awards(
+            pid, prof, self.day, self.switches, False, self.assume_renewal, evaluate=judge
         )
         return [(a, kept[id(a)][1] if id(a) in kept else None) for a in awards]
-
-    made: list[tuple[Profile, list[Award], list[Award], Totals]] = []
-    with _collector_paused(len(parsed[0].purchases) > LONG_PROFILE):
-        for prof in parsed:
-            refused = index.refused(prof.applicant)
-            dates = tuple((p.signed, p.start, p.end) for p in prof.purchases)
-            awards: list[Award] = []
-            # the awards that may count: all but those refused
-            considered: list[Award] = []
-            for pid in ids:
-                if pid in refused:
-                    if not refused_too:
-                        continue
-                    found = slots.get((pid, dates))
-                    if found is None:
-                        found = slots[pid, dates] = refused_slots(pid, prof)
-                    for award, refusal in found:
-                        awards.append(award if refusal is None else refusal(prof))
-                    continue
-                key = fields.key(rules, pid, prof)
-                same = shared.get(key)
-                if same is None:
-                    same = shared[key] = [
-                        with_application(a, day, prof)
-                        for a in rules._program_awards(
-                            pid, prof, day, switches, False, assume_renewal
-                        )
-                    ]
-                awards += same
-                considered += same
-            # the refused awards pay nothing: the totals of the others are the estimate's
-            made.append((prof, awards, considered, combine(considered, prof)))
-    return made
 
 
 def refused_applicant(rules: RuleSet, profile: Profile, switches: frozenset[str]) -> frozenset[str]:
