@@ -159,6 +159,7 @@ def test_every_place_is_shown_once(places: set[str]) -> None:
     shown = [row.place.id for _, row in decision.paying]
     shown += [row.place.id for row in decision.unpublished]
     shown += [row.place.id for row in decision.nothing]
+    shown += [row.place.id for row in decision.needs_rate]
     assert sorted(shown) == sorted(row.place.id for row in comparison.rows)
     ranks = [rank for rank, _ in decision.paying]
     assert ranks == sorted(ranks)
