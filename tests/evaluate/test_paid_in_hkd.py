@@ -195,3 +195,15 @@ def test_the_views_write_each_award_in_its_currency(locale: str) -> None:
     assert "HK$" in text and "0.92" in text
     html = estimate.to_html(locale=locale)
     assert "HK$" in html
+
+
+def test_a_sweep_shows_each_award_as_the_total_adds_it() -> None:
+    profile = parse_profile(plan(fx={"HKD": "0.92"}))
+    swept = aivoucher.sweep(profile, ["92万", "184万"], as_of=AS_OF)
+    for point in swept.points:
+        estimate = aivoucher.estimate(
+            plan(point.amount, fx={"HKD": "0.92"}), programs=[HK], as_of=AS_OF
+        )
+        assert point.awards[HK] == (estimate.total_low, estimate.total_high)
+    without = aivoucher.sweep(parse_profile(plan()), ["92万"], as_of=AS_OF)
+    assert without.points[0].awards.get(HK, (None, None)) == (None, None)

@@ -331,7 +331,7 @@ def _over_days(
                 paying.setdefault(award.program.key, award.program)
 
     def point(amount: Decimal, est: Estimate) -> SweepPoint:
-        shown = {a.program.key: (a.low, a.high) for a in est.awards if a.program.key in paying}
+        shown = _shown(est.awards, est.profile, paying)
         return SweepPoint(place, amount, shown, (est.total_low, est.total_high))
 
     points = [point(v, est) for v, est in zip(values, made, strict=True)]
@@ -445,8 +445,7 @@ class _Amounts:
 
         profile, awards = made
         low, high, _ = combine(awards, profile)
-        shown = {a.program.key: (a.low, a.high) for a in awards if a.program.key in paying}
-        return SweepPoint(place, amount, shown, (low, high))
+        return SweepPoint(place, amount, _shown(awards, profile, paying), (low, high))
 
     def single(self, program: Program) -> Callable[[Decimal], Award]:
         """The award of one program at each amount, as an estimate of that program alone
@@ -506,3 +505,23 @@ def _single(
         return est.award(program.key)
 
     return evaluate
+
+
+def _shown(
+    awards: Iterable[Award], profile: Profile, paying: Mapping[str, Program]
+) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    """Each paying program's award at a point, in the profile's currency, as the total adds it
+    (an award in another currency converted at the profile's rate, as its trace's last step
+    shows; without a rate it has no amount)."""
+    from ..evaluate.stacking import in_profile_currency
+
+    shown: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+    for a in awards:
+        if a.program.key not in paying:
+            continue
+        if a.program.currency != profile.currency:
+            own = in_profile_currency(a, profile)
+            shown[a.program.key] = (None, None) if own is None else (own.low, own.high)
+        else:
+            shown[a.program.key] = (a.low, a.high)
+    return shown
