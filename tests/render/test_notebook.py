@@ -59,7 +59,7 @@ def test_the_answer_takes_ten_calls() -> None:
 def test_which_place_pays_most(outputs: str) -> None:
     # both totals and the confidence of the sources, in the decision view and the table
     assert " 1. Chengdu: 400万–480万 · seed article only — Compute voucher 400万–480万" in outputs
-    assert "30. Shenzhen: 0; if renewed 480万 (Training-compute voucher ends 2026-12-17)" in outputs
+    assert "31. Shenzhen: 0; if renewed 480万 (Training-compute voucher ends 2026-12-17)" in outputs
     assert "seed article only" in outputs and "copy of the official text" in outputs
 
 
