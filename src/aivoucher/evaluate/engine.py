@@ -100,15 +100,11 @@ class Plan(CompiledPlan):
             decision = fast.decide(profile, on, window)
             if decision is not None:
                 eligible, low, high, used = decision
+                explainer = self.explainers.get(setting)  # as _explainer, without its call
+                if explainer is None:
+                    explainer = self._explainer(setting)
                 return Award.explained_later(
-                    self.program,
-                    eligible,
-                    low,
-                    high,
-                    used,
-                    renewal,
-                    self._explainer(setting),
-                    profile,
+                    self.program, eligible, low, high, used, renewal, explainer, profile
                 )
         if len(profile.purchases) > TRACE_ON_ACCESS_ABOVE:
             # a long trace is built when read, not kept in every award of the estimate
