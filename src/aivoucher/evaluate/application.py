@@ -83,10 +83,32 @@ def application_status(
     return ApplicationStatus("closed", None, last_end, None, closed_for)
 
 
+#: Statuses worked out: by program (its id(), with the program kept to check it is the same
+#: object), date and signing years. Comparisons, grids and sweeps ask the same few again and
+#: again; the status is a value, shared.
+_STATUSES: dict[tuple[int, dt.date, object], tuple[Program, ApplicationStatus]] = {}
+
+
 def with_application(award: Award, as_of: dt.date, profile: Profile) -> Award:
     """The award with its application status, for an award that pays or may pay."""
     if award.eligible is False:
         return award
-    years = [profile.purchases[i].signed.year for i in award.purchases]
-    status = application_status(award.program, as_of, years)
+    purchases = profile.purchases
+    used = award.purchases
+    program = award.program
+    # the status depends on the set of signing years only
+    years: object = (
+        purchases[used[0]].signed.year
+        if len(used) == 1
+        else frozenset([purchases[i].signed.year for i in used])
+    )
+    key = (id(program), as_of, years)
+    known = _STATUSES.get(key)
+    if known is not None and known[0] is program:
+        status = known[1]
+    else:
+        status = application_status(program, as_of, [purchases[i].signed.year for i in used])
+        if len(_STATUSES) >= 4096:
+            _STATUSES.clear()
+        _STATUSES[key] = (program, status)
     return award.replace(application=status)

@@ -42,6 +42,8 @@ def counted(award: Award) -> bool:
     buyers anywhere for one place's compute would otherwise add to every estimate in China),
     on the district of an applicant that does not name it (a firm is in one district, so the
     districts' programs cannot all add up), or on the renewal of a program past its known end."""
+    if not award.missing:  # most awards: no generator to run
+        return bool(award.eligible) and not award.renewal
     return (
         bool(award.eligible)
         and not award.renewal
@@ -81,10 +83,14 @@ def combine(
     if len(paying) < 2:  # most estimates: no pair to relate, no group to note
         if undeclared not in UNDECLARED:
             raise ValueError(f"undeclared must be one of {UNDECLARED}, not {undeclared!r}")
-        low = high = ZERO
-        for a in paying:
-            low, high = low + _low(a), high + _high(a)
-        return (*_bounded(paying, low, high, ZERO, ZERO), ())
+        if not paying:
+            return ZERO, ZERO, ()
+        # one award: _bounded's steps on it, written out (the same Decimal operations, so the
+        # same digits)
+        one_low, one_high = _low(paying[0]), _high(paying[0])
+        low = max(one_low, (ZERO + one_low) - ZERO)
+        high = min(max(low, one_high, (ZERO + one_high) - ZERO), ZERO + one_high)
+        return low, high, ()
     groups = _Groups(len(paying))
     by_id: dict[str, list[int]] = {}
     for i, a in enumerate(paying):

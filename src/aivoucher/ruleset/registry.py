@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ..base.dates import as_of_date
+from ..base.dates import Span, as_of_date
 from ..base.documents import RULE_LIMITS, load_document, read_text
 from ..base.log import logger
 from ..base.paths import parse_path
@@ -161,6 +161,7 @@ class RuleSet:
         self._switch_ids = frozenset(self.switches)
         self._qualification_ids = frozenset(self.qualifications)
         self._confidences: dict[str, tuple[Program, str | None]] = {}
+        self._facts: dict[int, tuple[Program, str | None, dt.date | None, str]] = {}
         self._rule_dates: tuple[frozenset[dt.date], frozenset[int]] | None = None
         # which programs cannot take an applicant registered in a place, from their own
         # conditions on the place (aivoucher.ruleset.across, built on first use)
@@ -304,12 +305,15 @@ class RuleSet:
         options (``aivoucher programs`` lists them).
         """
         programs = name_list(programs, "programs", "program ids")
-        assume = name_list(assume, "assume", "assumption names")
+        if assume.__class__ is tuple and not assume:  # the default: nothing to check
+            switches = _NO_SWITCHES
+        else:
+            switches = self._check_switches(name_list(assume, "assume", "assumption names"))
         prof = parse_profile(profile)
-        day = as_of_date(as_of)
-        switches = self._check_switches(assume)
-        self._check_qualifications(prof)
-        if prof.spans:  # a plan dated by month or quarter: each day that can matter
+        day = _as_of_day(as_of)
+        if not self._known_qualifications(prof):
+            self._check_qualifications(prof)
+        if _has_spans(prof):  # a plan dated by month or quarter: each day that can matter
             from .days import estimate_days
 
             return estimate_days(
@@ -323,24 +327,25 @@ class RuleSet:
             )
         if programs is not None:
             # each distinct name looked up once: a name repeated costs nothing more
-            named = dict.fromkeys(programs)
-            ids = list(dict.fromkeys(self.versions(pid)[0].program.id for pid in named))
+            chosen: dict[str, None] = {}
+            for pid in dict.fromkeys(programs):
+                found = self.index.versions(pid)
+                if found is None:
+                    raise self._unknown(pid)
+                chosen[found[0].program.id] = None
+            ids: Iterable[str] = chosen
         else:
-            ids = list(self.index.ids)
-        awards: list[Award] = []
-        with _collector_paused(len(prof.purchases) > LONG_PROFILE):
-            for pid in ids:
-                awards += self._program_awards(
-                    pid,
-                    prof,
-                    day,
-                    switches,
-                    include_all,
-                    assume_renewal,
-                    named=programs is not None,
+            ids = self.index.ids
+        named = programs is not None
+        if len(prof.purchases) > LONG_PROFILE:
+            with _collector_paused(True):
+                awards, total_low, total_high, notes = self._awards(
+                    ids, prof, day, switches, include_all, assume_renewal, named
                 )
-            awards = [with_application(a, day, prof) for a in awards]
-            total_low, total_high, notes = combine(awards, prof)
+        else:  # most estimates: no collector to pause, no context to enter
+            awards, total_low, total_high, notes = self._awards(
+                ids, prof, day, switches, include_all, assume_renewal, named
+            )
         return self._summed(
             prof,
             day,
@@ -353,6 +358,26 @@ class RuleSet:
             switches,
             assume_renewal,
         )
+
+    def _awards(
+        self,
+        ids: Iterable[str],
+        prof: Profile,
+        day: dt.date,
+        switches: frozenset[str],
+        include_all: bool,
+        assume_renewal: bool,
+        named: bool,
+    ) -> tuple[list[Award], Decimal, Decimal, tuple[StackingNote, ...]]:
+        """The awards of the programs ``ids``, each with its application status, and their
+        totals."""
+        awards: list[Award] = []
+        for pid in ids:
+            awards += self._program_awards(
+                pid, prof, day, switches, include_all, assume_renewal, named=named
+            )
+        awards = [with_application(a, day, prof) for a in awards]
+        return (awards, *combine(awards, prof))
 
     def _summed(
         self,
@@ -377,17 +402,36 @@ class RuleSet:
         assumed, where some award depends on one, as made by that module."""
         if considered is None:
             considered = awards
-        uncounted = tuple(
-            a.program.key for a in considered if a.eligible and not a.renewal and not counted(a)
-        )
-        paying_awards = [a for a in considered if counted(a) and a.high]
-        paying = [a.program for a in paying_awards]
-        levels = [level for a in paying_awards if (level := self._confidence(a)) is not None]
-        dates = [p.checked for p in paying if p.checked is not None]
+        # one pass over the awards: those left out of the totals, and what the counted ones
+        # that pay rest on (their confidence and the dates their rule files were checked)
+        uncounted: list[str] = []
+        levels: list[str] = []
+        dates: list[dt.date] = []
+        unchecked: dict[str, None] = {}
+        renewals = False
+        facts = self._facts
+        for a in considered:
+            if a.renewal:
+                renewals = True
+            elif a.eligible:
+                if a.missing and not counted(a):
+                    uncounted.append(a.program.key)
+                elif a.high:
+                    program = a.program
+                    known = facts.get(id(program))
+                    if known is None or known[0] is not program:
+                        known = self._program_facts(program)
+                    _, level, checked, key = known
+                    if level is not None:
+                        levels.append(level)
+                    if checked is not None:
+                        dates.append(checked)
+                    else:
+                        unchecked[key] = None
         renewed_low, renewed_high = total_low, total_high
         if renewed is not None:
             renewed_low, renewed_high = renewed
-        elif not assume_renewal and any(a.renewal for a in considered):
+        elif not assume_renewal and renewals:
             # what the headline would be if the programs that have ended were renewed: made
             # again with the renewal assumed, so that caps and stacking apply as they would
             again = self.estimate(
@@ -406,14 +450,14 @@ class RuleSet:
             total_low=total_low,
             total_high=total_high,
             stacking=notes,
-            uncounted=uncounted,
+            uncounted=tuple(uncounted),
             if_renewed_low=renewed_low,
             if_renewed_high=renewed_high,
             checked=min(dates) if dates else None,
-            confidence=weakest(levels),
-            unchecked=tuple(dict.fromkeys(p.key for p in paying if p.checked is None)),
+            confidence=levels[0] if len(levels) == 1 else weakest(levels),
+            unchecked=tuple(unchecked),
             rules=self,
-            assume=tuple(sorted(switches)),
+            assume=tuple(sorted(switches)) if switches else (),
             assume_renewal=assume_renewal,
         )
 
@@ -436,16 +480,18 @@ class RuleSet:
         ``evaluate`` judges one version in one setting (default: its plan's
         :meth:`~aivoucher.evaluate.engine.Plan.evaluate`); :mod:`aivoucher.ruleset.across`
         passes one that knows the answer already."""
-        if evaluate is None:
-            evaluate = _evaluated
-        choice = self.choose(program_id, day, assume_renewal)
+        choice = self.index.choose(program_id, day, assume_renewal)
+        if choice is None:
+            raise self._unknown(program_id)
         versions, current = choice.versions, choice.current
         awards: list[Award] = []
         if current is None:  # a program named explicitly is reported, if only as "not in force"
             if include_all:
                 return [not_in_force(e.program, day) for e in versions]
             return [not_in_force(versions[-1].program, day)] if named else []
-        if not choice.buys:
+        if not current.program.rate.tiers:  # not choice.buys
+            if evaluate is None:
+                evaluate = _evaluated
             # A fixed award or an unpublished rate: only the version in force is applied for.
             judged = [entry for entry, _, _ in choice.judges]
             awards += [evaluate(entry, profile, switches, None, None, False) for entry in judged]
@@ -459,33 +505,52 @@ class RuleSet:
                 awards += [not_in_force(e.program, day) for e in others]
             return awards
         last = choice.known[-1]
-        end = last.program.window[1]
-
-        def covers(entry: Entry, window: tuple[dt.date, dt.date | None]) -> bool:
-            return any(entry.program.covers(p, window) for p in profile.purchases)
-
+        purchases = profile.purchases
+        span = choice.span
         used: list[Entry] = []
         for entry, window, always in choice.judges:
             assert window is not None  # a program that buys judges by signing dates
-            if always or covers(entry, window):
-                award = evaluate(entry, profile, switches, window, choice.span, False)
-                if entry is last and assume_renewal and end is not None:
-                    award = _renewal_assumed(award, profile, end)
+            if always or _covers_any(entry.program, purchases, window):
+                if evaluate is None:  # the plan's own evaluation, without a call between
+                    award = entry.plan.evaluate(
+                        profile, switches, window=window, coverage=span, renewal=False
+                    )
+                else:
+                    award = evaluate(entry, profile, switches, window, span, False)
+                if entry is last and assume_renewal:
+                    end = last.program.window[1]
+                    if end is not None:
+                        award = _renewal_assumed(award, profile, end)
                 awards.append(award)
                 used.append(entry)
-        if choice.end is not None and any(p.signed > choice.end for p in profile.purchases):
-            later = (choice.end + dt.timedelta(days=1), None)
-            renewal = evaluate(last, profile, switches, later, choice.span, True)
+        after = choice.end
+        if after is not None and _signed_after(purchases, after):
+            later = (after + dt.timedelta(days=1), None)
+            renewal = (evaluate or _evaluated)(last, profile, switches, later, span, True)
             if renewal.eligible is not False:  # what the last version would pay, if renewed
                 awards.append(renewal)
         if include_all:
             awards += [not_in_force(e.program, day) for e in versions if e not in used]
         return awards
 
-    def _confidence(self, award: Award) -> str | None:
-        """``award.confidence``, worked out once per program of this set (it is read from the
-        rule file, which does not change)."""
-        program = award.program
+    def _program_facts(self, program: Program) -> tuple[Program, str | None, dt.date | None, str]:
+        """What an estimate's summary reads of a program that pays: its confidence
+        (:meth:`~aivoucher.vocabulary.schema.Program.amount_confidence`), the date its rule
+        file was checked and its key; worked out once per program of this set (by its
+        ``id()``, with the program kept to check it is the same object)."""
+        if len(self._facts) >= 4096:  # programs of other sets, passed in awards: bounded
+            self._facts.clear()
+        known = self._facts[id(program)] = (
+            program,
+            self._confidence_of(program),
+            program.checked,
+            program.key,
+        )
+        return known
+
+    def _confidence_of(self, program: Program) -> str | None:
+        """``program.amount_confidence()``, worked out once per program of this set (it is read
+        from the rule file, which does not change)."""
         known = self._confidences.get(program.key)
         if known is None or known[0] is not program:
             known = self._confidences[program.key] = (program, program.amount_confidence())
@@ -503,11 +568,21 @@ class RuleSet:
                 raise unknown_name("assumption", name, known, "offer", "switch.unknown", "assume")
         return chosen
 
-    def _check_qualifications(self, profile: Profile) -> None:
+    def _known_qualifications(self, profile: Profile) -> bool:
+        """Whether every qualification the profile declares is one the rule files declare."""
         ids = self._qualification_ids
-        if all(name in ids for name in profile.applicant.qualifications) and all(
-            name in ids for p in profile.purchases for name in p.qualifications
-        ):
+        for name in profile.applicant.qualifications:
+            if name not in ids:
+                return False
+        for p in profile.purchases:
+            if p.qualifications:
+                for name in p.qualifications:
+                    if name not in ids:
+                        return False
+        return True
+
+    def _check_qualifications(self, profile: Profile) -> None:
+        if self._known_qualifications(profile):
             return
         known = self.qualifications
         declared = [("applicant.qualifications", profile.applicant.qualifications)]
@@ -530,6 +605,22 @@ class RuleSet:
 Evaluator = Callable[[Entry, Profile, frozenset[str], Window | None, Window | None, bool], Award]
 
 
+def _covers_any(program: Program, purchases: Sequence[Any], window: Window) -> bool:
+    """Whether ``window`` of ``program`` covers one of the purchases."""
+    for p in purchases:  # noqa: SIM110 (any() of a generator costs more on short profiles)
+        if program.covers(p, window):
+            return True
+    return False
+
+
+def _signed_after(purchases: Sequence[Any], day: dt.date) -> bool:
+    """Whether one of the purchases was signed after ``day``."""
+    for p in purchases:  # noqa: SIM110 (any() of a generator costs more on short profiles)
+        if p.signed > day:
+            return True
+    return False
+
+
 def _evaluated(
     entry: Entry,
     profile: Profile,
@@ -540,6 +631,35 @@ def _evaluated(
 ) -> Award:
     """The version's award, as its plan evaluates it."""
     return entry.plan.evaluate(profile, switches, window=window, coverage=coverage, renewal=renewal)
+
+
+_NO_SWITCHES: frozenset[str] = frozenset()
+
+#: Dates of knowledge given as text, read: a program of many estimates names the same few.
+_DAYS: dict[str, dt.date] = {}
+
+
+def _as_of_day(value: dt.date | str | None) -> dt.date:
+    """:func:`~aivoucher.base.dates.as_of_date`, each text read once."""
+    if value.__class__ is not str:
+        return as_of_date(value)
+    assert isinstance(value, str)
+    day = _DAYS.get(value)
+    if day is None:
+        day = as_of_date(value)  # a text that is no date raises here, every time
+        if len(_DAYS) >= 256:
+            _DAYS.clear()
+        _DAYS[value] = day
+    return day
+
+
+def _has_spans(profile: Profile) -> bool:
+    """Whether a purchase gives a date as a month or a quarter (``profile.spans``, without
+    listing them)."""
+    for p in profile.purchases:
+        if isinstance(p.signed, Span) or isinstance(p.start, Span) or isinstance(p.end, Span):
+            return True
+    return False
 
 
 #: A profile with more purchases than this is estimated with Python's cyclic garbage collector
