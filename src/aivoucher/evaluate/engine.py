@@ -106,7 +106,51 @@ class Plan(CompiledPlan):
                 return Award.explained_later(
                     self.program, eligible, low, high, used, renewal, explainer, profile
                 )
-        if len(profile.purchases) > TRACE_ON_ACCESS_ABOVE:
+        return self._general(profile, on, setting, len(profile.purchases) <= TRACE_ON_ACCESS_ABOVE)
+
+    def _evaluate_read(
+        self,
+        profile: Profile,
+        switches: Iterable[str] = (),
+        *,
+        window: Window | None = None,
+        coverage: Window | None = None,
+        renewal: bool = False,
+    ) -> Award:
+        """:meth:`evaluate` for a reader that goes on to read the whole trace at once (reading
+        an estimate back compares every step): where the general engine evaluates, its trace
+        is kept whatever the profile's length, rather than left to be made again when read.
+        The award is the same."""
+        on = _NO_SWITCHES if not switches else frozenset(switches)
+        setting = (on, window, coverage, renewal)
+        fast = self.fast
+        if fast is not None:
+            decision = fast.decide(profile, on, window)
+            if decision is not None:
+                eligible, low, high, used = decision
+                return Award.explained_later(
+                    self.program,
+                    eligible,
+                    low,
+                    high,
+                    used,
+                    renewal,
+                    self._explainer(setting),
+                    profile,
+                )
+        return self._general(profile, on, setting, True)
+
+    def _general(
+        self,
+        profile: Profile,
+        on: frozenset[str],
+        setting: tuple[frozenset[str], Any, Any, bool],
+        keep: bool,
+    ) -> Award:
+        """The general engine's award in ``setting``: its trace kept where ``keep``, else built
+        on first access."""
+        _, window, coverage, renewal = setting
+        if not keep:
             # a long trace is built when read, not kept in every award of the estimate
             full = self.explain(
                 profile, on, window=window, coverage=coverage, renewal=renewal, steps=discard_step

@@ -60,7 +60,8 @@ class Trace:
                 assumption,
             )
         )
-        self.rule(assumption)
+        if assumption is not None:  # most steps rest on no reading: no call
+            self.rule(assumption)
 
     def assume(self, assumption: Assumption) -> None:
         if assumption not in self.seen:

@@ -173,12 +173,12 @@ def _remake(
         try:
             # every version of every program the document lists: the document may leave out
             # those that pay nothing for being out of force, as an estimate without
-            # include_all does
-            made = rules.estimate(
+            # include_all does. Each award's trace is compared below: one the general engine
+            # makes is kept as it is made, not made a second time for the comparison.
+            made = rules._estimate_read(
                 profile,
                 programs=ids,
                 as_of=day,
-                include_all=True,
                 assume=switches,
                 assume_renewal=renewal,
             )

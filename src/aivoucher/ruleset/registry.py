@@ -304,7 +304,7 @@ class RuleSet:
         and drafts, with the reason. ``assume`` switches on readings the rule files offer as
         options (``aivoucher programs`` lists them).
         """
-        programs = name_list(programs, "programs", "program ids")
+        names: list[str] | None = name_list(programs, "programs", "program ids")
         if assume.__class__ is tuple and not assume:  # the default: nothing to check
             switches = _NO_SWITCHES
         else:
@@ -319,12 +319,57 @@ class RuleSet:
             return estimate_days(
                 self,
                 prof,
-                programs=programs,
+                programs=names,
                 as_of=day,
                 include_all=include_all,
                 assume=sorted(switches),
                 assume_renewal=assume_renewal,
             )
+        return self._estimated(prof, names, day, switches, include_all, assume_renewal, None)
+
+    def _estimate_read(
+        self,
+        profile: Profile,
+        *,
+        programs: list[str],
+        as_of: dt.date,
+        assume: list[str],
+        assume_renewal: bool,
+    ) -> Estimate:
+        """``estimate(..., include_all=True)`` for a reader that goes on to read every award's
+        whole trace (:meth:`~aivoucher.vocabulary.result.Estimate.from_json` compares every
+        step): where the general engine evaluates a version, its trace is kept, whatever the
+        profile's length, rather than left to be made again when read
+        (:meth:`~aivoucher.evaluate.engine.Plan._evaluate_read`). The estimate is the same."""
+        programs = name_list(programs, "programs", "program ids")
+        switches = self._check_switches(name_list(assume, "assume", "assumption names"))
+        prof = parse_profile(profile)
+        day = _as_of_day(as_of)
+        self._check_qualifications(prof)
+        if _has_spans(prof):  # each day is estimated on its own: as estimate() does
+            return self.estimate(
+                prof,
+                programs=programs,
+                as_of=day,
+                include_all=True,
+                assume=assume,
+                assume_renewal=assume_renewal,
+            )
+        return self._estimated(prof, programs, day, switches, True, assume_renewal, _read)
+
+    def _estimated(
+        self,
+        prof: Profile,
+        programs: list[str] | None,
+        day: dt.date,
+        switches: frozenset[str],
+        include_all: bool,
+        assume_renewal: bool,
+        evaluate: Evaluator | None,
+    ) -> Estimate:
+        """The estimate of a profile dated by days, its arguments checked (see
+        :meth:`estimate`); ``evaluate`` judges each version (default: its plan's
+        :meth:`~aivoucher.evaluate.engine.Plan.evaluate`)."""
         if programs is not None:
             # each distinct name looked up once: a name repeated costs nothing more
             chosen: dict[str, None] = {}
@@ -340,11 +385,11 @@ class RuleSet:
         if len(prof.purchases) > LONG_PROFILE:
             with _collector_paused(True):
                 awards, total_low, total_high, notes = self._awards(
-                    ids, prof, day, switches, include_all, assume_renewal, named
+                    ids, prof, day, switches, include_all, assume_renewal, named, evaluate
                 )
         else:  # most estimates: no collector to pause, no context to enter
             awards, total_low, total_high, notes = self._awards(
-                ids, prof, day, switches, include_all, assume_renewal, named
+                ids, prof, day, switches, include_all, assume_renewal, named, evaluate
             )
         return self._summed(
             prof,
@@ -368,13 +413,21 @@ class RuleSet:
         include_all: bool,
         assume_renewal: bool,
         named: bool,
+        evaluate: Evaluator | None,
     ) -> tuple[list[Award], Decimal, Decimal, tuple[StackingNote, ...]]:
         """The awards of the programs ``ids``, each with its application status, and their
         totals."""
         awards: list[Award] = []
         for pid in ids:
             awards += self._program_awards(
-                pid, prof, day, switches, include_all, assume_renewal, named=named
+                pid,
+                prof,
+                day,
+                switches,
+                include_all,
+                assume_renewal,
+                named=named,
+                evaluate=evaluate,
             )
         awards = [with_application(a, day, prof) for a in awards]
         return (awards, *combine(awards, prof))
@@ -660,6 +713,20 @@ def _has_spans(profile: Profile) -> bool:
         if isinstance(p.signed, Span) or isinstance(p.start, Span) or isinstance(p.end, Span):
             return True
     return False
+
+
+def _read(
+    entry: Entry,
+    profile: Profile,
+    switches: frozenset[str],
+    window: Window | None,
+    coverage: Window | None,
+    renewal: bool,
+) -> Award:
+    """The version's award for a reader of its whole trace (see :meth:`RuleSet._estimate_read`)."""
+    return entry.plan._evaluate_read(
+        profile, switches, window=window, coverage=coverage, renewal=renewal
+    )
 
 
 #: A profile with more purchases than this is estimated with Python's cyclic garbage collector
