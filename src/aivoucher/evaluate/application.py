@@ -15,7 +15,7 @@ from ..vocabulary.profile import Profile
 from ..vocabulary.result import ApplicationStatus, Award
 from ..vocabulary.schema import Program, Window
 
-__all__ = ["application_status", "with_application"]
+__all__ = ["application_status", "status_of", "with_application"]
 
 Period = tuple[dt.date | None, dt.date | None, int | None]  # first day, last day, year covered
 
@@ -91,8 +91,15 @@ _STATUSES: dict[tuple[int, dt.date, object], tuple[Program, ApplicationStatus]] 
 
 def with_application(award: Award, as_of: dt.date, profile: Profile) -> Award:
     """The award with its application status, for an award that pays or may pay."""
+    status = status_of(award, as_of, profile)
+    return award if status is None else award.replace(application=status)
+
+
+def status_of(award: Award, as_of: dt.date, profile: Profile) -> ApplicationStatus | None:
+    """The application status :func:`with_application` gives ``award`` (``None``: it is not
+    eligible, and keeps none)."""
     if award.eligible is False:
-        return award
+        return None
     purchases = profile.purchases
     used = award.purchases
     program = award.program
@@ -111,4 +118,4 @@ def with_application(award: Award, as_of: dt.date, profile: Profile) -> Award:
         if len(_STATUSES) >= 4096:
             _STATUSES.clear()
         _STATUSES[key] = (program, status)
-    return award.replace(application=status)
+    return status

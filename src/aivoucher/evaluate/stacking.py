@@ -79,7 +79,16 @@ def combine(
     programs paying for one purchase give one note, not n² / 2, and the work stays linear in n
     except where every program sharing a purchase declares a relation with another of them.
     """
-    paying = [a for a in awards if counted(a) and a.high is not None and a.high > 0]
+    # counted(a), its common case told inline: most awards name no missing fact
+    paying = [
+        a
+        for a in awards
+        if a.eligible
+        and not a.renewal
+        and (not a.missing or counted(a))
+        and a.high is not None
+        and a.high > 0
+    ]
     if len(paying) < 2:  # most estimates: no pair to relate, no group to note
         if undeclared not in UNDECLARED:
             raise ValueError(f"undeclared must be one of {UNDECLARED}, not {undeclared!r}")
@@ -87,7 +96,8 @@ def combine(
             return ZERO, ZERO, ()
         # one award: _bounded's steps on it, written out (the same Decimal operations, so the
         # same digits)
-        one_low, one_high = _low(paying[0]), _high(paying[0])
+        one = paying[0]
+        one_low, one_high = one.low or ZERO, one.high or ZERO  # _low(one), _high(one)
         low = max(one_low, (ZERO + one_low) - ZERO)
         high = min(max(low, one_high, (ZERO + one_high) - ZERO), ZERO + one_high)
         return low, high, ()

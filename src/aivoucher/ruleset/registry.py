@@ -9,6 +9,7 @@ is loaded on first use, not at import.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -28,7 +29,7 @@ from ..base.documents import RULE_LIMITS, load_document, read_text
 from ..base.log import logger
 from ..base.paths import parse_path
 from ..errors import InputError, ProfileError, RuleFileError, UnknownProgramError
-from ..evaluate.application import with_application
+from ..evaluate.application import status_of, with_application
 from ..evaluate.engine import Plan, compile_program, not_in_force
 from ..evaluate.stacking import combine, counted
 from ..evaluate.traced import Window
@@ -162,6 +163,7 @@ class RuleSet:
         self._qualification_ids = frozenset(self.qualifications)
         self._confidences: dict[str, tuple[Program, str | None]] = {}
         self._facts: dict[int, tuple[Program, str | None, dt.date | None, str]] = {}
+        self._named: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._rule_dates: tuple[frozenset[dt.date], frozenset[int]] | None = None
         # which programs cannot take an applicant registered in a place, from their own
         # conditions on the place (aivoucher.ruleset.across, built on first use)
@@ -311,20 +313,20 @@ class RuleSet:
             switches = self._check_switches(name_list(assume, "assume", "assumption names"))
         prof = parse_profile(profile)
         day = _as_of_day(as_of)
-        if not self._known_qualifications(prof):
+        if not self._plain(prof):
             self._check_qualifications(prof)
-        if _has_spans(prof):  # a plan dated by month or quarter: each day that can matter
-            from .days import estimate_days
+            if _has_spans(prof):  # a plan dated by month or quarter: each day that can matter
+                from .days import estimate_days
 
-            return estimate_days(
-                self,
-                prof,
-                programs=names,
-                as_of=day,
-                include_all=include_all,
-                assume=sorted(switches),
-                assume_renewal=assume_renewal,
-            )
+                return estimate_days(
+                    self,
+                    prof,
+                    programs=names,
+                    as_of=day,
+                    include_all=include_all,
+                    assume=sorted(switches),
+                    assume_renewal=assume_renewal,
+                )
         return self._estimated(prof, names, day, switches, include_all, assume_renewal, None)
 
     def _estimate_read(
@@ -370,27 +372,38 @@ class RuleSet:
         """The estimate of a profile dated by days, its arguments checked (see
         :meth:`estimate`); ``evaluate`` judges each version (default: its plan's
         :meth:`~aivoucher.evaluate.engine.Plan.evaluate`)."""
+        ids: Iterable[str]
         if programs is not None:
-            # each distinct name looked up once: a name repeated costs nothing more
-            chosen: dict[str, None] = {}
-            for pid in dict.fromkeys(programs):
-                found = self.index.versions(pid)
-                if found is None:
-                    raise self._unknown(pid)
-                chosen[found[0].program.id] = None
-            ids: Iterable[str] = chosen
+            found_ids = self._named.get(tuple(programs))
+            ids = found_ids if found_ids is not None else self._named_ids(programs)
         else:
             ids = self.index.ids
         named = programs is not None
-        if len(prof.purchases) > LONG_PROFILE:
-            with _collector_paused(True):
-                awards, total_low, total_high, notes = self._awards(
-                    ids, prof, day, switches, include_all, assume_renewal, named, evaluate
+        with _collector_paused(len(prof.purchases) > LONG_PROFILE):
+            awards: list[Award] = []
+            for pid in ids:
+                awards += self._program_awards(
+                    pid,
+                    prof,
+                    day,
+                    switches,
+                    include_all,
+                    assume_renewal,
+                    named=named,
+                    evaluate=evaluate,
                 )
-        else:  # most estimates: no collector to pause, no context to enter
-            awards, total_low, total_high, notes = self._awards(
-                ids, prof, day, switches, include_all, assume_renewal, named, evaluate
-            )
+            if evaluate is None:
+                # Every award here was made by this call (the plans' evaluations, the awards
+                # of versions not in force) and nothing else holds one: each is given its
+                # application status in place, as a copy of each would be (at the cost of a
+                # second award).
+                for a in awards:
+                    status = status_of(a, day, prof)
+                    if status is not None:
+                        _set_field(a, "application", status)
+            else:  # the caller's evaluations: copies
+                awards = [with_application(a, day, prof) for a in awards]
+            total_low, total_high, notes = combine(awards, prof)
         return self._summed(
             prof,
             day,
@@ -403,34 +416,6 @@ class RuleSet:
             switches,
             assume_renewal,
         )
-
-    def _awards(
-        self,
-        ids: Iterable[str],
-        prof: Profile,
-        day: dt.date,
-        switches: frozenset[str],
-        include_all: bool,
-        assume_renewal: bool,
-        named: bool,
-        evaluate: Evaluator | None,
-    ) -> tuple[list[Award], Decimal, Decimal, tuple[StackingNote, ...]]:
-        """The awards of the programs ``ids``, each with its application status, and their
-        totals."""
-        awards: list[Award] = []
-        for pid in ids:
-            awards += self._program_awards(
-                pid,
-                prof,
-                day,
-                switches,
-                include_all,
-                assume_renewal,
-                named=named,
-                evaluate=evaluate,
-            )
-        awards = [with_application(a, day, prof) for a in awards]
-        return (awards, *combine(awards, prof))
 
     def _summed(
         self,
@@ -496,22 +481,22 @@ class RuleSet:
                 assume_renewal=True,
             )
             renewed_low, renewed_high = again.total_low, again.total_high
-        return Estimate(
-            as_of=day,
-            profile=prof,
-            awards=tuple(awards),
-            total_low=total_low,
-            total_high=total_high,
-            stacking=notes,
-            uncounted=tuple(uncounted),
-            if_renewed_low=renewed_low,
-            if_renewed_high=renewed_high,
-            checked=min(dates) if dates else None,
-            confidence=levels[0] if len(levels) == 1 else weakest(levels),
-            unchecked=tuple(unchecked),
-            rules=self,
-            assume=tuple(sorted(switches)) if switches else (),
-            assume_renewal=assume_renewal,
+        return _new_estimate(
+            day,
+            prof,
+            tuple(awards),
+            total_low,
+            total_high,
+            notes,
+            tuple(uncounted),
+            renewed_low,
+            renewed_high,
+            min(dates) if dates else None,
+            tuple(unchecked),
+            levels[0] if len(levels) == 1 else weakest(levels),
+            self,
+            tuple(sorted(switches)) if switches else (),
+            assume_renewal,
         )
 
     def _program_awards(
@@ -577,7 +562,14 @@ class RuleSet:
                 awards.append(award)
                 used.append(entry)
         after = choice.end
-        if after is not None and _signed_after(purchases, after):
+        past_end = False  # a purchase signed after the last known version ends
+        if after is not None:
+            for p in purchases:
+                if p.signed > after:
+                    past_end = True
+                    break
+        if past_end:
+            assert after is not None
             later = (after + dt.timedelta(days=1), None)
             renewal = (evaluate or _evaluated)(last, profile, switches, later, span, True)
             if renewal.eligible is not False:  # what the last version would pay, if renewed
@@ -621,6 +613,38 @@ class RuleSet:
                 raise unknown_name("assumption", name, known, "offer", "switch.unknown", "assume")
         return chosen
 
+    def _named_ids(self, programs: list[str]) -> tuple[str, ...]:
+        """The program ids ``programs`` name (ids or keys), each once, in order; kept for the
+        next estimate that names the same (a grid or a sweep names them again and again)."""
+        # each distinct name looked up once: a name repeated costs nothing more
+        chosen: dict[str, None] = {}
+        for pid in dict.fromkeys(programs):
+            found = self.index.versions(pid)
+            if found is None:
+                raise self._unknown(pid)
+            chosen[found[0].program.id] = None
+        ids = tuple(chosen)
+        if len(self._named) >= 1024:
+            self._named.clear()
+        self._named[tuple(programs)] = ids
+        return ids
+
+    def _plain(self, profile: Profile) -> bool:
+        """Whether every date the profile gives is a day and every qualification it declares
+        is one the rule files declare (most profiles): nothing to refuse, no day to try."""
+        ids = self._qualification_ids
+        for name in profile.applicant.qualifications:
+            if name not in ids:
+                return False
+        for p in profile.purchases:
+            if isinstance(p.signed, Span) or isinstance(p.start, Span) or isinstance(p.end, Span):
+                return False
+            if p.qualifications:
+                for name in p.qualifications:
+                    if name not in ids:
+                        return False
+        return True
+
     def _known_qualifications(self, profile: Profile) -> bool:
         """Whether every qualification the profile declares is one the rule files declare."""
         ids = self._qualification_ids
@@ -658,18 +682,91 @@ class RuleSet:
 Evaluator = Callable[[Entry, Profile, frozenset[str], Window | None, Window | None, bool], Award]
 
 
+#: What :func:`_new_estimate` takes, in order: every field of :class:`Estimate`.
+_ESTIMATE_FIELDS = (
+    "as_of",
+    "profile",
+    "awards",
+    "total_low",
+    "total_high",
+    "stacking",
+    "uncounted",
+    "if_renewed_low",
+    "if_renewed_high",
+    "checked",
+    "unchecked",
+    "confidence",
+    "rules",
+    "assume",
+    "assume_renewal",
+)
+
+
+def _slot_setters() -> tuple[Callable[[Estimate, Any], None], ...] | None:
+    """The setters of :class:`Estimate`'s slots in the order of :data:`_ESTIMATE_FIELDS`, where
+    its constructor does nothing but store each argument in its slot (checked once, on values
+    of its own); ``None`` otherwise (a field added, a ``__post_init__``): the constructor is
+    called then."""
+    names = [f.name for f in dataclasses.fields(Estimate)]
+    if sorted(names) != sorted(_ESTIMATE_FIELDS) or "__slots__" not in Estimate.__dict__:
+        return None
+    probe: list[Any] = [object() for _ in _ESTIMATE_FIELDS]
+    try:
+        made = Estimate(**dict(zip(_ESTIMATE_FIELDS, probe, strict=True)))
+    except Exception:  # a constructor that checks its arguments: called every time
+        return None
+    if any(getattr(made, n) is not v for n, v in zip(_ESTIMATE_FIELDS, probe, strict=True)):
+        return None
+    return tuple(Estimate.__dict__[n].__set__ for n in _ESTIMATE_FIELDS)
+
+
+def _estimate_maker() -> Callable[..., Estimate]:
+    """``Estimate(...)`` of the values of :data:`_ESTIMATE_FIELDS`, in that order. A frozen
+    dataclass's constructor stores each field through ``object.__setattr__``, from keyword
+    arguments: most of the time an estimate of one program spent after its evaluation went
+    there. Its slots are filled directly where that is all it does (:func:`_slot_setters`)."""
+    setters = _slot_setters()
+    if setters is None:
+
+        def called(*values: Any) -> Estimate:
+            return Estimate(**dict(zip(_ESTIMATE_FIELDS, values, strict=True)))
+
+        return called
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14 = setters
+    new = object.__new__
+
+    def filled(
+        v0: Any, v1: Any, v2: Any, v3: Any, v4: Any, v5: Any, v6: Any, v7: Any,
+        v8: Any, v9: Any, v10: Any, v11: Any, v12: Any, v13: Any, v14: Any,
+    ) -> Estimate:  # fmt: skip
+        made = new(Estimate)
+        s0(made, v0)
+        s1(made, v1)
+        s2(made, v2)
+        s3(made, v3)
+        s4(made, v4)
+        s5(made, v5)
+        s6(made, v6)
+        s7(made, v7)
+        s8(made, v8)
+        s9(made, v9)
+        s10(made, v10)
+        s11(made, v11)
+        s12(made, v12)
+        s13(made, v13)
+        s14(made, v14)
+        return made
+
+    return filled
+
+
+_new_estimate = _estimate_maker()
+
+
 def _covers_any(program: Program, purchases: Sequence[Any], window: Window) -> bool:
     """Whether ``window`` of ``program`` covers one of the purchases."""
     for p in purchases:  # noqa: SIM110 (any() of a generator costs more on short profiles)
         if program.covers(p, window):
-            return True
-    return False
-
-
-def _signed_after(purchases: Sequence[Any], day: dt.date) -> bool:
-    """Whether one of the purchases was signed after ``day``."""
-    for p in purchases:  # noqa: SIM110 (any() of a generator costs more on short profiles)
-        if p.signed > day:
             return True
     return False
 
@@ -687,6 +784,7 @@ def _evaluated(
 
 
 _NO_SWITCHES: frozenset[str] = frozenset()
+_set_field = object.__setattr__  # an award made here, filled in before anyone sees it
 
 #: Dates of knowledge given as text, read: a program of many estimates names the same few.
 _DAYS: dict[str, dt.date] = {}
