@@ -116,11 +116,14 @@ class Plan(CompiledPlan):
         window: Window | None = None,
         coverage: Window | None = None,
         renewal: bool = False,
+        most: int = 0,
     ) -> Award:
-        """:meth:`evaluate` for a reader that goes on to read the whole trace at once (reading
-        an estimate back compares every step): where the general engine evaluates, its trace
-        is kept whatever the profile's length, rather than left to be made again when read.
-        The award is the same."""
+        """:meth:`evaluate` for a reader that goes on to compare the whole trace with a
+        document's ``most`` steps (:meth:`~aivoucher.vocabulary.result.Estimate.from_json`):
+        where the general engine evaluates, its trace is kept as it is made, whatever the
+        profile's length, rather than made again when read; one longer than ``most`` steps
+        (which cannot be the document's) is left to be made when read, so that what is kept
+        is never more than the document holds. The award is the same."""
         on = _NO_SWITCHES if not switches else frozenset(switches)
         setting = (on, window, coverage, renewal)
         fast = self.fast
@@ -138,7 +141,43 @@ class Plan(CompiledPlan):
                     self._explainer(setting),
                     profile,
                 )
-        return self._general(profile, on, setting, True)
+        if len(profile.purchases) <= TRACE_ON_ACCESS_ABOVE:
+            return self._general(profile, on, setting, True)
+        kept: list[Step] = []
+
+        def keep(step: Step) -> None:
+            if len(kept) <= most:
+                kept.append(step)
+
+        full = self.explain(
+            profile, on, window=window, coverage=coverage, renewal=renewal, steps=keep
+        )
+        if len(kept) > most:
+            return Award.explained_later(
+                self.program,
+                full.eligible,
+                full.low,
+                full.high,
+                full.purchases,
+                renewal,
+                self._explainer(setting),
+                profile,
+                full.missing,
+            )
+        # what explain() keeps itself: the same steps, in the same order
+        return Award(
+            self.program,
+            full.eligible,
+            full.low,
+            full.high,
+            full.reasons,
+            full.assumptions,
+            tuple(kept),
+            full.missing,
+            full.purchases,
+            full.renewal,
+            full.application,
+        )
 
     def _general(
         self,

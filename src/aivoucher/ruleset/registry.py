@@ -337,12 +337,13 @@ class RuleSet:
         as_of: dt.date,
         assume: list[str],
         assume_renewal: bool,
+        evaluate: Evaluator,
     ) -> Estimate:
-        """``estimate(..., include_all=True)`` for a reader that goes on to read every award's
-        whole trace (:meth:`~aivoucher.vocabulary.result.Estimate.from_json` compares every
-        step): where the general engine evaluates a version, its trace is kept, whatever the
-        profile's length, rather than left to be made again when read
-        (:meth:`~aivoucher.evaluate.engine.Plan._evaluate_read`). The estimate is the same."""
+        """``estimate(..., include_all=True)`` with each version judged by ``evaluate``
+        instead of its plan's :meth:`~aivoucher.evaluate.engine.Plan.evaluate` (the reader of
+        an estimate's JSON passes one that keeps the traces it goes on to compare,
+        :meth:`~aivoucher.evaluate.engine.Plan._evaluate_read`). A profile that gives a month
+        or a quarter is estimated as :meth:`estimate` does, day by day."""
         programs = name_list(programs, "programs", "program ids")
         switches = self._check_switches(name_list(assume, "assume", "assumption names"))
         prof = parse_profile(profile)
@@ -357,7 +358,7 @@ class RuleSet:
                 assume=assume,
                 assume_renewal=assume_renewal,
             )
-        return self._estimated(prof, programs, day, switches, True, assume_renewal, _read)
+        return self._estimated(prof, programs, day, switches, True, assume_renewal, evaluate)
 
     def _estimated(
         self,
@@ -811,20 +812,6 @@ def _has_spans(profile: Profile) -> bool:
         if isinstance(p.signed, Span) or isinstance(p.start, Span) or isinstance(p.end, Span):
             return True
     return False
-
-
-def _read(
-    entry: Entry,
-    profile: Profile,
-    switches: frozenset[str],
-    window: Window | None,
-    coverage: Window | None,
-    renewal: bool,
-) -> Award:
-    """The version's award for a reader of its whole trace (see :meth:`RuleSet._estimate_read`)."""
-    return entry.plan._evaluate_read(
-        profile, switches, window=window, coverage=coverage, renewal=renewal
-    )
 
 
 #: A profile with more purchases than this is estimated with Python's cyclic garbage collector
