@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
+from ..base.records import direct_constructor
 from ..plan.compiled import Limit
 from ..plan.conditions import Cites
 from ..vocabulary.details import NO_DETAIL, CapDetail, CapPer, Detail, PoolDetail, PoolPeriod
@@ -18,6 +19,12 @@ from ..vocabulary.profile import Purchase
 from ..vocabulary.trace import Assumption, AssumptionCode, Bounds, Reason, Step, StepKind
 
 __all__ = ["Candidate", "Trace"]
+
+#: ``Step(...)`` by position, its slots filled directly: a long trace makes one per condition,
+#: base, rate and cap of every purchase.
+_new_step = direct_constructor(
+    Step, ("kind", "subject", "before", "after", "rate", "detail", "cites", "assumption")
+)
 
 
 class Trace:
@@ -49,7 +56,7 @@ class Trace:
         """Record a step with the text it cites and the reading it rests on (listed among
         the assumptions once)."""
         (self.steps.append if self.visit is None else self.visit)(
-            Step(
+            _new_step(
                 kind,
                 subject,
                 before,

@@ -323,11 +323,18 @@ def _amount(
     base = cand.base
     amount = round_step(plan, (base[0] * rate[0], base[1] * rate[1]))
     trace.step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
-    if any(t.first_years is not None for t in tiers):
+    # the tiers' first years and caps, told without a generator where one tier applies (most)
+    if len(tiers) == 1:
+        first, capped = tiers[0].first_years is not None, tiers[0].cap is not None
+    else:
+        first = any(t.first_years is not None for t in tiers)
+        capped = any(t.cap is not None for t in tiers)
+    if first:
         amount = first_years(plan, cand, tiers, no_tier_possible, subjects, amount, trace)
-    if any(t.cap is not None for t in tiers):
+    if capped:
         amount = tier_caps(plan, tiers, no_tier_possible, base, amount, cand.label, trace)
-    amount = trace.caps(plan.caps_purchase, amount, cand.label)
+    if plan.caps_purchase:
+        amount = trace.caps(plan.caps_purchase, amount, cand.label)
     if plan.minimum is not None:
         amount = _minimum(plan, amount, cand.label, trace)
     return amount
@@ -336,19 +343,20 @@ def _amount(
 def _base(plan: CompiledPlan, purchase: Purchase, label: str, index: int, trace: Trace) -> Bounds:
     base_rule = plan.base
     # the reading is listed before the settled-amount assumption it qualifies
-    trace.rule(base_rule.assumption)
-    detail = BaseDetail(of=base_rule.of)
+    if base_rule.assumption is not None:
+        trace.rule(base_rule.assumption)
     if base_rule.of == "contract" or purchase.settled is not None:
         value = purchase.amount if base_rule.of == "contract" else purchase.settled
         assert value is not None
         base = (value, value)
+        detail = _base_detail(base_rule.of, None, None)
     elif base_rule.if_unknown == "contract":
         base = (purchase.amount, purchase.amount)
-        detail = BaseDetail(of=base_rule.of, from_contract=True)
+        detail = _base_detail(base_rule.of, True, None)
         trace.assume(Assumption(AssumptionCode.SETTLED_FROM_CONTRACT, subject=label))
     else:
         base = (ZERO, purchase.amount)
-        detail = BaseDetail(of=base_rule.of, settled_unknown=True)
+        detail = _base_detail(base_rule.of, None, True)
         trace.assume(Assumption(AssumptionCode.SETTLED_UNKNOWN, subject=label))
     trace.step(
         StepKind.BASE,
@@ -361,6 +369,21 @@ def _base(plan: CompiledPlan, purchase: Purchase, label: str, index: int, trace:
     if plan.prorate is not None:
         base = _prorate(plan, purchase, base, label, index, trace)
     return base
+
+
+#: The base steps' details, made once each (a value: every purchase's base step shares it).
+_BASE_DETAILS: dict[tuple[str, bool | None, bool | None], BaseDetail] = {}
+
+
+def _base_detail(of: Any, from_contract: bool | None, settled_unknown: bool | None) -> BaseDetail:
+    """``BaseDetail(of=of, from_contract=…, settled_unknown=…)``."""
+    key = (of, from_contract, settled_unknown)
+    detail = _BASE_DETAILS.get(key)
+    if detail is None:
+        detail = _BASE_DETAILS[key] = BaseDetail(
+            of=of, from_contract=from_contract, settled_unknown=settled_unknown
+        )
+    return detail
 
 
 def _prorate(

@@ -9,7 +9,6 @@ is loaded on first use, not at import.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -28,6 +27,7 @@ from ..base.dates import Span, as_of_date
 from ..base.documents import RULE_LIMITS, load_document, read_text
 from ..base.log import logger
 from ..base.paths import parse_path
+from ..base.records import direct_constructor
 from ..errors import InputError, ProfileError, RuleFileError, UnknownProgramError
 from ..evaluate.application import status_of, with_application
 from ..evaluate.engine import Plan, compile_program, not_in_force
@@ -703,65 +703,10 @@ _ESTIMATE_FIELDS = (
 )
 
 
-def _slot_setters() -> tuple[Callable[[Estimate, Any], None], ...] | None:
-    """The setters of :class:`Estimate`'s slots in the order of :data:`_ESTIMATE_FIELDS`, where
-    its constructor does nothing but store each argument in its slot (checked once, on values
-    of its own); ``None`` otherwise (a field added, a ``__post_init__``): the constructor is
-    called then."""
-    names = [f.name for f in dataclasses.fields(Estimate)]
-    if sorted(names) != sorted(_ESTIMATE_FIELDS) or "__slots__" not in Estimate.__dict__:
-        return None
-    probe: list[Any] = [object() for _ in _ESTIMATE_FIELDS]
-    try:
-        made = Estimate(**dict(zip(_ESTIMATE_FIELDS, probe, strict=True)))
-    except Exception:  # a constructor that checks its arguments: called every time
-        return None
-    if any(getattr(made, n) is not v for n, v in zip(_ESTIMATE_FIELDS, probe, strict=True)):
-        return None
-    return tuple(Estimate.__dict__[n].__set__ for n in _ESTIMATE_FIELDS)
-
-
-def _estimate_maker() -> Callable[..., Estimate]:
-    """``Estimate(...)`` of the values of :data:`_ESTIMATE_FIELDS`, in that order. A frozen
-    dataclass's constructor stores each field through ``object.__setattr__``, from keyword
-    arguments: most of the time an estimate of one program spent after its evaluation went
-    there. Its slots are filled directly where that is all it does (:func:`_slot_setters`)."""
-    setters = _slot_setters()
-    if setters is None:
-
-        def called(*values: Any) -> Estimate:
-            return Estimate(**dict(zip(_ESTIMATE_FIELDS, values, strict=True)))
-
-        return called
-    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14 = setters
-    new = object.__new__
-
-    def filled(
-        v0: Any, v1: Any, v2: Any, v3: Any, v4: Any, v5: Any, v6: Any, v7: Any,
-        v8: Any, v9: Any, v10: Any, v11: Any, v12: Any, v13: Any, v14: Any,
-    ) -> Estimate:  # fmt: skip
-        made = new(Estimate)
-        s0(made, v0)
-        s1(made, v1)
-        s2(made, v2)
-        s3(made, v3)
-        s4(made, v4)
-        s5(made, v5)
-        s6(made, v6)
-        s7(made, v7)
-        s8(made, v8)
-        s9(made, v9)
-        s10(made, v10)
-        s11(made, v11)
-        s12(made, v12)
-        s13(made, v13)
-        s14(made, v14)
-        return made
-
-    return filled
-
-
-_new_estimate = _estimate_maker()
+#: ``Estimate(...)`` of the values of :data:`_ESTIMATE_FIELDS`, by position, its slots filled
+#: directly (most of the time a one-program estimate spent after its evaluation went into the
+#: dataclass's own constructor).
+_new_estimate = direct_constructor(Estimate, _ESTIMATE_FIELDS)
 
 
 def _covers_any(program: Program, purchases: Sequence[Any], window: Window) -> bool:
