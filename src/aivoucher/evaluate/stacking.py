@@ -87,7 +87,7 @@ def combine(
         and not a.renewal
         and (not a.missing or counted(a))
         and a.high is not None
-        and a.high > 0
+        and a.high > ZERO
     ]
     if len(paying) < 2:  # most estimates: no pair to relate, no group to note
         if undeclared not in UNDECLARED:
@@ -98,8 +98,15 @@ def combine(
         # same digits)
         one = paying[0]
         one_low, one_high = one.low or ZERO, one.high or ZERO  # _low(one), _high(one)
-        low = max(one_low, (ZERO + one_low) - ZERO)
-        high = min(max(low, one_high, (ZERO + one_high) - ZERO), ZERO + one_high)
+        sum_low, sum_high = ZERO + one_low, ZERO + one_high
+        if sum_low == one_low and sum_high == one_high:
+            # the sums exact (as always, short of the context's precision): what the steps
+            # below give, the first of equals kept as max() and min() keep it
+            if one_high > one_low:
+                return one_low, one_high, ()
+            return one_low, (one_low if one_high == one_low else sum_high), ()
+        low = max(one_low, sum_low - ZERO)
+        high = min(max(low, one_high, sum_high - ZERO), ZERO + one_high)
         return low, high, ()
     groups = _Groups(len(paying))
     by_id: dict[str, list[int]] = {}

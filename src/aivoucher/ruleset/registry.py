@@ -380,7 +380,11 @@ class RuleSet:
         else:
             ids = self.index.ids
         named = programs is not None
-        with _collector_paused(len(prof.purchases) > LONG_PROFILE):
+        # a long profile is estimated with the collector paused (see _collector_paused)
+        paused = len(prof.purchases) > LONG_PROFILE and gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
             awards: list[Award] = []
             for pid in ids:
                 awards += self._program_awards(
@@ -405,6 +409,9 @@ class RuleSet:
             else:  # the caller's evaluations: copies
                 awards = [with_application(a, day, prof) for a in awards]
             total_low, total_high, notes = combine(awards, prof)
+        finally:
+            if paused:
+                gc.enable()
         return self._summed(
             prof,
             day,
