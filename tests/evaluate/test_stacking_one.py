@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
+from aivoucher.result import Award
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aivoucher
 from aivoucher.base.money import ZERO
 from aivoucher.evaluate.stacking import _bounded, combine
-from aivoucher.result import Award
 
 PROGRAM = aivoucher.bundled_rules().get("shenzhen.training-compute").program
 PROFILE = aivoucher.parse_profile({"applicant": {"kind": "enterprise", "city": "shenzhen"}})
