@@ -405,7 +405,7 @@ class RuleSet:
                 for a in awards:
                     status = status_of(a, day, prof)
                     if status is not None:
-                        _set_field(a, "application", status)
+                        _set_application(a, status)
             else:  # the caller's evaluations: copies
                 awards = [with_application(a, day, prof) for a in awards]
             total_low, total_high, notes = combine(awards, prof)
@@ -496,11 +496,11 @@ class RuleSet:
             total_low,
             total_high,
             notes,
-            tuple(uncounted),
+            tuple(uncounted) if uncounted else (),
             renewed_low,
             renewed_high,
-            min(dates) if dates else None,
-            tuple(unchecked),
+            (dates[0] if len(dates) == 1 else min(dates)) if dates else None,
+            tuple(unchecked) if unchecked else (),
             levels[0] if len(levels) == 1 else weakest(levels),
             self,
             tuple(sorted(switches)) if switches else (),
@@ -558,9 +558,7 @@ class RuleSet:
             assert window is not None  # a program that buys judges by signing dates
             if always or _covers_any(entry.program, purchases, window):
                 if evaluate is None:  # the plan's own evaluation, without a call between
-                    award = entry.plan.evaluate(
-                        profile, switches, window=window, coverage=span, renewal=False
-                    )
+                    award = entry.plan.evaluate(profile, switches, window=window, coverage=span)
                 else:
                     award = evaluate(entry, profile, switches, window, span, False)
                 if entry is last and assume_renewal:
@@ -568,7 +566,8 @@ class RuleSet:
                     if end is not None:
                         award = _renewal_assumed(award, profile, end)
                 awards.append(award)
-                used.append(entry)
+                if include_all:
+                    used.append(entry)
         after = choice.end
         past_end = False  # a purchase signed after the last known version ends
         if after is not None:
@@ -737,7 +736,11 @@ def _evaluated(
 
 
 _NO_SWITCHES: frozenset[str] = frozenset()
-_set_field = object.__setattr__  # an award made here, filled in before anyone sees it
+#: Stores an award's application status in its slot: for an award made by the estimate,
+#: filled in before anyone sees it.
+_set_application: Callable[[Award, Any], None] = next(
+    vars(c)["application"] for c in Award.__mro__ if "application" in vars(c)
+).__set__
 
 #: Dates of knowledge given as text, read: a program of many estimates names the same few.
 _DAYS: dict[str, dt.date] = {}
