@@ -386,17 +386,14 @@ class RuleSet:
             gc.disable()
         try:
             awards: list[Award] = []
-            for pid in ids:
-                awards += self._program_awards(
-                    pid,
-                    prof,
-                    day,
-                    switches,
-                    include_all,
-                    assume_renewal,
-                    named=named,
-                    evaluate=evaluate,
+            for pid in ids:  # each list is made for this call: the first is kept as it is
+                found = self._program_awards(
+                    pid, prof, day, switches, include_all, assume_renewal, named, evaluate
                 )
+                if awards:
+                    awards += found
+                else:
+                    awards = found
             if evaluate is None:
                 # Every award here was made by this call (the plans' evaluations, the awards
                 # of versions not in force) and nothing else holds one: each is given its
@@ -515,7 +512,6 @@ class RuleSet:
         switches: frozenset[str],
         include_all: bool,
         assume_renewal: bool,
-        *,
         named: bool = False,
         evaluate: Evaluator | None = None,
     ) -> list[Award]:
