@@ -448,9 +448,7 @@ class RuleSet:
         # one pass over the awards: those left out of the totals, and what the counted ones
         # that pay rest on (their confidence and the dates their rule files were checked)
         uncounted: list[str] = []
-        levels: list[str] = []
-        dates: list[dt.date] = []
-        unchecked: dict[str, None] = {}
+        paying: list[tuple[Program, str | None, dt.date | None, str]] = []
         renewals = False
         facts = self._facts
         for a in considered:
@@ -464,13 +462,17 @@ class RuleSet:
                     known = facts.get(id(program))
                     if known is None or known[0] is not program:
                         known = self._program_facts(program)
-                    _, level, checked, key = known
-                    if level is not None:
-                        levels.append(level)
-                    if checked is not None:
-                        dates.append(checked)
-                    else:
-                        unchecked[key] = None
+                    paying.append(known)
+        checked: dt.date | None
+        if len(paying) == 1:  # most estimates that pay: one program
+            _, confidence, checked, key = paying[0]
+            unchecked: tuple[str, ...] = () if checked is not None else (key,)
+        else:
+            levels = [level for _, level, _, _ in paying if level is not None]
+            dates = [when for _, _, when, _ in paying if when is not None]
+            confidence = weakest(levels)
+            checked = min(dates) if dates else None
+            unchecked = tuple(dict.fromkeys(key for _, _, when, key in paying if when is None))
         renewed_low, renewed_high = total_low, total_high
         if renewed is not None:
             renewed_low, renewed_high = renewed
@@ -496,9 +498,9 @@ class RuleSet:
             tuple(uncounted) if uncounted else (),
             renewed_low,
             renewed_high,
-            (dates[0] if len(dates) == 1 else min(dates)) if dates else None,
-            tuple(unchecked) if unchecked else (),
-            levels[0] if len(levels) == 1 else weakest(levels),
+            checked,
+            unchecked,
+            confidence,
             self,
             tuple(sorted(switches)) if switches else (),
             assume_renewal,
