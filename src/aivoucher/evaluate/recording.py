@@ -117,9 +117,11 @@ class Candidate:
 
     __slots__ = ("base", "certain", "index", "label", "purchase")
 
-    def __init__(self, purchase: Purchase, index: int, base: Bounds, certain: bool) -> None:
+    def __init__(
+        self, purchase: Purchase, index: int, base: Bounds, certain: bool, label: str | None = None
+    ) -> None:
         self.purchase = purchase
         self.index = index
-        self.label = purchase.label(index)
+        self.label = purchase.label(index) if label is None else label
         self.base = base
         self.certain = certain

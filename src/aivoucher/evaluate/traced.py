@@ -210,6 +210,14 @@ def _conditions(
     met, and the estimate says so. With ``record`` false a failure is not traced at all
     (past the first :data:`EXCLUDED_SHOWN` excluded purchases, only their count is kept).
     """
+    if not passes:
+        # most purchases meet every condition: nothing is traced then (passes are not shown)
+        for test in tests:
+            value = test.get(subjects[test.scope])
+            if value is None or not test.test(value):
+                break
+        else:
+            return True
     results = []
     assumed = []
     failed = unknown = False
@@ -290,7 +298,7 @@ def _purchases(
         base = _base(plan, purchase, label, index, trace)
         if ok is None:
             base = (ZERO, base[1])
-        candidates.append(Candidate(purchase, index, base, ok is True))
+        candidates.append(Candidate(purchase, index, base, ok is True, label))
     if excluded > EXCLUDED_SHOWN:
         trace.reasons.append(Reason(ReasonCode.MORE_EXCLUDED, actual=excluded - EXCLUDED_SHOWN))
     contexts: dict[int, YearContext] = {}
