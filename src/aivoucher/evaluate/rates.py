@@ -52,14 +52,16 @@ def choose_rate(
     is tried (facts have small domains), so the rate pair is exactly the lowest and highest
     rate any answer would give; an answer under which no tier applies counts as 0.
     """
-    unknown: dict[str, list[Test]] = {}
+    unknown: dict[str, list[Test]] | None = None  # made where a fact is unknown (few)
     for tier in plan.tiers:
         for t in tier.tests:
             if t.get(subjects[t.scope]) is None:
+                if unknown is None:
+                    unknown = {}
                 unknown.setdefault(t.fact + t.field, []).append(t)
     outcomes: list[CompiledTier | None]
     if not unknown:
-        outcomes = [_first_tier(plan, subjects, {})]
+        outcomes = [_first_tier(plan, subjects, _NOTHING_FIXED)]
     else:
         keys = list(unknown)
         for tests in unknown.values():
@@ -70,7 +72,7 @@ def choose_rate(
             _first_tier(plan, subjects, dict(zip(keys, values, strict=True)))
             for values in itertools.product(*domains)
         ]
-    key = (id(plan), *map(id, outcomes))
+    key = (id(plan), id(outcomes[0])) if len(outcomes) == 1 else (id(plan), *map(id, outcomes))
     known = _RATES.get(key)
     if known is not None and known[0] is plan:
         # the same tiers as before: the same rate, readings and step (the rest of this
@@ -113,6 +115,9 @@ _RATES: dict[
     tuple[int, ...],
     tuple[Any, Bounds, tuple[CompiledTier, ...], tuple[str | None, ...], RateDetail, Any],
 ] = {}
+
+
+_NOTHING_FIXED: dict[str, Any] = {}  # read only
 
 
 def _first_tier(

@@ -282,16 +282,15 @@ def _purchases(
     """Every purchase's award before per-year caps, grouped by the year it was signed."""
     candidates: list[Candidate] = []
     excluded = 0
+    program, tests = plan.program, plan.purchase_tests
     for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
         subjects[PURCHASE] = purchase
         label = purchase.label(index)
-        if window is not None and not plan.program.covers(purchase, window):
+        if window is not None and not program.covers(purchase, window):
             trace.reasons.append(_outside(purchase.signed, window, coverage, label))
             continue
         record = excluded < EXCLUDED_SHOWN
-        ok = _conditions(
-            plan, plan.purchase_tests, subjects, label, index, trace, passes=False, record=record
-        )
+        ok = _conditions(plan, tests, subjects, label, index, trace, passes=False, record=record)
         if ok is False:
             excluded += 1
             continue
@@ -310,11 +309,17 @@ def _purchases(
             contexts[year] = YearContext((low, high), plan.threshold)
     years: dict[int, list[tuple[Candidate, Bounds]]] = {}
     for cand in candidates:
-        subjects[PURCHASE] = cand.purchase
-        subjects[YEAR] = contexts.get(cand.purchase.year)
+        purchase = cand.purchase
+        year = purchase.signed.year  # purchase.year
+        subjects[PURCHASE] = purchase
+        subjects[YEAR] = contexts.get(year) if contexts else None
         amount = _amount(plan, cand, subjects, trace)
         if amount is not None:
-            years.setdefault(cand.purchase.year, []).append((cand, amount))
+            found = years.get(year)
+            if found is None:
+                years[year] = [(cand, amount)]
+            else:
+                found.append((cand, amount))
     return years
 
 
@@ -329,7 +334,9 @@ def _amount(
         return None
     rate, tiers, no_tier_possible = chosen
     base = cand.base
-    amount = round_step(plan, (base[0] * rate[0], base[1] * rate[1]))
+    amount = (base[0] * rate[0], base[1] * rate[1])
+    if plan.rounding.each_step:
+        amount = round_step(plan, amount)
     trace.step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
     # the tiers' first years and caps, told without a generator where one tier applies (most)
     if len(tiers) == 1:
