@@ -312,7 +312,10 @@ class RuleSet:
         else:
             switches = self._check_switches(name_list(assume, "assume", "assumption names"))
         prof = parse_profile(profile)
-        day = _as_of_day(as_of)
+        # _as_of_day(as_of), its common case without the call: a text read before
+        day = _DAYS.get(as_of) if as_of.__class__ is str else None
+        if day is None:
+            day = _as_of_day(as_of)
         if not self._plain(prof):
             self._check_qualifications(prof)
             if _has_spans(prof):  # a plan dated by month or quarter: each day that can matter
@@ -400,9 +403,10 @@ class RuleSet:
                 # application status in place, as a copy of each would be (at the cost of a
                 # second award).
                 for a in awards:
-                    status = status_of(a, day, prof)
-                    if status is not None:
-                        _set_application(a, status)
+                    if a.eligible is not False:  # one not eligible keeps none
+                        status = status_of(a, day, prof)
+                        if status is not None:
+                            _set_application(a, status)
             else:  # the caller's evaluations: copies
                 awards = [with_application(a, day, prof) for a in awards]
             total_low, total_high, notes = combine(awards, prof)
