@@ -20,7 +20,7 @@ on first use, once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +91,19 @@ __all__ = [
 ]
 
 
+#: :func:`aivoucher.ruleset.registry.bundled_rules`, once :func:`estimate` has imported it (an
+#: import statement run at every call cost a tenth of a one-program estimate).
+_bundled_rules: Callable[[], RuleSet] | None = None
+
+
+def _load_bundled_rules() -> Callable[[], RuleSet]:
+    global _bundled_rules
+    from .ruleset.registry import bundled_rules
+
+    _bundled_rules = bundled_rules
+    return bundled_rules
+
+
 def estimate(
     profile: Profile | Mapping[str, Any],
     *,
@@ -114,10 +127,9 @@ def estimate(
     ``fx`` gives exchange rates in yuan per unit (``{"HKD": "0.92"}``), without which a program
     paying in another currency than the profile's amounts has no amount (docs/currency.md).
     """
-    from .ruleset.registry import bundled_rules
-
-    ruleset = rules if rules is not None else bundled_rules()
-    return ruleset.estimate(
+    if rules is None:
+        rules = (_bundled_rules or _load_bundled_rules())()
+    return rules.estimate(
         profile,
         programs=programs,
         as_of=as_of,

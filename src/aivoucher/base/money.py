@@ -214,6 +214,12 @@ class Rounding:
     def apply(self, amount: Decimal) -> Decimal:
         return amount.quantize(self.quantum, rounding=_MODES[self.mode])
 
+    @property
+    def arguments(self) -> tuple[Decimal, str]:
+        """The quantum and the ``decimal`` rounding mode: ``amount.quantize(*arguments)`` is
+        :meth:`apply` without a call of its own (the fast path's last step)."""
+        return self.quantum, _MODES[self.mode]
+
     def quantizer(self) -> Callable[[Decimal], Decimal]:
         """:meth:`apply` for the engine's fast path: its arguments bound once and passed by
         position (a ``partial`` with keyword arguments made the C call parse them each time,

@@ -15,7 +15,7 @@ from ..vocabulary.profile import Profile
 from ..vocabulary.result import ApplicationStatus, Award
 from ..vocabulary.schema import Program, Window
 
-__all__ = ["application_status", "with_application"]
+__all__ = ["application_status", "status_of", "with_application"]
 
 Period = tuple[dt.date | None, dt.date | None, int | None]  # first day, last day, year covered
 
@@ -83,10 +83,39 @@ def application_status(
     return ApplicationStatus("closed", None, last_end, None, closed_for)
 
 
+#: Statuses worked out: by program (its id(), with the program kept to check it is the same
+#: object), date and signing years. Comparisons, grids and sweeps ask the same few again and
+#: again; the status is a value, shared.
+_STATUSES: dict[tuple[int, dt.date, object], tuple[Program, ApplicationStatus]] = {}
+
+
 def with_application(award: Award, as_of: dt.date, profile: Profile) -> Award:
     """The award with its application status, for an award that pays or may pay."""
+    status = status_of(award, as_of, profile)
+    return award if status is None else award.replace(application=status)
+
+
+def status_of(award: Award, as_of: dt.date, profile: Profile) -> ApplicationStatus | None:
+    """The application status :func:`with_application` gives ``award`` (``None``: it is not
+    eligible, and keeps none)."""
     if award.eligible is False:
-        return award
-    years = [profile.purchases[i].signed.year for i in award.purchases]
-    status = application_status(award.program, as_of, years)
-    return award.replace(application=status)
+        return None
+    purchases = profile.purchases
+    used = award.purchases
+    program = award.program
+    # the status depends on the set of signing years only
+    years: object = (
+        purchases[used[0]].signed.year
+        if len(used) == 1
+        else frozenset([purchases[i].signed.year for i in used])
+    )
+    key = (id(program), as_of, years)
+    known = _STATUSES.get(key)
+    if known is not None and known[0] is program:
+        status = known[1]
+    else:
+        status = application_status(program, as_of, [purchases[i].signed.year for i in used])
+        if len(_STATUSES) >= 4096:
+            _STATUSES.clear()
+        _STATUSES[key] = (program, status)
+    return status

@@ -108,6 +108,41 @@ class Plan(CompiledPlan):
             decision = fast.decide(profile, on, window)
             if decision is not None:
                 eligible, low, high, used = decision
+                explainer = self.explainers.get(setting)  # as _explainer, without its call
+                if explainer is None:
+                    explainer = self._explainer(setting)
+                return Award.explained_later(
+                    self.program, eligible, low, high, used, renewal, explainer, profile
+                )
+        return self._general(profile, on, setting, len(profile.purchases) <= TRACE_ON_ACCESS_ABOVE)
+
+    def _evaluate_read(
+        self,
+        profile: Profile,
+        switches: Iterable[str] = (),
+        *,
+        window: Window | None = None,
+        coverage: Window | None = None,
+        renewal: bool = False,
+        most: int = 0,
+    ) -> Award:
+        """:meth:`evaluate` for a reader that goes on to compare the whole trace with a
+        document's ``most`` steps (:meth:`~aivoucher.vocabulary.result.Estimate.from_json`):
+        where the general engine evaluates, its trace is kept as it is made, whatever the
+        profile's length, rather than made again when read; one longer than ``most`` steps
+        (which cannot be the document's) is left to be made when read, so that what is kept
+        is never more than the document holds. The award is the same."""
+        if profile.currency != self.program.currency:  # the one currency step, as evaluate
+            return self.evaluate(
+                profile, switches, window=window, coverage=coverage, renewal=renewal
+            )
+        on = _NO_SWITCHES if not switches else frozenset(switches)
+        setting = (on, window, coverage, renewal)
+        fast = self.fast
+        if fast is not None:
+            decision = fast.decide(profile, on, window)
+            if decision is not None:
+                eligible, low, high, used = decision
                 return Award.explained_later(
                     self.program,
                     eligible,
@@ -118,7 +153,55 @@ class Plan(CompiledPlan):
                     self._explainer(setting),
                     profile,
                 )
-        if len(profile.purchases) > TRACE_ON_ACCESS_ABOVE:
+        if len(profile.purchases) <= TRACE_ON_ACCESS_ABOVE:
+            return self._general(profile, on, setting, True)
+        kept: list[Step] = []
+
+        def keep(step: Step) -> None:
+            if len(kept) <= most:
+                kept.append(step)
+
+        full = self.explain(
+            profile, on, window=window, coverage=coverage, renewal=renewal, steps=keep
+        )
+        if len(kept) > most:
+            return Award.explained_later(
+                self.program,
+                full.eligible,
+                full.low,
+                full.high,
+                full.purchases,
+                renewal,
+                self._explainer(setting),
+                profile,
+                full.missing,
+            )
+        # what explain() keeps itself: the same steps, in the same order
+        return Award(
+            self.program,
+            full.eligible,
+            full.low,
+            full.high,
+            full.reasons,
+            full.assumptions,
+            tuple(kept),
+            full.missing,
+            full.purchases,
+            full.renewal,
+            full.application,
+        )
+
+    def _general(
+        self,
+        profile: Profile,
+        on: frozenset[str],
+        setting: tuple[frozenset[str], Any, Any, bool],
+        keep: bool,
+    ) -> Award:
+        """The general engine's award in ``setting``: its trace kept where ``keep``, else built
+        on first access."""
+        _, window, coverage, renewal = setting
+        if not keep:
             # a long trace is built when read, not kept in every award of the estimate
             full = self.explain(
                 profile, on, window=window, coverage=coverage, renewal=renewal, steps=discard_step

@@ -102,6 +102,7 @@ class FastPlan:
         "profile_reads",
         "purchase",
         "quantize",
+        "rounding",
         "same_tier",
         "spend",
         "tier_reads",
@@ -137,7 +138,14 @@ class FastPlan:
         # where no tier reads a purchase, every purchase takes the same tier.
         reads = {(t.scope, t.fact, t.field): t for r in plan.tiers for t in r.tests}
         self.tier_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope == PURCHASE)
-        self.profile_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope != PURCHASE)
+        # a fact an applicant condition reads is known by the time the tiers' reads are
+        # checked (an unknown one has sent the profile to the general engine already)
+        checked = {(t.scope, t.fact, t.field) for t in plan.applicant_tests}
+        self.profile_reads = tuple(
+            (t.scope, t.get)
+            for key, t in reads.items()
+            if t.scope != PURCHASE and key not in checked
+        )
         self.same_tier = not self.tier_reads
         self.caps_purchase = tuple(c.amount for c in plan.caps_purchase)
         self.caps_year = tuple(c.amount for c in plan.caps_year)
@@ -149,6 +157,7 @@ class FastPlan:
         self.minimum = plan.minimum.amount[0] if plan.minimum is not None else None
         self.spend = plan.spend_threshold[:2] if plan.spend_threshold is not None else None
         self.quantize = plan.rounding.quantizer()
+        self.rounding = plan.rounding.arguments
         self.each_step = plan.rounding.each_step
 
     def decide(
@@ -183,24 +192,30 @@ class FastPlan:
         else:
             if not purchases:
                 return _NOT_ELIGIBLE
-            entries = self._amounts(purchases, subjects, window)
-            if entries is None:
-                return None
-            if not entries:
-                return _NOT_ELIGIBLE
-            total = self._total(entries)
-            if len(entries) == 1 and entries[0][0] < 64:
-                used = _ONE[entries[0][0]]
+            if len(purchases) == 1:  # most profiles: the same steps, without the loops
+                one = self._single(purchases[0], subjects, window)
+                if not one:
+                    return None if one is None else _NOT_ELIGIBLE
+                total, used = one, _ONE[0]
             else:
-                used = tuple(e[0] for e in entries)
+                entries = self._amounts(purchases, subjects, window)
+                if entries is None:
+                    return None
+                if not entries:
+                    return _NOT_ELIGIBLE
+                total = self._total(entries)
+                if len(entries) == 1 and entries[0][0] < 64:
+                    used = _ONE[entries[0][0]]
+                else:
+                    used = tuple(e[0] for e in entries)
         for cap_low, cap_high in self.caps_program:
             t_low, t_high = total
             total = (
                 cap_low if cap_low < t_low else t_low,
                 cap_high if cap_high < t_high else t_high,
             )
-        quantize = self.quantize
-        return True, quantize(total[0]), quantize(total[1]), used
+        quantum, mode = self.rounding
+        return True, total[0].quantize(quantum, mode), total[1].quantize(quantum, mode), used
 
     def _qualifies(self, subjects: list[Any]) -> bool | None:
         for scope, get, test in self.purchase:
@@ -273,6 +288,69 @@ class FastPlan:
                     a_high = a_high if a_high >= floor else ZERO
                 entries.append((index, purchase.signed.year, a_low, a_high, low, high))
         return entries
+
+    def _single(
+        self, purchase: Any, subjects: list[Any], window: Window | None
+    ) -> tuple[Decimal, Decimal] | tuple[()] | None:
+        """:meth:`_amounts` and :meth:`_total` for a profile of one purchase, step for step:
+        its total before lifetime limits, ``()`` where it counts for nothing, ``None`` where a
+        fact is unknown."""
+        if window is not None:
+            start, end = window
+            day = purchase.signed
+            if day < start or (end is not None and day > end):
+                return ()
+        subjects[PURCHASE] = purchase
+        for scope, get, test in self.purchase:
+            value = get(subjects[scope])
+            if value is None:
+                return None
+            if not test(value):
+                return ()
+        amount = purchase.amount
+        base_of = self.base_of
+        if base_of == "contract":
+            low = high = amount
+        else:
+            settled = purchase.settled
+            if settled is not None:
+                low = high = settled
+            elif base_of == "settled_or_contract":
+                low = high = amount
+            else:
+                low, high = ZERO, amount
+        lump = self.lump_purchase
+        if lump is not None:
+            a_low, a_high = lump
+        else:
+            if not self.same_tier:
+                for scope, get in self.tier_reads:
+                    if get(subjects[scope]) is None:
+                        return None  # the general engine tries each answer
+            for tier in self.tiers:
+                for scope, get, test in tier[0]:
+                    if not test(get(subjects[scope])):
+                        break
+                else:
+                    break
+            else:
+                return ()  # no rate tier applies: nothing for this purchase
+            a_low, a_high = low * tier[1], high * tier[2]
+            if self.each_step:
+                a_low, a_high = self.quantize(a_low), self.quantize(a_high)
+            cap = tier[3]
+            if cap is not None:
+                c_low, c_high = cap
+                a_low = c_low if c_low < a_low else a_low
+                a_high = c_high if c_high < a_high else a_high
+        for cap_low, cap_high in self.caps_purchase:
+            a_low = cap_low if cap_low < a_low else a_low
+            a_high = cap_high if cap_high < a_high else a_high
+        floor = self.minimum
+        if floor is not None and lump is None:  # a fixed award has no minimum
+            a_low = a_low if a_low >= floor else ZERO
+            a_high = a_high if a_high >= floor else ZERO
+        return self._year(a_low, a_high, low, high)
 
     def _tier(self, subjects: list[Any]) -> Any:
         """The first tier whose conditions hold (every fact known), or ``None``."""

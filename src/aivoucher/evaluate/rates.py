@@ -52,14 +52,16 @@ def choose_rate(
     is tried (facts have small domains), so the rate pair is exactly the lowest and highest
     rate any answer would give; an answer under which no tier applies counts as 0.
     """
-    unknown: dict[str, list[Test]] = {}
+    unknown: dict[str, list[Test]] | None = None  # made where a fact is unknown (few)
     for tier in plan.tiers:
         for t in tier.tests:
             if t.get(subjects[t.scope]) is None:
+                if unknown is None:
+                    unknown = {}
                 unknown.setdefault(t.fact + t.field, []).append(t)
     outcomes: list[CompiledTier | None]
     if not unknown:
-        outcomes = [_first_tier(plan, subjects, {})]
+        outcomes = [_first_tier(plan, subjects, _NOTHING_FIXED)]
     else:
         keys = list(unknown)
         for tests in unknown.values():
@@ -70,10 +72,21 @@ def choose_rate(
             _first_tier(plan, subjects, dict(zip(keys, values, strict=True)))
             for values in itertools.product(*domains)
         ]
+    key = (id(plan), id(outcomes[0])) if len(outcomes) == 1 else (id(plan), *map(id, outcomes))
+    known = _RATES.get(key)
+    if known is not None and known[0] is plan:
+        # the same tiers as before: the same rate, readings and step (the rest of this
+        # function, as it would run again)
+        _, rate, tiers, kept_readings, kept_detail, kept_cites = known
+        for reading in kept_readings:
+            trace.rule(reading)
+        trace.step(StepKind.RATE, subject=label, rate=rate, detail=kept_detail, cites=kept_cites)
+        return rate, list(tiers), None in outcomes
     chosen = [t for t in plan.tiers if t in outcomes]
     if not chosen:
         trace.reasons.append(Reason(ReasonCode.NO_RATE_TIER, subject=label))
         return None
+    readings = [tier.assumption for tier in chosen]
     low = ZERO if None in outcomes else min(t.rate[0] for t in chosen)
     high = max(t.rate[1] for t in chosen)
     cites = tuple(dict.fromkeys(c for tier in chosen for c in tier.cites))
@@ -86,9 +99,25 @@ def choose_rate(
             low, high = min(low, ceiling), ceiling
             cites += plan.ceiling.cites
         trace.rule(plan.ceiling.assumption)
+        readings.append(plan.ceiling.assumption)
     detail = RateDetail(tiers=tuple(plan.tiers.index(tier) for tier in chosen), ceiling=ceiling)
     trace.step(StepKind.RATE, subject=label, rate=(low, high), detail=detail, cites=cites)
+    if len(_RATES) >= 4096:
+        _RATES.clear()
+    _RATES[key] = (plan, (low, high), tuple(chosen), tuple(readings), detail, cites)
     return (low, high), chosen, None in outcomes
+
+
+#: What :func:`choose_rate` found for each plan and outcome of its tiers (by ``id()``, with the
+#: plan kept to check it is the same object): the rate, the tiers chosen, the readings listed,
+#: the step's detail and citations. A long profile takes the same tier purchase after purchase.
+_RATES: dict[
+    tuple[int, ...],
+    tuple[Any, Bounds, tuple[CompiledTier, ...], tuple[str | None, ...], RateDetail, Any],
+] = {}
+
+
+_NOTHING_FIXED: dict[str, Any] = {}  # read only
 
 
 def _first_tier(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
+from ..base.records import direct_constructor
 from ..plan.compiled import Limit
 from ..plan.conditions import Cites
 from ..vocabulary.details import NO_DETAIL, CapDetail, CapPer, Detail, PoolDetail, PoolPeriod
@@ -18,6 +19,12 @@ from ..vocabulary.profile import Purchase
 from ..vocabulary.trace import Assumption, AssumptionCode, Bounds, Reason, Step, StepKind
 
 __all__ = ["Candidate", "Trace"]
+
+#: ``Step(...)`` by position, its slots filled directly: a long trace makes one per condition,
+#: base, rate and cap of every purchase.
+_new_step = direct_constructor(
+    Step, ("kind", "subject", "before", "after", "rate", "detail", "cites", "assumption")
+)
 
 
 class Trace:
@@ -49,7 +56,7 @@ class Trace:
         """Record a step with the text it cites and the reading it rests on (listed among
         the assumptions once)."""
         (self.steps.append if self.visit is None else self.visit)(
-            Step(
+            _new_step(
                 kind,
                 subject,
                 before,
@@ -60,7 +67,8 @@ class Trace:
                 assumption,
             )
         )
-        self.rule(assumption)
+        if assumption is not None:  # most steps rest on no reading: no call
+            self.rule(assumption)
 
     def assume(self, assumption: Assumption) -> None:
         if assumption not in self.seen:
@@ -109,9 +117,11 @@ class Candidate:
 
     __slots__ = ("base", "certain", "index", "label", "purchase")
 
-    def __init__(self, purchase: Purchase, index: int, base: Bounds, certain: bool) -> None:
+    def __init__(
+        self, purchase: Purchase, index: int, base: Bounds, certain: bool, label: str | None = None
+    ) -> None:
         self.purchase = purchase
         self.index = index
-        self.label = purchase.label(index)
+        self.label = purchase.label(index) if label is None else label
         self.base = base
         self.certain = certain

@@ -76,16 +76,37 @@ def combine(
     programs paying for one purchase give one note, not n² / 2, and the work stays linear in n
     except where every program sharing a purchase declares a relation with another of them.
     """
-    paying = [a for a in awards if counted(a) and a.high is not None and a.high > 0]
+    # counted(a), its common case told inline: most awards name no missing fact
+    paying = [
+        a
+        for a in awards
+        if a.eligible
+        and not a.renewal
+        and (not a.missing or counted(a))
+        and a.high is not None
+        and a.high > ZERO
+    ]
     if any(a.program.currency != profile.currency for a in paying):
         paying = [b for a in paying if (b := in_profile_currency(a, profile)) is not None]
     if len(paying) < 2:  # most estimates: no pair to relate, no group to note
         if undeclared not in UNDECLARED:
             raise ValueError(f"undeclared must be one of {UNDECLARED}, not {undeclared!r}")
-        low = high = ZERO
-        for a in paying:
-            low, high = low + _low(a), high + _high(a)
-        return (*_bounded(paying, low, high, ZERO, ZERO), ())
+        if not paying:
+            return ZERO, ZERO, ()
+        # one award: _bounded's steps on it, written out (the same Decimal operations, so the
+        # same digits)
+        one = paying[0]
+        one_low, one_high = one.low or ZERO, one.high or ZERO  # _low(one), _high(one)
+        sum_low, sum_high = ZERO + one_low, ZERO + one_high
+        if sum_low == one_low and sum_high == one_high:
+            # the sums exact (as always, short of the context's precision): what the steps
+            # below give, the first of equals kept as max() and min() keep it
+            if one_high > one_low:
+                return one_low, one_high, ()
+            return one_low, (one_low if one_high == one_low else sum_high), ()
+        low = max(one_low, sum_low - ZERO)
+        high = min(max(low, one_high, sum_high - ZERO), ZERO + one_high)
+        return low, high, ()
     groups = _Groups(len(paying))
     by_id: dict[str, list[int]] = {}
     for i, a in enumerate(paying):

@@ -210,6 +210,14 @@ def _conditions(
     met, and the estimate says so. With ``record`` false a failure is not traced at all
     (past the first :data:`EXCLUDED_SHOWN` excluded purchases, only their count is kept).
     """
+    if not passes:
+        # most purchases meet every condition: nothing is traced then (passes are not shown)
+        for test in tests:
+            value = test.get(subjects[test.scope])
+            if value is None or not test.test(value):
+                break
+        else:
+            return True
     results = []
     assumed = []
     failed = unknown = False
@@ -274,23 +282,22 @@ def _purchases(
     """Every purchase's award before per-year caps, grouped by the year it was signed."""
     candidates: list[Candidate] = []
     excluded = 0
+    program, tests = plan.program, plan.purchase_tests
     for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
         subjects[PURCHASE] = purchase
         label = purchase.label(index)
-        if window is not None and not plan.program.covers(purchase, window):
+        if window is not None and not program.covers(purchase, window):
             trace.reasons.append(_outside(purchase.signed, window, coverage, label))
             continue
         record = excluded < EXCLUDED_SHOWN
-        ok = _conditions(
-            plan, plan.purchase_tests, subjects, label, index, trace, passes=False, record=record
-        )
+        ok = _conditions(plan, tests, subjects, label, index, trace, passes=False, record=record)
         if ok is False:
             excluded += 1
             continue
         base = _base(plan, purchase, label, index, trace)
         if ok is None:
             base = (ZERO, base[1])
-        candidates.append(Candidate(purchase, index, base, ok is True))
+        candidates.append(Candidate(purchase, index, base, ok is True, label))
     if excluded > EXCLUDED_SHOWN:
         trace.reasons.append(Reason(ReasonCode.MORE_EXCLUDED, actual=excluded - EXCLUDED_SHOWN))
     contexts: dict[int, YearContext] = {}
@@ -302,11 +309,17 @@ def _purchases(
             contexts[year] = YearContext((low, high), plan.threshold)
     years: dict[int, list[tuple[Candidate, Bounds]]] = {}
     for cand in candidates:
-        subjects[PURCHASE] = cand.purchase
-        subjects[YEAR] = contexts.get(cand.purchase.year)
+        purchase = cand.purchase
+        year = purchase.signed.year  # purchase.year
+        subjects[PURCHASE] = purchase
+        subjects[YEAR] = contexts.get(year) if contexts else None
         amount = _amount(plan, cand, subjects, trace)
         if amount is not None:
-            years.setdefault(cand.purchase.year, []).append((cand, amount))
+            found = years.get(year)
+            if found is None:
+                years[year] = [(cand, amount)]
+            else:
+                found.append((cand, amount))
     return years
 
 
@@ -321,13 +334,22 @@ def _amount(
         return None
     rate, tiers, no_tier_possible = chosen
     base = cand.base
-    amount = round_step(plan, (base[0] * rate[0], base[1] * rate[1]))
+    amount = (base[0] * rate[0], base[1] * rate[1])
+    if plan.rounding.each_step:
+        amount = round_step(plan, amount)
     trace.step(StepKind.AMOUNT, subject=cand.label, before=base, after=amount, rate=rate)
-    if any(t.first_years is not None for t in tiers):
+    # the tiers' first years and caps, told without a generator where one tier applies (most)
+    if len(tiers) == 1:
+        first, capped = tiers[0].first_years is not None, tiers[0].cap is not None
+    else:
+        first = any(t.first_years is not None for t in tiers)
+        capped = any(t.cap is not None for t in tiers)
+    if first:
         amount = first_years(plan, cand, tiers, no_tier_possible, subjects, amount, trace)
-    if any(t.cap is not None for t in tiers):
+    if capped:
         amount = tier_caps(plan, tiers, no_tier_possible, base, amount, cand.label, trace)
-    amount = trace.caps(plan.caps_purchase, amount, cand.label)
+    if plan.caps_purchase:
+        amount = trace.caps(plan.caps_purchase, amount, cand.label)
     if plan.minimum is not None:
         amount = _minimum(plan, amount, cand.label, trace)
     return amount
@@ -336,19 +358,20 @@ def _amount(
 def _base(plan: CompiledPlan, purchase: Purchase, label: str, index: int, trace: Trace) -> Bounds:
     base_rule = plan.base
     # the reading is listed before the settled-amount assumption it qualifies
-    trace.rule(base_rule.assumption)
-    detail = BaseDetail(of=base_rule.of)
+    if base_rule.assumption is not None:
+        trace.rule(base_rule.assumption)
     if base_rule.of == "contract" or purchase.settled is not None:
         value = purchase.amount if base_rule.of == "contract" else purchase.settled
         assert value is not None
         base = (value, value)
+        detail = _base_detail(base_rule.of, None, None)
     elif base_rule.if_unknown == "contract":
         base = (purchase.amount, purchase.amount)
-        detail = BaseDetail(of=base_rule.of, from_contract=True)
+        detail = _base_detail(base_rule.of, True, None)
         trace.assume(Assumption(AssumptionCode.SETTLED_FROM_CONTRACT, subject=label))
     else:
         base = (ZERO, purchase.amount)
-        detail = BaseDetail(of=base_rule.of, settled_unknown=True)
+        detail = _base_detail(base_rule.of, None, True)
         trace.assume(Assumption(AssumptionCode.SETTLED_UNKNOWN, subject=label))
     trace.step(
         StepKind.BASE,
@@ -361,6 +384,21 @@ def _base(plan: CompiledPlan, purchase: Purchase, label: str, index: int, trace:
     if plan.prorate is not None:
         base = _prorate(plan, purchase, base, label, index, trace)
     return base
+
+
+#: The base steps' details, made once each (a value: every purchase's base step shares it).
+_BASE_DETAILS: dict[tuple[str, bool | None, bool | None], BaseDetail] = {}
+
+
+def _base_detail(of: Any, from_contract: bool | None, settled_unknown: bool | None) -> BaseDetail:
+    """``BaseDetail(of=of, from_contract=…, settled_unknown=…)``."""
+    key = (of, from_contract, settled_unknown)
+    detail = _BASE_DETAILS.get(key)
+    if detail is None:
+        detail = _BASE_DETAILS[key] = BaseDetail(
+            of=of, from_contract=from_contract, settled_unknown=settled_unknown
+        )
+    return detail
 
 
 def _prorate(

@@ -59,7 +59,8 @@ from .estimate_fields import (
 from .estimate_json import READS
 
 if TYPE_CHECKING:
-    from ..ruleset.registry import RuleSet
+    from ..evaluate.traced import Window
+    from ..ruleset.registry import Entry, Evaluator, RuleSet
     from ..vocabulary.profile import Profile
     from ..vocabulary.result import Assumption, Award, Estimate, Reason, Step
     from ..vocabulary.schema import Program
@@ -173,14 +174,15 @@ def _remake(
         try:
             # every version of every program the document lists: the document may leave out
             # those that pay nothing for being out of force, as an estimate without
-            # include_all does
-            made = rules.estimate(
+            # include_all does. Each award's trace is compared below: one the general engine
+            # makes is kept as it is made, not made a second time for the comparison.
+            made = rules._estimate_read(
                 profile,
                 programs=ids,
                 as_of=day,
-                include_all=True,
                 assume=switches,
                 assume_renewal=renewal,
+                evaluate=_judge(awards, identities),
             )
         except UnknownProgramError:
             raise
@@ -228,6 +230,42 @@ def _remake(
     except Full:
         return problems
     return problems if problems.found else estimate
+
+
+def _judge(
+    awards: Sequence[dict[str, Any]],
+    identities: Sequence[tuple[str, str | None, bool] | None],
+) -> Evaluator:
+    """What judges each version when the estimate is made again: its plan's evaluation, with
+    a trace the general engine makes kept as it is made, where it is no longer than the
+    document's award of that version lists (it is compared step by step below, and is not
+    made a second time then; a longer one cannot be the document's, and what is kept is never
+    more than the document holds)."""
+    listed: dict[tuple[str, str | None, bool], int] = {}
+    for raw, ident in zip(awards, identities, strict=True):
+        steps = raw.get("steps") if ident is not None else None
+        if ident is not None and isinstance(steps, list):
+            listed[ident] = len(steps)
+
+    def judge(
+        entry: Entry,
+        profile: Profile,
+        switches: frozenset[str],
+        window: Window | None,
+        coverage: Window | None,
+        renewal: bool,
+    ) -> Award:
+        program = entry.program
+        return entry.plan._evaluate_read(
+            profile,
+            switches,
+            window=window,
+            coverage=coverage,
+            renewal=renewal,
+            most=listed.get((program.id, program.version, renewal), 0),
+        )
+
+    return judge
 
 
 class _StepsDiffer(Exception):

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ..base.dates import as_of_date
+from ..base.dates import Span, as_of_date
 from ..base.documents import RULE_LIMITS, load_document, read_text
 from ..base.log import logger
 from ..base.paths import parse_path
+from ..base.records import direct_constructor
 from ..errors import InputError, ProfileError, RuleFileError, UnknownProgramError
-from ..evaluate.application import with_application
+from ..evaluate.application import status_of, with_application
 from ..evaluate.engine import Plan, compile_program, not_in_force
 from ..evaluate.stacking import combine, counted
 from ..evaluate.traced import Window
@@ -161,6 +162,8 @@ class RuleSet:
         self._switch_ids = frozenset(self.switches)
         self._qualification_ids = frozenset(self.qualifications)
         self._confidences: dict[str, tuple[Program, str | None]] = {}
+        self._facts: dict[int, tuple[Program, str | None, dt.date | None, str]] = {}
+        self._named: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._rule_dates: tuple[frozenset[dt.date], frozenset[int]] | None = None
         # which programs cannot take an applicant registered in a place, from their own
         # conditions on the place (aivoucher.ruleset.across, built on first use)
@@ -306,44 +309,113 @@ class RuleSet:
         profile's own (yuan per unit, ``{"HKD": "0.92"}``): a program that pays in another
         currency than the profile's amounts is judged only with one (docs/currency.md).
         """
-        programs = name_list(programs, "programs", "program ids")
-        assume = name_list(assume, "assume", "assumption names")
+        names: list[str] | None = name_list(programs, "programs", "program ids")
+        if assume.__class__ is tuple and not assume:  # the default: nothing to check
+            switches = _NO_SWITCHES
+        else:
+            switches = self._check_switches(name_list(assume, "assume", "assumption names"))
         prof = with_rates(parse_profile(profile), fx)
-        day = as_of_date(as_of)
-        switches = self._check_switches(assume)
-        self._check_qualifications(prof)
-        if prof.spans:  # a plan dated by month or quarter: each day that can matter
-            from .days import estimate_days
+        # _as_of_day(as_of), its common case without the call: a text read before
+        day = _DAYS.get(as_of) if as_of.__class__ is str else None
+        if day is None:
+            day = _as_of_day(as_of)
+        if not self._plain(prof):
+            self._check_qualifications(prof)
+            if _has_spans(prof):  # a plan dated by month or quarter: each day that can matter
+                from .days import estimate_days
 
-            return estimate_days(
-                self,
+                return estimate_days(
+                    self,
+                    prof,
+                    programs=names,
+                    as_of=day,
+                    include_all=include_all,
+                    assume=sorted(switches),
+                    assume_renewal=assume_renewal,
+                )
+        return self._estimated(prof, names, day, switches, include_all, assume_renewal, None)
+
+    def _estimate_read(
+        self,
+        profile: Profile,
+        *,
+        programs: list[str],
+        as_of: dt.date,
+        assume: list[str],
+        assume_renewal: bool,
+        evaluate: Evaluator,
+    ) -> Estimate:
+        """``estimate(..., include_all=True)`` with each version judged by ``evaluate``
+        instead of its plan's :meth:`~aivoucher.evaluate.engine.Plan.evaluate` (the reader of
+        an estimate's JSON passes one that keeps the traces it goes on to compare,
+        :meth:`~aivoucher.evaluate.engine.Plan._evaluate_read`). A profile that gives a month
+        or a quarter is estimated as :meth:`estimate` does, day by day."""
+        programs = name_list(programs, "programs", "program ids")
+        switches = self._check_switches(name_list(assume, "assume", "assumption names"))
+        prof = parse_profile(profile)
+        day = _as_of_day(as_of)
+        self._check_qualifications(prof)
+        if _has_spans(prof):  # each day is estimated on its own: as estimate() does
+            return self.estimate(
                 prof,
                 programs=programs,
                 as_of=day,
-                include_all=include_all,
-                assume=sorted(switches),
+                include_all=True,
+                assume=assume,
                 assume_renewal=assume_renewal,
             )
+        return self._estimated(prof, programs, day, switches, True, assume_renewal, evaluate)
+
+    def _estimated(
+        self,
+        prof: Profile,
+        programs: list[str] | None,
+        day: dt.date,
+        switches: frozenset[str],
+        include_all: bool,
+        assume_renewal: bool,
+        evaluate: Evaluator | None,
+    ) -> Estimate:
+        """The estimate of a profile dated by days, its arguments checked (see
+        :meth:`estimate`); ``evaluate`` judges each version (default: its plan's
+        :meth:`~aivoucher.evaluate.engine.Plan.evaluate`)."""
+        ids: Iterable[str]
         if programs is not None:
-            # each distinct name looked up once: a name repeated costs nothing more
-            named = dict.fromkeys(programs)
-            ids = list(dict.fromkeys(self.versions(pid)[0].program.id for pid in named))
+            found_ids = self._named.get(tuple(programs))
+            ids = found_ids if found_ids is not None else self._named_ids(programs)
         else:
-            ids = list(self.index.ids)
-        awards: list[Award] = []
-        with _collector_paused(len(prof.purchases) > LONG_PROFILE):
-            for pid in ids:
-                awards += self._program_awards(
-                    pid,
-                    prof,
-                    day,
-                    switches,
-                    include_all,
-                    assume_renewal,
-                    named=programs is not None,
+            ids = self.index.ids
+        named = programs is not None
+        # a long profile is estimated with the collector paused (see _collector_paused)
+        paused = len(prof.purchases) > LONG_PROFILE and gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            awards: list[Award] = []
+            for pid in ids:  # each list is made for this call: the first is kept as it is
+                found = self._program_awards(
+                    pid, prof, day, switches, include_all, assume_renewal, named, evaluate
                 )
-            awards = [with_application(a, day, prof) for a in awards]
+                if awards:
+                    awards += found
+                else:
+                    awards = found
+            if evaluate is None:
+                # Every award here was made by this call (the plans' evaluations, the awards
+                # of versions not in force) and nothing else holds one: each is given its
+                # application status in place, as a copy of each would be (at the cost of a
+                # second award).
+                for a in awards:
+                    if a.eligible is not False:  # one not eligible keeps none
+                        status = status_of(a, day, prof)
+                        if status is not None:
+                            _set_application(a, status)
+            else:  # the caller's evaluations: copies
+                awards = [with_application(a, day, prof) for a in awards]
             total_low, total_high, notes = combine(awards, prof)
+        finally:
+            if paused:
+                gc.enable()
         return self._summed(
             prof,
             day,
@@ -380,17 +452,38 @@ class RuleSet:
         assumed, where some award depends on one, as made by that module."""
         if considered is None:
             considered = awards
-        uncounted = tuple(
-            a.program.key for a in considered if a.eligible and not a.renewal and not counted(a)
-        )
-        paying_awards = [a for a in considered if counted(a) and a.high]
-        paying = [a.program for a in paying_awards]
-        levels = [level for a in paying_awards if (level := self._confidence(a)) is not None]
-        dates = [p.checked for p in paying if p.checked is not None]
+        # one pass over the awards: those left out of the totals, and what the counted ones
+        # that pay rest on (their confidence and the dates their rule files were checked)
+        uncounted: list[str] = []
+        paying: list[tuple[Program, str | None, dt.date | None, str]] = []
+        renewals = False
+        facts = self._facts
+        for a in considered:
+            if a.renewal:
+                renewals = True
+            elif a.eligible:
+                if a.missing and not counted(a):
+                    uncounted.append(a.program.key)
+                elif a.high:
+                    program = a.program
+                    known = facts.get(id(program))
+                    if known is None or known[0] is not program:
+                        known = self._program_facts(program)
+                    paying.append(known)
+        checked: dt.date | None
+        if len(paying) == 1:  # most estimates that pay: one program
+            _, confidence, checked, key = paying[0]
+            unchecked: tuple[str, ...] = () if checked is not None else (key,)
+        else:
+            levels = [level for _, level, _, _ in paying if level is not None]
+            dates = [when for _, _, when, _ in paying if when is not None]
+            confidence = weakest(levels)
+            checked = min(dates) if dates else None
+            unchecked = tuple(dict.fromkeys(key for _, _, when, key in paying if when is None))
         renewed_low, renewed_high = total_low, total_high
         if renewed is not None:
             renewed_low, renewed_high = renewed
-        elif not assume_renewal and any(a.renewal for a in considered):
+        elif not assume_renewal and renewals:
             # what the headline would be if the programs that have ended were renewed: made
             # again with the renewal assumed, so that caps and stacking apply as they would
             again = self.estimate(
@@ -402,22 +495,22 @@ class RuleSet:
                 assume_renewal=True,
             )
             renewed_low, renewed_high = again.total_low, again.total_high
-        return Estimate(
-            as_of=day,
-            profile=prof,
-            awards=tuple(awards),
-            total_low=total_low,
-            total_high=total_high,
-            stacking=notes,
-            uncounted=uncounted,
-            if_renewed_low=renewed_low,
-            if_renewed_high=renewed_high,
-            checked=min(dates) if dates else None,
-            confidence=weakest(levels),
-            unchecked=tuple(dict.fromkeys(p.key for p in paying if p.checked is None)),
-            rules=self,
-            assume=tuple(sorted(switches)),
-            assume_renewal=assume_renewal,
+        return _new_estimate(
+            day,
+            prof,
+            tuple(awards),
+            total_low,
+            total_high,
+            notes,
+            tuple(uncounted) if uncounted else (),
+            renewed_low,
+            renewed_high,
+            checked,
+            unchecked,
+            confidence,
+            self,
+            tuple(sorted(switches)) if switches else (),
+            assume_renewal,
         )
 
     def _program_awards(
@@ -428,7 +521,6 @@ class RuleSet:
         switches: frozenset[str],
         include_all: bool,
         assume_renewal: bool,
-        *,
         named: bool = False,
         evaluate: Evaluator | None = None,
     ) -> list[Award]:
@@ -439,16 +531,18 @@ class RuleSet:
         ``evaluate`` judges one version in one setting (default: its plan's
         :meth:`~aivoucher.evaluate.engine.Plan.evaluate`); :mod:`aivoucher.ruleset.across`
         passes one that knows the answer already."""
-        if evaluate is None:
-            evaluate = _evaluated
-        choice = self.choose(program_id, day, assume_renewal)
+        choice = self.index.choose(program_id, day, assume_renewal)
+        if choice is None:
+            raise self._unknown(program_id)
         versions, current = choice.versions, choice.current
         awards: list[Award] = []
         if current is None:  # a program named explicitly is reported, if only as "not in force"
             if include_all:
                 return [not_in_force(e.program, day) for e in versions]
             return [not_in_force(versions[-1].program, day)] if named else []
-        if not choice.buys:
+        if not current.program.rate.tiers:  # not choice.buys
+            if evaluate is None:
+                evaluate = _evaluated
             # A fixed award or an unpublished rate: only the version in force is applied for.
             judged = [entry for entry, _, _ in choice.judges]
             awards += [evaluate(entry, profile, switches, None, None, False) for entry in judged]
@@ -462,33 +556,58 @@ class RuleSet:
                 awards += [not_in_force(e.program, day) for e in others]
             return awards
         last = choice.known[-1]
-        end = last.program.window[1]
-
-        def covers(entry: Entry, window: tuple[dt.date, dt.date | None]) -> bool:
-            return any(entry.program.covers(p, window) for p in profile.purchases)
-
+        purchases = profile.purchases
+        span = choice.span
         used: list[Entry] = []
         for entry, window, always in choice.judges:
             assert window is not None  # a program that buys judges by signing dates
-            if always or covers(entry, window):
-                award = evaluate(entry, profile, switches, window, choice.span, False)
-                if entry is last and assume_renewal and end is not None:
-                    award = _renewal_assumed(award, profile, end)
+            if always or _covers_any(entry.program, purchases, window):
+                if evaluate is None:  # the plan's own evaluation, without a call between
+                    award = entry.plan.evaluate(profile, switches, window=window, coverage=span)
+                else:
+                    award = evaluate(entry, profile, switches, window, span, False)
+                if entry is last and assume_renewal:
+                    end = last.program.window[1]
+                    if end is not None:
+                        award = _renewal_assumed(award, profile, end)
                 awards.append(award)
-                used.append(entry)
-        if choice.end is not None and any(p.signed > choice.end for p in profile.purchases):
-            later = (choice.end + dt.timedelta(days=1), None)
-            renewal = evaluate(last, profile, switches, later, choice.span, True)
+                if include_all:
+                    used.append(entry)
+        after = choice.end
+        past_end = False  # a purchase signed after the last known version ends
+        if after is not None:
+            for p in purchases:
+                if p.signed > after:
+                    past_end = True
+                    break
+        if past_end:
+            assert after is not None
+            later = (after + dt.timedelta(days=1), None)
+            renewal = (evaluate or _evaluated)(last, profile, switches, later, span, True)
             if renewal.eligible is not False:  # what the last version would pay, if renewed
                 awards.append(renewal)
         if include_all:
             awards += [not_in_force(e.program, day) for e in versions if e not in used]
         return awards
 
-    def _confidence(self, award: Award) -> str | None:
-        """``award.confidence``, worked out once per program of this set (it is read from the
-        rule file, which does not change)."""
-        program = award.program
+    def _program_facts(self, program: Program) -> tuple[Program, str | None, dt.date | None, str]:
+        """What an estimate's summary reads of a program that pays: its confidence
+        (:meth:`~aivoucher.vocabulary.schema.Program.amount_confidence`), the date its rule
+        file was checked and its key; worked out once per program of this set (by its
+        ``id()``, with the program kept to check it is the same object)."""
+        if len(self._facts) >= 4096:  # programs of other sets, passed in awards: bounded
+            self._facts.clear()
+        known = self._facts[id(program)] = (
+            program,
+            self._confidence_of(program),
+            program.checked,
+            program.key,
+        )
+        return known
+
+    def _confidence_of(self, program: Program) -> str | None:
+        """``program.amount_confidence()``, worked out once per program of this set (it is read
+        from the rule file, which does not change)."""
         known = self._confidences.get(program.key)
         if known is None or known[0] is not program:
             known = self._confidences[program.key] = (program, program.amount_confidence())
@@ -506,11 +625,53 @@ class RuleSet:
                 raise unknown_name("assumption", name, known, "offer", "switch.unknown", "assume")
         return chosen
 
-    def _check_qualifications(self, profile: Profile) -> None:
+    def _named_ids(self, programs: list[str]) -> tuple[str, ...]:
+        """The program ids ``programs`` name (ids or keys), each once, in order; kept for the
+        next estimate that names the same (a grid or a sweep names them again and again)."""
+        # each distinct name looked up once: a name repeated costs nothing more
+        chosen: dict[str, None] = {}
+        for pid in dict.fromkeys(programs):
+            found = self.index.versions(pid)
+            if found is None:
+                raise self._unknown(pid)
+            chosen[found[0].program.id] = None
+        ids = tuple(chosen)
+        if len(self._named) >= 1024:
+            self._named.clear()
+        self._named[tuple(programs)] = ids
+        return ids
+
+    def _plain(self, profile: Profile) -> bool:
+        """Whether every date the profile gives is a day and every qualification it declares
+        is one the rule files declare (most profiles): nothing to refuse, no day to try."""
         ids = self._qualification_ids
-        if all(name in ids for name in profile.applicant.qualifications) and all(
-            name in ids for p in profile.purchases for name in p.qualifications
-        ):
+        for name in profile.applicant.qualifications:
+            if name not in ids:
+                return False
+        for p in profile.purchases:
+            if isinstance(p.signed, Span) or isinstance(p.start, Span) or isinstance(p.end, Span):
+                return False
+            if p.qualifications:
+                for name in p.qualifications:
+                    if name not in ids:
+                        return False
+        return True
+
+    def _known_qualifications(self, profile: Profile) -> bool:
+        """Whether every qualification the profile declares is one the rule files declare."""
+        ids = self._qualification_ids
+        for name in profile.applicant.qualifications:
+            if name not in ids:
+                return False
+        for p in profile.purchases:
+            if p.qualifications:
+                for name in p.qualifications:
+                    if name not in ids:
+                        return False
+        return True
+
+    def _check_qualifications(self, profile: Profile) -> None:
+        if self._known_qualifications(profile):
             return
         known = self.qualifications
         declared = [("applicant.qualifications", profile.applicant.qualifications)]
@@ -533,6 +694,40 @@ class RuleSet:
 Evaluator = Callable[[Entry, Profile, frozenset[str], Window | None, Window | None, bool], Award]
 
 
+#: What :func:`_new_estimate` takes, in order: every field of :class:`Estimate`.
+_ESTIMATE_FIELDS = (
+    "as_of",
+    "profile",
+    "awards",
+    "total_low",
+    "total_high",
+    "stacking",
+    "uncounted",
+    "if_renewed_low",
+    "if_renewed_high",
+    "checked",
+    "unchecked",
+    "confidence",
+    "rules",
+    "assume",
+    "assume_renewal",
+)
+
+
+#: ``Estimate(...)`` of the values of :data:`_ESTIMATE_FIELDS`, by position, its slots filled
+#: directly (most of the time a one-program estimate spent after its evaluation went into the
+#: dataclass's own constructor).
+_new_estimate = direct_constructor(Estimate, _ESTIMATE_FIELDS)
+
+
+def _covers_any(program: Program, purchases: Sequence[Any], window: Window) -> bool:
+    """Whether ``window`` of ``program`` covers one of the purchases."""
+    for p in purchases:  # noqa: SIM110 (any() of a generator costs more on short profiles)
+        if program.covers(p, window):
+            return True
+    return False
+
+
 def _evaluated(
     entry: Entry,
     profile: Profile,
@@ -543,6 +738,40 @@ def _evaluated(
 ) -> Award:
     """The version's award, as its plan evaluates it."""
     return entry.plan.evaluate(profile, switches, window=window, coverage=coverage, renewal=renewal)
+
+
+_NO_SWITCHES: frozenset[str] = frozenset()
+#: Stores an award's application status in its slot: for an award made by the estimate,
+#: filled in before anyone sees it.
+_set_application: Callable[[Award, Any], None] = next(
+    vars(c)["application"] for c in Award.__mro__ if "application" in vars(c)
+).__set__
+
+#: Dates of knowledge given as text, read: a program of many estimates names the same few.
+_DAYS: dict[str, dt.date] = {}
+
+
+def _as_of_day(value: dt.date | str | None) -> dt.date:
+    """:func:`~aivoucher.base.dates.as_of_date`, each text read once."""
+    if value.__class__ is not str:
+        return as_of_date(value)
+    assert isinstance(value, str)
+    day = _DAYS.get(value)
+    if day is None:
+        day = as_of_date(value)  # a text that is no date raises here, every time
+        if len(_DAYS) >= 256:
+            _DAYS.clear()
+        _DAYS[value] = day
+    return day
+
+
+def _has_spans(profile: Profile) -> bool:
+    """Whether a purchase gives a date as a month or a quarter (``profile.spans``, without
+    listing them)."""
+    for p in profile.purchases:
+        if isinstance(p.signed, Span) or isinstance(p.start, Span) or isinstance(p.end, Span):
+            return True
+    return False
 
 
 #: A profile with more purchases than this is estimated with Python's cyclic garbage collector

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import FrozenInstanceError, dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from .trace import (
     Assumption,
@@ -205,7 +205,7 @@ class Award(_AwardFields):
         draft._explainer = explainer
         draft._input = given
         _set_class(draft, "__class__", cls)  # from here on immutable
-        return cast(Award, draft)
+        return draft  # type: ignore[return-value]  # an Award now (cast() would cost a call)
 
     def _explained(self) -> tuple[tuple[Reason, ...], tuple[Assumption, ...], tuple[Step, ...]]:
         trace = self._trace
@@ -264,7 +264,24 @@ class Award(_AwardFields):
     def replace(self, **changes: Any) -> Award:
         """A copy with some fields changed (the fields are the constructor's arguments); the
         trace stays unbuilt unless a change touches it."""
-        unknown = set(changes) - set(_AWARD_FIELDS)
+        if len(changes) == 1 and "application" in changes:
+            # what every estimate does to each award that may pay: a copy of every field
+            # (the trace as it is, built or not) with the application status
+            draft = _new(_AwardDraft)
+            draft.program = self.program
+            draft.eligible = self.eligible
+            draft.low = self.low
+            draft.high = self.high
+            draft.missing = self.missing
+            draft.purchases = self.purchases
+            draft.renewal = self.renewal
+            draft.application = changes["application"]
+            draft._trace = self._trace
+            draft._explainer = self._explainer
+            draft._input = self._input
+            _set_class(draft, "__class__", Award)  # from here on immutable
+            return draft  # type: ignore[return-value]
+        unknown = changes.keys() - _AWARD_FIELD_SET
         if unknown:
             raise TypeError(f"Award has no field {sorted(unknown)[0]!r}")
         if self._trace is None and not changes.keys() & {"reasons", "assumptions", "steps"}:
@@ -343,6 +360,7 @@ _AWARD_FIELDS = (
     "renewal",
     "application",
 )
+_AWARD_FIELD_SET = frozenset(_AWARD_FIELDS)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
