@@ -46,13 +46,15 @@ def direct_constructor(cls: type[T], names: Sequence[str]) -> Callable[..., T]:
         return called
     if any(getattr(made, n) is not v for n, v in zip(names, probe, strict=True)):
         return called
-    # the constructor, written out for these fields (as dataclasses writes its own)
-    arguments = ", ".join(f"v{i}" for i in range(len(names)))
-    body = "".join(f"    s{i}(made, v{i})\n" for i in range(len(names)))
-    source = f"def filled({arguments}):\n    made = new(cls)\n{body}    return made\n"
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    namespace |= {f"s{i}": cls.__dict__[n].__set__ for i, n in enumerate(names)}
-    exec(source, namespace)
-    filled: Callable[..., T] = namespace["filled"]
+    # the slots filled in order: what the constructor does, without matching names
+    setters = tuple(cls.__dict__[n].__set__ for n in names)
+    new = object.__new__
+
+    def filled(*values: Any) -> T:
+        made: T = new(cls)
+        for store, value in zip(setters, values, strict=True):
+            store(made, value)
+        return made
+
     filled.__qualname__ = filled.__name__ = f"new_{cls.__name__}"
     return filled
