@@ -77,8 +77,9 @@ def test_an_argument_adds_to_the_profiles_rates_and_replaces_its_own_currency() 
     profile = parse_profile({"applicant": APPLICANT, "fx": {"HKD": "0.9"}})
     assert with_rates(profile, {"HKD": "0.92"}).fx == {"HKD": Decimal("0.92")}
     assert with_rates(profile, None) is profile
-    with pytest.raises(ProfileError):
+    with pytest.raises(ProfileError) as caught:
         with_rates(profile, ["HKD", "0.92"])  # type: ignore[arg-type]
+    assert caught.value.code == "fx.invalid" and caught.value.field == "fx"
 
 
 def test_the_profile_schema_names_the_currencies() -> None:

@@ -165,17 +165,7 @@ class Plan(CompiledPlan):
             profile, on, window=window, coverage=coverage, renewal=renewal, steps=keep
         )
         if len(kept) > most:
-            return Award.explained_later(
-                self.program,
-                full.eligible,
-                full.low,
-                full.high,
-                full.purchases,
-                renewal,
-                self._explainer(setting),
-                profile,
-                full.missing,
-            )
+            return self._later(full, setting, profile)
         # what explain() keeps itself: the same steps, in the same order
         return Award(
             self.program,
@@ -189,6 +179,23 @@ class Plan(CompiledPlan):
             full.purchases,
             full.renewal,
             full.application,
+        )
+
+    def _later(
+        self, full: Award, setting: tuple[frozenset[str], Any, Any, bool], profile: Profile
+    ) -> Award:
+        """``full``'s amounts, with its trace built again from ``profile`` when first read (a
+        trace not kept: too long to hold in every award)."""
+        return Award.explained_later(
+            self.program,
+            full.eligible,
+            full.low,
+            full.high,
+            full.purchases,
+            setting[3],
+            self._explainer(setting),
+            profile,
+            full.missing,
         )
 
     def _general(
@@ -206,17 +213,7 @@ class Plan(CompiledPlan):
             full = self.explain(
                 profile, on, window=window, coverage=coverage, renewal=renewal, steps=discard_step
             )
-            return Award.explained_later(
-                self.program,
-                full.eligible,
-                full.low,
-                full.high,
-                full.purchases,
-                renewal,
-                self._explainer(setting),
-                profile,
-                full.missing,
-            )
+            return self._later(full, setting, profile)
         return self.explain(profile, on, window=window, coverage=coverage, renewal=renewal)
 
     def _in_other_currency(

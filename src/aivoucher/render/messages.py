@@ -169,6 +169,12 @@ class Messages:
         exchange rates given."""
         return self.text("header", date=as_of.isoformat(), currency=self.currency_of(profile))
 
+    def dated(self, as_of: str, produced: str, profile: Profile) -> str:
+        """A report's date line: as of, produced, and the profile's currency and rates."""
+        return self.text(
+            "report.as_of", date=as_of, today=produced, currency=self.currency_of(profile)
+        )
+
     def currency_of(self, profile: Profile) -> str:
         """The currency of a profile's amounts and totals, with the exchange rates it gives
         (``人民币；汇率：1 HKD = 0.92 CNY``)."""

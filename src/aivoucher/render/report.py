@@ -245,12 +245,6 @@ def _others(estimate: Estimate, m: Messages) -> str:
     )
 
 
-def _dated(m: Messages, as_of: str, produced: str, estimate: Estimate) -> str:
-    """The report's date line: as of, produced, and the profile's currency and rates."""
-    currency = m.currency_of(estimate.profile)
-    return m.text("report.as_of", date=as_of, today=produced, currency=currency)
-
-
 def _wan(amount: Decimal) -> str:
     return format_money(amount, "zh", compact=True)
 
@@ -373,7 +367,7 @@ def render_report(
     body = (
         f"<header><h1>{_e(m.text('report.title'))}</h1>"
         f"<div>{_e(m.text('report.for', name=name))}</div>"
-        f'<div class="meta">{_e(_dated(m, as_of, produced, estimate))}</div>'
+        f'<div class="meta">{_e(m.dated(as_of, produced, estimate.profile))}</div>'
         f"</header>"
         + _summary(estimate, m, counted)
         + _chart(estimate, m, counted, curve)

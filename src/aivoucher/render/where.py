@@ -153,12 +153,6 @@ def _ranking(report: WhereToRegister, m: Messages) -> str:
     return f"<section><h2>{_e(m.text('where.ranking'))}</h2>{table}{rest}</section>"
 
 
-def _dated(m: Messages, as_of: str, produced: str, report: WhereToRegister) -> str:
-    """The report's date line: as of, produced, and the plan's currency and rates."""
-    plan = report.comparison.plan
-    return m.text("report.as_of", date=as_of, today=produced, currency=m.currency_of(plan))
-
-
 def _wan(amount: Decimal) -> str:
     return format_money(amount, "zh", compact=True)
 
@@ -400,7 +394,7 @@ def render_where_report(
     body = (
         f"<header><h1>{_e(m.text('where.title'))}</h1>"
         f"<div>{_e(_plan(report, m))}</div>"
-        f'<div class="meta">{_e(_dated(m, as_of, produced, report))}</div>'
+        f'<div class="meta">{_e(m.dated(as_of, produced, report.comparison.plan))}</div>'
         f"<div class='meta'>{_e(m.text('maxima'))}</div></header>"
         + _summary(report, m)
         + _chart(report, m)

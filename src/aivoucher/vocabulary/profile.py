@@ -364,7 +364,9 @@ def with_rates(profile: Profile, fx: Mapping[str, object] | None) -> Profile:
     if not fx:
         return profile
     if not isinstance(fx, Mapping):
-        raise ProfileError("fx: exchange rates are a mapping such as {HKD: 0.92}", field="fx")
+        raise ProfileError(
+            "exchange rates are a mapping such as {HKD: 0.92}", field="fx", code="fx.invalid"
+        )
     data = {"applicant": {"kind": "enterprise", "city": "beijing"}, "fx": dict(fx)}
     try:  # the rates alone, through the profile's own field and its checks
         rates = Profile.model_validate(data).fx

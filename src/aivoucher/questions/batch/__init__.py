@@ -109,6 +109,8 @@ def evaluate(
         raise InputError(
             f"{entry.program.key} pays in {entry.program.currency} and a table's amounts are "
             "yuan, with no exchange rate (aivoucher.estimate judges a profile with its fx)",
+            zh=f"{entry.program.key} 以 {entry.program.currency} 支付，而表格金额为人民币且不含汇率"
+            "（aivoucher.estimate 可按画像的 fx 计算）",
             field="program",
         )
     covered = coverage(ruleset, program_id, day, assume_renewal)
