@@ -1119,12 +1119,11 @@ Reading the table:
   facts its conditions read; the refused programs' awards (most of each estimate's, none of
   which pays) are built when a row's or a cell's estimate is first read. `sweep` judges at
   each amount only the programs whose conditions on the applicant do not refuse it, once for
-  its points, knots and bends alike. What is left is mostly the programs of each place that
-  the profile leaves a fact unknown for (a district, the provider's city, a sector): those
-  take the traced engine (`Plan.evaluate`'s fast path needs every fact it reads), about
-  50 µs each — 38 such evaluations in the comparison above, about 180 in the sweep (five
-  programs at 21 amounts and 8 knots), against 11 in one estimate — and each row's own
-  totals and summary.
+  its points, knots and bends alike. A program for which the profile leaves a fact a
+  condition reads unknown (a district, the provider's city, a sector) takes the fast path
+  too, in three-valued logic; the traced engine runs only where a rate tier reads an unknown
+  fact and for the plans outside the fast path. What is left is each row's own programs,
+  totals and summary, and in the sweep the search for bends.
 - The fast path row is `Plan.evaluate` over distinct validated profiles, against the Decimal
   loop written by hand for the same program (rate, cap, rounding), as in the tables below.
 """

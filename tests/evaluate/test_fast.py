@@ -54,10 +54,26 @@ def _home_cities(place: str) -> list[str]:
     return sorted(c.id for c in jurisdictions.CITIES.values() if c.province == place)[:3]
 
 
+#: The facts a profile may leave unknown (the applicant's and each purchase's).
+_OPTIONAL_APPLICANT = ("sector", "sme", "startup", "opc", "good_standing", "district")
+_OPTIONAL_PURCHASE = (
+    "use",
+    "chip_origin",
+    "provider_city",
+    "via_platform",
+    "related_party",
+    "other_subsidy",
+    "role",
+    "start",
+    "end",
+)
+
+
 @st.composite
-def known_profiles(draw: st.DrawFn, entry: Entry) -> Profile:
+def known_profiles(draw: st.DrawFn, entry: Entry, drop: bool = False) -> Profile:
     """A profile stating every fact a program could read, mostly with the values the
-    program's conditions ask for (so that many profiles qualify) and sometimes others."""
+    program's conditions ask for (so that many profiles qualify) and sometimes others; with
+    ``drop``, some of those facts (and qualifications) are left unknown."""
     program = entry.program
     wanted = _wanted(entry)
 
@@ -117,6 +133,19 @@ def known_profiles(draw: st.DrawFn, entry: Entry) -> Profile:
                 st.integers(0, int(amount * 100)).map(lambda f: Decimal(f).scaleb(-2))
             )
         purchases.append(data)
+    if drop:
+        for key in draw(st.sets(st.sampled_from(_OPTIONAL_APPLICANT), max_size=3)):
+            applicant.pop(key, None)
+        for q in draw(st.sets(st.sampled_from(sorted(quals)))) if quals else ():
+            applicant["qualifications"].pop(q)
+        for data in purchases:
+            for key in draw(st.sets(st.sampled_from(_OPTIONAL_PURCHASE), max_size=3)):
+                data.pop(key, None)
+            for q in draw(st.sets(st.sampled_from(sorted(quals)))) if quals else ():
+                data["qualifications"].pop(q)
+            if "start" not in data or "end" not in data:
+                data.pop("start", None)
+                data.pop("end", None)
     return parse_profile({"applicant": applicant, "purchases": purchases})
 
 
@@ -153,6 +182,23 @@ def test_fast_and_general_paths_agree(key: str, data: st.DataObject) -> None:
     window = data.draw(st.sampled_from([None, entry.program.window]))
     renewal = data.draw(st.booleans())
     _same(entry.plan, profile, switches=switches, window=window, renewal=renewal)
+
+
+@pytest.mark.parametrize("key", ENTRIES)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_and_general_paths_agree_where_facts_are_unknown(
+    key: str, data: st.DataObject
+) -> None:
+    """Profiles that ask mostly what the program asks but leave some facts unknown: the fast
+    path decides an unknown condition in three-valued logic (missing facts named in the same
+    order), and hands over where a rate tier reads an unknown fact."""
+    entry = _BY_KEY[key]
+    profile = data.draw(known_profiles(entry, drop=True))
+    names = sorted(s.id for s in entry.program.switches)
+    switches = data.draw(st.sets(st.sampled_from(names)) if names else st.just(set()))
+    window = data.draw(st.sampled_from([None, entry.program.window]))
+    _same(entry.plan, profile, switches=switches, window=window, renewal=data.draw(st.booleans()))
 
 
 def test_the_fast_path_decides_where_every_fact_is_known() -> None:
@@ -193,17 +239,49 @@ def test_the_fast_path_decides_where_every_fact_is_known() -> None:
 
 
 def test_plans_outside_the_fast_path_are_named() -> None:
-    """Proration, first years of service, support years, a rate tier on the year's total:
+    """Proration, first years of service, a rate tier on the year's total:
     these plans always take the general engine; every other bundled plan has a fast path."""
     without = {e.program.key for e in bundled_rules() if e.plan.fast is None}
     assert without == {
         "nanning.compute-voucher",
         "shanghai.compute-voucher",
-        "wuhan.opc-compute",
         "hangzhou.compute-voucher",
-        "shenzhen-guangming.compute-voucher",  # support years
-        "fujian.compute-purchase",  # support years
     }
+
+
+_SUPPORTED_YEARS = [
+    pytest.param(e.program.key, id=e.program.key)
+    for e in bundled_rules()
+    if e.plan.support_years is not None
+]
+
+
+@pytest.mark.parametrize("key", _SUPPORTED_YEARS)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_support_years_are_kept_alike_on_both_paths(key: str, data: st.DataObject) -> None:
+    """Purchases spread over up to seven calendar years, some with their qualifying unknown,
+    so that the support period binds and may start at several years: the fast path keeps
+    the same years as the general engine."""
+    entry = _BY_KEY[key]
+    base = data.draw(known_profiles(entry)).model_dump(mode="json", exclude_none=True)
+    purchases = []
+    for _ in range(data.draw(st.integers(2, 6))):
+        purchase = dict(base["purchases"][0]) if base["purchases"] else None
+        if purchase is None:
+            return
+        year = entry.program.window[0].year + data.draw(st.integers(0, 6))
+        purchase["signed"] = f"{year}-0{data.draw(st.integers(1, 9))}-15"
+        purchase.pop("start", None)
+        purchase.pop("end", None)
+        purchase["amount"] = str(data.draw(_AMOUNTS))
+        purchase.pop("settled", None)
+        if data.draw(st.booleans()):
+            purchase.pop(data.draw(st.sampled_from(_OPTIONAL_PURCHASE)), None)
+        purchases.append(purchase)
+    profile = parse_profile({**base, "purchases": purchases})
+    assert entry.plan.fast is not None  # support years take the fast path
+    _same(entry.plan, profile)
 
 
 def test_an_award_explained_later_is_a_value() -> None:

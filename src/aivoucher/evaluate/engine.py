@@ -107,12 +107,12 @@ class Plan(CompiledPlan):
         if fast is not None:
             decision = fast.decide(profile, on, window)
             if decision is not None:
-                eligible, low, high, used = decision
+                eligible, low, high, used, missing = decision
                 explainer = self.explainers.get(setting)  # as _explainer, without its call
                 if explainer is None:
                     explainer = self._explainer(setting)
                 return Award.explained_later(
-                    self.program, eligible, low, high, used, renewal, explainer, profile
+                    self.program, eligible, low, high, used, renewal, explainer, profile, missing
                 )
         return self._general(profile, on, setting, len(profile.purchases) <= TRACE_ON_ACCESS_ABOVE)
 
@@ -142,7 +142,7 @@ class Plan(CompiledPlan):
         if fast is not None:
             decision = fast.decide(profile, on, window)
             if decision is not None:
-                eligible, low, high, used = decision
+                eligible, low, high, used, missing = decision
                 return Award.explained_later(
                     self.program,
                     eligible,
@@ -152,6 +152,7 @@ class Plan(CompiledPlan):
                     renewal,
                     self._explainer(setting),
                     profile,
+                    missing,
                 )
         if len(profile.purchases) <= TRACE_ON_ACCESS_ABOVE:
             return self._general(profile, on, setting, True)

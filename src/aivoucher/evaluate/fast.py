@@ -1,24 +1,29 @@
-"""The fast path: a plan compiled for profiles in which every fact it reads is known.
+"""The fast path: a plan compiled for profiles, without a trace.
 
 Most evaluations — sweeps, comparisons, a finance team's what-ifs — read profiles that state
-every fact a program asks about. For those the three-valued engine's machinery (unknown answers,
-tier domains, a trace recorded as it goes) decides nothing: each condition is true or false,
-one rate tier applies, each amount is a single number carried as a ``(low, high)`` pair only
-where the text gives a range. :class:`FastPlan` computes exactly that, in the engine's order
+every fact a program asks about, or leave out only a fact a condition reads (the district, the
+provider's city). For those the three-valued engine's machinery (tier domains, a trace recorded
+as it goes) decides little: each condition is true, false or unknown, one rate tier applies,
+each amount is a single number carried as a ``(low, high)`` pair only where the text gives a
+range or a condition is unknown. :class:`FastPlan` computes exactly that, in the engine's order
 of operations and with the same ``Decimal`` operations, and records no trace.
 
 It reads the same :class:`~aivoucher.plan.compiled.CompiledPlan` as the traced evaluator
-(:mod:`aivoucher.evaluate.traced`). Where the profile leaves a fact unknown that the plan reads,
-:meth:`FastPlan.decide` returns ``None`` and the traced evaluator
-(:meth:`aivoucher.evaluate.engine.Plan.explain`) evaluates the profile. Plans with mechanisms
-the fast path does not cover (proration, first years of service, support years, a rate tier on
+(:mod:`aivoucher.evaluate.traced`). :meth:`FastPlan.decide` is the all-known case; at the first
+unknown fact a condition reads it hands over to ``FastPlan._unsure``, which decides in the
+traced evaluator's three-valued logic (an applicant whose eligibility is unknown gets nothing
+at the low end; a purchase whose qualifying is unknown counts from a base of nothing at the
+low end; the facts are named as missing in the traced evaluator's order). Where a rate tier
+reads an unknown fact — the traced evaluator then tries every answer — ``decide`` returns
+``None`` and :meth:`aivoucher.evaluate.engine.Plan.explain` evaluates the profile. Plans with
+mechanisms the fast path does not cover (proration, first years of service, a rate tier on
 the year's total, service-period windows) never take it.
 
-An award decided here carries its amounts and the purchases it counts; its ``reasons``,
-``assumptions`` and ``steps`` are built on first access by the general engine from the same
-inputs (:meth:`aivoucher.vocabulary.result.Award.explained_later`), so they are identical by
-construction. ``tests/evaluate/test_fast.py`` checks that both paths give the same awards on random
-profiles.
+An award decided here carries its amounts, the purchases it counts and its missing facts; its
+``reasons``, ``assumptions`` and ``steps`` are built on first access by the general engine
+from the same inputs (:meth:`aivoucher.vocabulary.result.Award.explained_later`), so they are
+identical by construction. ``tests/evaluate/test_fast.py`` checks that both paths give the same
+awards on random profiles, complete and with facts left unknown.
 
 Where each stage lives (the traced evaluator's counterpart in brackets):
 
@@ -26,12 +31,14 @@ Where each stage lives (the traced evaluator's counterpart in brackets):
   tuples of getters, tests and amount pairs: ``FastPlan.__init__``;
 * applicant conditions, an unpublished rate, an applicant's lump sum, lifetime caps and pool,
   rounding: :meth:`FastPlan.decide` (``traced.explain``);
-* purchase conditions: ``FastPlan._qualifies`` (``traced._conditions``);
+* purchase conditions: ``FastPlan._qualifies`` (``traced._conditions``); conditions in
+  three-valued logic, for ``FastPlan._unsure``: ``_three_valued``;
 * each purchase's base, tier, base × rate, tier and per-purchase caps, the minimum:
   ``FastPlan._amounts`` and ``FastPlan._tier`` (``traced._purchases``, ``traced._amount``,
   :mod:`aivoucher.evaluate.rates`);
-* per calendar year: the sum, the spend threshold, per-year caps and the yearly pool:
-  ``FastPlan._total`` and ``FastPlan._year`` (:mod:`aivoucher.evaluate.years`).
+* per calendar year: the sum, the spend threshold, per-year caps and the yearly pool, then
+  the support years: ``FastPlan._total`` and ``FastPlan._year`` (:mod:`aivoucher.evaluate.years`,
+  whose ``support_period`` both read).
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from ..base.indices import indices
 from ..base.money import ZERO
 from ..plan.compiled import CompiledPlan
 from ..plan.conditions import PURCHASE, Test
+from .years import support_period
 
 if TYPE_CHECKING:
     from ..vocabulary.profile import Profile
@@ -52,15 +60,16 @@ if TYPE_CHECKING:
 __all__ = ["Decision", "FastPlan", "compile_fast"]
 
 Window = tuple[dt.date, dt.date | None]
-#: eligible, low, high and the indices of the purchases the award counts.
-Decision = tuple[bool | None, Decimal | None, Decimal | None, tuple[int, ...]]
+#: eligible, low, high, the indices of the purchases the award counts and the facts it names
+#: as missing (the profile fields, as the general engine names them, in its order).
+Decision = tuple[bool | None, Decimal | None, Decimal | None, tuple[int, ...], tuple[str, ...]]
 #: A compiled condition: which subject holds the fact, its getter and its test.
 _Check = tuple[int, Callable[[Any], Any], Callable[[Any], bool]]
 
 #: index, calendar year of signing, award low and high, base low and high.
 _Entry = tuple[int, int, Decimal, Decimal, Decimal, Decimal]
 
-_NOT_ELIGIBLE: Decision = (False, ZERO, ZERO, ())
+_NOT_ELIGIBLE: Decision = (False, ZERO, ZERO, (), ())
 _UNCHOSEN = object()
 # Shared one-purchase index tuples: an award kept in a list of many costs one object fewer for
 # the garbage collector to track.
@@ -78,7 +87,6 @@ def compile_fast(plan: CompiledPlan) -> FastPlan | None:
     if (
         plan.prorate is not None
         or plan.threshold is not None
-        or plan.support_years is not None
         or any(t.first_years is not None for t in plan.tiers)
         or (program.contracts is not None and program.contracts.by == "service")
     ):
@@ -91,6 +99,7 @@ class FastPlan:
 
     __slots__ = (
         "applicant",
+        "applicant_tests",
         "base_of",
         "caps_program",
         "caps_purchase",
@@ -99,12 +108,15 @@ class FastPlan:
         "lump_applicant",
         "lump_purchase",
         "minimum",
+        "other_reads",
         "profile_reads",
         "purchase",
+        "purchase_tests",
         "quantize",
         "rounding",
         "same_tier",
         "spend",
+        "support",
         "tier_reads",
         "tiers",
         "unpublished",
@@ -113,6 +125,9 @@ class FastPlan:
     def __init__(self, plan: CompiledPlan) -> None:
         self.applicant = _checks(plan.applicant_tests)
         self.purchase = _checks(plan.purchase_tests)
+        # the tests themselves, for a profile that leaves a fact unknown (``_unsure``)
+        self.applicant_tests = tuple(plan.applicant_tests)
+        self.purchase_tests = tuple(plan.purchase_tests)
         self.unpublished = plan.unpublished is not None
         lump = plan.lump_sum
         self.lump_applicant = lump.amount if lump is not None and lump.per == "applicant" else None
@@ -133,19 +148,23 @@ class FastPlan:
                 low, high = min(low, ceiling), ceiling
             tiers.append((_checks(tier.tests), low, high, tier.cap))
         self.tiers = tuple(tiers)
-        # every fact any tier reads: one unknown among them sends the profile to the general
-        # engine, which tries each of its values. The applicant's are read once per profile;
-        # where no tier reads a purchase, every purchase takes the same tier.
+        # every fact any tier reads: one unknown among them, where a purchase takes a tier,
+        # sends the profile to the general engine, which tries each of its values. The
+        # applicant's are read once per profile; where no tier reads a purchase, every purchase
+        # takes the same tier.
         reads = {(t.scope, t.fact, t.field): t for r in plan.tiers for t in r.tests}
         self.tier_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope == PURCHASE)
-        # a fact an applicant condition reads is known by the time the tiers' reads are
-        # checked (an unknown one has sent the profile to the general engine already)
+        # in the all-known case a fact an applicant condition reads is known by the time the
+        # tiers' reads are checked (an unknown one has sent the profile to ``_unsure``)
         checked = {(t.scope, t.fact, t.field) for t in plan.applicant_tests}
         self.profile_reads = tuple(
             (t.scope, t.get)
             for key, t in reads.items()
             if t.scope != PURCHASE and key not in checked
         )
+        # every fact a tier reads outside the purchase, for ``_amounts`` (where an applicant
+        # condition's fact may have been unknown)
+        self.other_reads = tuple((t.scope, t.get) for t in reads.values() if t.scope != PURCHASE)
         self.same_tier = not self.tier_reads
         self.caps_purchase = tuple(c.amount for c in plan.caps_purchase)
         self.caps_year = tuple(c.amount for c in plan.caps_year)
@@ -156,6 +175,7 @@ class FastPlan:
             self.caps_program += (plan.pool.amount,)
         self.minimum = plan.minimum.amount[0] if plan.minimum is not None else None
         self.spend = plan.spend_threshold[:2] if plan.spend_threshold is not None else None
+        self.support = plan.support_years.years if plan.support_years is not None else None
         self.quantize = plan.rounding.quantizer()
         self.rounding = plan.rounding.arguments
         self.each_step = plan.rounding.each_step
@@ -163,18 +183,18 @@ class FastPlan:
     def decide(
         self, profile: Profile, switches: frozenset[str], window: Window | None
     ) -> Decision | None:
-        """Eligibility, amounts and counted purchases, or ``None`` where a fact this plan
-        reads is unknown (the general engine decides then)."""
+        """Eligibility, amounts, counted purchases and missing facts, or ``None`` where a fact
+        a rate tier reads is unknown (the general engine decides then: it tries each answer).
+
+        This is the all-known case; the first unknown fact a condition reads hands the profile
+        to :meth:`_unsure`, which starts again in three-valued logic."""
         subjects: list[Any] = [profile.applicant, None, None, switches]
         for scope, get, test in self.applicant:
             value = get(subjects[scope])
             if value is None:
-                return None
+                return self._unsure(profile, switches, window)
             if not test(value):
                 return _NOT_ELIGIBLE
-        for scope, get in self.profile_reads:
-            if get(subjects[scope]) is None:
-                return None
         purchases = profile.purchases
         if self.unpublished:
             qualifying = []
@@ -182,10 +202,10 @@ class FastPlan:
                 subjects[PURCHASE] = purchase
                 ok = self._qualifies(subjects)
                 if ok is None:
-                    return None
+                    return self._unsure(profile, switches, window)
                 if ok:
                     qualifying.append(index)
-            return (None, None, None, tuple(qualifying)) if qualifying else _NOT_ELIGIBLE
+            return (None, None, None, tuple(qualifying), ()) if qualifying else _NOT_ELIGIBLE
         if self.lump_applicant is not None:
             total = self.lump_applicant
             used: tuple[int, ...] = ()
@@ -195,12 +215,12 @@ class FastPlan:
             if len(purchases) == 1:  # most profiles: the same steps, without the loops
                 one = self._single(purchases[0], subjects, window)
                 if not one:
-                    return None if one is None else _NOT_ELIGIBLE
+                    return self._unsure(profile, switches, window) if one is None else _NOT_ELIGIBLE
                 total, used = one, _ONE[0]
             else:
                 entries = self._amounts(purchases, subjects, window)
                 if entries is None:
-                    return None
+                    return self._unsure(profile, switches, window)
                 if not entries:
                     return _NOT_ELIGIBLE
                 total = self._total(entries)
@@ -215,7 +235,58 @@ class FastPlan:
                 cap_high if cap_high < t_high else t_high,
             )
         quantum, mode = self.rounding
-        return True, total[0].quantize(quantum, mode), total[1].quantize(quantum, mode), used
+        return True, total[0].quantize(quantum, mode), total[1].quantize(quantum, mode), used, ()
+
+    def _unsure(
+        self, profile: Profile, switches: frozenset[str], window: Window | None
+    ) -> Decision | None:
+        """:meth:`decide` for a profile that leaves a fact a condition reads unknown, in the
+        general engine's three-valued logic (``traced.explain``): a condition on an unknown
+        fact is met, not met or unknown as its ``if_unknown`` says; an applicant whose
+        eligibility is unknown gets nothing at the low end, a purchase whose qualifying is
+        unknown is counted from a base of nothing at the low end; the facts are named as
+        missing where nothing else refuses the applicant or the purchase. ``None`` where a rate
+        tier reads an unknown fact."""
+        subjects: list[Any] = [profile.applicant, None, None, switches]
+        missing: dict[str, None] = {}
+        applicant_ok = _three_valued(self.applicant_tests, subjects, None, missing)
+        if applicant_ok is False:
+            return _NOT_ELIGIBLE
+        purchases = profile.purchases
+        nothing: Decision = (False, ZERO, ZERO, (), tuple(missing))
+        if self.unpublished:
+            qualifying = []
+            for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
+                subjects[PURCHASE] = purchase
+                if _three_valued(self.purchase_tests, subjects, index, missing) is not False:
+                    qualifying.append(index)
+            if not qualifying:
+                return nothing
+            return None, None, None, tuple(qualifying), tuple(missing)
+        if self.lump_applicant is not None:
+            total = self.lump_applicant
+            used: tuple[int, ...] = ()
+        else:
+            if not purchases:
+                return nothing
+            entries = self._amounts(purchases, subjects, window, missing)
+            if entries is None:
+                return None
+            if not entries:
+                return (False, ZERO, ZERO, (), tuple(missing))
+            total = self._total(entries)
+            used = tuple(e[0] for e in entries)
+        for cap_low, cap_high in self.caps_program:
+            t_low, t_high = total
+            total = (
+                cap_low if cap_low < t_low else t_low,
+                cap_high if cap_high < t_high else t_high,
+            )
+        if applicant_ok is None:
+            total = (ZERO, total[1])
+        quantum, mode = self.rounding
+        low, high = total[0].quantize(quantum, mode), total[1].quantize(quantum, mode)
+        return True, low, high, used, tuple(missing)
 
     def _qualifies(self, subjects: list[Any]) -> bool | None:
         for scope, get, test in self.purchase:
@@ -227,15 +298,24 @@ class FastPlan:
         return True
 
     def _amounts(
-        self, purchases: Sequence[Any], subjects: list[Any], window: Window | None
+        self,
+        purchases: Sequence[Any],
+        subjects: list[Any],
+        window: Window | None,
+        missing: dict[str, None] | None = None,
     ) -> list[_Entry] | None:
         """Each counted purchase's award before per-year limits, with its base (as the
-        traced evaluator's ``_purchases`` and ``_amount``); ``None`` where a fact is unknown."""
+        traced evaluator's ``_purchases`` and ``_amount``); ``None`` where a fact is unknown.
+
+        With ``missing`` (from :meth:`_unsure`), a purchase whose qualifying turns on an
+        unknown fact counts from a base of nothing at the low end and its facts are added to
+        ``missing``; ``None`` then only where a rate tier reads an unknown fact."""
         entries: list[_Entry] = []
         start, end = window if window is not None else (None, None)
         lump = self.lump_purchase
         base_of = self.base_of
         chosen: Any = _UNCHOSEN  # the tier every purchase takes (``same_tier``), once chosen
+        read = False  # whether the facts tiers read outside the purchase are known
         for index, purchase in zip(indices(len(purchases)), purchases, strict=False):
             if start is not None:
                 day = purchase.signed
@@ -244,8 +324,10 @@ class FastPlan:
             subjects[PURCHASE] = purchase
             ok = self._qualifies(subjects)
             if ok is None:
-                return None
-            if ok:
+                if missing is None:
+                    return None
+                ok = _three_valued(self.purchase_tests, subjects, index, missing)
+            if ok is not False:
                 amount = purchase.amount
                 if base_of == "contract":
                     low = high = amount
@@ -257,9 +339,19 @@ class FastPlan:
                         low = high = amount
                     else:
                         low, high = ZERO, amount
+                if ok is None:  # qualifying unknown: nothing at the low end
+                    low = ZERO
                 if lump is not None:
                     a_low, a_high = lump
+                    if ok is None:
+                        a_low = ZERO
                 else:
+                    if not read:
+                        # only a purchase that takes a tier needs them (as choose_rate)
+                        for scope, get in self.other_reads:
+                            if get(subjects[scope]) is None:
+                                return None  # the general engine tries each answer
+                        read = True
                     if self.same_tier:
                         if chosen is _UNCHOSEN:
                             chosen = self._tier(subjects)
@@ -323,6 +415,9 @@ class FastPlan:
         if lump is not None:
             a_low, a_high = lump
         else:
+            for scope, get in self.profile_reads:
+                if get(subjects[scope]) is None:
+                    return None  # the general engine tries each answer
             if not self.same_tier:
                 for scope, get in self.tier_reads:
                     if get(subjects[scope]) is None:
@@ -379,10 +474,16 @@ class FastPlan:
                 sums[2] += b_low
                 sums[3] += b_high
         low = high = ZERO
+        per_year = []
         for year in sorted(years):
             y_low, y_high = self._year(*years[year])
             low += y_low
             high += y_high
+            per_year.append((year, (y_low, y_high)))
+        if self.support is not None:
+            kept = support_period(self.support, per_year)
+            if kept is not None and kept[0] != (low, high):  # as traced ``_support_years``
+                return kept[0]
         return low, high
 
     def _year(
@@ -402,3 +503,28 @@ class FastPlan:
             low = cap_low if cap_low < low else low
             high = cap_high if cap_high < high else high
         return low, high
+
+
+def _three_valued(
+    tests: Sequence[Test], subjects: list[Any], index: int | None, missing: dict[str, None]
+) -> bool | None:
+    """``tests`` in three-valued logic, as the general engine checks them
+    (``traced._conditions``): ``False`` if one fails, else ``None`` if one turns on an unknown
+    fact (whose profile fields are then added to ``missing``, in the tests' order), else
+    ``True``. A rule file's ``if_unknown: pass`` or ``fail`` decides its unknown fact."""
+    unknown: list[str] = []
+    for test in tests:
+        value = test.get(subjects[test.scope])
+        if value is None:
+            rule = test.if_unknown
+            if rule == "range":
+                unknown.append(test.path(index))
+            elif rule != "pass":
+                return False
+        elif not test.test(value):
+            return False
+    if not unknown:
+        return True
+    for path in unknown:
+        missing[path] = None
+    return None

@@ -4,12 +4,14 @@ falls on the purchases), then support limited to the first N paying years.
 
 Where each part lives: the year's sum, its caps and pool, the years summed: :func:`years_total`;
 the spend threshold: ``_spend_threshold``; the allocation of a binding limit in signing order:
-``_allocate``; support years: ``_support_years``. :mod:`aivoucher.evaluate.traced` calls
+``_allocate``; support years: ``_support_years``, whose period :func:`support_period` works
+out for the fast path too. :mod:`aivoucher.evaluate.traced` calls
 :func:`years_total` with every counted purchase's award.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..base.money import ZERO
@@ -25,7 +27,7 @@ from ..vocabulary.details import (
 from ..vocabulary.trace import Bounds, Reason, ReasonCode, StepKind
 from .recording import Candidate, Trace
 
-__all__ = ["years_total"]
+__all__ = ["support_period", "years_total"]
 
 _NOTHING: Bounds = (ZERO, ZERO)
 
@@ -130,19 +132,40 @@ def _allocate(
 def _support_years(
     plan: CompiledPlan, per_year: list[tuple[int, Bounds]], total: Bounds, trace: Trace
 ) -> Bounds:
-    """Keep the years inside a period of ``count`` calendar years from the first that pays.
+    """Keep the years inside the support period (:func:`support_period`), and record it."""
+    assert plan.support_years is not None
+    count, cites, assumption = plan.support_years
+    trace.rule(assumption)
+    kept = support_period(count, per_year)
+    if kept is None or kept[0] == total:
+        return total
+    (low, high), counted = kept
+    trace.step(
+        StepKind.SUPPORT_YEARS,
+        before=total,
+        after=(low, high),
+        detail=SupportYearsDetail(count=count, years=counted),
+        cites=cites,
+        assumption=assumption,
+    )
+    return low, high
+
+
+def support_period(
+    count: int, per_year: Sequence[tuple[int, Bounds]]
+) -> tuple[Bounds, tuple[int, ...]] | None:
+    """The total of the years inside a period of ``count`` calendar years from the first that
+    pays, and the years any such period may count; ``None`` where no year pays. Read by the
+    traced evaluator and the fast path (:mod:`aivoucher.evaluate.fast`) alike.
 
     Where the first years' payment is uncertain the period may start at any year up to the
     first year that certainly pays: the low end sums the lows inside the period from the
     first year that may pay (the years it skips can pay nothing), the high end the best
     period over the possible starts.
     """
-    assert plan.support_years is not None
-    count, cites, assumption = plan.support_years
-    trace.rule(assumption)
     paying = [(y, t) for y, t in per_year if t[1] > 0]
     if not paying:
-        return total
+        return None
     first = paying[0][0]
     certain = next((y for y, t in paying if t[0] > 0), paying[-1][0])
     starts = [y for y, _ in paying if y <= certain]
@@ -152,15 +175,5 @@ def _support_years(
 
     low = sum((t[0] for _, t in period(first, first + count)), ZERO)
     high = max(sum((t[1] for _, t in period(s, s + count)), ZERO) for s in starts)
-    if (low, high) == total:
-        return total
     counted = sorted({y for s in starts for y, _ in period(s, s + count)})
-    trace.step(
-        StepKind.SUPPORT_YEARS,
-        before=total,
-        after=(low, high),
-        detail=SupportYearsDetail(count=count, years=tuple(counted)),
-        cites=cites,
-        assumption=assumption,
-    )
-    return low, high
+    return (low, high), tuple(counted)
