@@ -45,7 +45,20 @@ def counted(award: Award) -> bool:
     if not award.eligible or award.renewal:
         return False
     missing = award.missing
-    return not missing or not any(_speculative(m) for m in missing)
+    if not missing:
+        return True
+    # the answer for each short tuple of missing facts, told once: a comparison asks it of
+    # every award of every row, which name a handful of distinct tuples between them
+    settled = _SETTLED.get(missing)
+    if settled is None:
+        settled = not any(_speculative(m) for m in missing)
+        if len(missing) <= _KEPT_LENGTH and len(_SETTLED) < _KEPT_TUPLES:
+            _SETTLED[missing] = settled
+    return settled
+
+
+_SETTLED: dict[tuple[str, ...], bool] = {}
+_KEPT_LENGTH, _KEPT_TUPLES = 4, 4096
 
 
 def _speculative(field: str) -> bool:
