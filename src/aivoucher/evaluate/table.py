@@ -544,6 +544,75 @@ def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[int]] | 
     return codes, firsts
 
 
+#: Rows compared per block when checking numpy text against its expected values: small
+#: enough to stay in the processor's cache between the steps on one block.
+_BLOCK = 1 << 14
+#: Characters a numpy text array can hold (code points), plus one slot for anything above.
+_CHARS = 0x110001
+
+
+def _code_text(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]] | None:
+    """Codes of numpy text (``U``) with a few distinct values, in about one pass over its
+    memory; None where another way suits better (many distinct values, no single character
+    that tells them apart).
+
+    The distinct values are taken from a sample; one character position that tells them
+    apart gives each row its candidate code, and every row is then compared, as machine
+    words, with its candidate value, block by block while the block is in the cache. Rows
+    that differ hold values the sample missed: they are coded apart, so every row's code
+    names exactly its own text (comparing numpy text value by value costs a whole pass per
+    distinct value; sorting or hashing it costs several)."""
+    n, size = len(values), values.dtype.itemsize
+    if not n or not size:
+        return None
+    values = np.ascontiguousarray(values)
+    sample = np.unique(np.concatenate((np.arange(min(n, 256)), np.arange(0, n, max(1, n // 2048)))))
+    if null is not None:
+        sample = sample[~null[sample]]
+    known = np.unique(values[sample])
+    k = len(known)
+    if not 0 < k <= 64:
+        return None
+    codes: Codes
+    if k == 1:
+        same = values == known[0]
+        if null is not None:
+            same |= null
+        codes, other = np.zeros(n, dtype=np.int8), np.flatnonzero(~same)
+    else:
+        chars = known.view(np.uint32).reshape(k, -1)
+        position = next((j for j in range(chars.shape[1]) if len(set(chars[:, j])) == k), None)
+        if position is None or int(chars[:, position].max()) >= _CHARS - 1:
+            return None  # (the latter: not code points, e.g. text of the other byte order)
+        lookup = np.full(_CHARS, -1, dtype=np.int8)  # a character no known value has there: −1
+        lookup[chars[:, position]] = np.arange(k, dtype=np.int8)
+        unit = np.uint64 if size % 8 == 0 else np.uint32
+        words, table = values.view(unit).reshape(n, -1), known.view(unit).reshape(k, -1)
+        column = values.view(np.uint32).reshape(n, -1)[:, position]
+        codes = np.empty(n, dtype=np.int8)
+        differ = []
+        for start in range(0, n, _BLOCK):
+            stop = start + _BLOCK
+            block = lookup.take(column[start:stop], mode="clip", out=codes[start:stop])
+            same = words[start:stop] == table.take(block, axis=0)
+            if not same.all():
+                differ.append(np.flatnonzero(~same.all(axis=1)) + start)
+        other = np.concatenate(differ) if differ else np.zeros(0, dtype=np.intp)
+        if null is not None:
+            other = other[~null[other]]
+    categories = [v.item() for v in known]
+    if len(other):
+        # values the sample missed (none of them equals a known value: that value's character
+        # would have named it)
+        extra, inverse = np.unique(values[other], return_inverse=True)
+        codes = codes.astype(np.intp)
+        codes[other] = k + inverse
+        categories += [v.item() for v in extra]
+    if null is not None:
+        codes = np.where(null, -1, codes)
+    return codes, categories
+
+
 def _addresses(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
     """The objects of an object array as integers, without touching them: an object array
     holds one pointer per row (numpy's layout), which are equal exactly when the rows hold the
@@ -577,6 +646,10 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
         return _factorise_objects(values, null)
     if values.dtype.kind not in "US":
         return _factorise_objects(values.astype(object), null)
+    if values.dtype.kind == "U":
+        coded = _code_text(values, null)
+        if coded is not None:
+            return coded
     if n and null is None:
         peeled = _peel(values)
         if peeled is not None:
