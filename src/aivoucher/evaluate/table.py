@@ -20,6 +20,7 @@ none of them is needed unless the caller passes one of their tables.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -101,6 +102,10 @@ def _from_pandas(name: str, series: Any) -> Column:
     if isinstance(dtype, np.dtype):
         return _from_numpy(name, series.to_numpy())
     pd = _pandas()
+    if str(getattr(dtype, "pyarrow_dtype", "")) in _ARROW_TEXT:
+        # arrow strings (pd.ArrowDtype): coded by arrow, as an arrow column is (turning them
+        # into Python strings first would cost far more than the coding)
+        return _from_arrow(name, sys.modules["pyarrow"].array(series))
     if pd is not None and isinstance(dtype, pd.StringDtype):
         if dtype.storage == "python":
             # Python strings (NaN or NA where null): coded with the object columns, nulls
@@ -129,6 +134,9 @@ def _from_arrow(name: str, chunked: Any) -> Column:
     if array.null_count:
         null = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     if kind in _ARROW_TEXT:
+        single = _known_text(name, array, null)
+        if single is not None:
+            return single
         # text: coded once by arrow, each distinct value then read once; text that is mostly
         # distinct (ids, names) gains nothing from codes and stays plain
         encoded = array.dictionary_encode()
@@ -149,6 +157,33 @@ def _from_arrow(name: str, chunked: Any) -> Column:
         array = array.fill_null(False if kind == "bool" else 0)
     values = np.asarray(array.to_numpy(zero_copy_only=False))
     return Column(name, values=values, null=null)
+
+
+def _known_text(name: str, array: Any, null: Mask | None) -> Column | None:
+    """An arrow text column coded against the distinct values of a sample: one comparison
+    where the sample holds one value, one look-up in a set of the sample's values otherwise
+    (both cheaper than a dictionary encoding, which builds that set row by row); None where a
+    row holds a value the sample missed, or the sample holds many."""
+    compute = importlib.import_module("pyarrow.compute")  # the caller's pyarrow
+    n = len(array)
+    if not n:
+        return None
+    rows = np.unique(np.concatenate((np.arange(min(n, 256)), np.arange(0, n, max(1, n // 2048)))))
+    known = compute.unique(array.take(rows).drop_null())
+    if not 0 < len(known) <= 64:
+        return None
+    if len(known) == 1:
+        if not compute.all(compute.equal(array, known[0])).as_py():  # (nulls are skipped)
+            return None
+        codes = np.zeros(n, dtype=np.int8)
+    else:
+        found = compute.index_in(array, value_set=known)
+        if found.null_count != array.null_count:
+            return None
+        codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False))
+    if null is not None:
+        codes[null] = -1
+    return Column(name, codes=codes, categories=known.to_pylist())
 
 
 def _unique_names(names: list[Any]) -> None:
