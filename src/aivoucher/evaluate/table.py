@@ -182,7 +182,7 @@ def _known_text(name: str, array: Any, null: Mask | None) -> Column | None:
             return None
         codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False))
     if null is not None:
-        codes[null] = -1
+        codes = np.where(null, -1, codes)
     return Column(name, codes=codes, categories=known.to_pylist())
 
 
