@@ -168,8 +168,7 @@ def _known_text(name: str, array: Any, null: Mask | None) -> Column | None:
     n = len(array)
     if not n:
         return None
-    rows = np.unique(np.concatenate((np.arange(min(n, 256)), np.arange(0, n, max(1, n // 2048)))))
-    known = compute.unique(array.take(rows).drop_null())
+    known = compute.unique(array.take(_sample(n)).drop_null())
     if not 0 < len(known) <= 64:
         return None
     if len(known) == 1:
@@ -579,6 +578,13 @@ def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[int]] | 
     return codes, firsts
 
 
+def _sample(n: int) -> npt.NDArray[np.intp]:
+    """Rows that stand for a column of ``n`` rows: the first 256 and about 2,000 spread
+    over the rest (where a column's distinct values are looked for before coding it)."""
+    first = np.arange(min(n, 256))
+    return np.unique(np.concatenate((first, np.arange(0, n, max(1, n // 2048)))))
+
+
 #: Rows compared per block when checking numpy text against its expected values: small
 #: enough to stay in the processor's cache between the steps on one block.
 _BLOCK = 1 << 14
@@ -601,7 +607,7 @@ def _code_text(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list
     if not n or not size:
         return None
     values = np.ascontiguousarray(values)
-    sample = np.unique(np.concatenate((np.arange(min(n, 256)), np.arange(0, n, max(1, n // 2048)))))
+    sample = _sample(n)
     if null is not None:
         sample = sample[~null[sample]]
     known = np.unique(values[sample])
@@ -700,22 +706,43 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
 
 def _factorise_objects(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]]:
     """Codes of Python values, nulls −1, values of different types never merged."""
-    if len(values):
+    n = len(values)
+    if n:
         values = np.ascontiguousarray(values)
-        peeled = _peel(_addresses(values), 16)
-        if peeled is not None:
-            # one code per object: objects of equal value are merged after reading, by value
-            codes, firsts = peeled
-            if null is not None:
-                codes = np.where(null, np.int8(-1), codes)
-            return codes, [values[i] for i in firsts]
+        addresses = _addresses(values)
+        # more than 16 objects in a sample: passes by identity would all be in vain (text
+        # converted row by row, e.g. from numpy or arrow, is one object per row)
+        if len(np.unique(addresses[_sample(n)])) <= 16:
+            peeled = _peel(addresses, 16)
+            if peeled is not None:
+                # one code per object: objects of equal value are merged after reading
+                codes, firsts = peeled
+                if null is not None:
+                    codes = np.where(null, np.int8(-1), codes)
+                return codes, [values[i] for i in firsts]
     pd = _pandas()
-    if pd is not None and pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
+    if pd is None:
+        return _factorise_loop(values, null)
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind == "string" and null is None and len(set(values[_sample(n)].tolist())) <= 3:
+        # Python strings only, no null, a few values: a comparison pass per value is cheaper
+        # than hashing every row
+        peeled = _peel(values, 3)
+        if peeled is not None:
+            return peeled[0], [values[i] for i in peeled[1]]
+    if kind not in _ONE_TYPE:
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in _ONE_TYPE:
         codes, uniques = pd.factorize(values)
         codes = np.asarray(codes)
         if null is not None:
             codes = np.where(null, -1, codes)
         return codes, list(uniques)
+    return _factorise_loop(values, null)
+
+
+def _factorise_loop(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]]:
+    """Codes of Python values of any types, one row at a time."""
     index: dict[Any, int] = {}
     found: list[Any] = []
     out: list[int] = []
