@@ -97,8 +97,12 @@ def _from_numpy(name: str, data: object) -> Column:
 def _from_pandas(name: str, series: Any) -> Column:
     dtype = series.dtype
     if str(dtype) == "category":
-        codes = np.asarray(series.cat.codes.to_numpy())
-        return Column(name, codes=codes, categories=list(series.cat.categories))
+        # the Categorical itself: its codes as they are, its categories as one list (the
+        # .cat accessor builds a Series per call; iterating an arrow-backed Index is slow)
+        categorical = series.array
+        return Column(
+            name, codes=np.asarray(categorical.codes), categories=categorical.categories.tolist()
+        )
     if isinstance(dtype, np.dtype):
         return _from_numpy(name, series.to_numpy())
     pd = _pandas()
@@ -229,9 +233,11 @@ def read_table(table: object) -> Table:
         for name, data in table.items():
             columns[str(name)] = _from_numpy(str(name), data)
     elif module == "pandas" and hasattr(table, "columns"):
-        _unique_names(list(table.columns))
-        for i, name in enumerate(table.columns):
-            columns[str(name)] = _from_pandas(str(name), table.iloc[:, i])  # type: ignore[attr-defined]
+        names = table.columns.tolist()
+        _unique_names(names)
+        # each column by its (now unique) name: a third of the cost of iloc by position
+        for name in names:
+            columns[str(name)] = _from_pandas(str(name), table[name])  # type: ignore[index]
     elif module == "polars" and hasattr(table, "to_arrow"):
         try:
             arrow = table.to_arrow()
@@ -687,7 +693,7 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
         return _factorise_objects(values, null)
     if values.dtype.kind not in "US":
         return _factorise_objects(values.astype(object), null)
-    if values.dtype.kind == "U":
+    if values.dtype.kind == "U" and n > _BLOCK:  # (a short column: the passes below cost less)
         coded = _code_text(values, null)
         if coded is not None:
             return coded
@@ -707,6 +713,8 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
 def _factorise_objects(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]]:
     """Codes of Python values, nulls −1, values of different types never merged."""
     n = len(values)
+    if n <= 64:
+        return _factorise_loop(values, null)  # a few rows: the loop costs least
     if n:
         values = np.ascontiguousarray(values)
         addresses = _addresses(values)
