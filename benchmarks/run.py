@@ -908,8 +908,13 @@ def batch_small_waits(reps: int, n: int = 10) -> list[Wait]:
             ("numpy text", batch_table(program, columns, "numpy")),
             ("pandas `category`", batch_table(program, columns, "frame")),
         ):
-            seconds, base, ratio = paired(
-                lambda t=table, p=program_id, d=as_of: [batch.evaluate(p, t, as_of=d) for _ in many],
+
+            def calls(t: Any = table, p: str = program_id, d: str = as_of) -> None:
+                for _ in many:
+                    batch.evaluate(p, t, as_of=d)
+
+            _, base, ratio = paired(
+                calls,
                 lambda pl=plan, x=people: [[pl.evaluate(p) for p in x] for _ in many],
                 reps,
             )
@@ -919,8 +924,7 @@ def batch_small_waits(reps: int, n: int = 10) -> list[Wait]:
             for _ in range(reps):
                 gc.collect()
                 start = time.process_time()
-                for _ in many:
-                    batch.evaluate(program_id, table, as_of=as_of)
+                calls()
                 cpu.append((time.process_time() - start) / len(many))
             rows.append(
                 Wait(
