@@ -710,10 +710,14 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
     return codes, [v.item() for v in uniq]
 
 
+#: Up to this many rows, Python values are coded by one loop over them (cheapest).
+_FEW = 64
+
+
 def _factorise_objects(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]]:
     """Codes of Python values, nulls −1, values of different types never merged."""
     n = len(values)
-    if n <= 64:
+    if n <= _FEW:
         return _factorise_loop(values, null)  # a few rows: the loop costs least
     if n:
         values = np.ascontiguousarray(values)
