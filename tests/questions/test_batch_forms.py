@@ -4,6 +4,7 @@ awards — and refuse the same bad value with the same code, in the same row."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from typing import Any
 
@@ -211,11 +212,18 @@ def more_forms(numbers: dict[str, Any], text: dict[str, list[str | None]]) -> di
     def frame(dtype: Any) -> Any:
         return pd.DataFrame({**numbers, **{k: pd.Series(v, dtype=dtype) for k, v in text.items()}})
 
-    out["pandas str (python)"] = frame(pd.StringDtype("python", na_value=np.nan))
+    storages = {}
+    for storage in ("python", "pyarrow"):  # pandas 3's default ``str`` (NaN for null)
+        # (not made by pandas before 2.3, nor of pyarrow storage without pyarrow)
+        with contextlib.suppress(TypeError, ImportError):
+            storages[storage] = pd.StringDtype(storage, na_value=np.nan)
+    if "python" in storages:
+        out["pandas str (python)"] = frame(storages["python"])
     if HAS_ARROW:
         import pyarrow as pa
 
-        out["pandas str (pyarrow)"] = frame(pd.StringDtype("pyarrow", na_value=np.nan))
+        if "pyarrow" in storages:
+            out["pandas str (pyarrow)"] = frame(storages["pyarrow"])
         out["pandas ArrowDtype"] = frame(pd.ArrowDtype(pa.string()))
     return out
 
