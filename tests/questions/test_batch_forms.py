@@ -225,6 +225,11 @@ def more_forms(numbers: dict[str, Any], text: dict[str, list[str | None]]) -> di
         if "pyarrow" in storages:
             out["pandas str (pyarrow)"] = frame(storages["pyarrow"])
         out["pandas ArrowDtype"] = frame(pd.ArrowDtype(pa.string()))
+        if hasattr(pa, "string_view"):  # (as polars may hand its strings over)
+            views = {
+                k: pa.array(v, type=pa.string()).cast(pa.string_view()) for k, v in text.items()
+            }
+            out["arrow string views"] = pa.table({**numbers, **views})
     return out
 
 

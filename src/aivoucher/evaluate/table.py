@@ -170,7 +170,7 @@ def _known_text(name: str, array: Any, null: Mask | None) -> Column | None:
     row holds a value the sample missed, or the sample holds many."""
     compute = importlib.import_module("pyarrow.compute")  # the caller's pyarrow
     n = len(array)
-    if not n:
+    if not n or str(array.type) == "string_view":  # (no take or look-up kernels for views)
         return None
     known = compute.unique(array.take(_sample(n)).drop_null())
     if not 0 < len(known) <= 64:
