@@ -4,6 +4,7 @@ awards — and refuse the same bad value with the same code, in the same row."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from typing import Any
 
@@ -193,3 +194,139 @@ def test_peeling_codes_each_distinct_value_once(picks: list[int], most: int, obj
     codes, firsts = found
     assert [values[i] for i in firsts] == [words[p] for p in distinct]
     assert [firsts[c] for c in codes.tolist()] == [picks.index(p) for p in picks]
+
+
+# -- the coding of long text columns ----------------------------------------------------------
+#
+# Long columns are coded by ways that only pay off on many rows (a sampled value set checked
+# row by row, arrow's look-up in that set, comparison passes over Python strings). Here their
+# thresholds are lowered and their sample shrunk to a row or two, so that small tables take
+# them, with values the sample misses: the outcome must not change.
+
+
+def more_forms(numbers: dict[str, Any], text: dict[str, list[str | None]]) -> dict[str, Any]:
+    """``forms`` and pandas 3's ``str`` columns of either storage and arrow-backed pandas
+    columns."""
+    out = forms(numbers, text)
+
+    def frame(dtype: Any) -> Any:
+        return pd.DataFrame({**numbers, **{k: pd.Series(v, dtype=dtype) for k, v in text.items()}})
+
+    storages = {}
+    for storage in ("python", "pyarrow"):  # pandas 3's default ``str`` (NaN for null)
+        # (not made by pandas before 2.3, nor of pyarrow storage without pyarrow)
+        with contextlib.suppress(TypeError, ImportError):
+            storages[storage] = pd.StringDtype(storage, na_value=np.nan)
+    if "python" in storages:
+        out["pandas str (python)"] = frame(storages["python"])
+    if HAS_ARROW:
+        import pyarrow as pa
+
+        if "pyarrow" in storages:
+            out["pandas str (pyarrow)"] = frame(storages["pyarrow"])
+        out["pandas ArrowDtype"] = frame(pd.ArrowDtype(pa.string()))
+        if hasattr(pa, "string_view"):  # (as polars may hand its strings over)
+            views = {
+                k: pa.array(v, type=pa.string()).cast(pa.string_view()) for k, v in text.items()
+            }
+            out["arrow string views"] = pa.table({**numbers, **views})
+    return out
+
+
+def _long_paths(sampled: int) -> Any:
+    """The coders of long columns on any table, their sample the first ``sampled`` rows."""
+    from contextlib import ExitStack
+    from unittest import mock
+
+    from aivoucher.evaluate import table as module
+
+    stack = ExitStack()
+    stack.enter_context(mock.patch.object(module, "_BLOCK", 3))
+    stack.enter_context(mock.patch.object(module, "_FEW", 0))
+    stack.enter_context(mock.patch.object(module, "_sample", lambda n: np.arange(min(n, sampled))))
+    return stack
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tables(), program=st.sampled_from(PROGRAMS), sampled=st.integers(1, 4))
+def test_long_column_coders_give_the_category_outcome(
+    data: Any, program: str, sampled: int
+) -> None:
+    numbers, text = data
+    with _long_paths(sampled):
+        outcomes = {form: outcome(program, t) for form, t in more_forms(numbers, text).items()}
+    expected = outcomes["pandas category"]
+    for form, got in outcomes.items():
+        assert got == expected, (form, got, expected)
+
+
+WORDS = ["enterprise", "enterprize", "university", "universe", "", "research_institute", "深圳"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    picks=st.lists(st.integers(0, len(WORDS) - 1), min_size=1, max_size=40),
+    nulls=st.lists(st.booleans(), min_size=40, max_size=40),
+    sampled=st.integers(0, 6),
+    block=st.integers(1, 8),
+)
+def test_numpy_text_codes_name_each_rows_own_value(
+    picks: list[int], nulls: list[bool], sampled: int, block: int
+) -> None:
+    """Each row's code names exactly its value, null rows −1, whatever the sample saw:
+    values that share the sample's telling character with a known value (``enterprize``)
+    are told apart by the row's check."""
+    from unittest import mock
+
+    from aivoucher.evaluate import table as module
+
+    values = np.array([WORDS[p] for p in picks])
+    null = np.array(nulls[: len(picks)]) if any(nulls[: len(picks)]) else None
+    with (
+        mock.patch.object(module, "_BLOCK", block),
+        mock.patch.object(module, "_sample", lambda n: np.arange(min(n, sampled))),
+    ):
+        coded = module._code_text(values, null)
+    if coded is None:  # the sample held nothing, or no character tells its values apart
+        return
+    codes, categories = coded
+    assert len(set(categories)) == len(categories)
+    for i, value in enumerate(values.tolist()):
+        if null is not None and null[i]:
+            assert codes[i] == -1
+        else:
+            assert categories[codes[i]] == value
+
+
+def test_a_long_numpy_column_refuses_a_value_the_sample_missed() -> None:
+    """A refused value hidden among 40,000 rows, off the sample's rows and sharing the
+    telling character of an accepted value, is refused in its row, as in every form."""
+    n = 40_000
+    kinds = np.array(["enterprise", "university"] * (n // 2))
+    kinds[n - 7] = "enterprize"
+    numbers = {"applicant": np.arange(n), "purchase.amount_fen": np.full(n, 10**8)}
+    table = {
+        **numbers,
+        "applicant.kind": kinds,
+        "applicant.city": np.array(["shenzhen"] * n),
+        "purchase.item": np.array(["compute"] * n),
+        "purchase.signed": np.array(["2025-03-01"] * n),
+    }
+    codes = set()
+    for form in ("numpy text", "pandas category", "arrow"):
+        t: Any = table
+        if form == "pandas category":
+            t = pd.DataFrame(
+                {k: pd.Categorical(v) if v.dtype.kind == "U" else v for k, v in table.items()}
+            )
+        elif form == "arrow":
+            if not HAS_ARROW:
+                continue
+            import pyarrow as pa
+
+            t = pa.table({k: pa.array(v) for k, v in table.items()})
+        with pytest.raises(TableError) as caught:
+            batch.evaluate(PROGRAMS[0], t, as_of=AS_OF)
+        assert (caught.value.field, caught.value.row) == ("applicant.kind", n - 7), form
+        codes.add(caught.value.code)
+    assert len(codes) == 1 and None not in codes

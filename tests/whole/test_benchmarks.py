@@ -33,6 +33,9 @@ def test_rows_are_made_and_reported_beside_their_targets(run: ModuleType) -> Non
     try:
         waits = run.fast_path_waits(20, 1) + run.api_waits(1)
         waits.append(run.from_json_wait(1, 1))
+        if importlib.util.find_spec("pandas") is not None:
+            # (text forms: each checked to give the category table's results)
+            waits += run.batch_text_waits(50, 1) + run.batch_small_waits(1, n=3)
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     rates = run.batch_rates(5, {"shenzhen.training-compute", "fujian.compute-purchase"})

@@ -20,6 +20,7 @@ none of them is needed unless the caller passes one of their tables.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -96,11 +97,19 @@ def _from_numpy(name: str, data: object) -> Column:
 def _from_pandas(name: str, series: Any) -> Column:
     dtype = series.dtype
     if str(dtype) == "category":
-        codes = np.asarray(series.cat.codes.to_numpy())
-        return Column(name, codes=codes, categories=list(series.cat.categories))
+        # the Categorical itself: its codes as they are, its categories as one list (the
+        # .cat accessor builds a Series per call; iterating an arrow-backed Index is slow)
+        categorical = series.array
+        return Column(
+            name, codes=np.asarray(categorical.codes), categories=categorical.categories.tolist()
+        )
     if isinstance(dtype, np.dtype):
         return _from_numpy(name, series.to_numpy())
     pd = _pandas()
+    if str(getattr(dtype, "pyarrow_dtype", "")) in _ARROW_TEXT:
+        # arrow strings (pd.ArrowDtype): coded by arrow, as an arrow column is (turning them
+        # into Python strings first would cost far more than the coding)
+        return _from_arrow(name, sys.modules["pyarrow"].array(series))
     if pd is not None and isinstance(dtype, pd.StringDtype):
         if dtype.storage == "python":
             # Python strings (NaN or NA where null): coded with the object columns, nulls
@@ -129,6 +138,9 @@ def _from_arrow(name: str, chunked: Any) -> Column:
     if array.null_count:
         null = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     if kind in _ARROW_TEXT:
+        single = _known_text(name, array, null)
+        if single is not None:
+            return single
         # text: coded once by arrow, each distinct value then read once; text that is mostly
         # distinct (ids, names) gains nothing from codes and stays plain
         encoded = array.dictionary_encode()
@@ -149,6 +161,32 @@ def _from_arrow(name: str, chunked: Any) -> Column:
         array = array.fill_null(False if kind == "bool" else 0)
     values = np.asarray(array.to_numpy(zero_copy_only=False))
     return Column(name, values=values, null=null)
+
+
+def _known_text(name: str, array: Any, null: Mask | None) -> Column | None:
+    """An arrow text column coded against the distinct values of a sample: one comparison
+    where the sample holds one value, one look-up in a set of the sample's values otherwise
+    (both cheaper than a dictionary encoding, which builds that set row by row); None where a
+    row holds a value the sample missed, or the sample holds many."""
+    compute = importlib.import_module("pyarrow.compute")  # the caller's pyarrow
+    n = len(array)
+    if not n or str(array.type) == "string_view":  # (no take or look-up kernels for views)
+        return None
+    known = compute.unique(array.take(_sample(n)).drop_null())
+    if not 0 < len(known) <= 64:
+        return None
+    if len(known) == 1:
+        if not compute.all(compute.equal(array, known[0])).as_py():  # (nulls are skipped)
+            return None
+        codes = np.zeros(n, dtype=np.int8)
+    else:
+        found = compute.index_in(array, value_set=known)
+        if found.null_count != array.null_count:
+            return None
+        codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False))
+    if null is not None:
+        codes = np.where(null, -1, codes)
+    return Column(name, codes=codes, categories=known.to_pylist())
 
 
 def _unique_names(names: list[Any]) -> None:
@@ -195,9 +233,11 @@ def read_table(table: object) -> Table:
         for name, data in table.items():
             columns[str(name)] = _from_numpy(str(name), data)
     elif module == "pandas" and hasattr(table, "columns"):
-        _unique_names(list(table.columns))
-        for i, name in enumerate(table.columns):
-            columns[str(name)] = _from_pandas(str(name), table.iloc[:, i])  # type: ignore[attr-defined]
+        names = table.columns.tolist()
+        _unique_names(names)
+        # each column by its (now unique) name: a third of the cost of iloc by position
+        for name in names:
+            columns[str(name)] = _from_pandas(str(name), table[name])  # type: ignore[index]
     elif module == "polars" and hasattr(table, "to_arrow"):
         try:
             arrow = table.to_arrow()
@@ -544,6 +584,82 @@ def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[int]] | 
     return codes, firsts
 
 
+def _sample(n: int) -> npt.NDArray[np.intp]:
+    """Rows that stand for a column of ``n`` rows: the first 256 and about 2,000 spread
+    over the rest (where a column's distinct values are looked for before coding it)."""
+    first = np.arange(min(n, 256))
+    return np.unique(np.concatenate((first, np.arange(0, n, max(1, n // 2048)))))
+
+
+#: Rows compared per block when checking numpy text against its expected values: small
+#: enough to stay in the processor's cache between the steps on one block.
+_BLOCK = 1 << 14
+#: Characters a numpy text array can hold (code points), plus one slot for anything above.
+_CHARS = 0x110001
+
+
+def _code_text(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]] | None:
+    """Codes of numpy text (``U``) with a few distinct values, in about one pass over its
+    memory; None where another way suits better (many distinct values, no single character
+    that tells them apart).
+
+    The distinct values are taken from a sample; one character position that tells them
+    apart gives each row its candidate code, and every row is then compared, as machine
+    words, with its candidate value, block by block while the block is in the cache. Rows
+    that differ hold values the sample missed: they are coded apart, so every row's code
+    names exactly its own text (comparing numpy text value by value costs a whole pass per
+    distinct value; sorting or hashing it costs several)."""
+    n, size = len(values), values.dtype.itemsize
+    if not n or not size:
+        return None
+    values = np.ascontiguousarray(values)
+    sample = _sample(n)
+    if null is not None:
+        sample = sample[~null[sample]]
+    known = np.unique(values[sample])
+    k = len(known)
+    if not 0 < k <= 64:
+        return None
+    codes: Codes
+    if k == 1:
+        same = values == known[0]
+        if null is not None:
+            same |= null
+        codes, other = np.zeros(n, dtype=np.int8), np.flatnonzero(~same)
+    else:
+        chars = known.view(np.uint32).reshape(k, -1)
+        position = next((j for j in range(chars.shape[1]) if len(set(chars[:, j])) == k), None)
+        if position is None or int(chars[:, position].max()) >= _CHARS - 1:
+            return None  # (the latter: not code points, e.g. text of the other byte order)
+        lookup = np.full(_CHARS, -1, dtype=np.int8)  # a character no known value has there: −1
+        lookup[chars[:, position]] = np.arange(k, dtype=np.int8)
+        unit = np.uint64 if size % 8 == 0 else np.uint32
+        words, table = values.view(unit).reshape(n, -1), known.view(unit).reshape(k, -1)
+        column = values.view(np.uint32).reshape(n, -1)[:, position]
+        codes = np.empty(n, dtype=np.int8)
+        differ = []
+        for start in range(0, n, _BLOCK):
+            stop = start + _BLOCK
+            block = lookup.take(column[start:stop], mode="clip", out=codes[start:stop])
+            same = words[start:stop] == table.take(block, axis=0)
+            if not same.all():
+                differ.append(np.flatnonzero(~same.all(axis=1)) + start)
+        other = np.concatenate(differ) if differ else np.zeros(0, dtype=np.intp)
+        if null is not None:
+            other = other[~null[other]]
+    categories = [v.item() for v in known]
+    if len(other):
+        # values the sample missed (none of them equals a known value: that value's character
+        # would have named it)
+        extra, inverse = np.unique(values[other], return_inverse=True)
+        codes = codes.astype(np.intp)
+        codes[other] = k + inverse
+        categories += [v.item() for v in extra]
+    if null is not None:
+        codes = np.where(null, -1, codes)
+    return codes, categories
+
+
 def _addresses(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
     """The objects of an object array as integers, without touching them: an object array
     holds one pointer per row (numpy's layout), which are equal exactly when the rows hold the
@@ -577,6 +693,10 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
         return _factorise_objects(values, null)
     if values.dtype.kind not in "US":
         return _factorise_objects(values.astype(object), null)
+    if values.dtype.kind == "U" and n > _BLOCK:  # (a short column: the passes below cost less)
+        coded = _code_text(values, null)
+        if coded is not None:
+            return coded
     if n and null is None:
         peeled = _peel(values)
         if peeled is not None:
@@ -590,24 +710,51 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
     return codes, [v.item() for v in uniq]
 
 
+#: Up to this many rows, Python values are coded by one loop over them (cheapest).
+_FEW = 64
+
+
 def _factorise_objects(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]]:
     """Codes of Python values, nulls −1, values of different types never merged."""
-    if len(values):
+    n = len(values)
+    if n <= _FEW:
+        return _factorise_loop(values, null)  # a few rows: the loop costs least
+    if n:
         values = np.ascontiguousarray(values)
-        peeled = _peel(_addresses(values), 16)
-        if peeled is not None:
-            # one code per object: objects of equal value are merged after reading, by value
-            codes, firsts = peeled
-            if null is not None:
-                codes = np.where(null, np.int8(-1), codes)
-            return codes, [values[i] for i in firsts]
+        addresses = _addresses(values)
+        # more than 16 objects in a sample: passes by identity would all be in vain (text
+        # converted row by row, e.g. from numpy or arrow, is one object per row)
+        if len(np.unique(addresses[_sample(n)])) <= 16:
+            peeled = _peel(addresses, 16)
+            if peeled is not None:
+                # one code per object: objects of equal value are merged after reading
+                codes, firsts = peeled
+                if null is not None:
+                    codes = np.where(null, np.int8(-1), codes)
+                return codes, [values[i] for i in firsts]
     pd = _pandas()
-    if pd is not None and pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
+    if pd is None:
+        return _factorise_loop(values, null)
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind == "string" and null is None and len(set(values[_sample(n)].tolist())) <= 3:
+        # Python strings only, no null, a few values: a comparison pass per value is cheaper
+        # than hashing every row
+        peeled = _peel(values, 3)
+        if peeled is not None:
+            return peeled[0], [values[i] for i in peeled[1]]
+    if kind not in _ONE_TYPE:
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in _ONE_TYPE:
         codes, uniques = pd.factorize(values)
         codes = np.asarray(codes)
         if null is not None:
             codes = np.where(null, -1, codes)
         return codes, list(uniques)
+    return _factorise_loop(values, null)
+
+
+def _factorise_loop(values: npt.NDArray[Any], null: Mask | None) -> tuple[Codes, list[Any]]:
+    """Codes of Python values of any types, one row at a time."""
     index: dict[Any, int] = {}
     found: list[Any] = []
     out: list[int] = []

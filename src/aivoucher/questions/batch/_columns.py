@@ -132,11 +132,11 @@ class BatchResult:
 
 def check_columns(table: Table, rules: RuleSet) -> None:
     known = {*APPLICANT_COLUMNS, *PURCHASE_COLUMNS}
-    qualifications = rules.qualifications
     for name in table.columns:
         if name in known or not name.startswith(("applicant.", "purchase.")):
             continue
         if name.startswith(QUALIFICATION_PREFIX):
+            qualifications = rules.qualifications  # (gathered from every program: only here)
             if name[len(QUALIFICATION_PREFIX) :] in qualifications:
                 continue
             listed = ", ".join(sorted(qualifications)) or "none"
