@@ -344,6 +344,7 @@ class Kernel:
             low_zero[i] = uncertain or none_possible
             chosen[i] = sum(1 << n for n in picked)
         small = np.int32 if self.scale < 2**31 else np.int64
+        limited = sum(1 << n for n, t in enumerate(tiers) if t.first_years is not None)
         return _Lut(
             lo,
             hi,
@@ -354,6 +355,7 @@ class Kernel:
             lo.astype(small),
             hi.astype(small),
             bool(np.array_equal(counts, hi != 0)),
+            (chosen & limited) != 0 if limited else None,
         )
 
     def _outcomes(self, answer: dict[int, bool | None], unknown_keys: list[str]) -> set[int | None]:
@@ -378,6 +380,12 @@ class Kernel:
     ) -> tuple[I64, I64, Bools]:
         """Per purchase: base × rate, tier caps, per-purchase caps and the minimum (units)."""
         r_lo, r_hi, counts, index, lut = self.rates(table, rows)
+        if lut.limited is not None and lut.limited.any():
+            # the share of a contract's first years is a quotient the scalar engine takes in
+            # 28-digit decimals, not exactly: a row that may take such a tier is its to judge
+            may = lut.limited[0] if index is None else lut.limited.take(index).any()
+            if may:
+                raise _Unsupported("a row may take a rate tier limited to its first years")
         if self.lump is not None:
             hi = r_hi * np.int64(self.lump[1])
             lo = (
@@ -447,6 +455,47 @@ class Kernel:
         out_lo[where], out_hi[where] = low, high
         return out_lo, out_hi
 
+    def prorate(self, table: Table, rows: int, base_lo: I64, base_hi: I64) -> tuple[I64, I64]:
+        """Each base's share of the contract's days inside the base period, rounded as the
+        program rounds every step (``traced._prorate``), in fen: ``base × inside / days``
+        exactly, then to the quantum. Without both service dates (or with an end that is not
+        after the start) the share is unknown: from 0 to the whole base, unrounded."""
+        assert self.plan.prorate is not None
+        first = np.datetime64(self.plan.prorate[0], "D")
+        last = np.datetime64(self.plan.prorate[1], "D")
+        start, end = table.get("purchase.start"), table.get("purchase.end")
+        if start is None or end is None:
+            return np.zeros(rows, dtype=np.int64), base_hi
+        begin, begin_null = dates(start)
+        stop, stop_null = dates(end)
+        days = (stop - begin).astype(np.int64)
+        dated = days > 0
+        for null in (begin_null, stop_null):
+            if null is not None:
+                dated &= ~null
+        inside = (np.minimum(stop, last) - np.maximum(begin, first)).astype(np.int64)
+        np.maximum(inside, 0, out=inside)
+        period = max(int((last - first).astype(np.int64)), 0)
+        top = max(int(base_hi.max()), 0) if rows else 0
+        q = self.quantum
+        # base × inside, and its rounding offset, must stay inside int64
+        if (top + 1) * (period + 1) * 2 >= SAFE or int(days.max(initial=0)) * q * 2 >= SAFE:
+            raise _Unsupported("prorated amounts too large for exact int64 arithmetic")
+        days = np.where(dated, days, 1)
+        inside = np.where(dated, inside, 0)
+
+        def share(base: I64) -> I64:
+            whole = base * inside
+            step = days * q
+            # half up: ⌊x / q + ½⌋ = ⌊(2x + q) / 2q⌋ with x = base × inside / days
+            quanta = (2 * whole + step) // (2 * step) if self.half_up else whole // step
+            out: I64 = quanta * q
+            return out
+
+        high = np.where(dated, share(base_hi), base_hi)
+        low = np.where(dated, share(base_lo), 0)
+        return low, high
+
     def round_units(self, units: I64) -> I64:
         """Round to the program's quantum, staying in units."""
         q = self.quantum * self.scale
@@ -490,6 +539,9 @@ class _Lut:
     lo_small: npt.NDArray[Any]  # the rates in the narrowest type that holds them
     hi_small: npt.NDArray[Any]
     counts_by_rate: bool
+    #: per combination: whether it may take a tier limited to the first years of service
+    #: (None: the plan has no such tier)
+    limited: Bools | None
 
 
 class _Unsupported(Exception):
@@ -575,12 +627,13 @@ def _unsupported(plan: CompiledPlan) -> str | None:
     if plan.program.currency != CURRENCY:
         # a table's amounts are yuan: the scalar engine's currency step judges them
         return "pays in another currency"
-    if plan.prorate is not None:
-        return "proration"
+    if plan.prorate is not None and not plan.rounding.each_step:
+        # an unrounded share of days carries a denominator of its own into every sum
+        return "proration without rounding at each step"
     if plan.threshold is not None and plan.threshold * 100 != int(plan.threshold * 100):
         return "yearly-total rate tiers with a limit in fractions of a fen"
-    if any(t.first_years is not None for t in plan.tiers):
-        return "rate tier limited to the first years of service"
+    if any(t.first_years is not None and t.cap is not None for t in plan.tiers):
+        return "rate tier limited to the first years of service, with a cap of its own"
     if plan.lump_sum is not None and plan.lump_sum.per != "applicant":
         return "fixed award per entry"
     tests = [*plan.applicant_tests, *plan.purchase_tests]

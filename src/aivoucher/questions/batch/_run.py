@@ -241,9 +241,7 @@ def run(
     first = True
     for entry, window, always in covered:
         k = kernel(entry.plan)
-        contracts = entry.program.contracts
-        by_service = contracts is not None and contracts.by == "service"  # dates beyond signing
-        if k.unsupported is not None or by_service or not _fits(k, rows):
+        if k.unsupported is not None or not _fits(k, rows):
             scalar.append((entry, window, always))
             continue
         try:
@@ -294,14 +292,14 @@ def _vectorised(
     k: Kernel, rows: _Rows, window: tuple[Any, Any] | None, always: bool = True
 ) -> tuple[I64, I64, Bools]:
     base_lo, base_hi = rows.bases(k.settled, k.settled_fallback)
+    if k.plan.prorate is not None:
+        base_lo, base_hi = k.prorate(rows.table, rows.n, base_lo, base_hi)
     table = rows.table if k.plan.threshold is None else _with_year_totals(k, rows, window)
     lo, hi, counts = k.amounts(table, rows.n, base_lo, base_hi)
     if k.lump is not None:
         return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
     if window is not None:
-        inside = rows.signed >= np.datetime64(window[0], "D")
-        if window[1] is not None:
-            inside &= rows.signed <= np.datetime64(window[1], "D")
+        inside = covered(k.plan.program, rows, window)
         counts = counts & inside
         hi = np.where(inside, hi, 0)
         lo = hi if lo is hi else np.where(inside, lo, 0)
@@ -335,6 +333,26 @@ def _vectorised(
     high = k.to_fen(hi)
     low = high if lo is hi else k.to_fen(lo)
     return low, high, ok
+
+
+def covered(program: Any, rows: _Rows, window: tuple[Any, Any]) -> Bools:
+    """Per row: whether ``window`` covers the purchase, as ``Program.covers`` decides it: by
+    the signing date, or — ``contracts.by: service`` — by the service period overlapping the
+    window (the signing date standing in for a date not given)."""
+    first = last = rows.signed
+    contracts = program.contracts
+    if contracts is not None and contracts.by == "service":
+        for name in ("purchase.start", "purchase.end"):
+            column = rows.table.get(name)
+            if column is None:
+                continue
+            days, null = dates(column)
+            days = days if null is None else np.where(null, rows.signed, days)
+            first, last = (days, last) if name == "purchase.start" else (first, days)
+    inside: Bools = last >= np.datetime64(window[0], "D")
+    if window[1] is not None:
+        inside &= first <= np.datetime64(window[1], "D")
+    return inside
 
 
 def _support_years(count: int, rows: _Rows, y_lo: I64, y_hi: I64) -> tuple[I64, I64]:
@@ -424,10 +442,7 @@ def _with_year_totals(k: Kernel, rows: _Rows, window: tuple[Any, Any] | None) ->
     assert k.plan.threshold is not None
     possible, sure = _purchase_answers(k, rows)
     if window is not None:
-        inside = rows.signed >= np.datetime64(window[0], "D")
-        if window[1] is not None:
-            inside &= rows.signed <= np.datetime64(window[1], "D")
-        possible &= inside
+        possible &= covered(k.plan.program, rows, window)
     sure &= possible
     high = np.where(possible, rows.amount, 0)
     low = np.where(sure, rows.amount, 0)
@@ -471,10 +486,7 @@ def _lump_sums(
     it only to applicants with a purchase in its window), then lifetime caps and the program
     pool; per-year limits do not apply."""
     if window is not None:
-        inside = rows.signed >= np.datetime64(window[0], "D")
-        if window[1] is not None:
-            inside &= rows.signed <= np.datetime64(window[1], "D")
-        counts = counts & inside
+        counts = counts & covered(k.plan.program, rows, window)
     if rows.single:
         ok = counts
     else:

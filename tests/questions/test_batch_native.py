@@ -1,0 +1,113 @@
+"""Versions the batch kernel evaluates natively that once went the scalar way — proration over
+a base period (Nanning), a rate tier limited to the first years of service (Shanghai) — equal
+the scalar engine to the fen on random tables, and ``batch.screen`` gives the estimate's
+eligibility and reasons for them; none of their applicants takes the scalar path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from conftest import rule, write_rule
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aivoucher.ruleset.registry import load_rules
+
+np = pytest.importorskip("numpy")
+pd = pytest.importorskip("pandas")
+batch = pytest.importorskip("aivoucher.batch")
+
+from test_batch import _as_of, _check_against_scalar, _home, tables  # noqa: E402
+from test_screen import _check  # noqa: E402
+
+#: Bundled versions that need no scalar applicant, with the days after they took effect on
+#: which they are evaluated (before it, a version is not in force).
+NATIVE = ["nanning.compute-voucher", "shanghai.compute-voucher"]
+
+
+def _dated(table: dict[str, Any], data: Any) -> dict[str, Any]:
+    """Service periods around the base period (2025), ending on or after their start: every
+    overlap of a contract with it, and dates left out (null), are drawn."""
+    n = len(table["applicant"])
+    day = st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+    starts = [data.draw(st.one_of(st.none(), day)) for _ in range(n)]
+    table["purchase.start"] = np.array(starts, dtype=object)
+    table["purchase.end"] = np.array(
+        [
+            None
+            if s is None or data.draw(st.integers(0, 5)) == 0
+            else s + dt.timedelta(days=data.draw(st.integers(0, 800)))
+            for s in starts
+        ],
+        dtype=object,
+    )
+    if data.draw(st.booleans()):
+        # most purchases of a round qualify: through the certified platform, or unknown
+        table["purchase.via_platform"] = np.array(
+            [data.draw(st.sampled_from([True, True, None])) for _ in range(n)], dtype=object
+        )
+    return table
+
+
+@pytest.mark.parametrize("program", NATIVE)
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), offset=st.integers(-30, 600))
+def test_native_versions_equal_the_scalar_engine(program: str, data: Any, offset: int) -> None:
+    table = _dated(data.draw(tables(_home(program), max_rows=10)), data)
+    result = _check_against_scalar(program, table, _as_of(program, offset))
+    assert result.scalar_applicants == 0
+
+
+@pytest.mark.parametrize("program", NATIVE)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), offset=st.integers(-30, 600))
+def test_native_versions_screen_as_the_estimate(program: str, data: Any, offset: int) -> None:
+    table = _dated(data.draw(tables(_home(program), max_rows=8)), data)
+    found = _check(table, _as_of(program, offset), [program])
+    assert not found.scalar and not found.skipped
+
+
+def _cite(quote: str) -> dict[str, str]:
+    return {"source": "text", "quote": quote}
+
+
+ROUNDINGS = {
+    "half_up": {"unit": "fen", "mode": "half_up"},
+    "truncate": {"unit": "wan", "places": 4, "mode": "truncate"},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(ROUNDINGS))
+def prorated(tmp_path_factory: Any, request: Any) -> Any:
+    """A settled base (0 to the contract where it is unknown) prorated to a base period,
+    45% (scale 20), rounded at each step: to the fen half up, or to the yuan truncated."""
+    data = rule(
+        base={
+            "of": "settled",
+            "if_unknown": "range",
+            **_cite("实际结算金额"),
+            "prorate": {"from": "2025-03-01", "to": "2025-12-31", **_cite("基准期")},
+        },
+        rate={"tiers": [{"rate": "45%", **_cite("45%")}]},
+        rounding={**ROUNDINGS[request.param], "at": "each_step", **_cite("每一步取整")},
+    )
+    example = data["examples"][0]
+    example["profile"]["purchases"][0].update(
+        {"settled": "100万", "start": "2025-03-01", "end": "2025-12-31"}
+    )
+    example["expect"] = {"amount": "45万"}
+    directory = tmp_path_factory.mktemp(f"prorate-{request.param}")
+    write_rule(directory, data)
+    return load_rules(directory)
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data(), offset=st.integers(0, 500))
+def test_proration_rounds_as_the_scalar_engine(prorated: Any, data: Any, offset: int) -> None:
+    table = _dated(data.draw(tables("shenzhen", max_rows=10)), data)
+    table.pop("applicant.qualifications.chengdu-major-project")
+    day = dt.date(2025, 1, 1) + dt.timedelta(days=offset)
+    result = _check_against_scalar("shenzhen.test-voucher", table, day, prorated)
+    assert result.scalar_applicants == 0
