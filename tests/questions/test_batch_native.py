@@ -13,13 +13,16 @@ from conftest import rule, write_rule
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aivoucher.ruleset.registry import load_rules
+import aivoucher
+from aivoucher.base import jurisdictions
+from aivoucher.errors import InputError, TableError
+from aivoucher.ruleset.registry import bundled_rules, load_rules
 
 np = pytest.importorskip("numpy")
 pd = pytest.importorskip("pandas")
 batch = pytest.importorskip("aivoucher.batch")
 
-from test_batch import _as_of, _check_against_scalar, _home, tables  # noqa: E402
+from test_batch import _as_of, _check_against_scalar, _entry, _home, tables  # noqa: E402
 from test_screen import _check  # noqa: E402
 
 #: Bundled versions that need no scalar applicant, with the days after they took effect on
@@ -111,3 +114,89 @@ def test_proration_rounds_as_the_scalar_engine(prorated: Any, data: Any, offset:
     day = dt.date(2025, 1, 1) + dt.timedelta(days=offset)
     result = _check_against_scalar("shenzhen.test-voucher", table, day, prorated)
     assert result.scalar_applicants == 0
+
+
+# -- the applicant's district --------------------------------------------------------------
+
+#: Bundled versions with a condition on the applicant's district and a published rate.
+DISTRICT_PROGRAMS = sorted(
+    e.program.key
+    for e in bundled_rules()
+    if e.plan.unpublished is None
+    and any(t.fact == "applicant.district" for t in e.plan.applicant_tests)
+)
+
+
+def _spellings(city: str) -> list[str]:
+    """The ways a profile may name each district of ``city``: its id, its Chinese name, its
+    own pinyin name (the last two read with the city)."""
+    found = []
+    for d in jurisdictions.DISTRICTS.values():
+        if d.city == city:
+            found += [d.id, d.zh, f"  {d.en.lower()} "]
+    return found
+
+
+def _with_districts(table: dict[str, Any], data: Any) -> dict[str, Any]:
+    """A district column: per applicant, one of its city's districts in any spelling, or
+    unknown (null)."""
+    keys = table["applicant"].tolist()
+    cities = table["applicant.city"].tolist()
+    chosen: dict[int, Any] = {}
+    for key, city in zip(keys, cities, strict=True):
+        if key not in chosen:
+            names = _spellings(jurisdictions.city(city))
+            chosen[key] = data.draw(st.sampled_from([None, *names])) if names else None
+    table["applicant.district"] = np.array([chosen[k] for k in keys], dtype=object)
+    return table
+
+
+def test_district_programs_are_found() -> None:
+    assert "shenzhen-longhua.compute-voucher" in DISTRICT_PROGRAMS
+    assert "shenzhen.qianhai-llm-award" in DISTRICT_PROGRAMS
+
+
+@pytest.mark.parametrize("program", DISTRICT_PROGRAMS)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), offset=st.integers(-30, 400))
+def test_district_programs_equal_the_scalar_engine(program: str, data: Any, offset: int) -> None:
+    held = tuple(q.id for q in _entry(program).program.qualifications)
+    table = data.draw(tables(_home(program), max_rows=8, qualifications=held))
+    result = _check_against_scalar(program, _with_districts(table, data), _as_of(program, offset))
+    assert result.scalar_applicants == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), offset=st.integers(0, 400))
+def test_district_programs_screen_as_the_estimate(data: Any, offset: int) -> None:
+    table = _with_districts(data.draw(tables("shenzhen", max_rows=8)), data)
+    programs = [p for p in DISTRICT_PROGRAMS if p.startswith("shenzhen")]
+    found = _check(table, dt.date(2025, 1, 1) + dt.timedelta(days=offset), programs)
+    assert not found.scalar and not found.skipped
+
+
+@pytest.mark.parametrize(
+    ("city", "district", "row"),
+    [("shenzhen", "南山区", None), ("chengdu", "龙华区", 1), ("shenzhen", "nowhere", 1)],
+)
+def test_a_district_outside_its_city_is_refused(city: str, district: str, row: int | None) -> None:
+    table = {
+        "applicant": np.array([1, 2]),
+        "applicant.kind": np.array(["enterprise"] * 2),
+        "applicant.city": np.array(["shenzhen", city]),
+        "applicant.district": np.array(["longhua", district]),
+        "purchase.item": np.array(["compute"] * 2),
+        "purchase.amount_fen": np.array([10**8] * 2),
+        "purchase.signed": np.array(["2025-06-01"] * 2),
+    }
+    if row is None:
+        result = batch.evaluate("shenzhen-longhua.compute-voucher", table, as_of="2025-12-31")
+        assert result.eligible.tolist() == [True, False]
+        return
+    profile = {"applicant": {"kind": "enterprise", "city": city, "district": district}}
+    with pytest.raises(InputError) as scalar:
+        aivoucher.parse_profile({**profile, "purchases": []})
+    with pytest.raises(TableError) as error:
+        batch.evaluate("shenzhen-longhua.compute-voucher", table, as_of="2025-12-31")
+    assert error.value.code == scalar.value.code
+    assert (error.value.field, error.value.row) == ("applicant.district", row)

@@ -42,8 +42,6 @@ def _table_of(profiles: dict[int, Any]) -> dict[str, Any] | None:
         profile = aivoucher.parse_profile(data)
         applicant = profile.applicant.model_dump(exclude_defaults=True)
         qualifications = applicant.pop("qualifications", {})
-        if "district" in applicant:
-            return None
         head: dict[str, Any] = {f"applicant.{k}": v for k, v in applicant.items()}
         head |= {f"applicant.qualifications.{k}": v for k, v in qualifications.items()}
         for purchase in profile.purchases:

@@ -35,6 +35,7 @@ APPLICANT_COLUMNS = (
     "applicant.name",
     "applicant.kind",
     "applicant.city",
+    "applicant.district",
     "applicant.sector",
     "applicant.sme",
     "applicant.startup",

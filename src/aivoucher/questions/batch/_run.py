@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ...base.log import logger
-from ...errors import ProfileError, TableError
+from ...errors import InputError, ProfileError, TableError
 from ...vocabulary.profile import CONTRADICTION, end_before_start, settled_above_amount
 
 __all__ = ["run"]
@@ -102,6 +102,49 @@ def _read(table: Table) -> None:
         or name.startswith(QUALIFICATION_PREFIX)
     }
     read_contract(table, kinds)
+    _districts(table)
+
+
+def _districts(table: Table) -> None:
+    """The district column as a profile reads it: each distinct (district, city) pair read
+    once into the district's id, with the row's city (a district's own name, 龙华, names one
+    only together with its city); a district that is not one of its city's is refused with the
+    profile's code and words. Idempotent: an id reads as itself."""
+    from ...base import jurisdictions
+
+    column, city = table.get("applicant.district"), table.get("applicant.city")
+    if column is None:
+        return
+    codes, names = categorical(column)
+    cities: list[Any] = []
+    city_codes: npt.NDArray[np.integer[Any]] = np.full(len(codes), -1, dtype=np.intp)
+    if city is not None:
+        city_codes, cities = categorical(city)
+    present = np.flatnonzero(codes >= 0)
+    if not len(present):
+        return
+    width = len(cities) + 1
+    pair = codes[present].astype(np.int64) * width + (city_codes[present] + 1)
+    found, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    ids: list[str] = []
+    mapped = np.empty(len(found), dtype=np.intp)
+    for n, value in enumerate(found.tolist()):
+        name, at = names[value // width], value % width - 1
+        try:
+            canonical = jurisdictions.district(name, cities[at] if at >= 0 else None)
+        except InputError as exc:
+            if at < 0:  # no city: the row is refused for that (a required column)
+                mapped[n] = -1
+                continue
+            raise TableError(
+                exc.message, field=column.name, row=int(present[first[n]]), code=exc.code
+            ) from None
+        if canonical not in ids:
+            ids.append(canonical)
+        mapped[n] = ids.index(canonical)
+    out = np.full(len(codes), -1, dtype=np.intp)
+    out[present] = mapped[inverse.reshape(-1)]
+    column.codes, column.categories = out, ids
 
 
 class _Rows:
