@@ -120,6 +120,8 @@ def _profiles(table: dict[str, Any]) -> dict[int, dict[str, Any]]:
             scope, _, field = name.partition(".")
             if name.startswith("applicant.qualifications."):
                 entry["applicant"].setdefault("qualifications", {})[field.split(".")[1]] = value
+            elif name.startswith("purchase.qualifications."):
+                purchase.setdefault("qualifications", {})[field.split(".")[1]] = value
             elif scope == "applicant":
                 entry["applicant"][field] = value
             elif field.endswith("_fen"):

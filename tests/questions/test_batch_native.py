@@ -200,3 +200,55 @@ def test_a_district_outside_its_city_is_refused(city: str, district: str, row: i
         batch.evaluate("shenzhen-longhua.compute-voucher", table, as_of="2025-12-31")
     assert error.value.code == scalar.value.code
     assert (error.value.field, error.value.row) == ("applicant.district", row)
+
+
+# -- a fixed award for each entry, its role and its qualifications -------------------------
+
+#: Bundled versions paying a fixed award for each qualifying entry.
+PER_ENTRY = sorted(
+    e.program.key
+    for e in bundled_rules()
+    if e.plan.lump_sum is not None and e.plan.lump_sum.per != "applicant"
+)
+
+
+def _entries(table: dict[str, Any], data: Any, program: str) -> dict[str, Any]:
+    """Entries the program may pay for: its items (or compute), made or bought (the role, or
+    a null or missing column: a buyer), and each qualification it declares held, not held or
+    unknown."""
+    n = len(table["applicant"])
+    items = ["compute", "model", "corpus", "data"]
+    table["purchase.item"] = np.array([data.draw(st.sampled_from(items)) for _ in range(n)])
+    if data.draw(st.integers(0, 3)):
+        roles = st.sampled_from(["producer", "producer", "buyer", None])
+        table["purchase.role"] = np.array([data.draw(roles) for _ in range(n)], dtype=object)
+    for q in _entry(program).program.qualifications:
+        if data.draw(st.integers(0, 3)):
+            held = st.sampled_from([True, True, False, None])
+            column = [data.draw(held) for _ in range(n)]
+            table[f"purchase.qualifications.{q.id}"] = np.array(column, dtype=object)
+    return table
+
+
+def test_per_entry_programs_are_found() -> None:
+    assert {"qingdao.model-voucher", "datong.dataset-award"} <= set(PER_ENTRY)
+
+
+@pytest.mark.parametrize("program", PER_ENTRY)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), offset=st.integers(-30, 400))
+def test_per_entry_awards_equal_the_scalar_engine(program: str, data: Any, offset: int) -> None:
+    table = _entries(data.draw(tables(_home(program), max_rows=10)), data, program)
+    result = _check_against_scalar(program, table, _as_of(program, offset))
+    assert result.scalar_applicants == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), offset=st.integers(0, 400))
+def test_per_entry_awards_screen_as_the_estimate(data: Any, offset: int) -> None:
+    programs = [p for p in PER_ENTRY if p.startswith("qingdao")]
+    table = data.draw(tables("qingdao", max_rows=8))
+    for program in programs:
+        table = _entries(table, data, program)
+    found = _check(table, dt.date(2025, 1, 1) + dt.timedelta(days=offset), programs)
+    assert not found.scalar and not found.skipped

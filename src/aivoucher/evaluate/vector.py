@@ -77,7 +77,11 @@ LUT_MAX = 1 << 16
 #: Up to this many categories, a column's own codes index the lookup table.
 RAW_CATEGORIES = 16
 #: Contract defaults for facts the profile cannot leave unknown.
-DEFAULTS = {"applicant.good_standing": True, "purchase.related_party": False}
+DEFAULTS = {
+    "applicant.good_standing": True,
+    "purchase.related_party": False,
+    "purchase.role": "buyer",
+}
 
 
 @dataclass(slots=True)
@@ -167,6 +171,8 @@ class Kernel:
         lump = plan.lump_sum
         #: A fixed award (paid once per applicant, whatever it buys), in units.
         self.lump = None if lump is None else (fen(lump.amount[0]), fen(lump.amount[1]))
+        #: The fixed award is paid for each qualifying entry (a purchase row), not once.
+        self.lump_each = lump is not None and lump.per != "applicant"
         constants = [c for pair in (*after, *lifetime, *self.caps_purchase) for c in pair]
         if self.unsupported is None and any(c >= SAFE for c in constants):
             self.unsupported = "caps too large for exact int64 arithmetic"
@@ -321,9 +327,17 @@ class Kernel:
                     unknown_keys.append(key)
             app = _kleene(plan.applicant_tests, answer)
             if self.lump is not None:
-                # a lump sum reads the applicant's conditions only: "rate" 1 where it pays
+                # "rate" 1 where the fixed award is paid: once per applicant, its conditions
+                # alone; per entry, the entry's too, nothing at the low end where either is
+                # uncertain (``traced._lump_each``)
+                sure = app is True
+                if self.lump_each:
+                    pur = _kleene(plan.purchase_tests, answer)
+                    if pur is False:
+                        continue
+                    sure = sure and pur is True
                 if app is not False:
-                    counts[i], hi[i], lo[i] = True, 1, int(app is True)
+                    counts[i], hi[i], lo[i] = True, 1, int(sure)
                 continue
             pur = _kleene(plan.purchase_tests, answer)
             if app is False or pur is False:
@@ -393,6 +407,9 @@ class Kernel:
                 if r_lo is r_hi and self.lump[0] == self.lump[1]
                 else r_lo * np.int64(self.lump[0])
             )
+            if self.lump_each:  # per-entry caps; no minimum and no rounding per entry
+                for c_lo, c_hi in self.caps_purchase:
+                    lo, hi = _cap(lo, hi, c_lo, c_hi)
             return lo, hi, counts
         same = r_lo is r_hi and base_lo is base_hi
         hi = base_hi * r_hi
@@ -563,8 +580,8 @@ def _source(test: Test) -> tuple[str, Callable[[Any], Any] | None]:
     fact = FACTS[test.fact]
     if fact.kind == "province":  # read from the city the profile gives
         return f"{fact.scope}.{fact.field}", jurisdictions.province_of
-    if test.field.startswith("qualifications."):
-        return f"applicant.{test.field}", None
+    if test.field.startswith("qualifications."):  # the applicant's or the purchase's
+        return f"{fact.scope}.{test.field}", None
     return test.fact, None
 
 
@@ -634,8 +651,6 @@ def _unsupported(plan: CompiledPlan) -> str | None:
         return "yearly-total rate tiers with a limit in fractions of a fen"
     if any(t.first_years is not None and t.cap is not None for t in plan.tiers):
         return "rate tier limited to the first years of service, with a cap of its own"
-    if plan.lump_sum is not None and plan.lump_sum.per != "applicant":
-        return "fixed award per entry"
     tests = [*plan.applicant_tests, *plan.purchase_tests]
     tests += [t for tier in plan.tiers for t in tier.tests]
     for t in tests:

@@ -31,6 +31,7 @@ from ...ruleset.versions import Coverage
 from ._columns import (
     APPLICANT_COLUMNS,
     PURCHASE_COLUMNS,
+    PURCHASE_QUALIFICATION_PREFIX,
     QUALIFICATION_PREFIX,
     BatchResult,
     check_columns,
@@ -99,7 +100,7 @@ def _read(table: Table) -> None:
         if name in KINDS
         or name in APPLICANT_COLUMNS
         or name in PURCHASE_COLUMNS
-        or name.startswith(QUALIFICATION_PREFIX)
+        or name.startswith((QUALIFICATION_PREFIX, PURCHASE_QUALIFICATION_PREFIX))
     }
     read_contract(table, kinds)
     _districts(table)
@@ -328,6 +329,8 @@ def _fits(k: Kernel, rows: _Rows) -> bool:
     top = int(rows.amount.max())
     if rows.settled is not None:
         top = max(top, int(rows.settled.max()))
+    if k.lump is not None:  # a fixed award per entry adds up like an amount
+        top = max(top, -(-k.lump[1] // k.scale))
     return (top + 1) * k.scale * rows.rows_per_applicant < SAFE
 
 
@@ -339,7 +342,7 @@ def _vectorised(
         base_lo, base_hi = k.prorate(rows.table, rows.n, base_lo, base_hi)
     table = rows.table if k.plan.threshold is None else _with_year_totals(k, rows, window)
     lo, hi, counts = k.amounts(table, rows.n, base_lo, base_hi)
-    if k.lump is not None:
+    if k.lump is not None and not k.lump_each:
         return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
     if window is not None:
         inside = covered(k.plan.program, rows, window)
@@ -584,6 +587,11 @@ def _profile(columns: dict[str, list[Any]], indices: list[int]) -> Profile:
                 qualifications[name[len(QUALIFICATION_PREFIX) :]] = value
             else:
                 applicant[field] = value
+        elif name.startswith(PURCHASE_QUALIFICATION_PREFIX):
+            held = name[len(PURCHASE_QUALIFICATION_PREFIX) :]
+            for purchase, i in zip(purchases, indices, strict=True):
+                if values[i] is not None:
+                    purchase.setdefault("qualifications", {})[held] = values[i]
         else:
             for purchase, i in zip(purchases, indices, strict=True):
                 if values[i] is not None:

@@ -25,6 +25,7 @@ from ...ruleset.versions import Coverage
 from ._columns import (
     APPLICANT_COLUMNS,
     PURCHASE_COLUMNS,
+    PURCHASE_QUALIFICATION_PREFIX,
     QUALIFICATION_PREFIX,
     check_columns,
     contract_names,
@@ -134,7 +135,7 @@ def _has_column(name: str) -> bool:
     return (
         name in APPLICANT_COLUMNS
         or name in PURCHASE_COLUMNS
-        or name.startswith(QUALIFICATION_PREFIX)
+        or name.startswith((QUALIFICATION_PREFIX, PURCHASE_QUALIFICATION_PREFIX))
     )
 
 
