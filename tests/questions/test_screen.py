@@ -149,9 +149,8 @@ def _prorated_without_steps(directory: Path) -> Any:
     from aivoucher.ruleset.registry import load_rules
 
     cite = {"source": "text", "quote": "基准期"}
-    data = rule(
-        base={"of": "contract", **cite, "prorate": {"from": "2025-03-01", "to": "2025-12-31", **cite}}
-    )
+    period = {"from": "2025-03-01", "to": "2025-12-31", **cite}
+    data = rule(base={"of": "contract", **cite, "prorate": period})
     data["examples"][0]["profile"]["purchases"][0].update(
         {"start": "2025-03-01", "end": "2025-12-31"}
     )
