@@ -17,16 +17,20 @@ and the resulting low and high rate numerators. A row's rate is then one gather;
 does not count gets rate 0, and a row whose eligibility is uncertain gets a low rate of 0 (the
 scalar engine's low end for it).
 
-The kernel handles conditions on the applicant and the purchase (enumerations, cities and
-provinces, booleans, qualifications, switches, signing dates, contract terms), contract or
-settled bases, rate tiers with ranges, a ceiling and tier caps, lump sums, per-purchase,
+The kernel handles conditions on the applicant and the purchase (enumerations, cities,
+districts and provinces, booleans, the applicant's and the entry's qualifications, roles,
+switches, signing dates, contract terms), contract or settled bases, proration over a base
+period where the program rounds every step (:meth:`Kernel.prorate`), rate tiers with ranges,
+a ceiling and tier caps, fixed awards once per applicant or for each entry, per-purchase,
 per-year and lifetime caps, yearly and program pools, the minimum, an annual spend threshold
 and support limited to the first years that pay (both applied by the batch runner to the
 (applicant, year) sums), rate tiers on the year's contracts in total (the runner hands each
-row its year's total as the column ``year.contracts_total``) and both rounding modes.
-Plans with anything else (proration, a rate tier limited to the first years of service, a
-fixed award per entry, a contract term in a rate tier) report why in
-:attr:`Kernel.unsupported`, and their applicants go through the scalar engine.
+row its year's total as the column ``year.contracts_total``) and both rounding modes. A rate
+tier limited to the first years of service is fine while no row can take it (behind a switch
+a batch does not turn on); a table where one may raises ``_Unsupported``. Plans with anything
+else (proration without rounding at each step, such a tier with its own cap, a contract term
+in a rate tier) report why in :attr:`Kernel.unsupported`, and their applicants go through the
+scalar engine (docs/batch.md lists each exception and its reason).
 
 Where each stage lives (the traced evaluator's counterpart in brackets):
 
