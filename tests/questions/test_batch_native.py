@@ -252,3 +252,30 @@ def test_per_entry_awards_screen_as_the_estimate(data: Any, offset: int) -> None
         table = _entries(table, data, program)
     found = _check(table, dt.date(2025, 1, 1) + dt.timedelta(days=offset), programs)
     assert not found.scalar and not found.skipped
+
+
+def test_an_unknown_entry_qualification_is_refused() -> None:
+    table = {
+        "applicant": np.array([1]),
+        "applicant.kind": np.array(["enterprise"]),
+        "applicant.city": np.array(["qingdao"]),
+        "purchase.item": np.array(["model"]),
+        "purchase.role": np.array(["producer"]),
+        "purchase.qualifications.no-such-status": np.array([True]),
+        "purchase.amount_fen": np.array([10**8]),
+        "purchase.signed": np.array(["2025-06-01"]),
+    }
+    with pytest.raises(TableError) as error:
+        batch.evaluate("qingdao.model-voucher", table, as_of="2025-12-31")
+    assert error.value.code == "table.invalid"
+    assert error.value.field == "purchase.qualifications.no-such-status"
+    assert "qingdao-model-evaluated" in error.value.message
+    # a declared one is read as a profile reads it: not a boolean is refused
+    del table["purchase.qualifications.no-such-status"]
+    table["purchase.qualifications.qingdao-model-evaluated"] = np.array(["yes"], dtype=object)
+    with pytest.raises(TableError) as error:
+        batch.evaluate("qingdao.model-voucher", table, as_of="2025-12-31")
+    assert error.value.field == "purchase.qualifications.qingdao-model-evaluated"
+    table["purchase.qualifications.qingdao-model-evaluated"] = np.array([True])
+    paid = batch.evaluate("qingdao.model-voucher", table, as_of="2025-12-31")
+    assert paid.high_fen.tolist() == paid.low_fen.tolist() == [100_0000_00]
