@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import aivoucher
 from aivoucher.base import jurisdictions
 from aivoucher.errors import InputError, TableError
-from aivoucher.ruleset.registry import bundled_rules, load_rules
+from aivoucher.ruleset.registry import bundled_rules, example_profile, load_rules
 
 np = pytest.importorskip("numpy")
 pd = pytest.importorskip("pandas")
@@ -34,8 +34,8 @@ def _dated(table: dict[str, Any], data: Any) -> dict[str, Any]:
     """Service periods around the base period (2025), ending on or after their start: every
     overlap of a contract with it, and dates left out (null), are drawn."""
     n = len(table["applicant"])
-    day = st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))
-    starts = [data.draw(st.one_of(st.none(), day)) for _ in range(n)]
+    day = st.dates(dt.date(2024, 3, 1), dt.date(2026, 3, 31))
+    starts = [None if data.draw(st.integers(0, 4)) == 0 else data.draw(day) for _ in range(n)]
     table["purchase.start"] = np.array(starts, dtype=object)
     table["purchase.end"] = np.array(
         [
@@ -54,11 +54,94 @@ def _dated(table: dict[str, Any], data: Any) -> dict[str, Any]:
     return table
 
 
+#: What may become of each field of an example, per applicant or per row: kept (most often),
+#: unknown, or the random table's value.
+FATE = st.sampled_from(["keep"] * 5 + ["null", "other"])
+REQUIRED = ("applicant.kind", "applicant.city", "purchase.item")
+#: Columns whose random values stay (amounts, dates: drawn to vary).
+UNTOUCHED = (*REQUIRED, "purchase.amount_fen", "purchase.settled_fen", "purchase.signed")
+UNTOUCHED += ("purchase.start", "purchase.end")
+
+
+def _like_example(table: dict[str, Any], data: Any, program: str) -> dict[str, Any]:
+    """The random table moved towards the program's first paying example, so that many rows
+    qualify: each field the example states is kept on most applicants or rows, made unknown
+    (null) on some, left random on others; the signing date is the example's, moved by up to
+    200 days, on half the rows. A district is kept only with the example's city."""
+    entry = _entry(program)
+    paying = [
+        (not e.profile.get("purchases"), i)
+        for i, e in enumerate(entry.program.examples)
+        if not e.assume and e.expect.eligible
+    ]
+    index = min(paying)[1]  # one with a purchase where there is one
+    profile = example_profile(entry.program, index)
+    applicant = profile.applicant.model_dump(exclude_defaults=True)
+    first = profile.purchases[0] if profile.purchases else None
+    purchase = {} if first is None else first.model_dump(exclude_defaults=True)
+    given_ = {f"applicant.{k}": v for k, v in applicant.items() if k != "qualifications"}
+    given_ |= {
+        f"applicant.qualifications.{k}": v for k, v in applicant.get("qualifications", {}).items()
+    }
+    made = {
+        f"purchase.{k}": v
+        for k, v in purchase.items()
+        if k not in ("amount", "settled", "signed", "start", "end", "qualifications", "id")
+    }
+    made |= {
+        f"purchase.qualifications.{k}": v for k, v in purchase.get("qualifications", {}).items()
+    }
+    keys = table["applicant"].tolist()
+    n = len(keys)
+
+    def fill(name: str, value: Any, fates: list[str]) -> None:
+        old = table.get(name)
+        column = [None] * n if old is None else list(old)
+        for i, fate in enumerate(fates):
+            if fate == "keep" or (fate == "null" and name in REQUIRED):
+                column[i] = value
+            elif fate == "null":
+                column[i] = None
+        table[name] = np.array(column, dtype=object)
+
+    kept_city: dict[int, bool] = {}
+    for name, value in given_.items():
+        fate = {k: data.draw(FATE) for k in set(keys)}
+        if name == "applicant.city":
+            kept_city = {k: f == "keep" for k, f in fate.items()}
+        if name == "applicant.district":  # the example's district with its city only
+            fate = {k: "keep" if f == "keep" and kept_city[k] else "null" for k, f in fate.items()}
+        fill(name, value, [fate[k] for k in keys])
+    for name, value in made.items():
+        fill(name, value, [data.draw(FATE) for _ in keys])
+    # a field the example leaves out is mostly left out here too (its default, or unknown)
+    for name in sorted(set(table) - set(given_) - set(made)):
+        if name.startswith(("applicant.", "purchase.")) and name not in UNTOUCHED:
+            scope = "applicant" if name.startswith("applicant.") else "purchase"
+            if scope == "applicant":
+                fate = {k: data.draw(FATE) for k in set(keys)}
+                fill(name, None, [fate[k] for k in keys])
+            else:
+                fill(name, None, [data.draw(FATE) for _ in keys])
+    near = purchase.get("signed", entry.program.effective.from_)
+    table["purchase.signed"] = np.array(
+        [
+            near + dt.timedelta(days=data.draw(st.integers(-200, 200)))
+            if data.draw(st.booleans())
+            else day.item()
+            for day in table["purchase.signed"]
+        ],
+        dtype="datetime64[D]",
+    )
+    return table
+
+
 @pytest.mark.parametrize("program", NATIVE)
 @settings(max_examples=150, deadline=None)
 @given(data=st.data(), offset=st.integers(-30, 600))
 def test_native_versions_equal_the_scalar_engine(program: str, data: Any, offset: int) -> None:
     table = _dated(data.draw(tables(_home(program), max_rows=10)), data)
+    table = _like_example(table, data, program)
     result = _check_against_scalar(program, table, _as_of(program, offset))
     assert result.scalar_applicants == 0
 
@@ -68,6 +151,7 @@ def test_native_versions_equal_the_scalar_engine(program: str, data: Any, offset
 @given(data=st.data(), offset=st.integers(-30, 600))
 def test_native_versions_screen_as_the_estimate(program: str, data: Any, offset: int) -> None:
     table = _dated(data.draw(tables(_home(program), max_rows=8)), data)
+    table = _like_example(table, data, program)
     found = _check(table, _as_of(program, offset), [program])
     assert not found.scalar and not found.skipped
 
@@ -166,6 +250,18 @@ def test_district_programs_equal_the_scalar_engine(program: str, data: Any, offs
     assert result.scalar_applicants == 0
 
 
+@pytest.mark.parametrize("program", DISTRICT_PROGRAMS)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), offset=st.integers(-30, 400))
+def test_district_programs_near_their_examples(program: str, data: Any, offset: int) -> None:
+    held = tuple(q.id for q in _entry(program).program.qualifications)
+    table = data.draw(tables(_home(program), max_rows=8, qualifications=held))
+    table.pop("applicant.district", None)
+    table = _like_example(table, data, program)
+    result = _check_against_scalar(program, table, _as_of(program, offset))
+    assert result.scalar_applicants == 0
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), offset=st.integers(0, 400))
 def test_district_programs_screen_as_the_estimate(data: Any, offset: int) -> None:
@@ -239,6 +335,7 @@ def test_per_entry_programs_are_found() -> None:
 @given(data=st.data(), offset=st.integers(-30, 400))
 def test_per_entry_awards_equal_the_scalar_engine(program: str, data: Any, offset: int) -> None:
     table = _entries(data.draw(tables(_home(program), max_rows=10)), data, program)
+    table = _like_example(table, data, program)
     result = _check_against_scalar(program, table, _as_of(program, offset))
     assert result.scalar_applicants == 0
 
