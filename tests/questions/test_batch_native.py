@@ -376,3 +376,24 @@ def test_an_unknown_entry_qualification_is_refused() -> None:
     table["purchase.qualifications.qingdao-model-evaluated"] = np.array([True])
     paid = batch.evaluate("qingdao.model-voucher", table, as_of="2025-12-31")
     assert paid.high_fen.tolist() == paid.low_fen.tolist() == [100_0000_00]
+
+
+def test_districts_read_alike_however_many_spellings(monkeypatch: Any) -> None:
+    spelt = ["longhua", "龙华区", "shenzhen-longhua", "深圳市龙华区", None, "南山", "成华区"]
+    table = {
+        "applicant": np.arange(7),
+        "applicant.kind": np.array(["enterprise"] * 7),
+        "applicant.city": np.array(["shenzhen"] * 6 + ["chengdu"]),
+        "applicant.district": np.array(spelt, dtype=object),
+        "purchase.item": np.array(["compute"] * 7),
+        "purchase.amount_fen": np.array([10**8] * 7),
+        "purchase.signed": np.array(["2025-06-01"] * 7),
+    }
+    marked = batch.evaluate("shenzhen-longhua.compute-voucher", table, as_of="2025-12-31")
+    monkeypatch.setattr("aivoucher.questions.batch._run.DENSE_PAIRS", 1)
+    sorted_ = batch.evaluate("shenzhen-longhua.compute-voucher", table, as_of="2025-12-31")
+    assert marked == sorted_
+    # the four spellings of Longhua qualify, an unknown district gives a range, others fail
+    assert marked.eligible.tolist() == [True] * 5 + [False] * 2
+    assert marked.low_fen.tolist()[4] == 0 < marked.high_fen.tolist()[4]
+    assert len(set(marked.high_fen.tolist()[:5])) == 1

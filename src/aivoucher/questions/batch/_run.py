@@ -106,6 +106,11 @@ def _read(table: Table) -> None:
     _districts(table)
 
 
+#: Up to this many (district text, city) combinations, the pairs present are marked in an
+#: array indexed by both codes rather than sorted.
+DENSE_PAIRS = 1 << 24
+
+
 def _districts(table: Table) -> None:
     """The district column as a profile reads it: each distinct (district, city) pair read
     once into the district's id, with the row's city (a district's own name, 龙华, names one
@@ -125,26 +130,31 @@ def _districts(table: Table) -> None:
     if not len(present):
         return
     width = len(cities) + 1
-    pair = codes[present].astype(np.int64) * width + (city_codes[present] + 1)
-    found, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    pair = codes[present].astype(np.intp) * width + (city_codes[present] + 1)
+    dense = len(names) * width <= DENSE_PAIRS
+    if dense:  # the pairs present, marked in one pass (no sort): few districts, few cities
+        seen = np.zeros(len(names) * width, dtype=bool)
+        seen[pair] = True
+        values, at_pair = np.flatnonzero(seen), pair
+    else:  # many distinct texts: sorted once
+        values, at_pair = np.unique(pair, return_inverse=True)
+        at_pair = at_pair.reshape(-1)
     ids: list[str] = []
-    mapped = np.empty(len(found), dtype=np.intp)
-    for n, value in enumerate(found.tolist()):
+    mapped = np.full(len(seen) if dense else len(values), -1, dtype=np.intp)
+    for n, value in enumerate(values.tolist()):
         name, at = names[value // width], value % width - 1
         try:
             canonical = jurisdictions.district(name, cities[at] if at >= 0 else None)
         except InputError as exc:
             if at < 0:  # no city: the row is refused for that (a required column)
-                mapped[n] = -1
                 continue
-            raise TableError(
-                exc.message, field=column.name, row=int(present[first[n]]), code=exc.code
-            ) from None
+            row = int(present[np.argmax(pair == value)])
+            raise TableError(exc.message, field=column.name, row=row, code=exc.code) from None
         if canonical not in ids:
             ids.append(canonical)
-        mapped[n] = ids.index(canonical)
+        mapped[value if dense else n] = ids.index(canonical)
     out = np.full(len(codes), -1, dtype=np.intp)
-    out[present] = mapped[inverse.reshape(-1)]
+    out[present] = mapped[at_pair]
     column.codes, column.categories = out, ids
 
 
