@@ -120,6 +120,8 @@ def _profiles(table: dict[str, Any]) -> dict[int, dict[str, Any]]:
             scope, _, field = name.partition(".")
             if name.startswith("applicant.qualifications."):
                 entry["applicant"].setdefault("qualifications", {})[field.split(".")[1]] = value
+            elif name.startswith("purchase.qualifications."):
+                purchase.setdefault("qualifications", {})[field.split(".")[1]] = value
             elif scope == "applicant":
                 entry["applicant"][field] = value
             elif field.endswith("_fen"):
@@ -298,17 +300,36 @@ def test_not_in_force_pays_nothing() -> None:
     assert result.eligible.tolist() == [False]
 
 
-def test_scalar_path_is_counted() -> None:
-    # Nanning prorates contracts over a base period: the scalar engine evaluates it
+def test_scalar_path_is_counted(tmp_path: Path) -> None:
+    # a contract prorated to a base period without rounding at each step carries its share of
+    # days into every sum: the scalar engine evaluates it
+    data = rule(
+        base={
+            "of": "contract",
+            "source": "text",
+            "quote": "合同金额",
+            "prorate": {
+                "from": "2025-03-01",
+                "to": "2025-12-31",
+                "source": "text",
+                "quote": "基准期",
+            },
+        }
+    )
+    data["examples"][0]["profile"]["purchases"][0].update(
+        {"start": "2025-03-01", "end": "2025-12-31"}
+    )
+    write_rule(tmp_path, data)
     table = {
         "applicant": np.array([1, 1, 2]),
         "applicant.kind": np.array(["enterprise"] * 3),
-        "applicant.city": np.array(["nanning"] * 3),
+        "applicant.city": np.array(["shenzhen"] * 3),
         "purchase.item": np.array(["compute"] * 3),
         "purchase.amount_fen": np.array([10**8, 2 * 10**8, 10**8]),
         "purchase.signed": np.array(["2025-03-01"] * 3, dtype="datetime64[D]"),
     }
-    result = batch.evaluate("nanning.compute-voucher", table, as_of="2025-06-30")
+    rules = load_rules(tmp_path)
+    result = batch.evaluate("shenzhen.test-voucher", table, as_of="2025-06-30", rules=rules)
     assert result.scalar_applicants == 2
     assert result.scalar_rows == 3
 

@@ -141,12 +141,9 @@ def test_the_scalar_versions_are_listed_with_their_reason_in_the_docs() -> None:
     listed = dict(re.findall(r"^\| ([a-z0-9-]+\.[a-z0-9.@-]+) \| ([^|]+?) \|", block, flags=re.M))
     expected = {}
     for entry in bundled_rules():
-        contracts = entry.program.contracts
         reason = kernel(entry.plan).unsupported
         if entry.plan.unpublished is None and reason is not None:
             expected[entry.program.key] = reason
-        elif contracts is not None and contracts.by == "service":
-            expected[entry.program.key] = "contracts judged by service period"
     assert set(listed) == set(expected)
     for key, reason in expected.items():
         assert reason.split(" (")[0] in listed[key], (key, reason, listed[key])

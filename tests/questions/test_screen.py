@@ -42,15 +42,13 @@ def _table_of(profiles: dict[int, Any]) -> dict[str, Any] | None:
         profile = aivoucher.parse_profile(data)
         applicant = profile.applicant.model_dump(exclude_defaults=True)
         qualifications = applicant.pop("qualifications", {})
-        if "district" in applicant:
-            return None
         head: dict[str, Any] = {f"applicant.{k}": v for k, v in applicant.items()}
         head |= {f"applicant.qualifications.{k}": v for k, v in qualifications.items()}
         for purchase in profile.purchases:
             values = purchase.model_dump(exclude_defaults=True)
-            if values.pop("qualifications", None) or "role" in values:
-                return None
+            held = values.pop("qualifications", {})
             row = {"applicant": key, **head}
+            row |= {f"purchase.qualifications.{k}": v for k, v in held.items()}
             row["purchase.amount_fen"] = int(values.pop("amount") * 100)
             if "settled" in values:
                 row["purchase.settled_fen"] = int(values.pop("settled") * 100)
@@ -143,7 +141,24 @@ def test_screen_equals_estimate_on_random_tables(data: Any, home: str, as_of: dt
         assert bool(row.renewal) == (end is not None and max(signed) > end), row
 
 
-def test_programs_that_cannot_be_batched_are_reported() -> None:
+def _prorated_without_steps(directory: Path) -> Any:
+    """A rule set whose one version prorates without rounding at each step (the kernel leaves
+    it to the scalar engine)."""
+    from conftest import rule, write_rule
+
+    from aivoucher.ruleset.registry import load_rules
+
+    cite = {"source": "text", "quote": "基准期"}
+    period = {"from": "2025-03-01", "to": "2025-12-31", **cite}
+    data = rule(base={"of": "contract", **cite, "prorate": period})
+    data["examples"][0]["profile"]["purchases"][0].update(
+        {"start": "2025-03-01", "end": "2025-12-31"}
+    )
+    write_rule(directory, data)
+    return load_rules(directory)
+
+
+def test_programs_that_cannot_be_batched_are_reported(tmp_path: Path) -> None:
     table = {
         "applicant": np.array([1]),
         "applicant.kind": np.array(["enterprise"]),
@@ -154,23 +169,25 @@ def test_programs_that_cannot_be_batched_are_reported() -> None:
     }
     found = batch.screen(table, as_of="2025-06-30", scalar=False)
     by_code = {s.program: s.code for s in found.skipped}
-    assert by_code["shenzhen-longhua.compute-voucher"] == "no_column"
     assert "rate_unpublished" in by_code.values()
-    assert by_code["nanning.compute-voucher"] == "scalar_only"
-    longhua = next(s for s in found.skipped if s.program == "shenzhen-longhua.compute-voucher")
-    assert longhua.fact == "applicant.district"
-    assert "applicant.district" in longhua.en and "applicant.district" in longhua.zh
-    assert "批量" in str(longhua) and "batch" in str(longhua)
+    # every bundled version with a rate in yuan is screened natively: no scalar_only
+    assert set(by_code.values()) <= {"rate_unpublished", "other_currency"}
     programs = set(found.frame["program"].astype(str))
-    assert "nanning.compute-voucher" not in programs
+    assert {"nanning.compute-voucher", "shenzhen-longhua.compute-voucher"} <= programs
     assert "shenzhen.training-compute" in programs
     # every bundled program is either screened or reported
     every = {e.program.id for e in bundled_rules()}
     assert programs | {s.program.partition("@")[0] for s in found.skipped} == every
-    # with the scalar engine, the slow versions are screened and named
-    slow = batch.screen(table, ["nanning.compute-voucher"], as_of="2025-06-30")
-    assert slow.scalar == ("nanning.compute-voucher",)
-    assert list(slow.frame["program"].astype(str)) == ["nanning.compute-voucher"]
+    # a version the kernel cannot express: skipped without the scalar engine, else named
+    rules = _prorated_without_steps(tmp_path)
+    quick = batch.screen(table, as_of="2025-06-30", rules=rules, scalar=False)
+    (skipped,) = quick.skipped
+    assert (skipped.program, skipped.code) == ("shenzhen.test-voucher", "scalar_only")
+    assert "scalar=True" in skipped.en and "scalar=True" in skipped.zh
+    assert skipped.zh in str(skipped) and skipped.en in str(skipped)
+    slow = batch.screen(table, as_of="2025-06-30", rules=rules)
+    assert slow.scalar == ("shenzhen.test-voucher",)
+    assert list(slow.frame["program"].astype(str)) == ["shenzhen.test-voucher"]
 
 
 def test_columns_and_types_of_the_frame() -> None:

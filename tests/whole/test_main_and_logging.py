@@ -63,24 +63,38 @@ def test_debug_events_for_loading_and_version_choice(
     )
 
 
-def test_a_fallback_to_the_scalar_engine_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_fallback_to_the_scalar_engine_is_logged(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
     np = pytest.importorskip("numpy")
-    from aivoucher import batch
+    from conftest import rule, write_rule
 
-    # Nanning's voucher is prorated over the service period: the scalar engine runs it
+    from aivoucher import batch
+    from aivoucher.ruleset.registry import load_rules
+
+    # a contract prorated over a base period without rounding at each step: the scalar engine
+    # runs it
+    cite = {"source": "text", "quote": "基准期"}
+    period = {"from": "2025-03-01", "to": "2025-12-31", **cite}
+    data = rule(base={"of": "contract", **cite, "prorate": period})
+    data["examples"][0]["profile"]["purchases"][0].update(
+        {"start": "2025-03-01", "end": "2025-12-31"}
+    )
+    write_rule(tmp_path, data)
     table = {
         "applicant": np.array([1], dtype=np.int64),
         "applicant.kind": np.array(["enterprise"]),
-        "applicant.city": np.array(["nanning"]),
+        "applicant.city": np.array(["shenzhen"]),
         "purchase.item": np.array(["compute"]),
         "purchase.amount_fen": np.array([100_000_000], dtype=np.int64),
         "purchase.signed": np.array(["2025-03-01"], dtype="datetime64[D]"),
     }
+    rules = load_rules(tmp_path)
     with caplog.at_level(logging.DEBUG, logger="aivoucher"):
-        result = batch.evaluate("nanning.compute-voucher", table, as_of="2025-12-31")
+        result = batch.evaluate("shenzhen.test-voucher", table, as_of="2025-12-31", rules=rules)
     fallbacks = [r.getMessage() for r in caplog.records if r.name == "aivoucher.batch"]
     assert result.scalar_applicants == 1
     assert fallbacks == [
-        "nanning.compute-voucher: 1 applicants (1 rows) evaluated by the scalar engine for "
-        "nanning.compute-voucher"
+        "shenzhen.test-voucher: 1 applicants (1 rows) evaluated by the scalar engine for "
+        "shenzhen.test-voucher"
     ]

@@ -17,16 +17,20 @@ and the resulting low and high rate numerators. A row's rate is then one gather;
 does not count gets rate 0, and a row whose eligibility is uncertain gets a low rate of 0 (the
 scalar engine's low end for it).
 
-The kernel handles conditions on the applicant and the purchase (enumerations, cities and
-provinces, booleans, qualifications, switches, signing dates, contract terms), contract or
-settled bases, rate tiers with ranges, a ceiling and tier caps, lump sums, per-purchase,
+The kernel handles conditions on the applicant and the purchase (enumerations, cities,
+districts and provinces, booleans, the applicant's and the entry's qualifications, roles,
+switches, signing dates, contract terms), contract or settled bases, proration over a base
+period where the program rounds every step (:meth:`Kernel.prorate`), rate tiers with ranges,
+a ceiling and tier caps, fixed awards once per applicant or for each entry, per-purchase,
 per-year and lifetime caps, yearly and program pools, the minimum, an annual spend threshold
 and support limited to the first years that pay (both applied by the batch runner to the
 (applicant, year) sums), rate tiers on the year's contracts in total (the runner hands each
-row its year's total as the column ``year.contracts_total``) and both rounding modes.
-Plans with anything else (proration, a rate tier limited to the first years of service, a
-fixed award per entry, a contract term in a rate tier) report why in
-:attr:`Kernel.unsupported`, and their applicants go through the scalar engine.
+row its year's total as the column ``year.contracts_total``) and both rounding modes. A rate
+tier limited to the first years of service is fine while no row can take it (behind a switch
+a batch does not turn on); a table where one may raises ``_Unsupported``. Plans with anything
+else (proration without rounding at each step, such a tier with its own cap, a contract term
+in a rate tier) report why in :attr:`Kernel.unsupported`, and their applicants go through the
+scalar engine (docs/batch.md lists each exception and its reason).
 
 Where each stage lives (the traced evaluator's counterpart in brackets):
 
@@ -77,7 +81,11 @@ LUT_MAX = 1 << 16
 #: Up to this many categories, a column's own codes index the lookup table.
 RAW_CATEGORIES = 16
 #: Contract defaults for facts the profile cannot leave unknown.
-DEFAULTS = {"applicant.good_standing": True, "purchase.related_party": False}
+DEFAULTS = {
+    "applicant.good_standing": True,
+    "purchase.related_party": False,
+    "purchase.role": "buyer",
+}
 
 
 @dataclass(slots=True)
@@ -167,6 +175,8 @@ class Kernel:
         lump = plan.lump_sum
         #: A fixed award (paid once per applicant, whatever it buys), in units.
         self.lump = None if lump is None else (fen(lump.amount[0]), fen(lump.amount[1]))
+        #: The fixed award is paid for each qualifying entry (a purchase row), not once.
+        self.lump_each = lump is not None and lump.per != "applicant"
         constants = [c for pair in (*after, *lifetime, *self.caps_purchase) for c in pair]
         if self.unsupported is None and any(c >= SAFE for c in constants):
             self.unsupported = "caps too large for exact int64 arithmetic"
@@ -321,9 +331,17 @@ class Kernel:
                     unknown_keys.append(key)
             app = _kleene(plan.applicant_tests, answer)
             if self.lump is not None:
-                # a lump sum reads the applicant's conditions only: "rate" 1 where it pays
+                # "rate" 1 where the fixed award is paid: once per applicant, its conditions
+                # alone; per entry, the entry's too, nothing at the low end where either is
+                # uncertain (``traced._lump_each``)
+                sure = app is True
+                if self.lump_each:
+                    pur = _kleene(plan.purchase_tests, answer)
+                    if pur is False:
+                        continue
+                    sure = sure and pur is True
                 if app is not False:
-                    counts[i], hi[i], lo[i] = True, 1, int(app is True)
+                    counts[i], hi[i], lo[i] = True, 1, int(sure)
                 continue
             pur = _kleene(plan.purchase_tests, answer)
             if app is False or pur is False:
@@ -344,6 +362,7 @@ class Kernel:
             low_zero[i] = uncertain or none_possible
             chosen[i] = sum(1 << n for n in picked)
         small = np.int32 if self.scale < 2**31 else np.int64
+        limited = sum(1 << n for n, t in enumerate(tiers) if t.first_years is not None)
         return _Lut(
             lo,
             hi,
@@ -354,6 +373,7 @@ class Kernel:
             lo.astype(small),
             hi.astype(small),
             bool(np.array_equal(counts, hi != 0)),
+            (chosen & limited) != 0 if limited else None,
         )
 
     def _outcomes(self, answer: dict[int, bool | None], unknown_keys: list[str]) -> set[int | None]:
@@ -378,6 +398,12 @@ class Kernel:
     ) -> tuple[I64, I64, Bools]:
         """Per purchase: base × rate, tier caps, per-purchase caps and the minimum (units)."""
         r_lo, r_hi, counts, index, lut = self.rates(table, rows)
+        if lut.limited is not None and lut.limited.any():
+            # the share of a contract's first years is a quotient the scalar engine takes in
+            # 28-digit decimals, not exactly: a row that may take such a tier is its to judge
+            may = lut.limited[0] if index is None else lut.limited.take(index).any()
+            if may:
+                raise _Unsupported("a row may take a rate tier limited to its first years")
         if self.lump is not None:
             hi = r_hi * np.int64(self.lump[1])
             lo = (
@@ -385,6 +411,9 @@ class Kernel:
                 if r_lo is r_hi and self.lump[0] == self.lump[1]
                 else r_lo * np.int64(self.lump[0])
             )
+            if self.lump_each:  # per-entry caps; no minimum and no rounding per entry
+                for c_lo, c_hi in self.caps_purchase:
+                    lo, hi = _cap(lo, hi, c_lo, c_hi)
             return lo, hi, counts
         same = r_lo is r_hi and base_lo is base_hi
         hi = base_hi * r_hi
@@ -447,6 +476,47 @@ class Kernel:
         out_lo[where], out_hi[where] = low, high
         return out_lo, out_hi
 
+    def prorate(self, table: Table, rows: int, base_lo: I64, base_hi: I64) -> tuple[I64, I64]:
+        """Each base's share of the contract's days inside the base period, rounded as the
+        program rounds every step (``traced._prorate``), in fen: ``base × inside / days``
+        exactly, then to the quantum. Without both service dates (or with an end that is not
+        after the start) the share is unknown: from 0 to the whole base, unrounded."""
+        assert self.plan.prorate is not None
+        first = np.datetime64(self.plan.prorate[0], "D")
+        last = np.datetime64(self.plan.prorate[1], "D")
+        start, end = table.get("purchase.start"), table.get("purchase.end")
+        if start is None or end is None:
+            return np.zeros(rows, dtype=np.int64), base_hi
+        begin, begin_null = dates(start)
+        stop, stop_null = dates(end)
+        days = (stop - begin).astype(np.int64)
+        dated = days > 0
+        for null in (begin_null, stop_null):
+            if null is not None:
+                dated &= ~null
+        inside = (np.minimum(stop, last) - np.maximum(begin, first)).astype(np.int64)
+        np.maximum(inside, 0, out=inside)
+        period = max(int((last - first).astype(np.int64)), 0)
+        top = max(int(base_hi.max()), 0) if rows else 0
+        q = self.quantum
+        # base × inside, and its rounding offset, must stay inside int64
+        if (top + 1) * (period + 1) * 2 >= SAFE or int(days.max(initial=0)) * q * 2 >= SAFE:
+            raise _Unsupported("prorated amounts too large for exact int64 arithmetic")
+        days = np.where(dated, days, 1)
+        inside = np.where(dated, inside, 0)
+
+        def share(base: I64) -> I64:
+            whole = base * inside
+            step = days * q
+            # half up: ⌊x / q + ½⌋ = ⌊(2x + q) / 2q⌋ with x = base × inside / days
+            quanta = (2 * whole + step) // (2 * step) if self.half_up else whole // step
+            out: I64 = quanta * q
+            return out
+
+        high = np.where(dated, share(base_hi), base_hi)
+        low = np.where(dated, share(base_lo), 0)
+        return low, high
+
     def round_units(self, units: I64) -> I64:
         """Round to the program's quantum, staying in units."""
         q = self.quantum * self.scale
@@ -490,6 +560,9 @@ class _Lut:
     lo_small: npt.NDArray[Any]  # the rates in the narrowest type that holds them
     hi_small: npt.NDArray[Any]
     counts_by_rate: bool
+    #: per combination: whether it may take a tier limited to the first years of service
+    #: (None: the plan has no such tier)
+    limited: Bools | None
 
 
 class _Unsupported(Exception):
@@ -511,8 +584,8 @@ def _source(test: Test) -> tuple[str, Callable[[Any], Any] | None]:
     fact = FACTS[test.fact]
     if fact.kind == "province":  # read from the city the profile gives
         return f"{fact.scope}.{fact.field}", jurisdictions.province_of
-    if test.field.startswith("qualifications."):
-        return f"applicant.{test.field}", None
+    if test.field.startswith("qualifications."):  # the applicant's or the purchase's
+        return f"{fact.scope}.{test.field}", None
     return test.fact, None
 
 
@@ -575,14 +648,13 @@ def _unsupported(plan: CompiledPlan) -> str | None:
     if plan.program.currency != CURRENCY:
         # a table's amounts are yuan: the scalar engine's currency step judges them
         return "pays in another currency"
-    if plan.prorate is not None:
-        return "proration"
+    if plan.prorate is not None and not plan.rounding.each_step:
+        # an unrounded share of days carries a denominator of its own into every sum
+        return "proration without rounding at each step"
     if plan.threshold is not None and plan.threshold * 100 != int(plan.threshold * 100):
         return "yearly-total rate tiers with a limit in fractions of a fen"
-    if any(t.first_years is not None for t in plan.tiers):
-        return "rate tier limited to the first years of service"
-    if plan.lump_sum is not None and plan.lump_sum.per != "applicant":
-        return "fixed award per entry"
+    if any(t.first_years is not None and t.cap is not None for t in plan.tiers):
+        return "rate tier limited to the first years of service, with a cap of its own"
     tests = [*plan.applicant_tests, *plan.purchase_tests]
     tests += [t for tier in plan.tiers for t in tier.tests]
     for t in tests:

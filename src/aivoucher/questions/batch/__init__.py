@@ -19,10 +19,10 @@
 The table has one row per purchase (see docs/batch.md for the columns). Results equal the
 scalar engine's, to the fen: rates are exact fractions, amounts int64 fen, and the program's
 rounding is applied as it states. Programs whose mechanisms the vectorised kernel does not
-express (proration, support years, yearly-total rate tiers, a contract term in a rate tier) are
-evaluated
-by the scalar engine, one applicant at a time; :attr:`BatchResult.scalar_applicants` says how
-many applicants took that path.
+express (docs/batch.md lists them: proration without rounding at each step, a row that may take
+a rate tier limited to its first years, a contract term in a rate tier) are evaluated by the
+scalar engine, one applicant at a time; :attr:`BatchResult.scalar_applicants` says how many
+applicants took that path.
 
 numpy is needed (``pip install 'aivoucher[batch]'``); pandas, polars and pyarrow only when the
 table is one of theirs.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APPLICANT_COLUMNS",
     "PURCHASE_COLUMNS",
+    "PURCHASE_QUALIFICATION_PREFIX",
     "QUALIFICATION_PREFIX",
     "BatchResult",
     "check_columns",
@@ -35,6 +36,7 @@ APPLICANT_COLUMNS = (
     "applicant.name",
     "applicant.kind",
     "applicant.city",
+    "applicant.district",
     "applicant.sector",
     "applicant.sme",
     "applicant.startup",
@@ -55,8 +57,11 @@ PURCHASE_COLUMNS = (
     "purchase.via_platform",
     "purchase.related_party",
     "purchase.other_subsidy",
+    "purchase.role",
 )
 QUALIFICATION_PREFIX = "applicant.qualifications."
+#: A purchase's qualifications (a model that passed an evaluation): one boolean column each.
+PURCHASE_QUALIFICATION_PREFIX = "purchase.qualifications."
 #: Where a column name may spell the contract's dots as double underscores (Spark and SQL
 #: column names cannot hold a dot without quoting).
 SPELT = ("applicant__", "purchase__")
@@ -135,9 +140,17 @@ def check_columns(table: Table, rules: RuleSet) -> None:
     for name in table.columns:
         if name in known or not name.startswith(("applicant.", "purchase.")):
             continue
-        if name.startswith(QUALIFICATION_PREFIX):
+        prefix = next(
+            (
+                p
+                for p in (QUALIFICATION_PREFIX, PURCHASE_QUALIFICATION_PREFIX)
+                if name.startswith(p)
+            ),
+            None,
+        )
+        if prefix is not None:
             qualifications = rules.qualifications  # (gathered from every program: only here)
-            if name[len(QUALIFICATION_PREFIX) :] in qualifications:
+            if name[len(prefix) :] in qualifications:
                 continue
             listed = ", ".join(sorted(qualifications)) or "none"
             raise TableError(f"unknown qualification; the rule files define: {listed}", field=name)

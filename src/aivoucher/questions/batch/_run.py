@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ...base.log import logger
-from ...errors import ProfileError, TableError
+from ...errors import InputError, ProfileError, TableError
 from ...vocabulary.profile import CONTRADICTION, end_before_start, settled_above_amount
 
 __all__ = ["run"]
@@ -31,6 +31,7 @@ from ...ruleset.versions import Coverage
 from ._columns import (
     APPLICANT_COLUMNS,
     PURCHASE_COLUMNS,
+    PURCHASE_QUALIFICATION_PREFIX,
     QUALIFICATION_PREFIX,
     BatchResult,
     check_columns,
@@ -99,9 +100,62 @@ def _read(table: Table) -> None:
         if name in KINDS
         or name in APPLICANT_COLUMNS
         or name in PURCHASE_COLUMNS
-        or name.startswith(QUALIFICATION_PREFIX)
+        or name.startswith((QUALIFICATION_PREFIX, PURCHASE_QUALIFICATION_PREFIX))
     }
     read_contract(table, kinds)
+    _districts(table)
+
+
+#: Up to this many (district text, city) combinations, the pairs present are marked in an
+#: array indexed by both codes rather than sorted.
+DENSE_PAIRS = 1 << 24
+
+
+def _districts(table: Table) -> None:
+    """The district column as a profile reads it: each distinct (district, city) pair read
+    once into the district's id, with the row's city (a district's own name, 龙华, names one
+    only together with its city); a district that is not one of its city's is refused with the
+    profile's code and words. Idempotent: an id reads as itself."""
+    from ...base import jurisdictions
+
+    column, city = table.get("applicant.district"), table.get("applicant.city")
+    if column is None:
+        return
+    codes, names = categorical(column)
+    cities: list[Any] = []
+    city_codes: npt.NDArray[np.integer[Any]] = np.full(len(codes), -1, dtype=np.intp)
+    if city is not None:
+        city_codes, cities = categorical(city)
+    present = np.flatnonzero(codes >= 0)
+    if not len(present):
+        return
+    width = len(cities) + 1
+    pair = codes[present].astype(np.intp) * width + (city_codes[present] + 1)
+    dense = len(names) * width <= DENSE_PAIRS
+    if dense:  # the pairs present, marked in one pass (no sort): few districts, few cities
+        seen = np.zeros(len(names) * width, dtype=bool)
+        seen[pair] = True
+        values, at_pair = np.flatnonzero(seen), pair
+    else:  # many distinct texts: sorted once
+        values, at_pair = np.unique(pair, return_inverse=True)
+        at_pair = at_pair.reshape(-1)
+    ids: list[str] = []
+    mapped = np.full(len(seen) if dense else len(values), -1, dtype=np.intp)
+    for n, value in enumerate(values.tolist()):
+        name, at = names[value // width], value % width - 1
+        try:
+            canonical = jurisdictions.district(name, cities[at] if at >= 0 else None)
+        except InputError as exc:
+            if at < 0:  # no city: the row is refused for that (a required column)
+                continue
+            row = int(present[np.argmax(pair == value)])
+            raise TableError(exc.message, field=column.name, row=row, code=exc.code) from None
+        if canonical not in ids:
+            ids.append(canonical)
+        mapped[value if dense else n] = ids.index(canonical)
+    out = np.full(len(codes), -1, dtype=np.intp)
+    out[present] = mapped[at_pair]
+    column.codes, column.categories = out, ids
 
 
 class _Rows:
@@ -241,9 +295,7 @@ def run(
     first = True
     for entry, window, always in covered:
         k = kernel(entry.plan)
-        contracts = entry.program.contracts
-        by_service = contracts is not None and contracts.by == "service"  # dates beyond signing
-        if k.unsupported is not None or by_service or not _fits(k, rows):
+        if k.unsupported is not None or not _fits(k, rows):
             scalar.append((entry, window, always))
             continue
         try:
@@ -287,6 +339,8 @@ def _fits(k: Kernel, rows: _Rows) -> bool:
     top = int(rows.amount.max())
     if rows.settled is not None:
         top = max(top, int(rows.settled.max()))
+    if k.lump is not None:  # a fixed award per entry adds up like an amount
+        top = max(top, -(-k.lump[1] // k.scale))
     return (top + 1) * k.scale * rows.rows_per_applicant < SAFE
 
 
@@ -294,14 +348,14 @@ def _vectorised(
     k: Kernel, rows: _Rows, window: tuple[Any, Any] | None, always: bool = True
 ) -> tuple[I64, I64, Bools]:
     base_lo, base_hi = rows.bases(k.settled, k.settled_fallback)
+    if k.plan.prorate is not None:
+        base_lo, base_hi = k.prorate(rows.table, rows.n, base_lo, base_hi)
     table = rows.table if k.plan.threshold is None else _with_year_totals(k, rows, window)
     lo, hi, counts = k.amounts(table, rows.n, base_lo, base_hi)
-    if k.lump is not None:
+    if k.lump is not None and not k.lump_each:
         return _lump_sums(k, rows, lo, hi, counts, window if not always else None)
     if window is not None:
-        inside = rows.signed >= np.datetime64(window[0], "D")
-        if window[1] is not None:
-            inside &= rows.signed <= np.datetime64(window[1], "D")
+        inside = covered(k.plan.program, rows, window)
         counts = counts & inside
         hi = np.where(inside, hi, 0)
         lo = hi if lo is hi else np.where(inside, lo, 0)
@@ -335,6 +389,26 @@ def _vectorised(
     high = k.to_fen(hi)
     low = high if lo is hi else k.to_fen(lo)
     return low, high, ok
+
+
+def covered(program: Any, rows: _Rows, window: tuple[Any, Any]) -> Bools:
+    """Per row: whether ``window`` covers the purchase, as ``Program.covers`` decides it: by
+    the signing date, or — ``contracts.by: service`` — by the service period overlapping the
+    window (the signing date standing in for a date not given)."""
+    first = last = rows.signed
+    contracts = program.contracts
+    if contracts is not None and contracts.by == "service":
+        for name in ("purchase.start", "purchase.end"):
+            column = rows.table.get(name)
+            if column is None:
+                continue
+            days, null = dates(column)
+            days = days if null is None else np.where(null, rows.signed, days)
+            first, last = (days, last) if name == "purchase.start" else (first, days)
+    inside: Bools = last >= np.datetime64(window[0], "D")
+    if window[1] is not None:
+        inside &= first <= np.datetime64(window[1], "D")
+    return inside
 
 
 def _support_years(count: int, rows: _Rows, y_lo: I64, y_hi: I64) -> tuple[I64, I64]:
@@ -424,10 +498,7 @@ def _with_year_totals(k: Kernel, rows: _Rows, window: tuple[Any, Any] | None) ->
     assert k.plan.threshold is not None
     possible, sure = _purchase_answers(k, rows)
     if window is not None:
-        inside = rows.signed >= np.datetime64(window[0], "D")
-        if window[1] is not None:
-            inside &= rows.signed <= np.datetime64(window[1], "D")
-        possible &= inside
+        possible &= covered(k.plan.program, rows, window)
     sure &= possible
     high = np.where(possible, rows.amount, 0)
     low = np.where(sure, rows.amount, 0)
@@ -471,10 +542,7 @@ def _lump_sums(
     it only to applicants with a purchase in its window), then lifetime caps and the program
     pool; per-year limits do not apply."""
     if window is not None:
-        inside = rows.signed >= np.datetime64(window[0], "D")
-        if window[1] is not None:
-            inside &= rows.signed <= np.datetime64(window[1], "D")
-        counts = counts & inside
+        counts = counts & covered(k.plan.program, rows, window)
     if rows.single:
         ok = counts
     else:
@@ -529,6 +597,11 @@ def _profile(columns: dict[str, list[Any]], indices: list[int]) -> Profile:
                 qualifications[name[len(QUALIFICATION_PREFIX) :]] = value
             else:
                 applicant[field] = value
+        elif name.startswith(PURCHASE_QUALIFICATION_PREFIX):
+            held = name[len(PURCHASE_QUALIFICATION_PREFIX) :]
+            for purchase, i in zip(purchases, indices, strict=True):
+                if values[i] is not None:
+                    purchase.setdefault("qualifications", {})[held] = values[i]
         else:
             for purchase, i in zip(purchases, indices, strict=True):
                 if values[i] is not None:

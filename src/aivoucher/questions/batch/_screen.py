@@ -18,19 +18,20 @@ import numpy.typing as npt
 
 from ...base.money import CURRENCY
 from ...errors import InputError
-from ...evaluate.table import Table, dates, read_table
+from ...evaluate.table import Table, read_table
 from ...evaluate.vector import Kernel, _source, _Unsupported, kernel
 from ...plan.conditions import APPLICANT, PURCHASE, SWITCHES, Test
 from ...ruleset.versions import Coverage
 from ._columns import (
     APPLICANT_COLUMNS,
     PURCHASE_COLUMNS,
+    PURCHASE_QUALIFICATION_PREFIX,
     QUALIFICATION_PREFIX,
     check_columns,
     contract_names,
     pandas_module,
 )
-from ._run import _fits, _read, _Rows, _scalar, _vectorised
+from ._run import _fits, _read, _Rows, _scalar, _vectorised, covered
 
 if TYPE_CHECKING:
     from ...ruleset.registry import RuleSet
@@ -134,7 +135,7 @@ def _has_column(name: str) -> bool:
     return (
         name in APPLICANT_COLUMNS
         or name in PURCHASE_COLUMNS
-        or name.startswith(QUALIFICATION_PREFIX)
+        or name.startswith((QUALIFICATION_PREFIX, PURCHASE_QUALIFICATION_PREFIX))
     )
 
 
@@ -175,24 +176,10 @@ def _skip(program: str, code: str, fact: str | None = None) -> Skipped:
 
 
 def _inside(rows: _Rows, entry: Any, window: tuple[Any, Any] | None) -> Bools:
-    """Per row: whether ``window`` covers the purchase, as ``Program.covers`` decides it (by
-    the signing date, or by the service period where the program judges contracts so)."""
+    """Per row: whether ``window`` covers the purchase, as ``Program.covers`` decides it."""
     if window is None:
         return np.ones(rows.n, dtype=bool)
-    first = last = rows.signed
-    contracts = entry.program.contracts
-    if contracts is not None and contracts.by == "service":
-        for name in ("purchase.start", "purchase.end"):
-            column = rows.table.get(name)
-            if column is None:
-                continue
-            days, null = dates(column)
-            days = days if null is None else np.where(null, rows.signed, days)
-            first, last = (days, last) if name == "purchase.start" else (first, days)
-    inside: Bools = last >= np.datetime64(window[0], "D")
-    if window[1] is not None:
-        inside &= first <= np.datetime64(window[1], "D")
-    return inside
+    return covered(entry.program, rows, window)
 
 
 def _per_applicant(rows: _Rows, values: Bools, how: Any) -> Bools:
@@ -214,9 +201,7 @@ def _program_rows(
     slow: list[Coverage] = []
     for entry, window, always in covered:
         k = kernel(entry.plan)
-        contracts = entry.program.contracts
-        by_service = contracts is not None and contracts.by == "service"
-        if k.unsupported is None and not by_service and _fits(k, rows):
+        if k.unsupported is None and _fits(k, rows):
             try:
                 found.append(_vectorised(k, rows, window, always))
             except _Unsupported:
