@@ -90,6 +90,31 @@ def test_truncation_in_wan_at_each_step() -> None:
     assert run(p, data).high == Decimal("250684")
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    places=st.integers(0, 6),
+    mode=st.sampled_from(["half_up", "truncate"]),
+    fen=st.integers(0, 10**12),
+)
+def test_rounding_in_wan_keeps_its_places(places: int, mode: str, fen: int) -> None:
+    """万元 with ``places`` decimals rounds to 10^(4 − places) yuan — 万 itself with none —
+    on the scalar path, and the batch kernel rounds to the same quantum."""
+    from fractions import Fraction
+
+    from aivoucher.evaluate.vector import Kernel
+
+    rounding = {"unit": "wan", "places": places, "mode": mode}
+    p = plan(caps=[], rounding=rounding, rate={"tiers": [{"rate": "100%", **cite("100%")}]})
+    amount = Decimal(fen).scaleb(-2)
+    data = profile({"item": "compute", "amount": str(amount), "signed": "2025-06-01"})
+    step = 10 ** (6 - places)  # the quantum in fen
+    whole, part = divmod(fen, step)
+    expected = whole + (1 if mode == "half_up" and Fraction(part, step) >= Fraction(1, 2) else 0)
+    award = run(p, data)
+    assert award.high == Decimal(expected * step).scaleb(-2)
+    assert Kernel(p).quantum == step
+
+
 def test_minimum_award() -> None:
     p = plan(minimum={"amount": "5000", **cite("最低不少于5000元")}, caps=[])
     assert run(p, profile(amount="1万")).high == 5000

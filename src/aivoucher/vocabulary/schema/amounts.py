@@ -209,4 +209,6 @@ class RoundingSpec(Strict):
             return Decimal("0.01")
         if self.unit == "yuan":
             return Decimal(1)
-        return Decimal(10) ** (4 - self.places)
+        # 万元 with ``places`` decimals: 10^(4 − places) yuan, as an exponent (quantize reads
+        # only a quantum's exponent: 10 ** 4 would be Decimal('10000'), the yuan)
+        return Decimal(1).scaleb(4 - self.places)
