@@ -968,6 +968,7 @@ def batch_table_of(profile: Any, n: int) -> dict[str, np.ndarray] | str:
     from aivoucher.questions.batch._columns import (
         APPLICANT_COLUMNS,
         PURCHASE_COLUMNS,
+        PURCHASE_QUALIFICATION_PREFIX,
         QUALIFICATION_PREFIX,
     )
 
@@ -978,19 +979,21 @@ def batch_table_of(profile: Any, n: int) -> dict[str, np.ndarray] | str:
     rows = []
     for purchase in profile.purchases:
         values = purchase.model_dump(exclude_defaults=True)
-        if values.pop("qualifications", None):
-            return "`purchase.qualifications`: no batch column"
         one = dict(row)
+        entry = values.pop("qualifications", {})
+        one |= {f"{PURCHASE_QUALIFICATION_PREFIX}{k}": v for k, v in entry.items()}
         one["purchase.amount_fen"] = int(values.pop("amount") * 100)
         if "settled" in values:
             one["purchase.settled_fen"] = int(values.pop("settled") * 100)
         one |= {f"purchase.{k}": v for k, v in values.items()}
         rows.append(one)
     if not rows:
-        return "no purchase"  # an award for the applicant alone
+        return "no purchase"  # an award for the applicant alone: a table's row is a purchase
     allowed = {*APPLICANT_COLUMNS, *PURCHASE_COLUMNS}
     for name in rows[0]:
-        if name not in allowed and not name.startswith(QUALIFICATION_PREFIX):
+        if name not in allowed and not name.startswith(
+            (QUALIFICATION_PREFIX, PURCHASE_QUALIFICATION_PREFIX)
+        ):
             return f"`{name}`: no batch column"
     rng = np.random.default_rng(SEED)
     keys = np.repeat(np.arange(n, dtype=np.int64), len(rows))
