@@ -14,14 +14,15 @@ import aivoucher
 from aivoucher.errors import EstimateError
 from aivoucher.evaluate import engine
 
-# the general engine judges this one (no fast path); it pays the profile below
-GENERAL = "shenzhen-guangming.compute-voucher"
+# the general engine judges this one for the profile below, which leaves unknown whether the
+# applicant is a start-up (a fact its rate tiers read); it pays the profile
+GENERAL = "shenzhen.training-compute"
 AS_OF = "2025-06-30"
 
 
 def _profile(purchases: int) -> dict[str, Any]:
     return {
-        "applicant": {"kind": "enterprise", "city": "shenzhen", "startup": True},
+        "applicant": {"kind": "enterprise", "city": "shenzhen"},
         "purchases": [
             {
                 "item": "compute",
@@ -45,9 +46,12 @@ def _award(document: dict[str, Any], program: str) -> dict[str, Any]:
     return next(a for a in document["awards"] if a["program"] == program)
 
 
-def test_the_plan_outside_the_fast_path_is_the_one_tested() -> None:
-    rules = aivoucher.bundled_rules()
-    assert rules.get(GENERAL).plan.fast is None
+def test_the_general_engine_judges_the_program_tested() -> None:
+    from aivoucher.vocabulary.profile import parse_profile
+
+    fast = aivoucher.bundled_rules().get(GENERAL).plan.fast
+    assert fast is not None
+    assert fast.decide(parse_profile(_profile(2)), frozenset(), None) is None
 
 
 def test_a_long_estimate_reads_back_with_each_trace_made_once(
