@@ -242,7 +242,10 @@ def _is_plain(raw: Any, value: Any) -> bool:
 
 
 def _is_detail(raw: Any, detail: Any) -> bool:
-    """``raw`` is what :func:`_step` writes for a step's ``detail``; False where in doubt."""
+    """``raw`` is what :func:`_step` writes for a step's ``detail``; False where in doubt.
+
+    Text and amounts are compared with ``==`` (text equals nothing but text, and an amount is
+    written as a dict of text); any other value by type as well (:func:`_is_plain`)."""
     if raw.__class__ is not dict:
         return False
     cls = detail.__class__
@@ -252,23 +255,114 @@ def _is_detail(raw: Any, detail: Any) -> bool:
     written = 0
     for name, key, optional in known:
         value = getattr(detail, name)
-        if value is None and optional:
+        kind = value.__class__
+        if kind is str:
+            if raw.get(key, _ABSENT) != value:
+                return False
+        elif kind is tuple and len(value) == 2 and _DECIMALS(value):
+            if raw.get(key) != _written_bounds(value):
+                return False
+        elif kind is tuple and value and isinstance(value[0], StepDetail):
+            # records inside the record (each purchase's share of a yearly limit)
+            inner = raw.get(key)
+            if inner.__class__ is not list or len(inner) != len(value):
+                return False
+            for r, v in zip(inner, value, strict=True):
+                if not (isinstance(v, StepDetail) and _is_detail(r, v)):
+                    return False
+        elif value is None and optional:
             continue
-        if value.__class__ is tuple and value and isinstance(value[0], StepDetail):
-            return _is_plain(raw, detail_items(detail))
-        if key not in raw or not _is_plain(raw[key], value):
+        elif key not in raw or not _is_plain(raw[key], value):
             return False
         written += 1
     return len(raw) == written
 
 
-_STEP_KEYS = 8  # kind, subject, before, after, rate, detail, sources, assumption
+def _DECIMALS(pair: tuple[Any, ...]) -> bool:
+    return pair[0].__class__ is Decimal and pair[1].__class__ is Decimal
+
+
+#: Bounds as :func:`_bounds` writes them, by value (equal pairs are written alike, as
+#: :func:`canonical` writes equal amounts alike), and each step's ``sources`` as written, by
+#: its cites; both emptied when they grow past :data:`_CANONICAL_KEPT` entries. The dicts and
+#: lists kept are only compared, never handed out.
+_BOUNDS: dict[Any, dict[str, str]] = {}
+_SOURCES: dict[tuple[tuple[str, str], ...], list[dict[str, str]]] = {}
+
+
+def _written_bounds(value: Any) -> dict[str, str]:
+    found = _BOUNDS.get(value)
+    if found is None:
+        if len(_BOUNDS) >= _CANONICAL_KEPT:
+            _BOUNDS.clear()
+        found = _BOUNDS[value] = {"low": _canonical(value[0]), "high": _canonical(value[1])}
+    return found
+
+
+def _written_sources(cites: tuple[tuple[str, str], ...]) -> list[dict[str, str]] | None:
+    """``cites`` as :func:`_step` writes them, or ``None`` where a value is not text (the
+    caller then compares field by field)."""
+    found = _SOURCES.get(cites)
+    if found is None:
+        if not all(sid.__class__ is str and quote.__class__ is str for sid, quote in cites):
+            return None
+        if len(_SOURCES) >= _CANONICAL_KEPT:
+            _SOURCES.clear()
+        found = _SOURCES[cites] = [{"id": sid, "quote": quote} for sid, quote in cites]
+    return found
 
 
 def step_written(raw: Any, step: Step) -> bool:
     """Whether ``raw`` (parsed JSON) is exactly what :func:`_step` writes for ``step``, told
-    without writing it. True only where it is; False also where in doubt (a value of a kind
-    this does not look into), and the caller then writes the step and compares."""
+    without writing its parameters. True only where it is; False also where in doubt (a value
+    of a kind this does not look into), and the caller then writes the step and compares.
+
+    All but the parameters are compared at once, as one dict, with what is written for them
+    (kept from earlier steps where they are alike: most of a long trace's amounts, rates and
+    sources repeat). Python's ``==`` is as strict as the comparison must be there, since
+    every value written outside ``detail`` is text, ``None``, or a list or dict of text: text
+    equals nothing but text, whereas ``1 == True == Decimal(1)``; ``detail``, which may hold
+    numbers and booleans, is compared by type as well (:func:`_is_detail`)."""
+    if raw.__class__ is not dict:
+        return False
+    subject, assumption, cites = step.subject, step.assumption, step.cites
+    sources = _SOURCES.get(cites)
+    if sources is None:
+        sources = _written_sources(cites)
+    if (
+        sources is None
+        or (subject is not None and subject.__class__ is not str)
+        or (assumption is not None and assumption.__class__ is not str)
+    ):
+        return _step_written_by_field(raw, step)
+    # the kept dicts are looked up inline: a call per amount was a good part of the time
+    before, after, rate = step.before, step.after, step.rate
+    if before is not None:
+        before = _BOUNDS.get(before) or _written_bounds(before)
+    if after is not None:
+        after = _BOUNDS.get(after) or _written_bounds(after)
+    if rate is not None:
+        rate = _BOUNDS.get(rate) or _written_bounds(rate)
+    return raw == {
+        "kind": step.kind,  # a StrEnum: equal to its text, and to nothing else
+        "subject": subject,
+        "before": before,
+        "after": after,
+        "rate": rate,
+        # the document's own: compared by type below (the key must be there all the same)
+        "detail": raw.get("detail", _ABSENT),
+        "sources": sources,
+        "assumption": assumption,
+    } and _is_detail(raw["detail"], step.detail)
+
+
+_ABSENT = object()  # a value no document holds
+_STEP_KEYS = 8  # kind, subject, before, after, rate, detail, sources, assumption
+
+
+def _step_written_by_field(raw: Any, step: Step) -> bool:
+    """:func:`step_written` for a step holding a value that is not text where text is
+    expected, field by field and by type."""
     if raw.__class__ is not dict or len(raw) != _STEP_KEYS:
         return False
     try:
@@ -277,7 +371,6 @@ def step_written(raw: Any, step: Step) -> bool:
         sources, detail = raw["sources"], raw["detail"]
     except KeyError:
         return False
-    # the None of an absent amount and of an absent subject told inline: most steps have some
     return (
         kind.__class__ is str
         and kind == step.kind.value
