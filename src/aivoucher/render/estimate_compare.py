@@ -125,10 +125,17 @@ def _unlike(raw: Any, made: Any) -> list[int | str] | None:
         for key, value in made.items():
             if key not in raw:
                 return [key]
-            found = _unlike(raw[key], value)
-            if found is not None:
-                found.append(key)
-                return found
+            inner = raw[key]
+            kind = value.__class__
+            # a value that is neither an object nor a list is told here: one call fewer for
+            # each of the many text fields of a long trace's reasons
+            if kind is dict or kind is list:
+                found = _unlike(inner, value)
+                if found is not None:
+                    found.append(key)
+                    return found
+            elif inner.__class__ is not kind or not bool(inner == value):
+                return [key]
         if len(raw) != len(made):
             return [next(k for k in raw if k not in made)]
         return None
