@@ -173,19 +173,18 @@ def detail_items(detail: Any) -> dict[str, Any]:
 
 # -- telling whether a document's step is what _step writes, without writing it --------------
 
-#: Amounts as :func:`canonical` writes them, by value (equal decimals are written alike);
-#: emptied when it grows past :data:`_CANONICAL_KEPT` entries.
-_CANONICAL: dict[Decimal, str] = {}
-_CANONICAL_KEPT = 4096
-
 
 def _canonical(value: Decimal) -> str:
-    text = _CANONICAL.get(value)
-    if text is None:
-        if len(_CANONICAL) >= _CANONICAL_KEPT:
-            _CANONICAL.clear()
-        text = _CANONICAL[value] = canonical(value)
-    return text
+    """:func:`canonical`, made from ``str``, which is several times quicker than the fixed-point
+    format where it writes no exponent (it writes the same digits then)."""
+    if value.__class__ is not Decimal:
+        return canonical(value)
+    text = str(value)
+    if "E" in text:
+        return canonical(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def _is(raw: Any, value: Any) -> bool:
@@ -244,8 +243,10 @@ def _is_plain(raw: Any, value: Any) -> bool:
 def _is_detail(raw: Any, detail: Any) -> bool:
     """``raw`` is what :func:`_step` writes for a step's ``detail``; False where in doubt.
 
-    Text and amounts are compared with ``==`` (text equals nothing but text, and an amount is
-    written as a dict of text); any other value by type as well (:func:`_is_plain`)."""
+    Text is compared with ``==`` (text equals nothing but text), and so is an amount, as the
+    dict of text it is written as; a number or a boolean by type as well (``1 == True``), and
+    anything else by :func:`_is_plain`. The common kinds of value are told here, without a
+    call per value."""
     if raw.__class__ is not dict:
         return False
     cls = detail.__class__
@@ -259,44 +260,68 @@ def _is_detail(raw: Any, detail: Any) -> bool:
         if kind is str:
             if raw.get(key, _ABSENT) != value:
                 return False
-        elif kind is tuple and len(value) == 2 and _DECIMALS(value):
-            if raw.get(key) != _written_bounds(value):
+        elif kind is bool or kind is int:
+            found = raw.get(key, _ABSENT)
+            if found.__class__ is not kind or found != value:
                 return False
-        elif kind is tuple and value and isinstance(value[0], StepDetail):
-            # records inside the record (each purchase's share of a yearly limit)
-            inner = raw.get(key)
-            if inner.__class__ is not list or len(inner) != len(value):
-                return False
-            for r, v in zip(inner, value, strict=True):
-                if not (isinstance(v, StepDetail) and _is_detail(r, v)):
+        elif value is None:
+            if not optional:
+                if raw.get(key, _ABSENT) is not None:
                     return False
-        elif value is None and optional:
+                written += 1
             continue
+        elif kind is tuple:
+            found = raw.get(key, _ABSENT)
+            if len(value) == 2 and value[0].__class__ is Decimal and value[1].__class__ is Decimal:
+                if found != _written_bounds(value):  # an amount: a dict of text
+                    return False
+            elif not _are_entries(found, value):
+                return False
         elif key not in raw or not _is_plain(raw[key], value):
             return False
         written += 1
     return len(raw) == written
 
 
-def _DECIMALS(pair: tuple[Any, ...]) -> bool:
-    return pair[0].__class__ is Decimal and pair[1].__class__ is Decimal
+def _are_entries(raw: Any, values: tuple[Any, ...]) -> bool:
+    """``raw`` is the list :func:`_step` writes for a tuple in a step's parameters: of
+    records (each purchase's share of a yearly limit, where the first entry is one, as
+    :func:`detail_items` tells), or of text, numbers and other values."""
+    if raw.__class__ is not list or len(raw) != len(values):
+        return False
+    if values and isinstance(values[0], StepDetail):
+        for r, v in zip(raw, values, strict=True):
+            if not (isinstance(v, StepDetail) and _is_detail(r, v)):
+                return False
+        return True
+    for r, v in zip(raw, values, strict=True):
+        kind = v.__class__
+        if kind is str or kind is int or kind is bool:
+            if r.__class__ is not kind or r != v:
+                return False
+        elif not _is_plain(r, v):
+            return False
+    return True
 
 
-#: Bounds as :func:`_bounds` writes them, by value (equal pairs are written alike, as
-#: :func:`canonical` writes equal amounts alike), and each step's ``sources`` as written, by
-#: its cites; both emptied when they grow past :data:`_CANONICAL_KEPT` entries. The dicts and
-#: lists kept are only compared, never handed out.
-_BOUNDS: dict[Any, dict[str, str]] = {}
+#: The amounts of the steps read last, as :func:`_bounds` writes them, by the pair they are
+#: made of (most steps of a long trace that apply a rate share one pair; each purchase's own
+#: amounts are made once), and each step's ``sources`` as written, by its cites; emptied when
+#: they grow past :data:`_KEPT` entries. What is kept is only compared, never handed out.
+_BOUNDS: dict[int, tuple[Any, dict[str, str]]] = {}
 _SOURCES: dict[tuple[tuple[str, str], ...], list[dict[str, str]]] = {}
+_KEPT = 1024
 
 
 def _written_bounds(value: Any) -> dict[str, str]:
-    found = _BOUNDS.get(value)
-    if found is None:
-        if len(_BOUNDS) >= _CANONICAL_KEPT:
-            _BOUNDS.clear()
-        found = _BOUNDS[value] = {"low": _canonical(value[0]), "high": _canonical(value[1])}
-    return found
+    kept = _BOUNDS.get(id(value))
+    if kept is not None and kept[0] is value:  # the pair itself, kept alive: never another's
+        return kept[1]
+    written = {"low": _canonical(value[0]), "high": _canonical(value[1])}
+    if len(_BOUNDS) >= _KEPT:
+        _BOUNDS.clear()
+    _BOUNDS[id(value)] = (value, written)
+    return written
 
 
 def _written_sources(cites: tuple[tuple[str, str], ...]) -> list[dict[str, str]] | None:
@@ -306,7 +331,7 @@ def _written_sources(cites: tuple[tuple[str, str], ...]) -> list[dict[str, str]]
     if found is None:
         if not all(sid.__class__ is str and quote.__class__ is str for sid, quote in cites):
             return None
-        if len(_SOURCES) >= _CANONICAL_KEPT:
+        if len(_SOURCES) >= _KEPT:
             _SOURCES.clear()
         found = _SOURCES[cites] = [{"id": sid, "quote": quote} for sid, quote in cites]
     return found
@@ -335,20 +360,13 @@ def step_written(raw: Any, step: Step) -> bool:
         or (assumption is not None and assumption.__class__ is not str)
     ):
         return _step_written_by_field(raw, step)
-    # the kept dicts are looked up inline: a call per amount was a good part of the time
     before, after, rate = step.before, step.after, step.rate
-    if before is not None:
-        before = _BOUNDS.get(before) or _written_bounds(before)
-    if after is not None:
-        after = _BOUNDS.get(after) or _written_bounds(after)
-    if rate is not None:
-        rate = _BOUNDS.get(rate) or _written_bounds(rate)
     return raw == {
         "kind": step.kind,  # a StrEnum: equal to its text, and to nothing else
         "subject": subject,
-        "before": before,
-        "after": after,
-        "rate": rate,
+        "before": None if before is None else _written_bounds(before),
+        "after": None if after is None else _written_bounds(after),
+        "rate": None if rate is None else _written_bounds(rate),
         # the document's own: compared by type below (the key must be there all the same)
         "detail": raw.get("detail", _ABSENT),
         "sources": sources,
