@@ -116,6 +116,11 @@ def difference(raw: Any, made: Any, path: Path = ()) -> Path | None:
     return None if found is None else (*path, *reversed(found))
 
 
+#: The values a list is told equal of at once where all its entries are of one of them: equal
+#: values of one of these types are the same JSON (not so ``1`` and ``true``, of two types).
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _unlike(raw: Any, made: Any) -> list[int | str] | None:
     """:func:`difference`'s path, innermost part first (built only where they differ)."""
     cls = made.__class__
@@ -140,11 +145,21 @@ def _unlike(raw: Any, made: Any) -> list[int | str] | None:
             return [next(k for k in raw if k not in made)]
         return None
     if cls is list:
+        if raw == made:
+            # a long list of one kind of scalar (an award's purchases, their indices), told in
+            # one go: the lists are equal, and of one and the same type throughout
+            kinds = set(map(type, made))
+            if len(kinds) == 1 and kinds <= _SCALARS and set(map(type, raw)) == kinds:
+                return None
         for i, (r, m) in enumerate(zip(raw, made, strict=False)):
-            found = _unlike(r, m)
-            if found is not None:
-                found.append(i)
-                return found
+            kind = m.__class__
+            if kind is dict or kind is list:
+                found = _unlike(r, m)
+                if found is not None:
+                    found.append(i)
+                    return found
+            elif r.__class__ is not kind or not bool(r == m):
+                return [i]
         if len(raw) != len(made):
             return [min(len(raw), len(made))]
         return None

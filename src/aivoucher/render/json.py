@@ -174,9 +174,25 @@ def detail_items(detail: Any) -> dict[str, Any]:
 # -- telling whether a document's step is what _step writes, without writing it --------------
 
 
+#: Amounts as :func:`canonical` writes them, by value (equal decimals are written alike): a
+#: purchase's amount recurs in its steps of every program; emptied when it grows past
+#: :data:`_KEPT` entries.
+_CANONICAL: dict[Decimal, str] = {}
+_KEPT = 4096
+
+
 def _canonical(value: Decimal) -> str:
-    """:func:`canonical`, made from ``str``, which is several times quicker than the fixed-point
-    format where it writes no exponent (it writes the same digits then)."""
+    text = _CANONICAL.get(value)
+    if text is None:
+        if len(_CANONICAL) >= _KEPT:
+            _CANONICAL.clear()
+        text = _CANONICAL[value] = _written_amount(value)
+    return text
+
+
+def _written_amount(value: Decimal) -> str:
+    """:func:`canonical`, made from ``str``, which is quicker than the fixed-point format and
+    writes the same digits where it writes no exponent."""
     if value.__class__ is not Decimal:
         return canonical(value)
     text = str(value)
@@ -304,24 +320,21 @@ def _are_entries(raw: Any, values: tuple[Any, ...]) -> bool:
     return True
 
 
-#: The amounts of the steps read last, as :func:`_bounds` writes them, by the pair they are
-#: made of (most steps of a long trace that apply a rate share one pair; each purchase's own
-#: amounts are made once), and each step's ``sources`` as written, by its cites; emptied when
-#: they grow past :data:`_KEPT` entries. What is kept is only compared, never handed out.
-_BOUNDS: dict[int, tuple[Any, dict[str, str]]] = {}
+#: Bounds as :func:`_bounds` writes them, by value (equal pairs are written alike, as
+#: :func:`canonical` writes equal amounts alike; most steps that apply a rate share one), and
+#: each step's ``sources`` as written, by its cites; both emptied when they grow past
+#: :data:`_KEPT` entries. What is kept is only compared, never handed out.
+_BOUNDS: dict[Any, dict[str, str]] = {}
 _SOURCES: dict[tuple[tuple[str, str], ...], list[dict[str, str]]] = {}
-_KEPT = 1024
 
 
 def _written_bounds(value: Any) -> dict[str, str]:
-    kept = _BOUNDS.get(id(value))
-    if kept is not None and kept[0] is value:  # the pair itself, kept alive: never another's
-        return kept[1]
-    written = {"low": _canonical(value[0]), "high": _canonical(value[1])}
-    if len(_BOUNDS) >= _KEPT:
-        _BOUNDS.clear()
-    _BOUNDS[id(value)] = (value, written)
-    return written
+    found = _BOUNDS.get(value)
+    if found is None:
+        if len(_BOUNDS) >= _KEPT:
+            _BOUNDS.clear()
+        found = _BOUNDS[value] = {"low": _canonical(value[0]), "high": _canonical(value[1])}
+    return found
 
 
 def _written_sources(cites: tuple[tuple[str, str], ...]) -> list[dict[str, str]] | None:
