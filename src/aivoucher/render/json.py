@@ -350,17 +350,87 @@ def _written_sources(cites: tuple[tuple[str, str], ...]) -> list[dict[str, str]]
     return found
 
 
-def step_written(raw: Any, step: Step) -> bool:
-    """Whether ``raw`` (parsed JSON) is exactly what :func:`_step` writes for ``step``, told
-    without writing its parameters. True only where it is; False also where in doubt (a value
-    of a kind this does not look into), and the caller then writes the step and compares.
+#: The parameters of the steps read last, as :func:`_step` writes them, by the record itself
+#: (most steps of a long trace that apply a rate, or take a base, share theirs), with where
+#: they hold a number or a boolean (see :func:`_typed`); emptied when they grow past
+#: :data:`_KEPT` entries. Kept alive while kept, so that no other record has their ``id``.
+_DETAILS: dict[int, tuple[Any, Any, tuple[tuple[tuple[str | int, ...], type], ...] | None]] = {}
+#: Parameters written with more values than this are not kept (a yearly limit's share of each
+#: of a long profile's purchases): made for the one step, and let go.
+_DETAIL_KEPT_VALUES = 64
 
-    All but the parameters are compared at once, as one dict, with what is written for them
-    (kept from earlier steps where they are alike: most of a long trace's amounts, rates and
-    sources repeat). Python's ``==`` is as strict as the comparison must be there, since
-    every value written outside ``detail`` is text, ``None``, or a list or dict of text: text
-    equals nothing but text, whereas ``1 == True == Decimal(1)``; ``detail``, which may hold
-    numbers and booleans, is compared by type as well (:func:`_is_detail`)."""
+
+def _written_detail(
+    detail: Any,
+) -> tuple[Any, tuple[tuple[tuple[str | int, ...], type], ...] | None] | None:
+    """``detail`` as :func:`_step` writes it, with the paths of its numbers and booleans and
+    their types (``None`` in place of those where it holds a value of another kind than text,
+    numbers, booleans, ``None``, lists and objects), where the record was seen before; else
+    ``None`` (most records are seen once, and are compared without being written)."""
+    key = id(detail)
+    kept = _DETAILS.get(key)
+    if kept is not None and kept[0] is detail:
+        return kept[1], kept[2]
+    if _SEEN.get(key) is not detail:
+        if len(_SEEN) >= _KEPT:
+            _SEEN.clear()
+        _SEEN[key] = detail
+        return None
+    written = _plain(detail_items(detail))
+    typed: list[tuple[tuple[str | int, ...], type]] = []
+    values = _typed(written, (), typed)
+    found = None if values < 0 else tuple(typed)
+    if values <= _DETAIL_KEPT_VALUES:
+        if len(_DETAILS) >= _KEPT:
+            _DETAILS.clear()
+        _DETAILS[key] = (detail, written, found)
+    return written, found
+
+
+#: The records seen once (see :func:`_written_detail`), by ``id``, kept alive while kept.
+_SEEN: dict[int, Any] = {}
+
+
+def _typed(
+    value: Any, path: tuple[str | int, ...], out: list[tuple[tuple[str | int, ...], type]]
+) -> int:
+    """Add to ``out`` the path of each number and boolean in ``value`` (written JSON), with
+    its type; the count of values in it, or -1 where one is of another kind."""
+    cls = value.__class__
+    if cls is str or value is None:
+        return 1
+    if cls is int or cls is bool:
+        out.append((path, cls))
+        return 1
+    count = 0
+    if cls is dict:
+        for key, inner in value.items():
+            found = _typed(inner, (*path, key), out) if key.__class__ is str else -1
+            if found < 0:
+                return -1
+            count += found
+        return count
+    if cls is list:
+        for i, inner in enumerate(value):
+            found = _typed(inner, (*path, i), out)
+            if found < 0:
+                return -1
+            count += found
+        return count
+    return -1
+
+
+def step_written(raw: Any, step: Step) -> bool:
+    """Whether ``raw`` (parsed JSON) is exactly what :func:`_step` writes for ``step``. True
+    only where it is; False also where in doubt (a value of a kind this does not look into),
+    and the caller then writes the step and compares.
+
+    The step is compared at once, as one dict, with what is written for its parts (kept from
+    earlier steps where they are alike: most of a long trace's rates, parameters and sources
+    repeat, and its amounts recur from one program to the next). Python's ``==`` is as strict
+    as the comparison must be but for numbers and booleans (``1 == True == Decimal(1)``, while
+    text equals nothing but text): those, only ever in the parameters, are compared by type
+    as well, where the written step has them."""
     if raw.__class__ is not dict:
         return False
     subject, assumption, cites = step.subject, step.assumption, step.cites
@@ -374,17 +444,33 @@ def step_written(raw: Any, step: Step) -> bool:
     ):
         return _step_written_by_field(raw, step)
     before, after, rate = step.before, step.after, step.rate
-    return raw == {
+    made = {
         "kind": step.kind,  # a StrEnum: equal to its text, and to nothing else
         "subject": subject,
         "before": None if before is None else _written_bounds(before),
         "after": None if after is None else _written_bounds(after),
         "rate": None if rate is None else _written_bounds(rate),
-        # the document's own: compared by type below (the key must be there all the same)
+        # the document's own (the key must be there all the same), unless written below
         "detail": raw.get("detail", _ABSENT),
         "sources": sources,
         "assumption": assumption,
-    } and _is_detail(raw["detail"], step.detail)
+    }
+    known = _written_detail(step.detail)
+    if known is None or known[1] is None:  # told field by field, without writing it
+        return raw == made and _is_detail(raw["detail"], step.detail)
+    made["detail"], typed = known
+    if raw != made:
+        return False
+    if typed:
+        # equal, so of the same shape: each number or boolean is where the path says
+        found = raw["detail"]
+        for path, cls in typed:
+            value = found
+            for part in path:
+                value = value[part]
+            if value.__class__ is not cls:
+                return False
+    return True
 
 
 _ABSENT = object()  # a value no document holds
