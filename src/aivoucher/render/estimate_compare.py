@@ -112,8 +112,31 @@ def difference(raw: Any, made: Any, path: Path = ()) -> Path | None:
     puts there), or ``None``. Strict: ``1`` is not ``true``, nor ``1.0``; no key may be added
     or left out (their order is free, as in any JSON object). It recurses only as deep as
     ``made`` goes (a few levels)."""
+    cls = made.__class__
+    if (cls is dict or cls is list) and raw == made and _textual(made):
+        return None  # equal, and text throughout: the same JSON (text equals nothing else)
     found = _unlike(raw, made)
     return None if found is None else (*path, *reversed(found))
+
+
+_TEXT = frozenset({str, type(None)})
+_TEXT_OR_NESTED = frozenset({str, type(None), dict, list})
+
+
+def _textual(value: dict[Any, Any] | list[Any]) -> bool:
+    """Whether ``value`` (as written) holds nothing but text and ``None``, in objects and
+    lists: where it does, ``==`` tells a document's part from it as strictly as
+    :func:`difference` (a reason or an assumption, which are; a step's number is not)."""
+    inner = value.values() if value.__class__ is dict else value
+    kinds = set(map(type, inner))
+    if kinds <= _TEXT:
+        return True
+    if not kinds <= _TEXT_OR_NESTED:
+        return False
+    for part in inner:
+        if (part.__class__ is dict or part.__class__ is list) and not _textual(part):
+            return False
+    return True
 
 
 #: The values a list is told equal of at once where all its entries are of one of them: equal
