@@ -371,10 +371,12 @@ def _written_detail(
     kept = _DETAILS.get(key)
     if kept is not None and kept[0] is detail:
         return kept[1], kept[2]
-    if _SEEN.get(key) is not detail:
-        if len(_SEEN) >= _KEPT:
-            _SEEN.clear()
-        _SEEN[key] = detail
+    seen = _SEEN.get(key)
+    if not seen:  # seen for the first time, or too large to keep
+        if seen is None:
+            if len(_SEEN) >= _KEPT:
+                _SEEN.clear()
+            _SEEN[key] = True
         return None
     written = _plain(detail_items(detail))
     typed: list[tuple[tuple[str | int, ...], type]] = []
@@ -384,11 +386,16 @@ def _written_detail(
         if len(_DETAILS) >= _KEPT:
             _DETAILS.clear()
         _DETAILS[key] = (detail, written, found)
+    else:  # compared field by field from now on, without being written
+        _SEEN[key] = False
     return written, found
 
 
-#: The records seen once (see :func:`_written_detail`), by ``id``, kept alive while kept.
-_SEEN: dict[int, Any] = {}
+#: The ``id`` of each record seen once (see :func:`_written_detail`), ``False`` for one too
+#: large to keep. The records are not kept alive (one may hold a share of each of a million
+#: purchases): where one has gone and another has its ``id``, that one is written the first
+#: time it is seen, or compared field by field, to no harm.
+_SEEN: dict[int, bool] = {}
 
 
 def _typed(
