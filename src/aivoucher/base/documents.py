@@ -389,7 +389,19 @@ def parse_yaml(text: str, *, source: str = "<string>", limits: Limits = PROFILE_
 def parse_json(text: str, *, source: str = "<string>") -> Any:
     """Parse JSON with ``Decimal`` numbers, refusing NaN/Infinity, duplicate keys, NUL bytes and
     numbers longer than :data:`MAX_DIGITS` digits."""
+    try:
+        return _parse_json(text, source)
+    except Exception:
+        if "\0" not in text:
+            raise
+    # A NUL byte is what is named, before anything else the text holds. JSON has none where it
+    # parses (not even inside a string), so a text that parses is not searched for one: that
+    # was a pass over all of a long estimate read back.
     _refuse_nul(text, source)
+    raise AssertionError("the text holds a NUL byte")  # pragma: no cover
+
+
+def _parse_json(text: str, source: str) -> Any:
 
     def no_constants(name: str) -> Any:
         raise YamlError(

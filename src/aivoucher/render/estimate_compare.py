@@ -112,8 +112,36 @@ def difference(raw: Any, made: Any, path: Path = ()) -> Path | None:
     puts there), or ``None``. Strict: ``1`` is not ``true``, nor ``1.0``; no key may be added
     or left out (their order is free, as in any JSON object). It recurses only as deep as
     ``made`` goes (a few levels)."""
+    cls = made.__class__
+    if (cls is dict or cls is list) and raw == made and _textual(made):
+        return None  # equal, and text throughout: the same JSON (text equals nothing else)
     found = _unlike(raw, made)
     return None if found is None else (*path, *reversed(found))
+
+
+_TEXT = frozenset({str, type(None)})
+_TEXT_OR_NESTED = frozenset({str, type(None), dict, list})
+
+
+def _textual(value: dict[Any, Any] | list[Any]) -> bool:
+    """Whether ``value`` (as written) holds nothing but text and ``None``, in objects and
+    lists: where it does, ``==`` tells a document's part from it as strictly as
+    :func:`difference` (a reason or an assumption, which are; a step's number is not)."""
+    inner = value.values() if value.__class__ is dict else value
+    kinds = set(map(type, inner))
+    if kinds <= _TEXT:
+        return True
+    if not kinds <= _TEXT_OR_NESTED:
+        return False
+    for part in inner:
+        if (part.__class__ is dict or part.__class__ is list) and not _textual(part):
+            return False
+    return True
+
+
+#: The values a list is told equal of at once where all its entries are of one of them: equal
+#: values of one of these types are the same JSON (not so ``1`` and ``true``, of two types).
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _unlike(raw: Any, made: Any) -> list[int | str] | None:
@@ -125,19 +153,36 @@ def _unlike(raw: Any, made: Any) -> list[int | str] | None:
         for key, value in made.items():
             if key not in raw:
                 return [key]
-            found = _unlike(raw[key], value)
-            if found is not None:
-                found.append(key)
-                return found
+            inner = raw[key]
+            kind = value.__class__
+            # a value that is neither an object nor a list is told here: one call fewer for
+            # each of the many text fields of a long trace's reasons
+            if kind is dict or kind is list:
+                found = _unlike(inner, value)
+                if found is not None:
+                    found.append(key)
+                    return found
+            elif inner.__class__ is not kind or not bool(inner == value):
+                return [key]
         if len(raw) != len(made):
             return [next(k for k in raw if k not in made)]
         return None
     if cls is list:
+        if raw == made:
+            # a long list of one kind of scalar (an award's purchases, their indices), told in
+            # one go: the lists are equal, and of one and the same type throughout
+            kinds = set(map(type, made))
+            if len(kinds) == 1 and kinds <= _SCALARS and set(map(type, raw)) == kinds:
+                return None
         for i, (r, m) in enumerate(zip(raw, made, strict=False)):
-            found = _unlike(r, m)
-            if found is not None:
-                found.append(i)
-                return found
+            kind = m.__class__
+            if kind is dict or kind is list:
+                found = _unlike(r, m)
+                if found is not None:
+                    found.append(i)
+                    return found
+            elif r.__class__ is not kind or not bool(r == m):
+                return [i]
         if len(raw) != len(made):
             return [min(len(raw), len(made))]
         return None

@@ -173,19 +173,34 @@ def detail_items(detail: Any) -> dict[str, Any]:
 
 # -- telling whether a document's step is what _step writes, without writing it --------------
 
-#: Amounts as :func:`canonical` writes them, by value (equal decimals are written alike);
-#: emptied when it grows past :data:`_CANONICAL_KEPT` entries.
+
+#: Amounts as :func:`canonical` writes them, by value (equal decimals are written alike): a
+#: purchase's amount recurs in its steps of every program; emptied when it grows past
+#: :data:`_KEPT` entries.
 _CANONICAL: dict[Decimal, str] = {}
-_CANONICAL_KEPT = 4096
+_KEPT = 4096
 
 
 def _canonical(value: Decimal) -> str:
     text = _CANONICAL.get(value)
     if text is None:
-        if len(_CANONICAL) >= _CANONICAL_KEPT:
+        if len(_CANONICAL) >= _KEPT:
             _CANONICAL.clear()
-        text = _CANONICAL[value] = canonical(value)
+        text = _CANONICAL[value] = _written_amount(value)
     return text
+
+
+def _written_amount(value: Decimal) -> str:
+    """:func:`canonical`, made from ``str``, which is quicker than the fixed-point format and
+    writes the same digits where it writes no exponent."""
+    if value.__class__ is not Decimal:
+        return canonical(value)
+    text = str(value)
+    if "E" in text:
+        return canonical(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def _is(raw: Any, value: Any) -> bool:
@@ -242,7 +257,12 @@ def _is_plain(raw: Any, value: Any) -> bool:
 
 
 def _is_detail(raw: Any, detail: Any) -> bool:
-    """``raw`` is what :func:`_step` writes for a step's ``detail``; False where in doubt."""
+    """``raw`` is what :func:`_step` writes for a step's ``detail``; False where in doubt.
+
+    Text is compared with ``==`` (text equals nothing but text), and so is an amount, as the
+    dict of text it is written as; a number or a boolean by type as well (``1 == True``), and
+    anything else by :func:`_is_plain`. The common kinds of value are told here, without a
+    call per value."""
     if raw.__class__ is not dict:
         return False
     cls = detail.__class__
@@ -252,23 +272,221 @@ def _is_detail(raw: Any, detail: Any) -> bool:
     written = 0
     for name, key, optional in known:
         value = getattr(detail, name)
-        if value is None and optional:
+        kind = value.__class__
+        if kind is str:
+            if raw.get(key, _ABSENT) != value:
+                return False
+        elif kind is bool or kind is int:
+            found = raw.get(key, _ABSENT)
+            if found.__class__ is not kind or found != value:
+                return False
+        elif value is None:
+            if not optional:
+                if raw.get(key, _ABSENT) is not None:
+                    return False
+                written += 1
             continue
-        if value.__class__ is tuple and value and isinstance(value[0], StepDetail):
-            return _is_plain(raw, detail_items(detail))
-        if key not in raw or not _is_plain(raw[key], value):
+        elif kind is tuple:
+            found = raw.get(key, _ABSENT)
+            if len(value) == 2 and value[0].__class__ is Decimal and value[1].__class__ is Decimal:
+                if found != _written_bounds(value):  # an amount: a dict of text
+                    return False
+            elif not _are_entries(found, value):
+                return False
+        elif key not in raw or not _is_plain(raw[key], value):
             return False
         written += 1
     return len(raw) == written
 
 
-_STEP_KEYS = 8  # kind, subject, before, after, rate, detail, sources, assumption
+def _are_entries(raw: Any, values: tuple[Any, ...]) -> bool:
+    """``raw`` is the list :func:`_step` writes for a tuple in a step's parameters: of
+    records (each purchase's share of a yearly limit, where the first entry is one, as
+    :func:`detail_items` tells), or of text, numbers and other values."""
+    if raw.__class__ is not list or len(raw) != len(values):
+        return False
+    if values and isinstance(values[0], StepDetail):
+        for r, v in zip(raw, values, strict=True):
+            if not (isinstance(v, StepDetail) and _is_detail(r, v)):
+                return False
+        return True
+    for r, v in zip(raw, values, strict=True):
+        kind = v.__class__
+        if kind is str or kind is int or kind is bool:
+            if r.__class__ is not kind or r != v:
+                return False
+        elif not _is_plain(r, v):
+            return False
+    return True
+
+
+#: Bounds as :func:`_bounds` writes them, by value (equal pairs are written alike, as
+#: :func:`canonical` writes equal amounts alike; most steps that apply a rate share one), and
+#: each step's ``sources`` as written, by its cites; both emptied when they grow past
+#: :data:`_KEPT` entries. What is kept is only compared, never handed out.
+_BOUNDS: dict[Any, dict[str, str]] = {}
+_SOURCES: dict[tuple[tuple[str, str], ...], list[dict[str, str]]] = {}
+
+
+def _written_bounds(value: Any) -> dict[str, str]:
+    found = _BOUNDS.get(value)
+    if found is None:
+        if len(_BOUNDS) >= _KEPT:
+            _BOUNDS.clear()
+        found = _BOUNDS[value] = {"low": _canonical(value[0]), "high": _canonical(value[1])}
+    return found
+
+
+def _written_sources(cites: tuple[tuple[str, str], ...]) -> list[dict[str, str]] | None:
+    """``cites`` as :func:`_step` writes them, or ``None`` where a value is not text (the
+    caller then compares field by field)."""
+    found = _SOURCES.get(cites)
+    if found is None:
+        if not all(sid.__class__ is str and quote.__class__ is str for sid, quote in cites):
+            return None
+        if len(_SOURCES) >= _KEPT:
+            _SOURCES.clear()
+        found = _SOURCES[cites] = [{"id": sid, "quote": quote} for sid, quote in cites]
+    return found
+
+
+#: The parameters of the steps read last, as :func:`_step` writes them, by the record itself
+#: (most steps of a long trace that apply a rate, or take a base, share theirs), with where
+#: they hold a number or a boolean (see :func:`_typed`); emptied when they grow past
+#: :data:`_KEPT` entries. Kept alive while kept, so that no other record has their ``id``.
+_DETAILS: dict[int, tuple[Any, Any, tuple[tuple[tuple[str | int, ...], type], ...] | None]] = {}
+#: Parameters written with more values than this are not kept (a yearly limit's share of each
+#: of a long profile's purchases): made for the one step, and let go.
+_DETAIL_KEPT_VALUES = 64
+
+
+def _written_detail(
+    detail: Any,
+) -> tuple[Any, tuple[tuple[tuple[str | int, ...], type], ...] | None] | None:
+    """``detail`` as :func:`_step` writes it, with the paths of its numbers and booleans and
+    their types (``None`` in place of those where it holds a value of another kind than text,
+    numbers, booleans, ``None``, lists and objects), where the record was seen before; else
+    ``None`` (most records are seen once, and are compared without being written)."""
+    key = id(detail)
+    kept = _DETAILS.get(key)
+    if kept is not None and kept[0] is detail:
+        return kept[1], kept[2]
+    seen = _SEEN.get(key)
+    if not seen:  # seen for the first time, or too large to keep
+        if seen is None:
+            if len(_SEEN) >= _KEPT:
+                _SEEN.clear()
+            _SEEN[key] = True
+        return None
+    written = _plain(detail_items(detail))
+    typed: list[tuple[tuple[str | int, ...], type]] = []
+    values = _typed(written, (), typed)
+    found = None if values < 0 else tuple(typed)
+    if values <= _DETAIL_KEPT_VALUES:
+        if len(_DETAILS) >= _KEPT:
+            _DETAILS.clear()
+        _DETAILS[key] = (detail, written, found)
+    else:  # compared field by field from now on, without being written
+        _SEEN[key] = False
+    return written, found
+
+
+#: The ``id`` of each record seen once (see :func:`_written_detail`), ``False`` for one too
+#: large to keep. The records are not kept alive (one may hold a share of each of a million
+#: purchases): where one has gone and another has its ``id``, that one is written the first
+#: time it is seen, or compared field by field, to no harm.
+_SEEN: dict[int, bool] = {}
+
+
+def _typed(
+    value: Any, path: tuple[str | int, ...], out: list[tuple[tuple[str | int, ...], type]]
+) -> int:
+    """Add to ``out`` the path of each number and boolean in ``value`` (written JSON), with
+    its type; the count of values in it, or -1 where one is of another kind."""
+    cls = value.__class__
+    if cls is str or value is None:
+        return 1
+    if cls is int or cls is bool:
+        out.append((path, cls))
+        return 1
+    count = 0
+    if cls is dict:
+        for key, inner in value.items():
+            found = _typed(inner, (*path, key), out) if key.__class__ is str else -1
+            if found < 0:
+                return -1
+            count += found
+        return count
+    if cls is list:
+        for i, inner in enumerate(value):
+            found = _typed(inner, (*path, i), out)
+            if found < 0:
+                return -1
+            count += found
+        return count
+    return -1
 
 
 def step_written(raw: Any, step: Step) -> bool:
-    """Whether ``raw`` (parsed JSON) is exactly what :func:`_step` writes for ``step``, told
-    without writing it. True only where it is; False also where in doubt (a value of a kind
-    this does not look into), and the caller then writes the step and compares."""
+    """Whether ``raw`` (parsed JSON) is exactly what :func:`_step` writes for ``step``. True
+    only where it is; False also where in doubt (a value of a kind this does not look into),
+    and the caller then writes the step and compares.
+
+    The step is compared at once, as one dict, with what is written for its parts (kept from
+    earlier steps where they are alike: most of a long trace's rates, parameters and sources
+    repeat, and its amounts recur from one program to the next). Python's ``==`` is as strict
+    as the comparison must be but for numbers and booleans (``1 == True == Decimal(1)``, while
+    text equals nothing but text): those, only ever in the parameters, are compared by type
+    as well, where the written step has them."""
+    if raw.__class__ is not dict:
+        return False
+    subject, assumption, cites = step.subject, step.assumption, step.cites
+    sources = _SOURCES.get(cites)
+    if sources is None:
+        sources = _written_sources(cites)
+    if (
+        sources is None
+        or (subject is not None and subject.__class__ is not str)
+        or (assumption is not None and assumption.__class__ is not str)
+    ):
+        return _step_written_by_field(raw, step)
+    before, after, rate = step.before, step.after, step.rate
+    made = {
+        "kind": step.kind,  # a StrEnum: equal to its text, and to nothing else
+        "subject": subject,
+        "before": None if before is None else _written_bounds(before),
+        "after": None if after is None else _written_bounds(after),
+        "rate": None if rate is None else _written_bounds(rate),
+        # the document's own (the key must be there all the same), unless written below
+        "detail": raw.get("detail", _ABSENT),
+        "sources": sources,
+        "assumption": assumption,
+    }
+    known = _written_detail(step.detail)
+    if known is None or known[1] is None:  # told field by field, without writing it
+        return raw == made and _is_detail(raw["detail"], step.detail)
+    made["detail"], typed = known
+    if raw != made:
+        return False
+    if typed:
+        # equal, so of the same shape: each number or boolean is where the path says
+        found = raw["detail"]
+        for path, cls in typed:
+            value = found
+            for part in path:
+                value = value[part]
+            if value.__class__ is not cls:
+                return False
+    return True
+
+
+_ABSENT = object()  # a value no document holds
+_STEP_KEYS = 8  # kind, subject, before, after, rate, detail, sources, assumption
+
+
+def _step_written_by_field(raw: Any, step: Step) -> bool:
+    """:func:`step_written` for a step holding a value that is not text where text is
+    expected, field by field and by type."""
     if raw.__class__ is not dict or len(raw) != _STEP_KEYS:
         return False
     try:
@@ -277,7 +495,6 @@ def step_written(raw: Any, step: Step) -> bool:
         sources, detail = raw["sources"], raw["detail"]
     except KeyError:
         return False
-    # the None of an absent amount and of an absent subject told inline: most steps have some
     return (
         kind.__class__ is str
         and kind == step.kind.value

@@ -83,6 +83,11 @@ _PURCHASE_PATH = re.compile(r"^purchases\[(\d+)\]")
 _DAY_RUN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
+#: The types of values a condition's sentence is kept for, and how many are kept.
+_TEXT_ONLY = frozenset({str})
+_CONDITIONS_KEPT = 1024
+
+
 class Messages:
     """Wording for one locale (``zh`` or ``en``)."""
 
@@ -93,6 +98,8 @@ class Messages:
         #: The currency amounts are written in: an award's is its program's, the totals' the
         #: profile's (:meth:`in_currency`).
         self.currency = currency
+        #: The sentences of conditions made so far (see :meth:`_condition`).
+        self._conditions: dict[tuple[Any, ...], str] = {}
 
     def in_currency(self, currency: str) -> Messages:
         """These messages, writing amounts in ``currency`` (ISO 4217)."""
@@ -351,12 +358,7 @@ class Messages:
         prefix = f"[{reason.subject}] " if reason.subject else ""
         code = reason.code
         if code in (ReasonCode.CONDITION_FAILED, ReasonCode.CONDITION_UNKNOWN):
-            body = self.text(
-                code,
-                fact=self.fact(reason.fact),
-                actual=self.value(reason.actual),
-                expected=self.expected(reason.fact, reason.expected),
-            )
+            body = self._condition(code, reason.fact, reason.actual, reason.expected)
         elif code is ReasonCode.OTHER_VERSION:
             start, end = reason.expected
             body = self.text(code, actual=reason.actual, window=self.window(start, end))
@@ -390,6 +392,36 @@ class Messages:
         else:
             body = self.text(code, text=self.prose(reason.text))
         return prefix + body
+
+    def _condition(
+        self, code: ReasonCode, fact: str | None, actual: Any, expected: tuple[Any, ...]
+    ) -> str:
+        """A failed or unknown condition's sentence. Made once for each condition where the
+        values are text (the same few conditions are unknown for each of a long profile's
+        purchases, and are written, and read back, once each); text is equal to nothing but
+        text, so the sentence kept is the one these values make."""
+        key = None
+        if (
+            (fact is None or fact.__class__ is str)
+            and (actual is None or actual.__class__ is str)
+            and expected.__class__ is tuple
+            and set(map(type, expected)) <= _TEXT_ONLY
+        ):
+            key = (code is ReasonCode.CONDITION_FAILED, fact, actual, expected)
+            found = self._conditions.get(key)
+            if found is not None:
+                return found
+        body = self.text(
+            code,
+            fact=self.fact(fact),
+            actual=self.value(actual),
+            expected=self.expected(fact, expected),
+        )
+        if key is not None:
+            if len(self._conditions) >= _CONDITIONS_KEPT:
+                self._conditions.clear()
+            self._conditions[key] = body
+        return body
 
     def day_groups(self, groups: Sequence[Any]) -> str:
         """Runs of days and what each pays (a ``day_matters`` reason's ``expected``)."""
