@@ -242,6 +242,7 @@ def _long_paths(sampled: int) -> Any:
 
     stack = ExitStack()
     stack.enter_context(mock.patch.object(module, "_BLOCK", 3))
+    stack.enter_context(mock.patch.object(module, "_LONG_TEXT", 3))
     stack.enter_context(mock.patch.object(module, "_FEW", 0))
     stack.enter_context(mock.patch.object(module, "_sample", lambda n: np.arange(min(n, sampled))))
     return stack
@@ -301,6 +302,10 @@ def test_numpy_text_codes_name_each_rows_own_value(
 def test_a_long_numpy_column_refuses_a_value_the_sample_missed() -> None:
     """A refused value hidden among 40,000 rows, off the sample's rows and sharing the
     telling character of an accepted value, is refused in its row, as in every form."""
+    from unittest import mock
+
+    from aivoucher.evaluate import table as table_module
+
     n = 40_000
     kinds = np.array(["enterprise", "university"] * (n // 2))
     kinds[n - 7] = "enterprize"
@@ -325,7 +330,11 @@ def test_a_long_numpy_column_refuses_a_value_the_sample_missed() -> None:
             import pyarrow as pa
 
             t = pa.table({k: pa.array(v) for k, v in table.items()})
-        with pytest.raises(TableError) as caught:
+        # the numpy text coder of long columns, on this shorter one
+        with (
+            mock.patch.object(table_module, "_LONG_TEXT", 1 << 14),
+            pytest.raises(TableError) as caught,
+        ):
             batch.evaluate(PROGRAMS[0], t, as_of=AS_OF)
         assert (caught.value.field, caught.value.row) == ("applicant.kind", n - 7), form
         codes.add(caught.value.code)

@@ -587,13 +587,18 @@ def _peel(values: npt.NDArray[Any], most: int = 8) -> tuple[Codes, list[int]] | 
 def _sample(n: int) -> npt.NDArray[np.intp]:
     """Rows that stand for a column of ``n`` rows: the first 256 and about 2,000 spread
     over the rest (where a column's distinct values are looked for before coding it)."""
-    first = np.arange(min(n, 256))
-    return np.unique(np.concatenate((first, np.arange(0, n, max(1, n // 2048)))))
+    if n <= 256:
+        return np.arange(n)
+    # in order and without repeats as made: the spread rows start past the first 256
+    return np.concatenate((np.arange(256), np.arange(256, n, max(1, n // 2048))))
 
 
 #: Rows compared per block when checking numpy text against its expected values: small
 #: enough to stay in the processor's cache between the steps on one block.
 _BLOCK = 1 << 14
+#: Rows above which numpy text is coded by :func:`_code_text`: below, sampling costs more than
+#: the comparison passes it saves (a table of a few hundred thousand rows of few values).
+_LONG_TEXT = 1 << 18
 #: Characters a numpy text array can hold (code points), plus one slot for anything above.
 _CHARS = 0x110001
 
@@ -693,7 +698,7 @@ def _factorise(column: Column) -> tuple[Codes, list[Any]]:
         return _factorise_objects(values, null)
     if values.dtype.kind not in "US":
         return _factorise_objects(values.astype(object), null)
-    if values.dtype.kind == "U" and n > _BLOCK:  # (a short column: the passes below cost less)
+    if values.dtype.kind == "U" and n > _LONG_TEXT:  # (shorter: the passes below cost less)
         coded = _code_text(values, null)
         if coded is not None:
             return coded
