@@ -845,13 +845,21 @@ def text_forms(program: str, c: dict[str, np.ndarray]) -> dict[str, Any]:
             out[name] = pd.Series(data[name], dtype=dtype)
         return out
 
+    def str_dtype(storage: str) -> Any:
+        try:  # pandas's ``str`` (NaN where null) exists from pandas 2.3 on
+            return pd.StringDtype(storage, na_value=np.nan)
+        except TypeError:
+            return None
+
     forms["pandas `object`"] = frame(object)
-    forms["pandas `str` (python)"] = frame(pd.StringDtype("python", na_value=np.nan))
+    if (python_str := str_dtype("python")) is not None:
+        forms["pandas `str` (python)"] = frame(python_str)
     try:
         import pyarrow as pa
     except ImportError:
         return forms
-    forms["pandas `str` (pyarrow)"] = frame(pd.StringDtype("pyarrow", na_value=np.nan))
+    if (arrow_str := str_dtype("pyarrow")) is not None:
+        forms["pandas `str` (pyarrow)"] = frame(arrow_str)
     forms["pandas `ArrowDtype(pa.string())`"] = frame(pd.ArrowDtype(pa.string()))
     forms["pyarrow Table"] = pa.table({k: pa.array(v) for k, v in data.items()})
     return forms
