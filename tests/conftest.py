@@ -141,6 +141,31 @@ def plan(**overrides: Any) -> Plan:
     return compile_program(Program.model_validate(rule(**overrides)))
 
 
+def prorated_rule() -> dict[str, Any]:
+    """:func:`rule` with its base prorated over a base period (2025-03-01 to 2025-12-31)
+    without rounding at each step, and its example dated inside it: a version the batch
+    kernel leaves to the scalar engine (its share of days carries into every sum)."""
+    cite = {"source": "text", "quote": "基准期"}
+    period = {"from": "2025-03-01", "to": "2025-12-31", **cite}
+    data = rule(base={"of": "contract", **cite, "prorate": period})
+    data["examples"][0]["profile"]["purchases"][0].update(
+        {"start": "2025-03-01", "end": "2025-12-31"}
+    )
+    return data
+
+
+def json_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a JSON value (keys and indices), the value's own ``()`` first."""
+    out = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            out += json_paths(inner, (*path, key))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            out += json_paths(inner, (*path, i))
+    return out
+
+
 def write_rule(directory: Path, data: dict[str, Any], name: str | None = None) -> Path:
     city, program = data["id"].split(".", 1)
     target = directory / city / (name or f"{program}.yaml")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import rule, write_rule
+from conftest import prorated_rule, rule, write_rule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -303,23 +303,7 @@ def test_not_in_force_pays_nothing() -> None:
 def test_scalar_path_is_counted(tmp_path: Path) -> None:
     # a contract prorated to a base period without rounding at each step carries its share of
     # days into every sum: the scalar engine evaluates it
-    data = rule(
-        base={
-            "of": "contract",
-            "source": "text",
-            "quote": "合同金额",
-            "prorate": {
-                "from": "2025-03-01",
-                "to": "2025-12-31",
-                "source": "text",
-                "quote": "基准期",
-            },
-        }
-    )
-    data["examples"][0]["profile"]["purchases"][0].update(
-        {"start": "2025-03-01", "end": "2025-12-31"}
-    )
-    write_rule(tmp_path, data)
+    write_rule(tmp_path, prorated_rule())
     table = {
         "applicant": np.array([1, 1, 2]),
         "applicant.kind": np.array(["enterprise"] * 3),

@@ -144,17 +144,11 @@ def test_screen_equals_estimate_on_random_tables(data: Any, home: str, as_of: dt
 def _prorated_without_steps(directory: Path) -> Any:
     """A rule set whose one version prorates without rounding at each step (the kernel leaves
     it to the scalar engine)."""
-    from conftest import rule, write_rule
+    from conftest import prorated_rule, write_rule
 
     from aivoucher.ruleset.registry import load_rules
 
-    cite = {"source": "text", "quote": "基准期"}
-    period = {"from": "2025-03-01", "to": "2025-12-31", **cite}
-    data = rule(base={"of": "contract", **cite, "prorate": period})
-    data["examples"][0]["profile"]["purchases"][0].update(
-        {"start": "2025-03-01", "end": "2025-12-31"}
-    )
-    write_rule(directory, data)
+    write_rule(directory, prorated_rule())
     return load_rules(directory)
 
 

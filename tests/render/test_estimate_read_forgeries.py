@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from conftest import json_paths
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -55,17 +56,6 @@ def test_the_document_holds_every_kind_of_step_and_reads_back() -> None:
 _VALUES = st.sampled_from([None, True, False, -1, 0, 1, 2, 0.5, 1.0, "", "0", "1", "#1", [], {}])
 
 
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            out += _paths(inner, (*path, key))
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            out += _paths(inner, (*path, i))
-    return out
-
-
 def _retyped(value: Any) -> Any:
     """An equal value of another type where there is one: what only a strict comparison tells
     apart (``True`` → ``1``, ``1`` → ``1.0``, read back as a decimal)."""
@@ -85,7 +75,7 @@ def test_any_one_value_of_any_step_changed_is_refused_there(data: st.DataObject)
     )
     doc = copy.deepcopy(DOC)
     step = doc["awards"][i]["steps"][j]
-    path = data.draw(st.sampled_from(_paths(step)))
+    path = data.draw(st.sampled_from(json_paths(step)))
     how = data.draw(st.sampled_from(["replace", "retype", "drop", "add"]))
     holder: Any = doc["awards"][i]["steps"]
     last: Any = j
@@ -144,7 +134,7 @@ def _get(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
-OBJECTS = [p for p in _paths(DOC) if isinstance(_get(DOC, p), dict) and _get(DOC, p)]
+OBJECTS = [p for p in json_paths(DOC) if isinstance(_get(DOC, p), dict) and _get(DOC, p)]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

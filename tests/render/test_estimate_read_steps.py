@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from conftest import json_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,17 +69,6 @@ _replacements = st.one_of(
 )
 
 
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            out += _paths(inner, (*path, key))
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            out += _paths(inner, (*path, i))
-    return out
-
-
 def _changed(value: Any, path: tuple[Any, ...], how: str, new: Any) -> Any:
     if not path:
         return new
@@ -117,7 +107,7 @@ def _retyped(value: Any) -> Any:
 def test_a_changed_step_is_never_told_the_same(data: st.DataObject) -> None:
     step = data.draw(st.sampled_from(STEPS))
     raw = _read(step)
-    path = data.draw(st.sampled_from(_paths(raw)))
+    path = data.draw(st.sampled_from(json_paths(raw)))
     how = data.draw(st.sampled_from(["replace", "retype", "drop", "add"]))
     if how == "retype":
         old: Any = raw

@@ -67,20 +67,14 @@ def test_a_fallback_to_the_scalar_engine_is_logged(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     np = pytest.importorskip("numpy")
-    from conftest import rule, write_rule
+    from conftest import prorated_rule, write_rule
 
     from aivoucher import batch
     from aivoucher.ruleset.registry import load_rules
 
     # a contract prorated over a base period without rounding at each step: the scalar engine
     # runs it
-    cite = {"source": "text", "quote": "基准期"}
-    period = {"from": "2025-03-01", "to": "2025-12-31", **cite}
-    data = rule(base={"of": "contract", **cite, "prorate": period})
-    data["examples"][0]["profile"]["purchases"][0].update(
-        {"start": "2025-03-01", "end": "2025-12-31"}
-    )
-    write_rule(tmp_path, data)
+    write_rule(tmp_path, prorated_rule())
     table = {
         "applicant": np.array([1], dtype=np.int64),
         "applicant.kind": np.array(["enterprise"]),

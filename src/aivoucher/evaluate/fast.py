@@ -29,8 +29,9 @@ Where each stage lives (the traced evaluator's counterpart in brackets):
 
 * whether the plan takes the fast path at all: :func:`compile_fast`; the plan laid out as
   tuples of getters, tests and amount pairs: ``FastPlan.__init__``;
-* applicant conditions, an unpublished rate, an applicant's lump sum, lifetime caps and pool,
-  rounding: :meth:`FastPlan.decide` (``traced.explain``);
+* applicant conditions, an unpublished rate, an applicant's lump sum: :meth:`FastPlan.decide`
+  (``traced.explain``); lifetime caps and pool, eligibility left uncertain, rounding:
+  ``FastPlan._lifetime``;
 * purchase conditions: ``FastPlan._qualifies`` (``traced._conditions``); conditions in
   three-valued logic, for ``FastPlan._unsure``: ``_three_valued``;
 * each purchase's base, tier, base × rate, tier and per-purchase caps, the minimum:
@@ -228,14 +229,33 @@ class FastPlan:
                     used = _ONE[entries[0][0]]
                 else:
                     used = tuple(e[0] for e in entries)
+        return self._lifetime(total, used, (), False)
+
+    def _lifetime(
+        self,
+        total: tuple[Decimal, Decimal],
+        used: tuple[int, ...],
+        missing: tuple[str, ...],
+        uncertain: bool,
+    ) -> Decision:
+        """The award of an eligible applicant: lifetime caps and pool on ``total``, nothing
+        at the low end where the applicant's eligibility is ``uncertain``, then rounding."""
         for cap_low, cap_high in self.caps_program:
             t_low, t_high = total
             total = (
                 cap_low if cap_low < t_low else t_low,
                 cap_high if cap_high < t_high else t_high,
             )
+        if uncertain:
+            total = (ZERO, total[1])
         quantum, mode = self.rounding
-        return True, total[0].quantize(quantum, mode), total[1].quantize(quantum, mode), used, ()
+        return (
+            True,
+            total[0].quantize(quantum, mode),
+            total[1].quantize(quantum, mode),
+            used,
+            missing,
+        )
 
     def _unsure(
         self, profile: Profile, switches: frozenset[str], window: Window | None
@@ -276,17 +296,7 @@ class FastPlan:
                 return (False, ZERO, ZERO, (), tuple(missing))
             total = self._total(entries)
             used = tuple(e[0] for e in entries)
-        for cap_low, cap_high in self.caps_program:
-            t_low, t_high = total
-            total = (
-                cap_low if cap_low < t_low else t_low,
-                cap_high if cap_high < t_high else t_high,
-            )
-        if applicant_ok is None:
-            total = (ZERO, total[1])
-        quantum, mode = self.rounding
-        low, high = total[0].quantize(quantum, mode), total[1].quantize(quantum, mode)
-        return True, low, high, used, tuple(missing)
+        return self._lifetime(total, used, tuple(missing), applicant_ok is None)
 
     def _qualifies(self, subjects: list[Any]) -> bool | None:
         for scope, get, test in self.purchase:
